@@ -1,0 +1,63 @@
+//! The policy's calendar: which dates are working days, rest days and public holidays.
+//!
+//! A date is a holiday when a holiday range covers it; otherwise a listed make-up working day is a
+//! working day even on a weekend (the State Council's 调休); otherwise weekend days rest.
+
+use std::collections::BTreeSet;
+
+use crate::policy::{CalendarDef, DayKind};
+use crate::time::{Date, Weekday};
+
+#[derive(Debug, Clone, Default)]
+pub struct Calendar {
+    weekend: Vec<Weekday>,
+    holidays: BTreeSet<Date>,
+    working_days: BTreeSet<Date>,
+}
+
+impl Calendar {
+    pub fn new(def: &CalendarDef) -> Calendar {
+        let mut holidays = BTreeSet::new();
+        for h in &def.holidays {
+            let mut d = h.from;
+            while d <= h.to {
+                holidays.insert(d);
+                d = d.add_days(1);
+            }
+        }
+        Calendar {
+            weekend: def.weekend.clone(),
+            holidays,
+            working_days: def.working_days.iter().copied().collect(),
+        }
+    }
+
+    pub fn is_holiday(&self, d: Date) -> bool {
+        self.holidays.contains(&d)
+    }
+
+    pub fn is_working_day(&self, d: Date) -> bool {
+        if self.is_holiday(d) {
+            return false;
+        }
+        self.working_days.contains(&d) || !self.weekend.contains(&d.weekday())
+    }
+
+    /// Whether a date matches a day selector of a contact window.
+    pub fn matches(&self, d: Date, kind: DayKind) -> bool {
+        let wd = |w: Weekday| d.weekday() == w;
+        match kind {
+            DayKind::Any => true,
+            DayKind::WorkingDay => self.is_working_day(d),
+            DayKind::NonWorkingDay => !self.is_working_day(d),
+            DayKind::Holiday => self.is_holiday(d),
+            DayKind::Mon => wd(Weekday::Mon),
+            DayKind::Tue => wd(Weekday::Tue),
+            DayKind::Wed => wd(Weekday::Wed),
+            DayKind::Thu => wd(Weekday::Thu),
+            DayKind::Fri => wd(Weekday::Fri),
+            DayKind::Sat => wd(Weekday::Sat),
+            DayKind::Sun => wd(Weekday::Sun),
+        }
+    }
+}

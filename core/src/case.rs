@@ -1,0 +1,704 @@
+//! The case: one loan account at one instant (SPEC §3).
+//!
+//! Field names are the cross-host contract, so every struct refuses unknown fields; the one escape
+//! hatch is `extensions`, which the engine carries past without reading. Reading a case happens in
+//! two passes: serde checks shapes and types (with the JSON path of any failure), then
+//! [`Case::validate`] checks what only the whole case can tell (events after `as_of`, duplicate ids,
+//! overlapping pauses, references to channels that do not exist).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+use crate::error::{Error, ErrorCode};
+use crate::time::{ClockTime, Date, Instant, Weekday, Zone};
+
+/// Most history events a case may carry (SPEC §8).
+pub const MAX_HISTORY: usize = 10_000;
+/// Most installments a case may carry (SPEC §8).
+pub const MAX_INSTALLMENTS: usize = 1_000;
+/// Most payments, pauses, contacts, channels and inconvenient-time entries.
+pub const MAX_PAYMENTS: usize = 10_000;
+pub const MAX_PAUSES: usize = 1_000;
+pub const MAX_CONTACTS: usize = 200;
+pub const MAX_CHANNELS: usize = 50;
+pub const MAX_TIME_ZONES: usize = 8;
+pub const MAX_INCONVENIENT: usize = 100;
+/// Largest case document accepted, in bytes: room for the bounds above with generous ids.
+pub const MAX_CASE_BYTES: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// The instant the decision is for.
+    pub as_of: Instant,
+    pub account: Account,
+    pub borrower: Borrower,
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    #[serde(default)]
+    pub history: Vec<Event>,
+    /// Free-form data for the caller; the engine ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    pub id: String,
+    /// ISO 4217 currency code of every amount in the case.
+    pub currency: String,
+    #[serde(default)]
+    pub product: Option<String>,
+    /// The zone whose calendar dates the account's business days follow.
+    pub book_time_zone: Zone,
+    #[serde(default)]
+    pub installments: Vec<Installment>,
+    #[serde(default)]
+    pub payments: Vec<Payment>,
+    #[serde(default)]
+    pub pauses: Vec<Pause>,
+    #[serde(default)]
+    pub flags: AccountFlags,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Installment {
+    pub due: Date,
+    /// Amount due, in minor units.
+    pub amount: i64,
+    /// What has been paid on this installment; when given on any installment, payments are not
+    /// allocated to installments.
+    #[serde(default)]
+    pub paid: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Payment {
+    pub at: Instant,
+    pub amount: i64,
+}
+
+/// An inclusive range of dates during which days past due do not accrue.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Pause {
+    pub from: Date,
+    pub to: Date,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AccountFlags {
+    #[serde(default)]
+    pub time_barred: bool,
+    #[serde(default)]
+    pub written_off: bool,
+    #[serde(default)]
+    pub collateral: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Borrower {
+    /// The zones the borrower may be in; contact windows must hold in every one of them.
+    #[serde(default)]
+    pub time_zones: Vec<Zone>,
+    #[serde(default)]
+    pub channels: Vec<Channel>,
+    #[serde(default)]
+    pub flags: BorrowerFlags,
+    /// Times the borrower said are inconvenient, in the borrower's (first) zone.
+    #[serde(default)]
+    pub inconvenient_times: Vec<InconvenientTime>,
+    /// A, B or C; computed from the last three months of installments when absent.
+    #[serde(default)]
+    pub risk_grade: Option<RiskGrade>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum RiskGrade {
+    A,
+    B,
+    C,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BorrowerFlags {
+    #[serde(default)]
+    pub deceased: bool,
+    #[serde(default)]
+    pub bankruptcy: bool,
+    #[serde(default)]
+    pub dispute_open: bool,
+    #[serde(default)]
+    pub cease_communication: bool,
+    #[serde(default)]
+    pub attorney_represented: bool,
+    #[serde(default)]
+    pub vulnerable: bool,
+    #[serde(default)]
+    pub hardship: bool,
+    #[serde(default)]
+    pub fraud_suspected: bool,
+    #[serde(default)]
+    pub complaint_open: bool,
+    #[serde(default)]
+    pub workplace_contact_prohibited: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InconvenientTime {
+    /// Days this applies to; empty means every day.
+    #[serde(default)]
+    pub days: Vec<Weekday>,
+    pub from: ClockTime,
+    pub to: ClockTime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelKind {
+    Mobile,
+    HomePhone,
+    WorkPhone,
+    Email,
+    Sms,
+    Postal,
+}
+
+impl ChannelKind {
+    pub fn is_phone(self) -> bool {
+        matches!(
+            self,
+            ChannelKind::Mobile | ChannelKind::HomePhone | ChannelKind::WorkPhone
+        )
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    pub id: String,
+    pub kind: ChannelKind,
+    /// The party asked not to be reached on this channel.
+    #[serde(default)]
+    pub opted_out: bool,
+    /// The channel reaches the party at their place of work.
+    #[serde(default)]
+    pub workplace: bool,
+}
+
+impl Channel {
+    /// Work phones reach a workplace whether or not the flag says so.
+    pub fn is_workplace(&self) -> bool {
+        self.workplace || self.kind == ChannelKind::WorkPhone
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Spouse,
+    Parent,
+    Guardian,
+    Guarantor,
+    CoBorrower,
+    Reference,
+    Employer,
+    Attorney,
+    EstateRepresentative,
+    Other,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub id: String,
+    pub role: Role,
+    /// The contact is legally part of the debt (e.g. a spouse where the debt paid household costs).
+    #[serde(default)]
+    pub debt_related: bool,
+    /// The contact asked not to be contacted again.
+    #[serde(default)]
+    pub objected: bool,
+    /// The contact's identity has been verified.
+    #[serde(default)]
+    pub verified: bool,
+    /// The contact is a minor's parent or guardian acting for the borrower.
+    #[serde(default)]
+    pub channels: Vec<Channel>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EventType {
+    Call,
+    Sms,
+    Email,
+    Letter,
+    Visit,
+    Promise,
+    Consent,
+    DisputeOpened,
+    DisputeResolved,
+    Escalated,
+    AgencyPlaced,
+    LegalFiled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CallOutcome {
+    Connected,
+    NoAnswer,
+    Busy,
+    Voicemail,
+    WrongNumber,
+    Refused,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Outbound,
+    Inbound,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LetterKind {
+    Reminder,
+    Demand,
+    Lawyer,
+    ValidationNotice,
+    Verification,
+}
+
+/// One thing that happened on the account. Which optional fields apply depends on `type`
+/// (SPEC §3); [`Case::validate`] checks the combinations.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub at: Instant,
+    #[serde(rename = "type")]
+    pub kind: EventType,
+    /// `"borrower"` or a contact id.
+    #[serde(default)]
+    pub party: Option<String>,
+    /// A channel id of that party.
+    #[serde(default)]
+    pub channel: Option<String>,
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    #[serde(default)]
+    pub outcome: Option<CallOutcome>,
+    /// Letter kind, for `letter` events.
+    #[serde(default, rename = "kind")]
+    pub letter: Option<LetterKind>,
+    /// Promised date (`promise`).
+    #[serde(default)]
+    pub date: Option<Date>,
+    /// Promised amount (`promise`).
+    #[serde(default)]
+    pub amount: Option<i64>,
+    /// Last day a consent covers, inclusive (`consent`).
+    #[serde(default)]
+    pub until: Option<Date>,
+    /// Collectors present (`visit`).
+    #[serde(default)]
+    pub collectors: Option<u32>,
+    /// Queue moved to (`escalated`).
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+impl Event {
+    pub fn is_outbound(&self) -> bool {
+        self.direction != Some(Direction::Inbound)
+    }
+}
+
+/// The party id of the borrower in events and decisions.
+pub const BORROWER: &str = "borrower";
+
+impl Case {
+    /// Reads a case from JSON text, checking shape, types, bounds and consistency.
+    pub fn from_json(text: &str) -> Result<Case, Error> {
+        if text.len() > MAX_CASE_BYTES {
+            return Err(Error::new(
+                ErrorCode::LimitExceeded,
+                "",
+                format!(
+                    "the case is {} bytes; at most {} are accepted",
+                    text.len(),
+                    MAX_CASE_BYTES
+                ),
+            ));
+        }
+        let mut de = serde_json::Deserializer::from_str(text);
+        // Depth is bounded by serde_json's recursion limit (128), so hostile nesting is an error,
+        // not a stack overflow.
+        let case: Case = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| crate::error::from_serde(e, ""))?;
+        de.end().map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidJson,
+                "",
+                format!("trailing characters after the case object ({e})"),
+            )
+        })?;
+        case.validate()?;
+        Ok(case)
+    }
+
+    /// Checks what a single field cannot tell: bounds, signs, references and order in time.
+    pub fn validate(&self) -> Result<(), Error> {
+        let limit = |path: &str, n: usize, max: usize| -> Result<(), Error> {
+            if n > max {
+                Err(Error::new(
+                    ErrorCode::LimitExceeded,
+                    path,
+                    format!("{n} entries; at most {max} are accepted"),
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        limit("history", self.history.len(), MAX_HISTORY)?;
+        limit(
+            "account.installments",
+            self.account.installments.len(),
+            MAX_INSTALLMENTS,
+        )?;
+        limit(
+            "account.payments",
+            self.account.payments.len(),
+            MAX_PAYMENTS,
+        )?;
+        limit("account.pauses", self.account.pauses.len(), MAX_PAUSES)?;
+        limit("contacts", self.contacts.len(), MAX_CONTACTS)?;
+        limit(
+            "borrower.channels",
+            self.borrower.channels.len(),
+            MAX_CHANNELS,
+        )?;
+        limit(
+            "borrower.time_zones",
+            self.borrower.time_zones.len(),
+            MAX_TIME_ZONES,
+        )?;
+        limit(
+            "borrower.inconvenient_times",
+            self.borrower.inconvenient_times.len(),
+            MAX_INCONVENIENT,
+        )?;
+        for (i, c) in self.contacts.iter().enumerate() {
+            limit(
+                &format!("contacts[{i}].channels"),
+                c.channels.len(),
+                MAX_CHANNELS,
+            )?;
+        }
+
+        non_empty("account.id", &self.account.id)?;
+        let cur = &self.account.currency;
+        if cur.len() != 3 || !cur.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(Error::new(
+                ErrorCode::InvalidField,
+                "account.currency",
+                format!("expected an ISO 4217 code of three capital letters, found {cur:?}"),
+            ));
+        }
+
+        for (i, inst) in self.account.installments.iter().enumerate() {
+            non_negative(&format!("account.installments[{i}].amount"), inst.amount)?;
+            if let Some(paid) = inst.paid {
+                non_negative(&format!("account.installments[{i}].paid"), paid)?;
+            }
+        }
+        let as_of = self.as_of;
+        for (i, p) in self.account.payments.iter().enumerate() {
+            non_negative(&format!("account.payments[{i}].amount"), p.amount)?;
+            not_after(&format!("account.payments[{i}].at"), p.at, as_of)?;
+        }
+        let mut pauses: Vec<(usize, &Pause)> = self.account.pauses.iter().enumerate().collect();
+        for (i, p) in &pauses {
+            if p.to < p.from {
+                return Err(Error::new(
+                    ErrorCode::Inconsistent,
+                    format!("account.pauses[{i}].to"),
+                    format!("pause ends ({}) before it starts ({})", p.to, p.from),
+                ));
+            }
+        }
+        pauses.sort_by_key(|(_, p)| (p.from, p.to));
+        for w in pauses.windows(2) {
+            let ((_, a), (j, b)) = (w[0], w[1]);
+            if b.from <= a.to {
+                return Err(Error::new(
+                    ErrorCode::Inconsistent,
+                    format!("account.pauses[{j}]"),
+                    format!(
+                        "pause {}..{} overlaps pause {}..{}",
+                        b.from, b.to, a.from, a.to
+                    ),
+                ));
+            }
+        }
+
+        // Ids: contacts and every channel share one namespace per kind so that events can name
+        // them without ambiguity.
+        let mut party_ids = BTreeSet::new();
+        party_ids.insert(BORROWER.to_string());
+        for (i, c) in self.contacts.iter().enumerate() {
+            non_empty(&format!("contacts[{i}].id"), &c.id)?;
+            if !party_ids.insert(c.id.clone()) {
+                return Err(Error::new(
+                    ErrorCode::Inconsistent,
+                    format!("contacts[{i}].id"),
+                    format!("duplicate party id {:?}", c.id),
+                ));
+            }
+        }
+        let mut channel_ids = BTreeSet::new();
+        let all_channels = self
+            .borrower
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(j, ch)| (format!("borrower.channels[{j}].id"), ch))
+            .chain(self.contacts.iter().enumerate().flat_map(|(i, c)| {
+                c.channels
+                    .iter()
+                    .enumerate()
+                    .map(move |(j, ch)| (format!("contacts[{i}].channels[{j}].id"), ch))
+            }));
+        for (path, ch) in all_channels {
+            non_empty(&path, &ch.id)?;
+            if !channel_ids.insert(ch.id.clone()) {
+                return Err(Error::new(
+                    ErrorCode::Inconsistent,
+                    path,
+                    format!("duplicate channel id {:?}", ch.id),
+                ));
+            }
+        }
+        let mut zones = BTreeSet::new();
+        for (i, z) in self.borrower.time_zones.iter().enumerate() {
+            if !zones.insert(z.name()) {
+                return Err(Error::new(
+                    ErrorCode::Inconsistent,
+                    format!("borrower.time_zones[{i}]"),
+                    format!("time zone {:?} is listed twice", z.name()),
+                ));
+            }
+        }
+        for (i, t) in self.borrower.inconvenient_times.iter().enumerate() {
+            if t.from == t.to {
+                return Err(Error::new(
+                    ErrorCode::Inconsistent,
+                    format!("borrower.inconvenient_times[{i}].to"),
+                    "an inconvenient time must not be empty (from equals to)",
+                ));
+            }
+        }
+
+        for (i, e) in self.history.iter().enumerate() {
+            self.validate_event(i, e, &party_ids)?;
+        }
+        Ok(())
+    }
+
+    fn validate_event(&self, i: usize, e: &Event, parties: &BTreeSet<String>) -> Result<(), Error> {
+        let at = |field: &str| format!("history[{i}].{field}");
+        not_after(&at("at"), e.at, self.as_of)?;
+        let needs_party = !matches!(
+            e.kind,
+            EventType::Escalated | EventType::AgencyPlaced | EventType::LegalFiled
+        );
+        match &e.party {
+            Some(p) if !parties.contains(p) => {
+                return Err(Error::new(
+                    ErrorCode::Inconsistent,
+                    at("party"),
+                    format!("party {p:?} is neither \"borrower\" nor a contact id"),
+                ))
+            }
+            None if needs_party
+                && !matches!(
+                    e.kind,
+                    EventType::DisputeOpened | EventType::DisputeResolved
+                ) =>
+            {
+                return Err(Error::new(
+                    ErrorCode::InvalidField,
+                    at("party"),
+                    format!("a {} event needs a party", event_name(e.kind)),
+                ))
+            }
+            _ => {}
+        }
+        if let Some(ch) = &e.channel {
+            let party = e.party.as_deref().unwrap_or(BORROWER);
+            if self.channel(party, ch).is_none() {
+                return Err(Error::new(
+                    ErrorCode::Inconsistent,
+                    at("channel"),
+                    format!("channel {ch:?} is not a channel of party {party:?}"),
+                ));
+            }
+        }
+        let require = |ok: bool, field: &str, what: &str| -> Result<(), Error> {
+            if ok {
+                Ok(())
+            } else {
+                Err(Error::new(
+                    ErrorCode::InvalidField,
+                    at(field),
+                    format!("a {} event needs {what}", event_name(e.kind)),
+                ))
+            }
+        };
+        let forbid = |present: bool, field: &str| -> Result<(), Error> {
+            if present {
+                Err(Error::new(
+                    ErrorCode::InvalidField,
+                    at(field),
+                    format!(
+                        "field {field:?} does not apply to a {} event",
+                        event_name(e.kind)
+                    ),
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        forbid(e.outcome.is_some() && e.kind != EventType::Call, "outcome")?;
+        forbid(e.letter.is_some() && e.kind != EventType::Letter, "kind")?;
+        forbid(e.date.is_some() && e.kind != EventType::Promise, "date")?;
+        forbid(e.amount.is_some() && e.kind != EventType::Promise, "amount")?;
+        forbid(e.until.is_some() && e.kind != EventType::Consent, "until")?;
+        forbid(
+            e.collectors.is_some() && e.kind != EventType::Visit,
+            "collectors",
+        )?;
+        forbid(e.to.is_some() && e.kind != EventType::Escalated, "to")?;
+        match e.kind {
+            EventType::Call => require(e.outcome.is_some(), "outcome", "an outcome")?,
+            EventType::Letter => require(e.letter.is_some(), "kind", "a letter kind")?,
+            EventType::Promise => {
+                require(e.date.is_some(), "date", "a promised date")?;
+                require(e.amount.is_some(), "amount", "a promised amount")?;
+                if let Some(a) = e.amount {
+                    non_negative(&at("amount"), a)?;
+                }
+            }
+            EventType::Escalated => require(e.to.is_some(), "to", "the queue it moved to")?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The channel `id` of `party` (`"borrower"` or a contact id).
+    pub fn channel(&self, party: &str, id: &str) -> Option<&Channel> {
+        self.channels_of(party)?.iter().find(|c| c.id == id)
+    }
+
+    pub fn channels_of(&self, party: &str) -> Option<&[Channel]> {
+        if party == BORROWER {
+            Some(&self.borrower.channels)
+        } else {
+            self.contact(party).map(|c| c.channels.as_slice())
+        }
+    }
+
+    pub fn contact(&self, id: &str) -> Option<&Contact> {
+        self.contacts.iter().find(|c| c.id == id)
+    }
+
+    /// The borrower's zones, falling back to the account's book zone when none are given.
+    pub fn borrower_zones(&self) -> Vec<Zone> {
+        if self.borrower.time_zones.is_empty() {
+            vec![self.account.book_time_zone]
+        } else {
+            self.borrower.time_zones.clone()
+        }
+    }
+}
+
+fn event_name(kind: EventType) -> &'static str {
+    match kind {
+        EventType::Call => "call",
+        EventType::Sms => "sms",
+        EventType::Email => "email",
+        EventType::Letter => "letter",
+        EventType::Visit => "visit",
+        EventType::Promise => "promise",
+        EventType::Consent => "consent",
+        EventType::DisputeOpened => "dispute_opened",
+        EventType::DisputeResolved => "dispute_resolved",
+        EventType::Escalated => "escalated",
+        EventType::AgencyPlaced => "agency_placed",
+        EventType::LegalFiled => "legal_filed",
+    }
+}
+
+fn non_negative(path: &str, amount: i64) -> Result<(), Error> {
+    if amount < 0 {
+        Err(Error::new(
+            ErrorCode::OutOfRange,
+            path,
+            format!("amounts must not be negative, found {amount}"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn non_empty(path: &str, s: &str) -> Result<(), Error> {
+    if s.is_empty() {
+        Err(Error::new(
+            ErrorCode::InvalidField,
+            path,
+            "must not be empty",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn not_after(path: &str, at: Instant, as_of: Instant) -> Result<(), Error> {
+    if at > as_of {
+        Err(Error::new(
+            ErrorCode::Inconsistent,
+            path,
+            format!("{at} is after as_of ({as_of}); a case records only what has happened"),
+        ))
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,154 @@
+//! Evaluating a [`Condition`] for one candidate over a span of time.
+//!
+//! Most facts are fixed for the whole decision (a flag, a role, a risk grade); a few change as time
+//! passes with nothing else happening: days past due grow, due dates approach, promises expire,
+//! the days since a letter or a conversation add up. Each condition therefore yields the set of
+//! instants in the span at which it holds, which the engine intersects with the other rules.
+
+use crate::case::{EventType, BORROWER};
+use crate::engine::{Facts, Span, Target};
+use crate::intervals::IntervalSet;
+use crate::policy::{Condition, PartyKind, RecordedEvent};
+use crate::time::Seconds;
+
+impl Facts<'_> {
+    /// The instants in `span` at which `cond` holds for `target`.
+    pub fn holds(&self, cond: &Condition, target: &Target, span: Span) -> IntervalSet {
+        let all = || IntervalSet::span(span.lo, span.hi);
+        let when = |b: bool| if b { all() } else { IntervalSet::empty() };
+        let from = |t: Option<Seconds>| match t {
+            Some(t) if t < span.hi => IntervalSet::span(t.max(span.lo), span.hi),
+            _ => IntervalSet::empty(),
+        };
+        let case = self.case;
+        match cond {
+            Condition::All(v) => {
+                let mut acc = all();
+                for c in v {
+                    if acc.is_empty() {
+                        break;
+                    }
+                    acc = acc.intersect(&self.holds(c, target, span));
+                }
+                acc
+            }
+            Condition::Any(v) => v.iter().fold(IntervalSet::empty(), |acc, c| {
+                acc.union(&self.holds(c, target, span))
+            }),
+            Condition::Not(c) => self.holds(c, target, span).complement(span.lo, span.hi),
+            Condition::Always => all(),
+            Condition::Never => IntervalSet::empty(),
+            Condition::BorrowerFlag(f) => when(f.of(&case.borrower.flags)),
+            Condition::AccountFlag(f) => when(f.of(&case.account.flags)),
+            Condition::Party(kinds) => when(kinds.contains(&target.kind)),
+            Condition::DebtRelated => when(target.contact.is_some_and(|c| c.debt_related)),
+            Condition::Objected => when(target.contact.is_some_and(|c| c.objected)),
+            Condition::Verified => when(
+                target.kind == PartyKind::Borrower || target.contact.is_some_and(|c| c.verified),
+            ),
+            Condition::OptedOut => when(target.channel.is_some_and(|c| c.opted_out)),
+            Condition::Workplace => when(target.channel.is_some_and(|c| c.is_workplace())),
+            Condition::ContactedBefore => when(self.history.contacted_before(target.party)),
+            Condition::AttorneyKnown => when(
+                case.borrower.flags.attorney_represented
+                    || case
+                        .contacts
+                        .iter()
+                        .any(|c| PartyKind::of_role(c.role) == PartyKind::Attorney),
+            ),
+            Condition::LostContact => when(self.history.lost_contact_since.is_some()),
+            Condition::LostContactForDays(n) => from(
+                self.history
+                    .lost_contact_since
+                    .map(|since| self.local_days_after(since, *n)),
+            ),
+            Condition::DpdAtLeast(n) => {
+                let days = span.days_in(self.book);
+                from(
+                    self.ledger
+                        .first_date_with_dpd(self.standing.business_date, *n, days)
+                        .map(|d| self.book.start_of(d)),
+                )
+            }
+            Condition::DueWithinDays(n) => {
+                let today = self.standing.business_date;
+                let spans = self
+                    .ledger
+                    .unpaid_due_dates_from(today)
+                    .map(|due| {
+                        let first = due.add_days(-i64::from(*n)).max(today);
+                        (
+                            self.book.start_of(first),
+                            self.book.start_of(due.add_days(1)),
+                        )
+                    })
+                    .collect();
+                IntervalSet::from_unsorted(spans).intersect(&all())
+            }
+            Condition::RiskGrade(grades) => when(grades.contains(&self.risk_grade)),
+            Condition::Stage(stages) => when(stages.iter().any(|s| *s == self.stage.id)),
+            Condition::BrokenPromisesAtLeast(k) => {
+                when(self.broken_promises() >= usize::try_from(*k).unwrap_or(usize::MAX))
+            }
+            Condition::PromiseActive => IntervalSet::from_unsorted(
+                self.active_promises()
+                    .map(|p| (p.made_at, p.ends_at))
+                    .collect(),
+            )
+            .intersect(&all()),
+            Condition::PromiseDay => IntervalSet::from_unsorted(
+                self.active_promises()
+                    .map(|p| (self.primary.start_of(p.date).max(p.made_at), p.ends_at))
+                    .collect(),
+            )
+            .intersect(&all()),
+            Condition::LetterSent(l) => from(self.history.first_letter(l.kind).map(|t| {
+                if l.days == 0 {
+                    t
+                } else {
+                    self.local_days_after(t, l.days)
+                }
+            })),
+            Condition::ConversationHeld => when(self.history.last_conversation.is_some()),
+            Condition::NoConversationForDays(n) => {
+                let since = self
+                    .history
+                    .last_conversation
+                    .or_else(|| self.standing.overdue_since.map(|d| self.book.start_of(d)));
+                from(since.map(|t| self.local_days_after(t, *n)))
+            }
+            Condition::DisputePending => when(self.history.dispute_pending),
+            Condition::Recorded(kind) => when(self.history.recorded(match kind {
+                RecordedEvent::Escalated => EventType::Escalated,
+                RecordedEvent::AgencyPlaced => EventType::AgencyPlaced,
+                RecordedEvent::LegalFiled => EventType::LegalFiled,
+                RecordedEvent::Visit => EventType::Visit,
+            })),
+        }
+    }
+
+    /// Whether `cond` holds for the borrower at `as_of` (statuses, triggers).
+    pub fn holds_now(&self, cond: &Condition, target: &Target) -> bool {
+        let span = Span {
+            lo: self.as_of,
+            hi: self.as_of + 1,
+        };
+        self.holds(cond, target, span).contains(self.as_of)
+    }
+
+    /// Local midnight `days` calendar days after the local date of `t` (the date of `t` is day 0).
+    fn local_days_after(&self, t: Seconds, days: u32) -> Seconds {
+        self.primary
+            .start_of(self.primary.date_of(t).add_days(i64::from(days)))
+    }
+
+    fn active_promises(&self) -> impl Iterator<Item = &crate::promises::PromiseState> {
+        self.promises
+            .iter()
+            .filter(|p| p.honoured && p.party == BORROWER)
+    }
+
+    pub fn broken_promises(&self) -> usize {
+        self.promises.iter().filter(|p| p.broken).count()
+    }
+}

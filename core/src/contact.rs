@@ -1,0 +1,183 @@
+//! Contact rules in time (SPEC §5.4): windows, the borrower's inconvenient times, frequency caps
+//! and rest patterns, each turned into the set of instants at which it lets a candidate through.
+//!
+//! Windows are read on each zone's own wall clock, so a window "09:00-21:00" holds from 09:00 to
+//! 21:00 local time on both sides of a DST change; with several borrower zones the sets are
+//! intersected (a time must be convenient in all of them). Caps and rest patterns count local
+//! calendar days in the borrower's first zone: "per day" and "within 7 consecutive days" are days
+//! of the person being called.
+
+use crate::case::BORROWER;
+use crate::engine::{Facts, Span, Target};
+use crate::intervals::IntervalSet;
+use crate::policy::{CapDef, Period, RestDef, Scope, WindowDef};
+use crate::time::{Date, Seconds, Zone, DAY};
+
+impl Facts<'_> {
+    /// Where a window lets any action through, in every borrower zone.
+    pub fn window(&self, w: &WindowDef, span: Span) -> IntervalSet {
+        let mut acc: Option<IntervalSet> = None;
+        for &zone in &self.zones {
+            let set = self.window_in(w, zone, span);
+            acc = Some(match acc {
+                None => set,
+                Some(a) => a.intersect(&set),
+            });
+        }
+        acc.unwrap_or_default()
+            .intersect(&IntervalSet::span(span.lo, span.hi))
+    }
+
+    fn window_in(&self, w: &WindowDef, zone: Zone, span: Span) -> IntervalSet {
+        // A slot that crosses midnight starts the day before, so look one day back.
+        let first = zone.date_of(span.lo).add_days(-1);
+        let last = zone.date_of(span.hi);
+        let mut spans = Vec::new();
+        let mut d = first;
+        while d <= last {
+            for slot in &w.slots {
+                if slot.days.iter().any(|k| self.calendar.matches(d, *k)) {
+                    let start = zone.instant_at(d, slot.from.seconds());
+                    let end_day = if slot.to <= slot.from {
+                        d.add_days(1)
+                    } else {
+                        d
+                    };
+                    let end = zone.instant_at(end_day, slot.to.seconds());
+                    spans.push((start, end));
+                }
+            }
+            d = d.add_days(1);
+        }
+        IntervalSet::from_unsorted(spans)
+    }
+
+    /// Outside the times the borrower designated inconvenient (read in the first zone).
+    pub fn convenient(&self, span: Span) -> IntervalSet {
+        let zone = self.primary;
+        let first = zone.date_of(span.lo).add_days(-1);
+        let last = zone.date_of(span.hi);
+        let mut blocked = Vec::new();
+        let mut d = first;
+        while d <= last {
+            for t in &self.case.borrower.inconvenient_times {
+                if t.days.is_empty() || t.days.contains(&d.weekday()) {
+                    let start = zone.instant_at(d, t.from.seconds());
+                    let end_day = if t.to <= t.from { d.add_days(1) } else { d };
+                    blocked.push((start, zone.instant_at(end_day, t.to.seconds())));
+                }
+            }
+            d = d.add_days(1);
+        }
+        IntervalSet::from_unsorted(blocked).complement(span.lo, span.hi)
+    }
+
+    /// Local dates (first zone) of the events a cap or rest pattern counts for this target.
+    fn counted_dates(
+        &self,
+        counts: crate::policy::CountKind,
+        exclude: &[crate::policy::Exclusion],
+        scope: Scope,
+        target: &Target,
+    ) -> Vec<Date> {
+        let mut dates: Vec<Date> = self
+            .history
+            .events
+            .iter()
+            .filter(|e| match scope {
+                Scope::Account => true,
+                Scope::Party => e.party.as_deref() == Some(target.party),
+                Scope::Channel => match target.channel {
+                    Some(ch) => e.channel.as_deref() == Some(ch.id.as_str()),
+                    None => e.party.as_deref() == Some(target.party),
+                },
+            })
+            .filter(|e| self.history.counts(e, counts, exclude))
+            .map(|e| self.primary.date_of(e.at.seconds()))
+            .collect();
+        dates.sort_unstable();
+        dates
+    }
+
+    /// Where a frequency cap lets the candidate through: while fewer than `limit` counted events
+    /// fall in the period ending on the day in question.
+    pub fn cap(&self, cap: &CapDef, target: &Target, span: Span) -> IntervalSet {
+        let dates = self.counted_dates(cap.counts, &cap.exclude, cap.scope, target);
+        let limit = usize::try_from(cap.limit).unwrap_or(usize::MAX);
+        let all = IntervalSet::span(span.lo, span.hi);
+        let mut allowed = match cap.period {
+            Period::Ever => {
+                if dates.len() >= limit {
+                    IntervalSet::empty()
+                } else {
+                    all.clone()
+                }
+            }
+            Period::Days(n) => {
+                let n = i64::from(n);
+                let today = self.primary.date_of(self.as_of);
+                // Only the days whose period still reaches back to a counted event can be blocked.
+                let mut blocked = Vec::new();
+                for k in 0..n {
+                    let day = today.add_days(k);
+                    let lo = day.add_days(1 - n);
+                    let count = dates.iter().filter(|d| **d >= lo && **d <= day).count();
+                    if count >= limit {
+                        blocked.push(self.day_span(day));
+                    }
+                }
+                IntervalSet::from_unsorted(blocked).complement(span.lo, span.hi)
+            }
+        };
+        // A call placed under a direct consent does not count, so consent lifts the cap while it
+        // lasts (Regulation F 1006.14(b)(3)(i)).
+        if cap
+            .exclude
+            .contains(&crate::policy::Exclusion::UnderConsent)
+        {
+            let covered =
+                IntervalSet::from_unsorted(self.history.consent_spans(target.party).collect());
+            allowed = allowed.union(&covered.intersect(&all));
+        }
+        allowed
+    }
+
+    /// Where a rest pattern lets the candidate through: not on the `rest_days` days after a streak
+    /// of `streak_days` consecutive days with counted events.
+    pub fn rest(&self, rest: &RestDef, target: &Target, span: Span) -> IntervalSet {
+        let dates = self.counted_dates(rest.counts, &[], rest.scope, target);
+        let has = |d: Date| dates.binary_search(&d).is_ok();
+        let today = self.primary.date_of(self.as_of);
+        let (streak, rest_days) = (i64::from(rest.streak_days), i64::from(rest.rest_days));
+        let mut blocked = Vec::new();
+        for k in 0..=rest_days {
+            let day = today.add_days(k);
+            let after_streak = (1..=rest_days).any(|back| {
+                let end = day.add_days(-back);
+                end <= today && (0..streak).all(|i| has(end.add_days(-i)))
+            });
+            if after_streak {
+                blocked.push(self.day_span(day));
+            }
+        }
+        IntervalSet::from_unsorted(blocked).complement(span.lo, span.hi)
+    }
+
+    /// A local day of the first zone as an interval of instants.
+    fn day_span(&self, d: Date) -> (Seconds, Seconds) {
+        (
+            self.primary.start_of(d),
+            self.primary.start_of(d.add_days(1)),
+        )
+    }
+
+    /// Whether the party is the borrower (used by rules that only ever concern the borrower).
+    pub fn is_borrower(target: &Target) -> bool {
+        target.party == BORROWER
+    }
+}
+
+/// Days a span covers, rounded up (for day-by-day searches).
+pub fn days_between(lo: Seconds, hi: Seconds) -> i64 {
+    (hi - lo + DAY - 1) / DAY
+}

@@ -1,0 +1,148 @@
+//! The decision (SPEC §4) and its canonical JSON form.
+//!
+//! Field order is the declaration order below and every list is built in a deterministic order,
+//! so the same inputs give the same bytes on every host. Absent values are written as `null`
+//! rather than left out: a consumer always finds every key.
+
+use serde::Serialize;
+
+use crate::policy::Category;
+use crate::time::Date;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Decision {
+    pub account_id: String,
+    /// `as_of` as given, normalised to RFC 3339 with its own offset.
+    pub as_of: String,
+    pub policy: PolicyRef,
+    pub delinquency: Delinquency,
+    pub status: Status,
+    pub queue: Queue,
+    /// Every candidate the strategy names, allowed or not, in strategy order.
+    pub actions: Vec<ActionVerdict>,
+    pub next_action: Option<NextAction>,
+    pub disclosures: Vec<Disclosure>,
+    pub trace: Vec<TraceEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PolicyRef {
+    pub id: String,
+    pub version: String,
+    pub digest: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Delinquency {
+    pub business_date: Date,
+    pub days_past_due: u32,
+    pub overdue_since: Option<Date>,
+    /// Minor units of `currency`.
+    pub overdue_amount: i64,
+    pub currency: String,
+    /// Given in the case, or computed from the installments of the lookback period.
+    pub risk_grade: crate::case::RiskGrade,
+    pub stage: StageRef,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct StageRef {
+    pub id: String,
+    pub label: String,
+}
+
+/// A rule that produced a verdict, with its citation.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Reason {
+    pub rule: String,
+    pub cite: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Status {
+    /// `active`, or the state of the highest-precedence status that holds.
+    pub state: String,
+    /// Every status that holds, in precedence order.
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Queue {
+    /// Where the account should be now.
+    pub current: String,
+    /// Set when the account is recorded elsewhere (its last `escalated` event, or its stage's
+    /// queue when it was never escalated) and must move.
+    pub escalate_to: Option<String>,
+    /// The stage, triggers and statuses that placed it, in the order applied.
+    pub reasons: Vec<Reason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ActionVerdict {
+    pub action: String,
+    /// `borrower` or a contact id.
+    pub party: String,
+    /// The channel id, or null for actions that use none.
+    pub channel: Option<String>,
+    /// The strategy step that names this candidate.
+    pub rule: String,
+    pub allowed: bool,
+    /// When an allowed action stops being allowed; null when nothing in sight ends it.
+    pub allowed_until: Option<String>,
+    /// The rules that block it now; empty when allowed.
+    pub blocked_by: Vec<Reason>,
+    /// The earliest instant a blocked action becomes allowed if nothing else happens; null when
+    /// allowed now or when nothing in the inputs can ever allow it.
+    pub next_allowed_at: Option<String>,
+    /// Obligations to honour when performing it (e.g. two collectors on a visit).
+    pub conditions: Vec<Reason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct NextAction {
+    pub action: String,
+    pub party: String,
+    pub channel: Option<String>,
+    pub at: String,
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Disclosure {
+    /// `borrower`, a contact id, `voicemail` or `postal_envelope`.
+    pub party: String,
+    /// Whether the party's identity must be verified before anything in `may_disclose` that
+    /// reveals the debt is said.
+    pub verified_identity_required: bool,
+    pub may_disclose: Vec<Category>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TraceEntry {
+    pub rule: String,
+    pub effect: String,
+    pub cite: String,
+}
+
+impl Decision {
+    /// The canonical JSON text of the decision.
+    pub fn to_json(&self) -> String {
+        // A tree of strings, integers, booleans and lists: serialising cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}

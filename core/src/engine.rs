@@ -1,0 +1,529 @@
+//! The decision: `decide(policy, case) -> decision`, pure and deterministic (SPEC §2).
+//!
+//! The engine gathers the facts of the case once ([`Facts`]), places the account in a stage,
+//! applies the status overrides, expands the strategy into candidates (action × party × channel),
+//! and for each candidate intersects the time sets of every rule that applies to it. What holds
+//! at `as_of` is allowed; the first instant of the intersection after `as_of` is when a blocked
+//! candidate becomes allowed. The search starts over a short horizon and widens only when the
+//! answer lies beyond it, so the common case stays cheap.
+
+use crate::calendar::Calendar;
+use crate::case::{Case, Channel, Contact, BORROWER};
+use crate::decision::*;
+use crate::delinquency::{Ledger, Standing};
+use crate::error::Error;
+use crate::history::History;
+use crate::intervals::IntervalSet;
+use crate::policy::{ActionDef, PartyKind, Policy, RuleDef, Selector, StageDef, StepDef};
+use crate::promises::PromiseState;
+use crate::time::{Seconds, Zone, DAY};
+
+/// The first horizon searched, in days. Windows, caps and rests resolve within it almost always.
+const SHORT_HORIZON_DAYS: i64 = 16;
+/// The widest horizon searched; beyond it an action counts as never allowed. Long enough to see
+/// past a year of holidays and the longest policy day counts in practice.
+const LONG_HORIZON_DAYS: i64 = 800;
+
+/// A span of instants `[lo, hi)` under evaluation; `lo` is always `as_of`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub lo: Seconds,
+    pub hi: Seconds,
+}
+
+impl Span {
+    /// Whole days the span covers in a zone, for day-by-day searches.
+    pub fn days_in(self, zone: Zone) -> i64 {
+        zone.date_of(self.hi).days_since(zone.date_of(self.lo)) + 1
+    }
+}
+
+/// Who and what a rule is being evaluated for.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// `borrower` or a contact id.
+    pub party: &'a str,
+    pub kind: PartyKind,
+    pub contact: Option<&'a Contact>,
+    pub channel: Option<&'a Channel>,
+    pub action: Option<&'a ActionDef>,
+}
+
+/// Everything about the case the rules ask about, computed once per decision.
+pub struct Facts<'a> {
+    pub case: &'a Case,
+    pub policy: &'a Policy,
+    pub calendar: &'a Calendar,
+    pub as_of: Seconds,
+    pub book: Zone,
+    /// The borrower's zones (the book zone when none are given); windows hold in all of them.
+    pub zones: Vec<Zone>,
+    /// The first of them: local days for caps and rests, and the zone of output instants.
+    pub primary: Zone,
+    pub ledger: Ledger,
+    pub standing: Standing,
+    pub stage: &'a StageDef,
+    pub risk_grade: crate::case::RiskGrade,
+    pub history: History<'a>,
+    pub promises: Vec<PromiseState>,
+}
+
+/// A policy ready to decide cases.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    policy: Policy,
+}
+
+impl Engine {
+    pub fn new(policy: Policy) -> Engine {
+        Engine { policy }
+    }
+
+    /// An engine from a pack id or a policy document's JSON text.
+    pub fn from_reference(reference: &str) -> Result<Engine, Error> {
+        Policy::resolve(reference).map(Engine::new)
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Decides a case given as JSON text; the error is the contract's error object.
+    pub fn decide_json(&self, case_json: &str) -> Result<String, Error> {
+        let case = Case::from_json(case_json)?;
+        Ok(self.decide(&case).to_json())
+    }
+
+    /// Decides a parsed, validated case.
+    pub fn decide(&self, case: &Case) -> Decision {
+        let policy = &self.policy;
+        let doc = policy.document();
+        let as_of = case.as_of.seconds();
+        let book = case.account.book_time_zone;
+        let zones = case.borrower_zones();
+        let primary = zones[0];
+        let ledger = Ledger::new(case, policy);
+        let standing = ledger.standing(book.date_of(as_of));
+        let mut trace = Vec::new();
+
+        let stage = crate::stages::stage_of(policy, &ledger, &standing);
+        trace.push(TraceEntry {
+            rule: stage.rule.clone(),
+            effect: format!(
+                "stage={} (days_past_due={})",
+                stage.id, standing.days_past_due
+            ),
+            cite: stage.cite.clone(),
+        });
+        let risk_grade = match case.borrower.risk_grade {
+            Some(g) => g,
+            None => {
+                let g =
+                    ledger.risk_grade(standing.business_date, doc.delinquency.risk_lookback_months);
+                trace.push(TraceEntry {
+                    rule: "delinquency.risk_grade".to_string(),
+                    effect: format!(
+                        "risk_grade={g:?} (computed from installments due in the last {} months)",
+                        doc.delinquency.risk_lookback_months
+                    ),
+                    cite: doc.delinquency.cite.clone(),
+                });
+                g
+            }
+        };
+        let history = History::new(case, policy, primary);
+        let promises = crate::promises::promises(case, policy, &history, primary);
+        for p in promises.iter().filter(|p| !p.honoured) {
+            trace.push(TraceEntry {
+                rule: "contact.promises".to_string(),
+                effect: format!(
+                    "promise made {} for {} not honoured: its date is more than {} days ahead",
+                    primary.render(p.made_at),
+                    p.date,
+                    doc.contact.promises.horizon_days
+                ),
+                cite: doc.contact.promises.cite.clone(),
+            });
+        }
+        let facts = Facts {
+            case,
+            policy,
+            calendar: policy.calendar(),
+            as_of,
+            book,
+            zones,
+            primary,
+            ledger,
+            standing,
+            stage,
+            risk_grade,
+            history,
+            promises,
+        };
+
+        let borrower = facts.borrower_target();
+        let statuses: Vec<_> = doc
+            .statuses
+            .iter()
+            .filter(|s| facts.holds_now(&s.when, &borrower))
+            .collect();
+        for s in &statuses {
+            trace.push(TraceEntry {
+                rule: s.id.clone(),
+                effect: format!("status={}", s.state),
+                cite: s.cite.clone(),
+            });
+        }
+        let status = Status {
+            state: statuses
+                .first()
+                .map_or_else(|| "active".to_string(), |s| s.state.clone()),
+            reasons: statuses
+                .iter()
+                .map(|s| Reason {
+                    rule: s.id.clone(),
+                    cite: s.cite.clone(),
+                })
+                .collect(),
+        };
+        let queue = crate::escalation::queue(&facts, &statuses, &mut trace);
+
+        let steps = doc
+            .strategy
+            .iter()
+            .filter(|s| s.stages.is_empty() || s.stages.contains(&stage.id))
+            .chain(statuses.iter().flat_map(|s| s.steps.iter()));
+        let mut actions: Vec<ActionVerdict> = Vec::new();
+        let mut next: Option<(Seconds, usize)> = None;
+        for step in steps {
+            for target in facts.candidates(step) {
+                if actions.iter().any(|a| {
+                    a.action == step.action
+                        && a.party == target.party
+                        && a.channel.as_deref() == target.channel.map(|c| c.id.as_str())
+                }) {
+                    continue;
+                }
+                let Some(verdict) = facts.verdict(step, &target, &statuses) else {
+                    continue;
+                };
+                let at = if verdict.allowed {
+                    Some(as_of)
+                } else {
+                    verdict.next_at
+                };
+                if let Some(at) = at {
+                    if next.is_none_or(|(t, _)| at < t) {
+                        next = Some((at, actions.len()));
+                    }
+                }
+                actions.push(verdict.into_output(step, &target, primary));
+            }
+        }
+        let next_action = next.map(|(at, i)| {
+            let a = &actions[i];
+            NextAction {
+                action: a.action.clone(),
+                party: a.party.clone(),
+                channel: a.channel.clone(),
+                at: if at == as_of {
+                    case.as_of.to_string()
+                } else {
+                    primary.render(at)
+                },
+                rule: a.rule.clone(),
+            }
+        });
+        if let Some(n) = &next_action {
+            trace.push(TraceEntry {
+                rule: n.rule.clone(),
+                effect: format!(
+                    "next_action={} {}{} at {}",
+                    n.action,
+                    n.party,
+                    n.channel
+                        .as_deref()
+                        .map(|c| format!(" via {c}"))
+                        .unwrap_or_default(),
+                    n.at
+                ),
+                cite: doc
+                    .strategy
+                    .iter()
+                    .chain(doc.statuses.iter().flat_map(|s| s.steps.iter()))
+                    .find(|s| s.id == n.rule)
+                    .map(|s| s.cite.clone())
+                    .unwrap_or_default(),
+            });
+        }
+        let disclosures = crate::disclosure::disclosures(&facts);
+
+        Decision {
+            account_id: case.account.id.clone(),
+            as_of: case.as_of.to_string(),
+            policy: PolicyRef {
+                id: policy.id().to_string(),
+                version: policy.version().to_string(),
+                digest: policy.digest().to_string(),
+            },
+            delinquency: Delinquency {
+                business_date: facts.standing.business_date,
+                days_past_due: facts.standing.days_past_due,
+                overdue_since: facts.standing.overdue_since,
+                overdue_amount: facts.standing.overdue_amount,
+                currency: case.account.currency.clone(),
+                risk_grade,
+                stage: StageRef {
+                    id: stage.id.clone(),
+                    label: stage.label.clone(),
+                },
+            },
+            status,
+            queue,
+            actions,
+            next_action,
+            disclosures,
+            trace,
+        }
+    }
+}
+
+/// The verdict on one candidate before it is written out.
+pub struct Verdict {
+    pub allowed: bool,
+    pub until: Option<Seconds>,
+    pub next_at: Option<Seconds>,
+    pub blocked_by: Vec<Reason>,
+    pub conditions: Vec<Reason>,
+}
+
+impl Verdict {
+    fn into_output(self, step: &StepDef, target: &Target, zone: Zone) -> ActionVerdict {
+        ActionVerdict {
+            action: step.action.clone(),
+            party: target.party.to_string(),
+            channel: target.channel.map(|c| c.id.clone()),
+            rule: step.id.clone(),
+            allowed: self.allowed,
+            allowed_until: self.until.map(|t| zone.render(t)),
+            blocked_by: self.blocked_by,
+            next_allowed_at: self.next_at.map(|t| zone.render(t)),
+            conditions: self.conditions,
+        }
+    }
+}
+
+impl<'a> Facts<'a> {
+    pub fn borrower_target(&self) -> Target<'a> {
+        Target {
+            party: BORROWER,
+            kind: PartyKind::Borrower,
+            contact: None,
+            channel: None,
+            action: None,
+        }
+    }
+
+    /// The candidates a step names: each party of its kinds, on each of its channels of the
+    /// step's kinds (in the step's kind order, then channel id), or once without a channel for
+    /// actions that use none.
+    pub fn candidates(&self, step: &StepDef) -> Vec<Target<'a>> {
+        let case = self.case;
+        let Some(action) = self.policy.action(&step.action) else {
+            return Vec::new();
+        };
+        let kinds = if step.channels.is_empty() {
+            &action.channels
+        } else {
+            &step.channels
+        };
+        let mut parties: Vec<(&'a str, PartyKind, Option<&'a Contact>, &'a [Channel])> = Vec::new();
+        for kind in &step.parties {
+            if *kind == PartyKind::Borrower {
+                parties.push((BORROWER, PartyKind::Borrower, None, &case.borrower.channels));
+            } else {
+                let mut contacts: Vec<&Contact> = case
+                    .contacts
+                    .iter()
+                    .filter(|c| PartyKind::of_role(c.role) == *kind)
+                    .collect();
+                contacts.sort_by(|a, b| a.id.cmp(&b.id));
+                for c in contacts {
+                    parties.push((&c.id, *kind, Some(c), &c.channels));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (party, kind, contact, channels) in parties {
+            let base = Target {
+                party,
+                kind,
+                contact,
+                channel: None,
+                action: Some(action),
+            };
+            if action.channels.is_empty() {
+                out.push(base);
+                continue;
+            }
+            for k in kinds {
+                let mut of_kind: Vec<&Channel> = channels.iter().filter(|c| c.kind == *k).collect();
+                of_kind.sort_by(|a, b| a.id.cmp(&b.id));
+                for ch in of_kind {
+                    out.push(Target {
+                        channel: Some(ch),
+                        ..base
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a rule's selector covers a candidate.
+    pub fn selects(&self, sel: &Selector, target: &Target) -> bool {
+        let Some(action) = target.action else {
+            return false;
+        };
+        (sel.actions.is_empty() || sel.actions.contains(&action.id))
+            && (sel.tags.is_empty() || sel.tags.iter().any(|t| action.tags.contains(t)))
+            && (sel.parties.is_empty() || sel.parties.contains(&target.kind))
+            && (sel.channels.is_empty()
+                || target
+                    .channel
+                    .is_some_and(|c| sel.channels.contains(&c.kind)))
+            && (sel.stages.is_empty() || sel.stages.contains(&self.stage.id))
+            && sel.when.as_ref().is_none_or(|w| self.holds_now(w, target))
+    }
+
+    /// Where one rule lets the candidate through.
+    pub fn rule_set(&self, rule: &RuleDef, target: &Target, span: Span) -> IntervalSet {
+        let all = || IntervalSet::span(span.lo, span.hi);
+        if let Some(w) = &rule.window {
+            self.window(w, span)
+        } else if rule.inconvenient_times.is_some() {
+            self.convenient(span)
+        } else if let Some(cap) = &rule.cap {
+            self.cap(cap, target, span)
+        } else if let Some(rest) = &rule.rest {
+            self.rest(rest, target, span)
+        } else if let Some(c) = &rule.forbid_when {
+            self.holds(c, target, span).complement(span.lo, span.hi)
+        } else if let Some(c) = &rule.require {
+            self.holds(c, target, span)
+        } else {
+            all()
+        }
+    }
+
+    /// Evaluates a candidate: `None` when the step's own condition never holds within the
+    /// horizon (the step does not apply to this account).
+    pub fn verdict(
+        &self,
+        step: &StepDef,
+        target: &Target,
+        statuses: &[&crate::policy::StatusDef],
+    ) -> Option<Verdict> {
+        let rules: Vec<&RuleDef> = self
+            .policy
+            .document()
+            .rules
+            .iter()
+            .filter(|r| self.selects(&r.applies_to, target))
+            .collect();
+        let forbidding: Vec<&crate::policy::StatusDef> = statuses
+            .iter()
+            .copied()
+            .filter(|s| s.forbid.as_ref().is_some_and(|f| self.selects(f, target)))
+            .collect();
+        let conditions = rules
+            .iter()
+            .filter(|r| r.obligation.is_some())
+            .map(|r| Reason {
+                rule: r.id.clone(),
+                cite: r.cite.clone(),
+            })
+            .collect();
+
+        let mut result = None;
+        for days in [SHORT_HORIZON_DAYS, LONG_HORIZON_DAYS] {
+            let span = Span {
+                lo: self.as_of,
+                hi: self.as_of + days * DAY,
+            };
+            let mut parts: Vec<(Reason, IntervalSet)> = Vec::new();
+            if let Some(w) = &step.when {
+                let set = self.holds(w, target, span);
+                if set.is_empty() && days == LONG_HORIZON_DAYS {
+                    return None;
+                }
+                parts.push((
+                    Reason {
+                        rule: step.id.clone(),
+                        cite: step.cite.clone(),
+                    },
+                    set,
+                ));
+            }
+            for s in &forbidding {
+                // Statuses are facts of `as_of`; a status that holds blocks for as long as the
+                // inputs say it holds.
+                let set = self
+                    .holds(&s.when, target, span)
+                    .complement(span.lo, span.hi);
+                parts.push((
+                    Reason {
+                        rule: s.id.clone(),
+                        cite: s.cite.clone(),
+                    },
+                    set,
+                ));
+            }
+            for r in &rules {
+                if r.obligation.is_some() {
+                    continue;
+                }
+                parts.push((
+                    Reason {
+                        rule: r.id.clone(),
+                        cite: r.cite.clone(),
+                    },
+                    self.rule_set(r, target, span),
+                ));
+            }
+            let mut combined = IntervalSet::span(span.lo, span.hi);
+            for (_, set) in &parts {
+                combined = combined.intersect(set);
+                if combined.is_empty() {
+                    break;
+                }
+            }
+            let blocked_by: Vec<Reason> = parts
+                .iter()
+                .filter(|(_, set)| !set.contains(self.as_of))
+                .map(|(r, _)| r.clone())
+                .collect();
+            let now = combined.containing(self.as_of);
+            let reaches_end = |end: Seconds| end >= span.hi;
+            let done = match now {
+                Some((_, end)) => !reaches_end(end),
+                None => combined.first_at_or_after(self.as_of).is_some(),
+            };
+            result = Some(Verdict {
+                allowed: now.is_some(),
+                until: now.map(|(_, end)| end).filter(|&e| !reaches_end(e)),
+                next_at: if now.is_some() {
+                    None
+                } else {
+                    combined.first_at_or_after(self.as_of)
+                },
+                blocked_by,
+                conditions: Vec::clone(&conditions),
+            });
+            if done {
+                break;
+            }
+        }
+        result
+    }
+}

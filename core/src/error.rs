@@ -1,0 +1,166 @@
+//! Errors as data.
+//!
+//! Every failure the engine can report is an [`Error`] with a stable [`ErrorCode`], the JSON path of
+//! the field at fault and a message for people. The same object crosses every boundary (CLI, wasm,
+//! WASI), so hosts can branch on `code` and point a user at `path` without parsing prose.
+
+use serde::Serialize;
+use std::fmt;
+
+/// The stable error codes of the contract. Their snake_case names are part of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The input is not JSON at all, or not the expected JSON shape at the top level.
+    InvalidJson,
+    /// A field has the wrong type or an unparseable value (a date that is not `YYYY-MM-DD`, ...).
+    InvalidField,
+    /// A field the contract does not know (typos surface instead of being ignored).
+    UnknownField,
+    /// A value outside its allowed range (a negative amount, a 25:00 clock time, ...).
+    OutOfRange,
+    /// Values that are each fine but contradict each other (events after `as_of`, overlapping pauses).
+    Inconsistent,
+    /// A policy reference that names no built-in pack.
+    UnknownPolicy,
+    /// A policy document that fails validation.
+    PolicyInvalid,
+    /// An input larger than the bounds of SPEC §8.
+    LimitExceeded,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidJson => "invalid_json",
+            ErrorCode::InvalidField => "invalid_field",
+            ErrorCode::UnknownField => "unknown_field",
+            ErrorCode::OutOfRange => "out_of_range",
+            ErrorCode::Inconsistent => "inconsistent",
+            ErrorCode::UnknownPolicy => "unknown_policy",
+            ErrorCode::PolicyInvalid => "policy_invalid",
+            ErrorCode::LimitExceeded => "limit_exceeded",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A structured error: what went wrong (`code`), where (`path`, a JSON path such as
+/// `account.installments[1].due`, empty for the document as a whole) and a sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Error {
+    pub code: ErrorCode,
+    pub path: String,
+    pub message: String,
+}
+
+impl Error {
+    pub fn new(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Error {
+        Error {
+            code,
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The wire form: `{"error":{"code":..,"path":..,"message":..}}`.
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Envelope<'a> {
+            error: &'a Error,
+        }
+        // Serialising a struct of strings cannot fail.
+        serde_json::to_string(&Envelope { error: self }).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}: {}", self.code, self.message)
+        } else {
+            write!(f, "{} at {}: {}", self.code, self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Turns a serde_json error met while reading a document into a contract error, keeping the path
+/// that `serde_path_to_error` tracked. `prefix` is prepended to that path (for nested documents).
+pub(crate) fn from_serde(
+    err: serde_path_to_error::Error<serde_json::Error>,
+    prefix: &str,
+) -> Error {
+    let path = join_path(prefix, &err.path().to_string());
+    let inner = err.into_inner();
+    let message = strip_position(&inner.to_string());
+    let code = match inner.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            ErrorCode::InvalidJson
+        }
+        serde_json::error::Category::Io => ErrorCode::InvalidJson,
+        serde_json::error::Category::Data => {
+            if message.starts_with("unknown field") {
+                ErrorCode::UnknownField
+            } else if message.starts_with(OUT_OF_RANGE_MARK) {
+                ErrorCode::OutOfRange
+            } else {
+                ErrorCode::InvalidField
+            }
+        }
+    };
+    let message = message
+        .strip_prefix(OUT_OF_RANGE_MARK)
+        .map(str::to_owned)
+        .unwrap_or(message);
+    // A syntax error has no meaningful field path; report where in the text it is instead.
+    if code == ErrorCode::InvalidJson {
+        let located = format!(
+            "{} (line {}, column {})",
+            message,
+            inner.line(),
+            inner.column()
+        );
+        return Error::new(
+            code,
+            if path == "." { String::new() } else { path },
+            located,
+        );
+    }
+    Error::new(
+        code,
+        if path == "." { String::new() } else { path },
+        message,
+    )
+}
+
+/// Custom deserialisers start their message with this mark to ask for `out_of_range` instead of
+/// `invalid_field`; serde offers no other channel to carry a code through.
+pub(crate) const OUT_OF_RANGE_MARK: &str = "out of range: ";
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+pub(crate) fn join_path(prefix: &str, path: &str) -> String {
+    if prefix.is_empty() {
+        path.to_string()
+    } else if path.is_empty() || path == "." {
+        prefix.to_string()
+    } else if path.starts_with('[') {
+        format!("{prefix}{path}")
+    } else {
+        format!("{prefix}.{path}")
+    }
+}

@@ -1,0 +1,77 @@
+//! The JSON-shaped contract every surface re-exports.
+//!
+//! The CLI, the wasm-bindgen package and the WASI component are each a few lines over these
+//! functions, so they cannot drift apart: the text in and the text out are the same on every host.
+//! Every function answers with JSON text: the decision (or other result) on success, the error
+//! object `{"error":{...}}` on failure.
+
+use serde::Serialize;
+
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::policy::{packs, Policy};
+
+/// Builds an engine from a pack id or a policy document's JSON text.
+pub fn engine(policy: &str) -> Result<Engine, Error> {
+    Engine::from_reference(policy)
+}
+
+/// Decides a case (JSON text) under a policy (pack id or JSON text).
+/// `Ok` holds the decision JSON, `Err` the error JSON.
+pub fn decide(policy: &str, case: &str) -> Result<String, String> {
+    let engine = engine(policy).map_err(|e| e.to_json())?;
+    engine.decide_json(case).map_err(|e| e.to_json())
+}
+
+/// The ids of the built-in packs.
+pub fn builtin_policies() -> Vec<&'static str> {
+    packs::IDS.to_vec()
+}
+
+/// The result of validating a policy document.
+#[derive(Debug, Serialize)]
+pub struct Validation {
+    pub valid: bool,
+    pub id: Option<String>,
+    pub version: Option<String>,
+    pub digest: Option<String>,
+    pub diagnostics: Vec<crate::policy::Diagnostic>,
+}
+
+/// Validates a policy (pack id or JSON text) and lists every problem found.
+pub fn validate_policy(policy: &str) -> Validation {
+    match Policy::resolve(policy) {
+        Ok(p) => Validation {
+            valid: true,
+            id: Some(p.id().to_string()),
+            version: Some(p.version().to_string()),
+            digest: Some(p.digest().to_string()),
+            diagnostics: Vec::new(),
+        },
+        Err(e) => {
+            let mut diagnostics = if policy.trim_start().starts_with('{') {
+                Policy::diagnose(policy)
+            } else {
+                Vec::new()
+            };
+            if diagnostics.is_empty() {
+                diagnostics.push(crate::policy::Diagnostic {
+                    path: e.path,
+                    message: format!("{}: {}", e.code, e.message),
+                });
+            }
+            Validation {
+                valid: false,
+                id: None,
+                version: None,
+                digest: None,
+                diagnostics,
+            }
+        }
+    }
+}
+
+/// [`validate_policy`] as JSON text.
+pub fn validate_policy_json(policy: &str) -> String {
+    serde_json::to_string(&validate_policy(policy)).unwrap_or_default()
+}

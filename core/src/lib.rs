@@ -1,0 +1,55 @@
+//! # arrears-core
+//!
+//! A deterministic rules engine for loan collections. Given one loan account at one instant
+//! ([`Case`]) and a policy ([`Policy`]: a regulatory floor plus a lender's strategy, as data), it
+//! decides the overdue stage, which collection actions are allowed now for whom and on which
+//! channel (and when the blocked ones become allowed), which queue owns the account, and what each
+//! party may be told ([`Decision`]).
+//!
+//! ```
+//! use arrears_core::{Engine, Policy};
+//!
+//! let engine = Engine::new(Policy::builtin("cn-microloan").unwrap());
+//! let case = r#"{
+//!   "as_of": "2026-03-10T14:30:00+08:00",
+//!   "account": { "id": "L-1", "currency": "CNY", "book_time_zone": "Asia/Shanghai",
+//!                "installments": [ { "due": "2026-02-15", "amount": 120000 } ],
+//!                "payments": [ { "at": "2026-02-20T10:00:00+08:00", "amount": 50000 } ] },
+//!   "borrower": { "time_zones": ["Asia/Shanghai"], "channels": [ { "id": "m1", "kind": "mobile" } ] }
+//! }"#;
+//! let decision: serde_json::Value = serde_json::from_str(&engine.decide_json(case).unwrap()).unwrap();
+//! assert_eq!(decision["delinquency"]["days_past_due"], 23);
+//! assert_eq!(decision["delinquency"]["stage"]["id"], "late");
+//! ```
+//!
+//! The engine reads no clock, draws no random numbers, uses no floating point and no host time
+//! zone; the same inputs give the same bytes on every platform, which is what lets the WebAssembly
+//! builds promise identical decisions. Bad input never panics: it is an [`Error`] with a stable
+//! code and the JSON path of the field at fault.
+
+pub mod calendar;
+pub mod case;
+pub mod conditions;
+pub mod contact;
+pub mod decision;
+pub mod delinquency;
+pub mod disclosure;
+pub mod engine;
+pub mod error;
+pub mod escalation;
+pub mod ffi;
+pub mod history;
+pub mod intervals;
+pub mod policy;
+pub mod promises;
+pub mod stages;
+pub mod time;
+
+pub use case::Case;
+pub use decision::Decision;
+pub use engine::Engine;
+pub use error::{Error, ErrorCode};
+pub use policy::Policy;
+
+/// The version of this crate, reported by every surface.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

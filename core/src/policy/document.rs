@@ -1,0 +1,640 @@
+//! The policy document: everything a jurisdiction or a lender decides, as data.
+//!
+//! The engine has no code path that names a pack. Stages, the action catalogue, contact windows,
+//! caps, rest patterns, party rules, prerequisites, status overrides, queues, escalation triggers and
+//! the disclosure matrix are all entries here, each with an `id` (what a verdict cites as its
+//! `rule`) and a `cite` (the article or seed section it comes from).
+//!
+//! Rules apply to candidate actions through a [`Selector`], and most carry a [`Condition`]: a small
+//! closed vocabulary of facts about the case (flags, roles, days past due, promises, letters sent,
+//! lost contact) that the engine can evaluate not only *now* but over time, which is what makes an
+//! exact `next_allowed_at` possible.
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::{AccountFlags, BorrowerFlags, ChannelKind, LetterKind, RiskGrade, Role};
+use crate::time::{ClockTime, Date, Weekday};
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDocument {
+    /// Stable identifier, e.g. `cn-microloan`.
+    pub id: String,
+    /// The document's own version, reported in every decision.
+    pub version: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    pub delinquency: DelinquencyRules,
+    /// Ordered, non-overlapping DPD ranges; the last is open-ended. At most one pre-due stage.
+    pub stages: Vec<StageDef>,
+    #[serde(default)]
+    pub calendar: CalendarDef,
+    /// The action catalogue: every action a rule or step may name.
+    pub actions: Vec<ActionDef>,
+    #[serde(default)]
+    pub contact: ContactDefs,
+    /// Contact rules: windows, caps, rest patterns, prohibitions and prerequisites.
+    #[serde(default)]
+    pub rules: Vec<RuleDef>,
+    /// The strategy ladder: which actions each stage calls for, in order of preference.
+    #[serde(default)]
+    pub strategy: Vec<StepDef>,
+    /// Status overrides in order of precedence (the first that holds names the state).
+    #[serde(default)]
+    pub statuses: Vec<StatusDef>,
+    /// Queues, in tier order (escalating "one tier" moves one place down this list).
+    pub queues: Vec<QueueDef>,
+    /// Escalation triggers, applied in order on top of the stage's queue.
+    #[serde(default)]
+    pub escalation: Vec<TriggerDef>,
+    /// The disclosure matrix.
+    #[serde(default)]
+    pub disclosures: Vec<DisclosureDef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DelinquencyRules {
+    /// Days after a due date before days past due start counting.
+    #[serde(default)]
+    pub grace_days: u32,
+    /// An installment counts as paid once what is unpaid on it is at most this (minor units).
+    #[serde(default)]
+    pub arrears_tolerance: i64,
+    /// How many days before a due date the pre-due stage begins (0 = only on the due day).
+    #[serde(default)]
+    pub pre_due_days: u32,
+    /// Months of installments looked back at when computing a missing risk grade.
+    #[serde(default = "three")]
+    pub risk_lookback_months: u32,
+    pub cite: String,
+}
+
+fn three() -> u32 {
+    3
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StageDef {
+    pub id: String,
+    /// The rule id the trace cites for placing an account in this stage.
+    pub rule: String,
+    pub label: String,
+    /// First DPD of the stage. Absent on the pre-due stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_dpd: Option<u32>,
+    /// Last DPD of the stage, inclusive; absent on the last, open-ended stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_dpd: Option<u32>,
+    /// The stage of accounts with nothing past due and an installment due within
+    /// `delinquency.pre_due_days`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub pre_due: bool,
+    /// The queue that owns accounts in this stage before any trigger applies.
+    pub queue: String,
+    pub cite: String,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CalendarDef {
+    /// Days that are rest days unless listed as working days.
+    #[serde(default)]
+    pub weekend: Vec<Weekday>,
+    /// Public holidays, inclusive ranges.
+    #[serde(default)]
+    pub holidays: Vec<HolidayDef>,
+    /// Make-up working days: weekend dates that are working days.
+    #[serde(default)]
+    pub working_days: Vec<Date>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cite: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HolidayDef {
+    pub name: String,
+    pub from: Date,
+    pub to: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ActionDef {
+    pub id: String,
+    pub label: String,
+    /// Channel kinds the action goes through; empty for actions that use no channel
+    /// (a visit, a referral).
+    #[serde(default)]
+    pub channels: Vec<ChannelKind>,
+    /// Free labels rules can select on: `contact`, `pressure`, `phone`, `legal`, ...
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ContactDefs {
+    /// When the borrower counts as lost-contact.
+    pub lost_contact: LostContactDef,
+    /// How long a direct consent to be called lasts, in days, when it names no `until`.
+    pub consent_days: u32,
+    pub promises: PromiseDef,
+}
+
+impl Default for ContactDefs {
+    fn default() -> Self {
+        ContactDefs {
+            lost_contact: LostContactDef {
+                failed_attempts: 3,
+                cite: String::new(),
+            },
+            consent_days: 7,
+            promises: PromiseDef {
+                horizon_days: 3,
+                cite: String::new(),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LostContactDef {
+    /// Consecutive failed outbound calls to the borrower, with no conversation since, that make
+    /// the borrower lost-contact. A `wrong_number` outcome on every borrower phone does too.
+    pub failed_attempts: u32,
+    pub cite: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PromiseDef {
+    /// A promise dated further than this many days after it was made is not honoured.
+    pub horizon_days: u32,
+    pub cite: String,
+}
+
+/// Which candidates a rule applies to. Every non-empty list must match; an empty selector
+/// matches every candidate.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Selector {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+    /// Matches an action carrying any of these tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<PartyKind>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<ChannelKind>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<String>,
+    /// Matches only while this holds at `as_of` for the candidate (e.g. a risk grade).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+}
+
+/// A kind of party: the borrower, a contact role, or a non-person recipient of a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PartyKind {
+    Borrower,
+    Spouse,
+    Parent,
+    Guardian,
+    Guarantor,
+    CoBorrower,
+    Reference,
+    Employer,
+    Attorney,
+    EstateRepresentative,
+    Other,
+    Voicemail,
+    PostalEnvelope,
+}
+
+impl PartyKind {
+    pub fn of_role(role: Role) -> PartyKind {
+        match role {
+            Role::Spouse => PartyKind::Spouse,
+            Role::Parent => PartyKind::Parent,
+            Role::Guardian => PartyKind::Guardian,
+            Role::Guarantor => PartyKind::Guarantor,
+            Role::CoBorrower => PartyKind::CoBorrower,
+            Role::Reference => PartyKind::Reference,
+            Role::Employer => PartyKind::Employer,
+            Role::Attorney => PartyKind::Attorney,
+            Role::EstateRepresentative => PartyKind::EstateRepresentative,
+            Role::Other => PartyKind::Other,
+        }
+    }
+}
+
+/// One contact rule. Exactly one of `window`, `inconvenient_times`, `cap`, `rest`, `forbid_when`
+/// and `require` is given: that is the rule's kind.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub id: String,
+    pub cite: String,
+    #[serde(default)]
+    pub applies_to: Selector,
+    /// Allowed only inside these local times, in every borrower time zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<WindowDef>,
+    /// Not allowed during the times the borrower designated inconvenient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inconvenient_times: Option<bool>,
+    /// Not allowed while counted events in the period reach the limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<CapDef>,
+    /// After a streak of days with counted events, a number of days without.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rest: Option<RestDef>,
+    /// Not allowed while the condition holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forbid_when: Option<Condition>,
+    /// Allowed only while the condition holds (a prerequisite).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require: Option<Condition>,
+    /// Obligations the actor must honour when performing the action (e.g. two collectors on a
+    /// visit); reported with the action, never evaluated against the future.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obligation: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WindowDef {
+    /// Allowed inside any of these slots.
+    pub slots: Vec<SlotDef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SlotDef {
+    /// The days the slot starts on. `from` later than `to` crosses midnight into the next day.
+    pub days: Vec<DayKind>,
+    pub from: ClockTime,
+    pub to: ClockTime,
+}
+
+/// A day selector: a weekday, or a day type from the policy's calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    Any,
+    /// Not a holiday, and a weekday or a make-up working day.
+    WorkingDay,
+    /// A weekend day that is not a make-up working day, or a holiday.
+    NonWorkingDay,
+    Holiday,
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CapDef {
+    /// What counts toward the cap.
+    pub counts: CountKind,
+    /// Events that do not count.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<Exclusion>,
+    /// Whose events count: the candidate's party, its channel, or the whole account.
+    pub scope: Scope,
+    pub period: Period,
+    /// The action is allowed only while fewer than this many counted events fall in the period.
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RestDef {
+    pub counts: CountKind,
+    pub scope: Scope,
+    /// Consecutive local days with counted events that start a rest.
+    pub streak_days: u32,
+    /// Local days without the action that follow such a streak.
+    pub rest_days: u32,
+}
+
+/// What a cap or rest pattern counts, from `history`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CountKind {
+    /// Outbound calls, whatever the outcome.
+    PlacedCall,
+    /// Outbound calls that connected to the party.
+    ConnectedCall,
+    /// Outbound calls that did not reach the party (no answer, busy, voicemail).
+    UnansweredAttempt,
+    /// Calls in either direction in which the party was spoken to.
+    Conversation,
+    /// Outbound SMS and email.
+    Message,
+    Letter,
+    Visit,
+    /// Any outbound communication: call, SMS, email, letter or visit.
+    Contact,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Exclusion {
+    /// Calls the party made.
+    Inbound,
+    /// Calls that never connected to the dialled number (busy signal, not in service).
+    NotConnected,
+    /// Calls placed while a direct consent of the party covered them.
+    UnderConsent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Party,
+    Channel,
+    Account,
+}
+
+/// The period a cap counts over: N local calendar days ending today (today is day N; `1` is
+/// the current local day), or the whole history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    Days(u32),
+    Ever,
+}
+
+/// A fact about the case, evaluated for a candidate (its party and channel) over time.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    Not(Box<Condition>),
+    Always,
+    Never,
+    /// A borrower flag is set.
+    BorrowerFlag(BorrowerFlag),
+    /// An account flag is set.
+    AccountFlag(AccountFlag),
+    /// The candidate's party is of one of these kinds.
+    Party(Vec<PartyKind>),
+    /// The candidate's party is a contact legally part of the debt.
+    DebtRelated,
+    /// The candidate's party objected to being contacted.
+    Objected,
+    /// The candidate's party has a verified identity (the borrower always has).
+    Verified,
+    /// The candidate's channel is opted out.
+    OptedOut,
+    /// The candidate's channel reaches a workplace.
+    Workplace,
+    /// The candidate's party has been contacted (outbound) before.
+    ContactedBefore,
+    /// An attorney represents the borrower (flag, or an attorney among the contacts).
+    AttorneyKnown,
+    /// The borrower is lost-contact (see `contact.lost_contact`).
+    LostContact,
+    /// The borrower has been lost-contact for at least this many days.
+    LostContactForDays(u32),
+    /// Days past due are at least this.
+    DpdAtLeast(u32),
+    /// An unpaid installment falls due within this many days (0 = today).
+    DueWithinDays(u32),
+    RiskGrade(Vec<RiskGrade>),
+    Stage(Vec<String>),
+    BrokenPromisesAtLeast(u32),
+    /// A promise to pay by the borrower is active.
+    PromiseActive,
+    /// Today is the promised date of an active promise.
+    PromiseDay,
+    /// A letter of this kind was sent to the borrower at least `days` days ago.
+    LetterSent(LetterSent),
+    /// The borrower has had a telephone conversation with the collector.
+    ConversationHeld,
+    /// No conversation with the borrower for at least this many days (counted from the last
+    /// conversation, or from the date the account became overdue).
+    NoConversationForDays(u32),
+    /// A dispute is open and no verification has been sent since it was opened.
+    DisputePending,
+    /// The history records an event of this type.
+    Recorded(RecordedEvent),
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LetterSent {
+    pub kind: LetterKind,
+    #[serde(default)]
+    pub days: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RecordedEvent {
+    Escalated,
+    AgencyPlaced,
+    LegalFiled,
+    Visit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BorrowerFlag {
+    Deceased,
+    Bankruptcy,
+    DisputeOpen,
+    CeaseCommunication,
+    AttorneyRepresented,
+    Vulnerable,
+    Hardship,
+    FraudSuspected,
+    ComplaintOpen,
+    WorkplaceContactProhibited,
+}
+
+impl BorrowerFlag {
+    pub fn of(self, f: &BorrowerFlags) -> bool {
+        match self {
+            BorrowerFlag::Deceased => f.deceased,
+            BorrowerFlag::Bankruptcy => f.bankruptcy,
+            BorrowerFlag::DisputeOpen => f.dispute_open,
+            BorrowerFlag::CeaseCommunication => f.cease_communication,
+            BorrowerFlag::AttorneyRepresented => f.attorney_represented,
+            BorrowerFlag::Vulnerable => f.vulnerable,
+            BorrowerFlag::Hardship => f.hardship,
+            BorrowerFlag::FraudSuspected => f.fraud_suspected,
+            BorrowerFlag::ComplaintOpen => f.complaint_open,
+            BorrowerFlag::WorkplaceContactProhibited => f.workplace_contact_prohibited,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AccountFlag {
+    TimeBarred,
+    WrittenOff,
+    Collateral,
+}
+
+impl AccountFlag {
+    pub fn of(self, f: &AccountFlags) -> bool {
+        match self {
+            AccountFlag::TimeBarred => f.time_barred,
+            AccountFlag::WrittenOff => f.written_off,
+            AccountFlag::Collateral => f.collateral,
+        }
+    }
+}
+
+/// One rung of the strategy ladder: in these stages, this action to these parties.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StepDef {
+    pub id: String,
+    pub cite: String,
+    /// Stages the step belongs to; empty means every stage.
+    #[serde(default)]
+    pub stages: Vec<String>,
+    pub action: String,
+    pub parties: Vec<PartyKind>,
+    /// Channel kinds to use; empty means every kind the action goes through.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<ChannelKind>,
+    /// The step applies only while this holds: never at all within the horizon, and the step
+    /// names no candidate; later, and the candidate is blocked by the step until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StatusDef {
+    pub id: String,
+    pub cite: String,
+    pub when: Condition,
+    /// The account state this status puts the account in (`suspended`, `estate`, ...).
+    pub state: String,
+    /// The queue that owns the account under this status, overriding triggers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    /// Candidates this status blocks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forbid: Option<Selector>,
+    /// Extra steps this status adds to the strategy (the estate route, the attorney route).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<StepDef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct QueueDef {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TriggerDef {
+    pub id: String,
+    pub cite: String,
+    pub when: Condition,
+    /// Move to this queue...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    /// ...or this many tiers further down the queue list from where the account stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tiers_up: Option<u32>,
+}
+
+/// A disclosure category (SPEC §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    CallerIdentity,
+    RequestCallback,
+    LocationRequest,
+    Creditor,
+    DebtExistence,
+    AmountDue,
+    DaysPastDue,
+    PaymentOptions,
+    Consequences,
+    LegalStatus,
+}
+
+impl Category {
+    /// Categories that reveal the debt; telling them needs a verified identity.
+    pub fn reveals_debt(self) -> bool {
+        !matches!(
+            self,
+            Category::CallerIdentity | Category::RequestCallback | Category::LocationRequest
+        )
+    }
+}
+
+/// One row of the disclosure matrix: for these parties, while `when` holds, `allow` these
+/// categories and `deny` those. Denials win over allowances from any row.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DisclosureDef {
+    pub id: String,
+    pub cite: String,
+    pub parties: Vec<PartyKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<Category>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deny: Vec<Category>,
+}

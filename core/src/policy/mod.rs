@@ -1,0 +1,194 @@
+//! Policy loading: from JSON text or a built-in pack to a validated, indexed [`Policy`].
+//!
+//! A policy is validated once, here; a [`Policy`] value is proof that the document is well formed,
+//! so the decision path never re-checks names or ranges. The digest reported in every decision is
+//! the SHA-256 of the document's canonical JSON (the parsed document written back with fixed field
+//! order and no white space), so reformatting a file does not change it but any change of meaning
+//! does.
+
+pub mod document;
+pub mod packs;
+pub mod validate;
+
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+pub use document::*;
+pub use validate::{check, Diagnostic};
+
+use crate::calendar::Calendar;
+use crate::error::{Error, ErrorCode};
+
+/// Largest policy document accepted, in bytes.
+pub const MAX_POLICY_BYTES: usize = 4 * 1024 * 1024;
+
+/// A validated policy, ready to decide with.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    doc: PolicyDocument,
+    digest: String,
+    action_index: BTreeMap<String, usize>,
+    queue_index: BTreeMap<String, usize>,
+    calendar: Calendar,
+}
+
+impl Policy {
+    /// Parses and validates a policy document. The first problem found is the error; use
+    /// [`Policy::diagnose`] to list them all.
+    pub fn from_json(text: &str) -> Result<Policy, Error> {
+        let doc = parse_document(text)?;
+        Policy::from_document(doc)
+    }
+
+    /// Validates a parsed document.
+    pub fn from_document(doc: PolicyDocument) -> Result<Policy, Error> {
+        if let Some(d) = validate::check(&doc).into_iter().next() {
+            return Err(Error::new(ErrorCode::PolicyInvalid, d.path, d.message));
+        }
+        let canonical = serde_json::to_vec(&doc).map_err(|e| {
+            Error::new(
+                ErrorCode::PolicyInvalid,
+                "",
+                format!("cannot serialise policy: {e}"),
+            )
+        })?;
+        let digest = Sha256::digest(&canonical);
+        let mut hex = String::with_capacity(7 + 64);
+        hex.push_str("sha256:");
+        for b in digest {
+            hex.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+            hex.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+        }
+        let action_index = doc
+            .actions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
+        let queue_index = doc
+            .queues
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.clone(), i))
+            .collect();
+        let calendar = Calendar::new(&doc.calendar);
+        Ok(Policy {
+            calendar,
+            doc,
+            digest: hex,
+            action_index,
+            queue_index,
+        })
+    }
+
+    /// Every problem in a policy document: shape errors (one, with its path) or all validation
+    /// diagnostics. Empty when the document is valid.
+    pub fn diagnose(text: &str) -> Vec<Diagnostic> {
+        match parse_document(text) {
+            Err(e) => vec![Diagnostic {
+                path: e.path,
+                message: format!("{}: {}", e.code, e.message),
+            }],
+            Ok(doc) => validate::check(&doc),
+        }
+    }
+
+    /// A built-in pack by id (`cn-microloan`, `us-reg-f`).
+    pub fn builtin(id: &str) -> Result<Policy, Error> {
+        match packs::source(id) {
+            Some(text) => Policy::from_json(text),
+            None => Err(Error::new(
+                ErrorCode::UnknownPolicy,
+                "policy",
+                format!(
+                    "no built-in policy pack {id:?}; the built-in packs are {}",
+                    packs::IDS.join(", ")
+                ),
+            )),
+        }
+    }
+
+    /// A pack id, or else the text of a policy document.
+    pub fn resolve(reference: &str) -> Result<Policy, Error> {
+        if reference.trim_start().starts_with('{') {
+            Policy::from_json(reference)
+        } else {
+            Policy::builtin(reference.trim())
+        }
+    }
+
+    pub fn document(&self) -> &PolicyDocument {
+        &self.doc
+    }
+
+    /// The document's calendar, indexed for day lookups.
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    pub fn id(&self) -> &str {
+        &self.doc.id
+    }
+
+    pub fn version(&self) -> &str {
+        &self.doc.version
+    }
+
+    /// `sha256:` and the hex SHA-256 of the canonical document.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    pub fn action(&self, id: &str) -> Option<&ActionDef> {
+        self.action_index.get(id).map(|&i| &self.doc.actions[i])
+    }
+
+    /// The position of a queue in tier order.
+    pub fn queue_rank(&self, id: &str) -> Option<usize> {
+        self.queue_index.get(id).copied()
+    }
+
+    /// The stage for a number of days past due (never the pre-due stage).
+    pub fn stage_for_dpd(&self, dpd: u32) -> Option<&StageDef> {
+        self.doc.stages.iter().find(|s| {
+            !s.pre_due
+                && s.min_dpd.is_some_and(|min| min <= dpd)
+                && s.max_dpd.is_none_or(|max| dpd <= max)
+        })
+    }
+
+    pub fn pre_due_stage(&self) -> Option<&StageDef> {
+        self.doc.stages.iter().find(|s| s.pre_due)
+    }
+}
+
+fn parse_document(text: &str) -> Result<PolicyDocument, Error> {
+    if text.len() > MAX_POLICY_BYTES {
+        return Err(Error::new(
+            ErrorCode::LimitExceeded,
+            "",
+            format!(
+                "the policy is {} bytes; at most {MAX_POLICY_BYTES} are accepted",
+                text.len()
+            ),
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let doc: PolicyDocument = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let mut err = crate::error::from_serde(e, "");
+        // Inside a policy every shape problem is a policy problem; keep the detail in the message.
+        if err.code != ErrorCode::InvalidJson {
+            err.message = format!("{} ({})", err.message, err.code);
+            err.code = ErrorCode::PolicyInvalid;
+        }
+        err
+    })?;
+    de.end().map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidJson,
+            "",
+            format!("trailing characters after the policy object ({e})"),
+        )
+    })?;
+    Ok(doc)
+}

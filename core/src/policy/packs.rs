@@ -1,0 +1,18 @@
+//! The built-in policy packs, embedded in the binary as JSON documents.
+//!
+//! They are ordinary policy documents: the engine reads them through the same loader as a
+//! lender's file, and nothing in the engine knows their names.
+
+/// Ids of the built-in packs, in a stable order.
+pub const IDS: &[&str] = &["cn-microloan", "us-reg-f"];
+
+const CN_MICROLOAN: &str = include_str!("../../packs/cn-microloan.json");
+const US_REG_F: &str = include_str!("../../packs/us-reg-f.json");
+
+/// The JSON text of a built-in pack.
+pub fn source(id: &str) -> Option<&'static str> {
+    IDS.iter()
+        .zip([CN_MICROLOAN, US_REG_F])
+        .find(|(known, _)| **known == id)
+        .map(|(_, text)| text)
+}

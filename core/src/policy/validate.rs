@@ -1,0 +1,478 @@
+//! Load-time validation of a policy document.
+//!
+//! Everything that can be checked without a case is checked here, once, so that deciding never
+//! meets a dangling name or an ill-formed stage table. Every problem is reported with the JSON
+//! path of the entry at fault; the loader refuses the document on the first, `policy check`
+//! (and [`check`]) lists them all.
+
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::document::*;
+
+/// One problem found in a policy document.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Diagnostic {
+    pub path: String,
+    pub message: String,
+}
+
+struct Checker<'a> {
+    doc: &'a PolicyDocument,
+    out: Vec<Diagnostic>,
+    actions: BTreeSet<&'a str>,
+    stages: BTreeSet<&'a str>,
+    queues: BTreeSet<&'a str>,
+}
+
+impl Checker<'_> {
+    fn err(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.out.push(Diagnostic {
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+}
+
+/// Every problem in the document, in document order. Empty means the document is valid.
+pub fn check(doc: &PolicyDocument) -> Vec<Diagnostic> {
+    let mut c = Checker {
+        doc,
+        out: Vec::new(),
+        actions: doc.actions.iter().map(|a| a.id.as_str()).collect(),
+        stages: doc.stages.iter().map(|s| s.id.as_str()).collect(),
+        queues: doc.queues.iter().map(|q| q.id.as_str()).collect(),
+    };
+    if doc.id.trim().is_empty() {
+        c.err("id", "the policy id must not be empty");
+    }
+    if doc.version.trim().is_empty() {
+        c.err("version", "the policy version must not be empty");
+    }
+    if doc.delinquency.arrears_tolerance < 0 {
+        c.err(
+            "delinquency.arrears_tolerance",
+            "the arrears tolerance must not be negative",
+        );
+    }
+    check_unique(&mut c, "actions", doc.actions.iter().map(|a| a.id.as_str()));
+    check_unique(&mut c, "queues", doc.queues.iter().map(|q| q.id.as_str()));
+    check_unique(&mut c, "stages", doc.stages.iter().map(|s| s.id.as_str()));
+    if doc.queues.is_empty() {
+        c.err("queues", "a policy needs at least one queue");
+    }
+    check_stages(&mut c);
+    check_calendar(&mut c);
+    check_rule_ids(&mut c);
+
+    for (i, r) in doc.rules.iter().enumerate() {
+        let path = format!("rules[{i}]");
+        check_selector(&mut c, &format!("{path}.applies_to"), &r.applies_to);
+        let kinds = [
+            r.window.is_some(),
+            r.inconvenient_times.is_some(),
+            r.cap.is_some(),
+            r.rest.is_some(),
+            r.forbid_when.is_some(),
+            r.require.is_some(),
+            r.obligation.is_some(),
+        ]
+        .iter()
+        .filter(|k| **k)
+        .count();
+        if kinds != 1 {
+            c.err(
+                path.clone(),
+                format!(
+                    "rule {:?} must have exactly one of window, inconvenient_times, cap, rest, forbid_when, require, obligation (it has {kinds})",
+                    r.id
+                ),
+            );
+        }
+        if let Some(w) = &r.window {
+            if w.slots.is_empty() {
+                c.err(
+                    format!("{path}.window.slots"),
+                    "a window needs at least one slot",
+                );
+            }
+            for (j, s) in w.slots.iter().enumerate() {
+                if s.days.is_empty() {
+                    c.err(
+                        format!("{path}.window.slots[{j}].days"),
+                        "a slot needs at least one day",
+                    );
+                }
+                if s.from == s.to {
+                    c.err(
+                        format!("{path}.window.slots[{j}].to"),
+                        "a slot must not be empty (from equals to)",
+                    );
+                }
+            }
+        }
+        if let Some(cap) = &r.cap {
+            if let Period::Days(0) = cap.period {
+                c.err(
+                    format!("{path}.cap.period.days"),
+                    "a cap period is at least 1 day",
+                );
+            }
+            if let Period::Days(d) = cap.period {
+                if d > 366 {
+                    c.err(
+                        format!("{path}.cap.period.days"),
+                        "a cap period is at most 366 days",
+                    );
+                }
+            }
+        }
+        if let Some(rest) = &r.rest {
+            if rest.streak_days == 0 || rest.rest_days == 0 {
+                c.err(
+                    format!("{path}.rest"),
+                    "streak_days and rest_days are at least 1",
+                );
+            }
+            if rest.streak_days > 366 || rest.rest_days > 366 {
+                c.err(
+                    format!("{path}.rest"),
+                    "streak_days and rest_days are at most 366",
+                );
+            }
+        }
+        if r.inconvenient_times == Some(false) {
+            c.err(
+                format!("{path}.inconvenient_times"),
+                "write the rule with true, or leave it out",
+            );
+        }
+        for (cond, field) in [(&r.forbid_when, "forbid_when"), (&r.require, "require")] {
+            if let Some(cond) = cond {
+                check_condition(&mut c, &format!("{path}.{field}"), cond);
+            }
+        }
+    }
+    for (i, s) in doc.strategy.iter().enumerate() {
+        check_step(&mut c, &format!("strategy[{i}]"), s);
+    }
+    for (i, st) in doc.statuses.iter().enumerate() {
+        let path = format!("statuses[{i}]");
+        check_condition(&mut c, &format!("{path}.when"), &st.when);
+        if let Some(q) = &st.queue {
+            check_queue(&mut c, &format!("{path}.queue"), q);
+        }
+        if let Some(f) = &st.forbid {
+            check_selector(&mut c, &format!("{path}.forbid"), f);
+        }
+        for (j, s) in st.steps.iter().enumerate() {
+            check_step(&mut c, &format!("{path}.steps[{j}]"), s);
+        }
+    }
+    for (i, t) in doc.escalation.iter().enumerate() {
+        let path = format!("escalation[{i}]");
+        check_condition(&mut c, &format!("{path}.when"), &t.when);
+        match (&t.queue, t.tiers_up) {
+            (Some(q), None) => check_queue(&mut c, &format!("{path}.queue"), q),
+            (None, Some(n)) if n > 0 => {}
+            _ => c.err(
+                path,
+                "a trigger names exactly one of queue or tiers_up (at least 1)",
+            ),
+        }
+    }
+    for (i, d) in doc.disclosures.iter().enumerate() {
+        let path = format!("disclosures[{i}]");
+        if d.parties.is_empty() {
+            c.err(
+                format!("{path}.parties"),
+                "a disclosure row names at least one party kind",
+            );
+        }
+        if let Some(w) = &d.when {
+            check_condition(&mut c, &format!("{path}.when"), w);
+        }
+    }
+    c.out
+}
+
+fn check_unique<'a>(c: &mut Checker, list: &str, ids: impl Iterator<Item = &'a str>) {
+    let mut seen = BTreeSet::new();
+    for (i, id) in ids.enumerate() {
+        if id.trim().is_empty() {
+            c.err(format!("{list}[{i}].id"), "an id must not be empty");
+        } else if !seen.insert(id) {
+            c.err(format!("{list}[{i}].id"), format!("duplicate id {id:?}"));
+        }
+    }
+}
+
+/// Rule ids are what verdicts cite, so they must be unique across the whole document.
+fn check_rule_ids(c: &mut Checker) {
+    let doc = c.doc;
+    let mut ids: Vec<(String, &str)> = Vec::new();
+    for (i, s) in doc.stages.iter().enumerate() {
+        ids.push((format!("stages[{i}].rule"), &s.rule));
+    }
+    for (i, r) in doc.rules.iter().enumerate() {
+        ids.push((format!("rules[{i}].id"), &r.id));
+    }
+    for (i, s) in doc.strategy.iter().enumerate() {
+        ids.push((format!("strategy[{i}].id"), &s.id));
+    }
+    for (i, st) in doc.statuses.iter().enumerate() {
+        ids.push((format!("statuses[{i}].id"), &st.id));
+        for (j, s) in st.steps.iter().enumerate() {
+            ids.push((format!("statuses[{i}].steps[{j}].id"), &s.id));
+        }
+    }
+    for (i, t) in doc.escalation.iter().enumerate() {
+        ids.push((format!("escalation[{i}].id"), &t.id));
+    }
+    for (i, d) in doc.disclosures.iter().enumerate() {
+        ids.push((format!("disclosures[{i}].id"), &d.id));
+    }
+    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+    for (path, id) in ids {
+        if id.trim().is_empty() {
+            c.err(path, "a rule id must not be empty");
+        } else if let Some(first) = seen.get(id) {
+            let msg = format!("rule id {id:?} is already used at {first}");
+            c.err(path, msg);
+        } else {
+            seen.insert(id, path);
+        }
+    }
+}
+
+fn check_stages(c: &mut Checker) {
+    let doc = c.doc;
+    if doc.stages.is_empty() {
+        c.err("stages", "a policy needs at least one stage");
+        return;
+    }
+    let mut pre_due = 0;
+    let mut ranged: Vec<(usize, &StageDef)> = Vec::new();
+    for (i, s) in doc.stages.iter().enumerate() {
+        check_queue(c, &format!("stages[{i}].queue"), &s.queue);
+        if s.pre_due {
+            pre_due += 1;
+            if s.min_dpd.is_some() || s.max_dpd.is_some() {
+                c.err(
+                    format!("stages[{i}]"),
+                    "the pre-due stage has no DPD range (it applies while nothing is past due)",
+                );
+            }
+            continue;
+        }
+        match s.min_dpd {
+            Some(_) => ranged.push((i, s)),
+            None => c.err(format!("stages[{i}].min_dpd"), "a stage needs min_dpd"),
+        }
+    }
+    if pre_due > 1 {
+        c.err("stages", "at most one stage may be the pre-due stage");
+    }
+    let mut expect = 0u32;
+    let n = ranged.len();
+    for (k, (i, s)) in ranged.iter().enumerate() {
+        let min = s.min_dpd.unwrap_or(0);
+        if min != expect {
+            if k == 0 {
+                c.err(
+                    format!("stages[{i}].min_dpd"),
+                    format!("the first stage must start at DPD 0, found {min}"),
+                );
+            } else if min > expect {
+                c.err(
+                    format!("stages[{i}].min_dpd"),
+                    format!("gap: no stage covers DPD {expect}..{}", min - 1),
+                );
+            } else {
+                c.err(
+                    format!("stages[{i}].min_dpd"),
+                    format!("overlap: DPD {min} is already covered by an earlier stage (stages must be in DPD order)"),
+                );
+            }
+        }
+        match s.max_dpd {
+            Some(max) if max < min => {
+                c.err(
+                    format!("stages[{i}].max_dpd"),
+                    format!("max_dpd {max} is below min_dpd {min}"),
+                );
+                return;
+            }
+            Some(max) => {
+                if k + 1 == n {
+                    c.err(
+                        format!("stages[{i}].max_dpd"),
+                        "the last stage must be open-ended (no max_dpd)",
+                    );
+                }
+                expect = max.saturating_add(1);
+            }
+            None => {
+                if k + 1 != n {
+                    c.err(
+                        format!("stages[{i}].max_dpd"),
+                        "only the last stage may be open-ended",
+                    );
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn check_calendar(c: &mut Checker) {
+    let cal = &c.doc.calendar;
+    let mut bad = Vec::new();
+    for (i, h) in cal.holidays.iter().enumerate() {
+        if h.to < h.from {
+            bad.push((
+                format!("calendar.holidays[{i}].to"),
+                "a holiday range ends before it starts".to_string(),
+            ));
+        }
+    }
+    for (i, d) in cal.working_days.iter().enumerate() {
+        if cal.holidays.iter().any(|h| h.from <= *d && *d <= h.to) {
+            bad.push((
+                format!("calendar.working_days[{i}]"),
+                format!("{d} is both a working day and inside a holiday"),
+            ));
+        }
+    }
+    for (p, m) in bad {
+        c.err(p, m);
+    }
+}
+
+fn check_queue(c: &mut Checker, path: &str, q: &str) {
+    if !c.queues.contains(q) {
+        let msg = format!("unknown queue {q:?}");
+        c.err(path, msg);
+    }
+}
+
+fn check_selector(c: &mut Checker, path: &str, s: &Selector) {
+    for (j, a) in s.actions.iter().enumerate() {
+        if !c.actions.contains(a.as_str()) {
+            c.err(
+                format!("{path}.actions[{j}]"),
+                format!("unknown action {a:?}"),
+            );
+        }
+    }
+    for (j, st) in s.stages.iter().enumerate() {
+        if !c.stages.contains(st.as_str()) {
+            c.err(
+                format!("{path}.stages[{j}]"),
+                format!("unknown stage {st:?}"),
+            );
+        }
+    }
+    if let Some(w) = &s.when {
+        check_condition(c, &format!("{path}.when"), w);
+    }
+    for (j, t) in s.tags.iter().enumerate() {
+        if !c.doc.actions.iter().any(|a| a.tags.contains(t)) {
+            c.err(
+                format!("{path}.tags[{j}]"),
+                format!("no action carries the tag {t:?}"),
+            );
+        }
+    }
+}
+
+fn check_step(c: &mut Checker, path: &str, s: &StepDef) {
+    for (j, st) in s.stages.iter().enumerate() {
+        if !c.stages.contains(st.as_str()) {
+            c.err(
+                format!("{path}.stages[{j}]"),
+                format!("unknown stage {st:?}"),
+            );
+        }
+    }
+    match c.doc.actions.iter().find(|a| a.id == s.action) {
+        None => {
+            let msg = format!("unknown action {:?}", s.action);
+            c.err(format!("{path}.action"), msg)
+        }
+        Some(a) => {
+            for (j, k) in s.channels.iter().enumerate() {
+                if !a.channels.contains(k) {
+                    let msg = format!(
+                        "action {:?} does not go through {:?} channels",
+                        a.id,
+                        serde_json::to_value(k).unwrap_or_default()
+                    );
+                    c.err(format!("{path}.channels[{j}]"), msg);
+                }
+            }
+        }
+    }
+    if s.parties.is_empty() {
+        c.err(
+            format!("{path}.parties"),
+            "a step names at least one party kind",
+        );
+    }
+    for (j, p) in s.parties.iter().enumerate() {
+        if matches!(p, PartyKind::Voicemail | PartyKind::PostalEnvelope) {
+            c.err(
+                format!("{path}.parties[{j}]"),
+                "voicemail and postal_envelope are disclosure parties, not parties to act on",
+            );
+        }
+    }
+    if let Some(w) = &s.when {
+        check_condition(c, &format!("{path}.when"), w);
+    }
+}
+
+fn check_condition(c: &mut Checker, path: &str, cond: &Condition) {
+    match cond {
+        Condition::All(v) | Condition::Any(v) => {
+            let tag = if matches!(cond, Condition::All(_)) {
+                "all"
+            } else {
+                "any"
+            };
+            if v.is_empty() {
+                c.err(
+                    format!("{path}.{tag}"),
+                    "an empty list is not a condition; use always or never",
+                );
+            }
+            for (i, x) in v.iter().enumerate() {
+                check_condition(c, &format!("{path}.{tag}[{i}]"), x);
+            }
+        }
+        Condition::Not(x) => check_condition(c, &format!("{path}.not"), x),
+        Condition::Stage(v) => {
+            for (i, s) in v.iter().enumerate() {
+                if !c.stages.contains(s.as_str()) {
+                    c.err(format!("{path}.stage[{i}]"), format!("unknown stage {s:?}"));
+                }
+            }
+        }
+        Condition::DpdAtLeast(n)
+        | Condition::DueWithinDays(n)
+        | Condition::NoConversationForDays(n)
+        | Condition::LostContactForDays(n) => {
+            if *n > 5000 {
+                c.err(path.to_string(), "day counts are at most 5000");
+            }
+        }
+        Condition::LetterSent(l) if l.days > 5000 => {
+            c.err(
+                format!("{path}.letter_sent.days"),
+                "day counts are at most 5000",
+            );
+        }
+        _ => {}
+    }
+}
