@@ -359,6 +359,7 @@ impl Case {
                 ),
             ));
         }
+        crate::error::require_object(text, "case")?;
         let mut de = serde_json::Deserializer::from_str(text);
         // Depth is bounded by serde_json's recursion limit (128), so hostile nesting is an error,
         // not a stack overflow.

@@ -86,7 +86,7 @@ impl Facts<'_> {
                 IntervalSet::from_unsorted(spans).intersect(&all())
             }
             Condition::RiskGrade(grades) => when(grades.contains(&self.risk_grade)),
-            Condition::Stage(stages) => when(stages.iter().any(|s| *s == self.stage.id)),
+            Condition::Stage(stages) => when(stages.contains(&self.stage.id)),
             Condition::BrokenPromisesAtLeast(k) => {
                 when(self.broken_promises() >= usize::try_from(*k).unwrap_or(usize::MAX))
             }

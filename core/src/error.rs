@@ -95,6 +95,25 @@ impl std::error::Error for Error {}
 
 /// Turns a serde_json error met while reading a document into a contract error, keeping the path
 /// that `serde_path_to_error` tracked. `prefix` is prepended to that path (for nested documents).
+/// Refuses a document whose top level is not a JSON object. serde would otherwise read a struct
+/// from an array, positionally, which the contract does not allow.
+pub(crate) fn require_object(text: &str, what: &str) -> Result<(), Error> {
+    let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\n', '\r']);
+    match start.as_bytes().first() {
+        Some(b'{') => Ok(()),
+        None => Err(Error::new(
+            ErrorCode::InvalidJson,
+            "",
+            format!("the {what} is empty"),
+        )),
+        Some(_) => Err(Error::new(
+            ErrorCode::InvalidJson,
+            "",
+            format!("a {what} is a JSON object ({{...}})"),
+        )),
+    }
+}
+
 pub(crate) fn from_serde(
     err: serde_path_to_error::Error<serde_json::Error>,
     prefix: &str,
@@ -129,11 +148,7 @@ pub(crate) fn from_serde(
             inner.line(),
             inner.column()
         );
-        return Error::new(
-            code,
-            if path == "." { String::new() } else { path },
-            located,
-        );
+        return Error::new(code, prefix, located);
     }
     Error::new(
         code,

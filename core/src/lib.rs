@@ -53,3 +53,6 @@ pub use policy::Policy;
 
 /// The version of this crate, reported by every surface.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg(feature = "schema")]
+pub mod schema;

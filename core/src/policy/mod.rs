@@ -173,6 +173,7 @@ fn parse_document(text: &str) -> Result<PolicyDocument, Error> {
             ),
         ));
     }
+    crate::error::require_object(text, "policy")?;
     let mut de = serde_json::Deserializer::from_str(text);
     let doc: PolicyDocument = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let mut err = crate::error::from_serde(e, "");

@@ -462,10 +462,10 @@ fn check_condition(c: &mut Checker, path: &str, cond: &Condition) {
         Condition::DpdAtLeast(n)
         | Condition::DueWithinDays(n)
         | Condition::NoConversationForDays(n)
-        | Condition::LostContactForDays(n) => {
-            if *n > 5000 {
-                c.err(path.to_string(), "day counts are at most 5000");
-            }
+        | Condition::LostContactForDays(n)
+            if *n > 5000 =>
+        {
+            c.err(path.to_string(), "day counts are at most 5000");
         }
         Condition::LetterSent(l) if l.days > 5000 => {
             c.err(

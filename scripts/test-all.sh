@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test of the project on a fresh machine: installs what each surface needs (pinned
+# versions), then the Rust suites (unit, corpus, properties), the WebAssembly package in Node and
+# Chromium, and the WASI component in its hosts. Each surface script is idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== rust: fmt, clippy, tests"
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --features arrears-core/schema -- -D warnings
+cargo test --workspace --features arrears-core/schema
+
+for surface in scripts/test-wasm.sh scripts/test-wasi.sh scripts/test-policies.sh; do
+  if [ -f "$surface" ]; then
+    echo "== $surface"
+    bash "$surface"
+  fi
+done
