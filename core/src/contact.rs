@@ -7,11 +7,10 @@
 //! calendar days in the borrower's first zone: "per day" and "within 7 consecutive days" are days
 //! of the person being called.
 
-use crate::case::BORROWER;
 use crate::engine::{Facts, Span, Target};
 use crate::intervals::IntervalSet;
 use crate::policy::{CapDef, Period, RestDef, Scope, WindowDef};
-use crate::time::{Date, Seconds, Zone, DAY};
+use crate::time::{Date, Seconds, Zone};
 
 impl Facts<'_> {
     /// Where a window lets any action through, in every borrower zone.
@@ -170,14 +169,4 @@ impl Facts<'_> {
             self.primary.start_of(d.add_days(1)),
         )
     }
-
-    /// Whether the party is the borrower (used by rules that only ever concern the borrower).
-    pub fn is_borrower(target: &Target) -> bool {
-        target.party == BORROWER
-    }
-}
-
-/// Days a span covers, rounded up (for day-by-day searches).
-pub fn days_between(lo: Seconds, hi: Seconds) -> i64 {
-    (hi - lo + DAY - 1) / DAY
 }

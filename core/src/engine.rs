@@ -99,67 +99,8 @@ impl Engine {
         let policy = &self.policy;
         let doc = policy.document();
         let as_of = case.as_of.seconds();
-        let book = case.account.book_time_zone;
-        let zones = case.borrower_zones();
-        let primary = zones[0];
-        let ledger = Ledger::new(case, policy);
-        let standing = ledger.standing(book.date_of(as_of));
-        let mut trace = Vec::new();
-
-        let stage = crate::stages::stage_of(policy, &ledger, &standing);
-        trace.push(TraceEntry {
-            rule: stage.rule.clone(),
-            effect: format!(
-                "stage={} (days_past_due={})",
-                stage.id, standing.days_past_due
-            ),
-            cite: stage.cite.clone(),
-        });
-        let risk_grade = match case.borrower.risk_grade {
-            Some(g) => g,
-            None => {
-                let g =
-                    ledger.risk_grade(standing.business_date, doc.delinquency.risk_lookback_months);
-                trace.push(TraceEntry {
-                    rule: "delinquency.risk_grade".to_string(),
-                    effect: format!(
-                        "risk_grade={g:?} (computed from installments due in the last {} months)",
-                        doc.delinquency.risk_lookback_months
-                    ),
-                    cite: doc.delinquency.cite.clone(),
-                });
-                g
-            }
-        };
-        let history = History::new(case, policy, primary);
-        let promises = crate::promises::promises(case, policy, &history, primary);
-        for p in promises.iter().filter(|p| !p.honoured) {
-            trace.push(TraceEntry {
-                rule: "contact.promises".to_string(),
-                effect: format!(
-                    "promise made {} for {} not honoured: its date is more than {} days ahead",
-                    primary.render(p.made_at),
-                    p.date,
-                    doc.contact.promises.horizon_days
-                ),
-                cite: doc.contact.promises.cite.clone(),
-            });
-        }
-        let facts = Facts {
-            case,
-            policy,
-            calendar: policy.calendar(),
-            as_of,
-            book,
-            zones,
-            primary,
-            ledger,
-            standing,
-            stage,
-            risk_grade,
-            history,
-            promises,
-        };
+        let (facts, mut trace) = Facts::new(case, policy);
+        let (stage, primary, risk_grade) = (facts.stage, facts.primary, facts.risk_grade);
 
         let borrower = facts.borrower_target();
         let statuses: Vec<_> = doc
@@ -314,6 +255,74 @@ impl Verdict {
 }
 
 impl<'a> Facts<'a> {
+    /// Gathers the facts of a case under a policy, with the trace of how they were found.
+    pub fn new(case: &'a Case, policy: &'a Policy) -> (Facts<'a>, Vec<TraceEntry>) {
+        let doc = policy.document();
+        let as_of = case.as_of.seconds();
+        let book = case.account.book_time_zone;
+        let zones = case.borrower_zones();
+        let primary = zones[0];
+        let ledger = Ledger::new(case, policy);
+        let standing = ledger.standing(book.date_of(as_of));
+        let mut trace = Vec::new();
+
+        let stage = crate::stages::stage_of(policy, &ledger, &standing);
+        trace.push(TraceEntry {
+            rule: stage.rule.clone(),
+            effect: format!(
+                "stage={} (days_past_due={})",
+                stage.id, standing.days_past_due
+            ),
+            cite: stage.cite.clone(),
+        });
+        let risk_grade = match case.borrower.risk_grade {
+            Some(g) => g,
+            None => {
+                let g =
+                    ledger.risk_grade(standing.business_date, doc.delinquency.risk_lookback_months);
+                trace.push(TraceEntry {
+                    rule: "delinquency.risk_grade".to_string(),
+                    effect: format!(
+                        "risk_grade={g:?} (computed from installments due in the last {} months)",
+                        doc.delinquency.risk_lookback_months
+                    ),
+                    cite: doc.delinquency.cite.clone(),
+                });
+                g
+            }
+        };
+        let history = History::new(case, policy, primary);
+        let promises = crate::promises::promises(case, policy, &history, primary);
+        for p in promises.iter().filter(|p| !p.honoured) {
+            trace.push(TraceEntry {
+                rule: "contact.promises".to_string(),
+                effect: format!(
+                    "promise made {} for {} not honoured: its date is more than {} days ahead",
+                    primary.render(p.made_at),
+                    p.date,
+                    doc.contact.promises.horizon_days
+                ),
+                cite: doc.contact.promises.cite.clone(),
+            });
+        }
+        let facts = Facts {
+            case,
+            policy,
+            calendar: policy.calendar(),
+            as_of,
+            book,
+            zones,
+            primary,
+            ledger,
+            standing,
+            stage,
+            risk_grade,
+            history,
+            promises,
+        };
+        (facts, trace)
+    }
+
     pub fn borrower_target(&self) -> Target<'a> {
         Target {
             party: BORROWER,
