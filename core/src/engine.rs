@@ -129,11 +129,13 @@ impl Engine {
         };
         let queue = crate::escalation::queue(&facts, &statuses, &mut trace);
 
-        let steps = doc
-            .strategy
-            .iter()
-            .filter(|s| s.stages.is_empty() || s.stages.contains(&stage.id))
-            .chain(statuses.iter().flat_map(|s| s.steps.iter()));
+        // A status's own route (the estate, the attorney) comes before the stage's ladder: while
+        // the status holds, that route is the strategy.
+        let steps = statuses.iter().flat_map(|s| s.steps.iter()).chain(
+            doc.strategy
+                .iter()
+                .filter(|s| s.stages.is_empty() || s.stages.contains(&stage.id)),
+        );
         let mut actions: Vec<ActionVerdict> = Vec::new();
         let mut next: Option<(Seconds, usize)> = None;
         for step in steps {

@@ -6,18 +6,46 @@ use proptest::prelude::*;
 use serde_json::json;
 
 const ROLES: &[&str] = &[
-    "spouse", "parent", "guardian", "guarantor", "co_borrower", "reference", "employer", "attorney",
-    "estate_representative", "other",
+    "spouse",
+    "parent",
+    "guardian",
+    "guarantor",
+    "co_borrower",
+    "reference",
+    "employer",
+    "attorney",
+    "estate_representative",
+    "other",
 ];
 /// Roles that are third parties unless marked `debt_related`.
-const THIRD_PARTY_ROLES: &[&str] = &["spouse", "parent", "guardian", "reference", "employer", "other"];
+const THIRD_PARTY_ROLES: &[&str] = &[
+    "spouse",
+    "parent",
+    "guardian",
+    "reference",
+    "employer",
+    "other",
+];
 const REVEALING: &[&str] = &[
-    "creditor", "debt_existence", "amount_due", "days_past_due", "payment_options", "consequences",
+    "creditor",
+    "debt_existence",
+    "amount_due",
+    "days_past_due",
+    "payment_options",
+    "consequences",
     "legal_status",
 ];
 const FLAGS: &[&str] = &[
-    "deceased", "bankruptcy", "dispute_open", "cease_communication", "attorney_represented",
-    "vulnerable", "hardship", "fraud_suspected", "complaint_open", "workplace_contact_prohibited",
+    "deceased",
+    "bankruptcy",
+    "dispute_open",
+    "cease_communication",
+    "attorney_represented",
+    "vulnerable",
+    "hardship",
+    "fraud_suspected",
+    "complaint_open",
+    "workplace_contact_prohibited",
 ];
 
 proptest! {
