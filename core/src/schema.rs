@@ -21,5 +21,9 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("decision", text(schema_for!(crate::decision::Decision))),
         ("error", text(schema_for!(ErrorEnvelope))),
         ("policy", text(schema_for!(crate::policy::PolicyDocument))),
+        (
+            "lender-policy",
+            text(schema_for!(crate::policy::layering::LenderDocument)),
+        ),
     ]
 }

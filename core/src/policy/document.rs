@@ -26,6 +26,12 @@ pub struct PolicyDocument {
     pub title: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// The pack this document was composed over (set by the loader for lender documents).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
+    /// The first business date this version is in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_from: Option<Date>,
     pub delinquency: DelinquencyRules,
     /// Ordered, non-overlapping DPD ranges; the last is open-ended. At most one pre-due stage.
     pub stages: Vec<StageDef>,
@@ -191,6 +197,22 @@ pub struct PromiseDef {
     pub cite: String,
 }
 
+/// Whether an entry is part of the regulatory floor or of the lender's strategy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Layer {
+    Floor,
+    #[default]
+    Strategy,
+}
+
+impl Layer {
+    pub fn is_strategy(&self) -> bool {
+        *self == Layer::Strategy
+    }
+}
+
 /// Which candidates a rule applies to. Every non-empty list must match; an empty selector
 /// matches every candidate.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
@@ -258,6 +280,10 @@ impl PartyKind {
 pub struct RuleDef {
     pub id: String,
     pub cite: String,
+    /// `floor` for what the law demands (a lender document can tighten it, never loosen or drop
+    /// it); `strategy` (the default) for the lender's own choices.
+    #[serde(default, skip_serializing_if = "Layer::is_strategy")]
+    pub layer: Layer,
     #[serde(default)]
     pub applies_to: Selector,
     /// Allowed only inside these local times, in every borrower time zone.
@@ -558,6 +584,10 @@ pub struct StepDef {
 pub struct StatusDef {
     pub id: String,
     pub cite: String,
+    /// `floor` for what the law demands (a lender document can tighten it, never loosen or drop
+    /// it); `strategy` (the default) for the lender's own choices.
+    #[serde(default, skip_serializing_if = "Layer::is_strategy")]
+    pub layer: Layer,
     pub when: Condition,
     /// The account state this status puts the account in (`suspended`, `estate`, ...).
     pub state: String,
@@ -630,6 +660,10 @@ impl Category {
 pub struct DisclosureDef {
     pub id: String,
     pub cite: String,
+    /// `floor` for what the law demands (a lender document can tighten it, never loosen or drop
+    /// it); `strategy` (the default) for the lender's own choices.
+    #[serde(default, skip_serializing_if = "Layer::is_strategy")]
+    pub layer: Layer,
     pub parties: Vec<PartyKind>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,

@@ -7,6 +7,7 @@
 //! does.
 
 pub mod document;
+pub mod layering;
 pub mod packs;
 pub mod validate;
 
@@ -34,9 +35,21 @@ pub struct Policy {
 
 impl Policy {
     /// Parses and validates a policy document. The first problem found is the error; use
-    /// [`Policy::diagnose`] to list them all.
+    /// [`Policy::diagnose`] to list them all. A lender document may extend a built-in pack.
     pub fn from_json(text: &str) -> Result<Policy, Error> {
-        let doc = parse_document(text)?;
+        Policy::from_json_with(text, &builtin_source)
+    }
+
+    /// Like [`Policy::from_json`], with `resolve` turning the `extends` of a lender document
+    /// into the base document's text (the CLI resolves files this way; the engine does no I/O).
+    pub fn from_json_with(
+        text: &str,
+        resolve: &dyn Fn(&str) -> Result<String, Error>,
+    ) -> Result<Policy, Error> {
+        let doc = parse_any(text, resolve, 0).map_err(|mut d| {
+            let first = d.remove(0);
+            Error::new(ErrorCode::PolicyInvalid, first.path, first.message)
+        })?;
         Policy::from_document(doc)
     }
 
@@ -84,11 +97,16 @@ impl Policy {
     /// Every problem in a policy document: shape errors (one, with its path) or all validation
     /// diagnostics. Empty when the document is valid.
     pub fn diagnose(text: &str) -> Vec<Diagnostic> {
-        match parse_document(text) {
-            Err(e) => vec![Diagnostic {
-                path: e.path,
-                message: format!("{}: {}", e.code, e.message),
-            }],
+        Policy::diagnose_with(text, &builtin_source)
+    }
+
+    /// [`Policy::diagnose`] with a resolver for `extends`.
+    pub fn diagnose_with(
+        text: &str,
+        resolve: &dyn Fn(&str) -> Result<String, Error>,
+    ) -> Vec<Diagnostic> {
+        match parse_any(text, resolve, 0) {
+            Err(d) => d,
             Ok(doc) => validate::check(&doc),
         }
     }
@@ -162,7 +180,69 @@ impl Policy {
     }
 }
 
-fn parse_document(text: &str) -> Result<PolicyDocument, Error> {
+/// The text of a built-in pack, as a resolver for `extends`.
+pub fn builtin_source(id: &str) -> Result<String, Error> {
+    packs::source(id).map(str::to_owned).ok_or_else(|| {
+        Error::new(
+            ErrorCode::UnknownPolicy,
+            "extends",
+            format!(
+                "no built-in policy pack {id:?} to extend; the built-in packs are {}",
+                packs::IDS.join(", ")
+            ),
+        )
+    })
+}
+
+/// A full document, or a lender document composed over its (recursively resolved) base.
+fn parse_any(
+    text: &str,
+    resolve: &dyn Fn(&str) -> Result<String, Error>,
+    depth: usize,
+) -> Result<PolicyDocument, Vec<Diagnostic>> {
+    let as_diag = |e: Error| {
+        vec![Diagnostic {
+            path: e.path,
+            message: format!("{}: {}", e.code, e.message),
+        }]
+    };
+    let probe: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+    if probe.get("extends").is_none_or(|v| v.is_null()) {
+        return parse_document::<PolicyDocument>(text).map_err(as_diag);
+    }
+    if depth >= 8 {
+        return Err(vec![Diagnostic {
+            path: "extends".into(),
+            message: "documents extend each other more than 8 deep (a cycle?)".into(),
+        }]);
+    }
+    let lender: layering::LenderDocument = parse_document(text).map_err(as_diag)?;
+    let base_text = resolve(&lender.extends).map_err(as_diag)?;
+    let base = parse_any(&base_text, resolve, depth + 1).map_err(|d| {
+        d.into_iter()
+            .map(|x| Diagnostic {
+                path: format!("extends:{}", x.path),
+                message: format!(
+                    "in the extended document {:?}: {}",
+                    lender.extends, x.message
+                ),
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let base_problems = validate::check(&base);
+    if !base_problems.is_empty() {
+        return Err(base_problems
+            .into_iter()
+            .map(|x| Diagnostic {
+                path: format!("extends:{}", x.path),
+                message: format!("in the extended document: {}", x.message),
+            })
+            .collect());
+    }
+    layering::compose(&base, lender)
+}
+
+fn parse_document<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> {
     if text.len() > MAX_POLICY_BYTES {
         return Err(Error::new(
             ErrorCode::LimitExceeded,
@@ -175,7 +255,7 @@ fn parse_document(text: &str) -> Result<PolicyDocument, Error> {
     }
     crate::error::require_object(text, "policy")?;
     let mut de = serde_json::Deserializer::from_str(text);
-    let doc: PolicyDocument = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let doc: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let mut err = crate::error::from_serde(e, "");
         // Inside a policy every shape problem is a policy problem; keep the detail in the message.
         if err.code != ErrorCode::InvalidJson {

@@ -1,0 +1,499 @@
+//! Lender documents over a floor (SPEC §2): compose, and refuse anything that loosens the floor.
+//!
+//! A lender document names the pack it `extends` and may change every business parameter: stages,
+//! the action ladder, queues, triggers, its own actions and rules. What the base marks as
+//! `layer: floor` (rules, statuses, disclosure rows) is always kept, and the lender may only add
+//! to it. Because a candidate must pass every rule, an added rule can never widen what is allowed;
+//! a lender rule that *says* something looser than the floor is still refused, so that an author
+//! who believes they widened the contact hours learns at load time that they did not, and why.
+//!
+//! What "tighter" means, kind by kind:
+//! - window: allows no minute the floor forbids, on any kind of day (weekday, working day,
+//!   holiday), including what a slot carries past midnight;
+//! - cap: over the same kind of event, no higher limit, no shorter period, no narrower scope and
+//!   no extra exclusions;
+//! - rest: no longer streak before a rest, no shorter rest;
+//! - disclosure: allows no category a floor row denies to the same kind of party;
+//! - lost contact and consent: no fewer failed attempts, no longer consent;
+//! - calendar: no holiday removed, no make-up working day added;
+//! - prohibitions, prerequisites, inconvenient times, obligations and statuses: always additive.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+use super::document::*;
+use super::validate::Diagnostic;
+use crate::case::ChannelKind;
+use crate::time::{Date, Weekday};
+
+/// A lender's document: the pack it extends and what it changes. Omitted sections are inherited.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LenderDocument {
+    pub id: String,
+    pub version: String,
+    /// A built-in pack id, or (through the CLI) a policy file.
+    pub extends: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub effective_from: Option<Date>,
+    #[serde(default)]
+    pub delinquency: Option<DelinquencyRules>,
+    #[serde(default)]
+    pub stages: Option<Vec<StageDef>>,
+    #[serde(default)]
+    pub calendar: Option<CalendarDef>,
+    /// Actions added to the base catalogue.
+    #[serde(default)]
+    pub actions: Vec<ActionDef>,
+    #[serde(default)]
+    pub contact: Option<ContactDefs>,
+    /// The lender's rules; they replace the base's strategy rules, the floor's stay.
+    #[serde(default)]
+    pub rules: Option<Vec<RuleDef>>,
+    #[serde(default)]
+    pub strategy: Option<Vec<StepDef>>,
+    #[serde(default)]
+    pub statuses: Option<Vec<StatusDef>>,
+    #[serde(default)]
+    pub queues: Option<Vec<QueueDef>>,
+    #[serde(default)]
+    pub escalation: Option<Vec<TriggerDef>>,
+    #[serde(default)]
+    pub disclosures: Option<Vec<DisclosureDef>>,
+}
+
+/// Composes a lender document over its base. Every loosening and every clash is reported.
+pub fn compose(
+    base: &PolicyDocument,
+    lender: LenderDocument,
+) -> Result<PolicyDocument, Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    let floor_ids: BTreeSet<&str> = base
+        .rules
+        .iter()
+        .filter(|r| r.layer == Layer::Floor)
+        .map(|r| r.id.as_str())
+        .chain(
+            base.statuses
+                .iter()
+                .filter(|s| s.layer == Layer::Floor)
+                .map(|s| s.id.as_str()),
+        )
+        .chain(
+            base.disclosures
+                .iter()
+                .filter(|d| d.layer == Layer::Floor)
+                .map(|d| d.id.as_str()),
+        )
+        .collect();
+    let mut lender_ids: Vec<(String, &str, Layer)> = Vec::new();
+    for (i, r) in lender.rules.iter().flatten().enumerate() {
+        lender_ids.push((format!("rules[{i}]"), &r.id, r.layer));
+    }
+    for (i, s) in lender.statuses.iter().flatten().enumerate() {
+        lender_ids.push((format!("statuses[{i}]"), &s.id, s.layer));
+    }
+    for (i, d) in lender.disclosures.iter().flatten().enumerate() {
+        lender_ids.push((format!("disclosures[{i}]"), &d.id, d.layer));
+    }
+    for (path, id, layer) in &lender_ids {
+        if *layer == Layer::Floor {
+            out.push(diag(
+                format!("{path}.layer"),
+                format!(
+                    "{id:?} claims the floor layer; only the base pack ({}) defines the floor",
+                    base.id
+                ),
+            ));
+        }
+        if floor_ids.contains(id) {
+            out.push(diag(format!("{path}.id"), format!(
+                "{id:?} is a floor rule of {}; a lender document adds its own rules (under new ids) and cannot redefine the floor's",
+                base.id
+            )));
+        }
+    }
+
+    let floor_rules: Vec<&RuleDef> = base
+        .rules
+        .iter()
+        .filter(|r| r.layer == Layer::Floor)
+        .collect();
+    let mut actions = base.actions.clone();
+    for (i, a) in lender.actions.iter().enumerate() {
+        if base.actions.iter().any(|b| b.id == a.id) {
+            out.push(diag(
+                format!("actions[{i}].id"),
+                format!(
+                    "action {:?} is already in {}'s catalogue; add new actions only",
+                    a.id, base.id
+                ),
+            ));
+        } else {
+            actions.push(a.clone());
+        }
+    }
+    for (i, r) in lender.rules.iter().flatten().enumerate() {
+        for f in &floor_rules {
+            if !selectors_overlap(&r.applies_to, &f.applies_to, &actions) {
+                continue;
+            }
+            if let Some(why) = loosening(r, f, &base.calendar) {
+                out.push(diag(
+                    format!("rules[{i}]"),
+                    format!(
+                        "lender rule {:?} loosens floor rule {:?} ({}): {why}",
+                        r.id, f.id, f.cite
+                    ),
+                ));
+            }
+        }
+    }
+    let floor_denials: Vec<&DisclosureDef> = base
+        .disclosures
+        .iter()
+        .filter(|d| d.layer == Layer::Floor && !d.deny.is_empty())
+        .collect();
+    for (i, row) in lender.disclosures.iter().flatten().enumerate() {
+        for f in &floor_denials {
+            let parties: Vec<&PartyKind> = row
+                .parties
+                .iter()
+                .filter(|p| f.parties.contains(p))
+                .collect();
+            let cats: Vec<&Category> = row.allow.iter().filter(|c| f.deny.contains(c)).collect();
+            // A floor denial with a condition denies only while it holds; a lender row that would
+            // allow the category in the same situation is a loosening unless it is conditioned
+            // on the opposite, which only a reader of the conditions can tell: refuse it.
+            if !parties.is_empty() && !cats.is_empty() {
+                out.push(diag(
+                    format!("disclosures[{i}].allow"),
+                    format!(
+                        "lender row {:?} allows {} to {} which floor row {:?} ({}) denies",
+                        row.id,
+                        names(&cats),
+                        names(&parties),
+                        f.id,
+                        f.cite
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(contact) = &lender.contact {
+        let b = &base.contact;
+        if contact.lost_contact.failed_attempts < b.lost_contact.failed_attempts {
+            out.push(diag(
+                "contact.lost_contact.failed_attempts",
+                format!(
+                    "{} failed attempts would reach third parties sooner than the floor's {} ({})",
+                    contact.lost_contact.failed_attempts,
+                    b.lost_contact.failed_attempts,
+                    b.lost_contact.cite
+                ),
+            ));
+        }
+        if contact.consent_days > b.consent_days {
+            out.push(diag(
+                "contact.consent_days",
+                format!(
+                    "a consent of {} days outlasts the floor's {} days",
+                    contact.consent_days, b.consent_days
+                ),
+            ));
+        }
+    }
+    if let Some(cal) = &lender.calendar {
+        let mine = crate::calendar::Calendar::new(cal);
+        let theirs = crate::calendar::Calendar::new(&base.calendar);
+        for h in &base.calendar.holidays {
+            let mut d = h.from;
+            while d <= h.to {
+                if !mine.is_holiday(d) {
+                    out.push(diag(
+                        "calendar.holidays",
+                        format!(
+                            "{d} ({}) is a holiday in {} and must stay one ({})",
+                            h.name, base.id, base.calendar.cite
+                        ),
+                    ));
+                    break;
+                }
+                d = d.add_days(1);
+            }
+        }
+        for (i, d) in cal.working_days.iter().enumerate() {
+            if !theirs.is_working_day(*d) && !base.calendar.working_days.contains(d) {
+                out.push(diag(
+                    format!("calendar.working_days[{i}]"),
+                    format!(
+                        "{d} is not a working day in {}; a lender calendar cannot add working days",
+                        base.id
+                    ),
+                ));
+            }
+        }
+    }
+    if !out.is_empty() {
+        return Err(out);
+    }
+
+    let keep_floor_then = |base_items: Vec<RuleDef>, mine: Option<Vec<RuleDef>>| -> Vec<RuleDef> {
+        let (floor, strategy): (Vec<RuleDef>, Vec<RuleDef>) = base_items
+            .into_iter()
+            .partition(|r| r.layer == Layer::Floor);
+        floor.into_iter().chain(mine.unwrap_or(strategy)).collect()
+    };
+    let statuses = {
+        let (floor, strategy): (Vec<StatusDef>, Vec<StatusDef>) = base
+            .statuses
+            .clone()
+            .into_iter()
+            .partition(|s| s.layer == Layer::Floor);
+        // Floor statuses keep their precedence ahead of the lender's.
+        floor
+            .into_iter()
+            .chain(lender.statuses.unwrap_or(strategy))
+            .collect()
+    };
+    let disclosures = {
+        let (floor, strategy): (Vec<DisclosureDef>, Vec<DisclosureDef>) = base
+            .disclosures
+            .clone()
+            .into_iter()
+            .partition(|d| d.layer == Layer::Floor);
+        floor
+            .into_iter()
+            .chain(lender.disclosures.unwrap_or(strategy))
+            .collect()
+    };
+    Ok(PolicyDocument {
+        id: lender.id,
+        version: lender.version,
+        title: lender.title.unwrap_or_else(|| base.title.clone()),
+        description: lender.description.unwrap_or_default(),
+        extends: Some(lender.extends),
+        effective_from: lender.effective_from,
+        delinquency: lender
+            .delinquency
+            .unwrap_or_else(|| base.delinquency.clone()),
+        stages: lender.stages.unwrap_or_else(|| base.stages.clone()),
+        calendar: lender.calendar.unwrap_or_else(|| base.calendar.clone()),
+        actions,
+        contact: lender.contact.unwrap_or_else(|| base.contact.clone()),
+        rules: keep_floor_then(base.rules.clone(), lender.rules),
+        strategy: lender.strategy.unwrap_or_else(|| base.strategy.clone()),
+        statuses,
+        queues: lender.queues.unwrap_or_else(|| base.queues.clone()),
+        escalation: lender.escalation.unwrap_or_else(|| base.escalation.clone()),
+        disclosures,
+    })
+}
+
+fn diag(path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+    Diagnostic {
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+fn names<T: Serialize>(items: &[&T]) -> String {
+    items
+        .iter()
+        .map(|i| {
+            serde_json::to_value(i)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The action ids a selector can match.
+fn selected_actions<'a>(sel: &Selector, actions: &'a [ActionDef]) -> BTreeSet<&'a str> {
+    actions
+        .iter()
+        .filter(|a| sel.actions.is_empty() || sel.actions.contains(&a.id))
+        .filter(|a| sel.tags.is_empty() || sel.tags.iter().any(|t| a.tags.contains(t)))
+        .map(|a| a.id.as_str())
+        .collect()
+}
+
+/// Whether some candidate could be selected by both selectors (conditions are assumed to hold).
+pub fn selectors_overlap(a: &Selector, b: &Selector, actions: &[ActionDef]) -> bool {
+    fn meet<T: PartialEq>(x: &[T], y: &[T]) -> bool {
+        x.is_empty() || y.is_empty() || x.iter().any(|i| y.contains(i))
+    }
+    let (sa, sb) = (selected_actions(a, actions), selected_actions(b, actions));
+    sa.intersection(&sb).next().is_some()
+        && meet(&a.parties, &b.parties)
+        && meet::<ChannelKind>(&a.channels, &b.channels)
+        && meet(&a.stages, &b.stages)
+}
+
+/// Why `lender` is looser than `floor` when both are of the same kind, or `None`.
+fn loosening(lender: &RuleDef, floor: &RuleDef, calendar: &CalendarDef) -> Option<String> {
+    if let (Some(l), Some(f)) = (&lender.window, &floor.window) {
+        return window_loosening(l, f, calendar);
+    }
+    if let (Some(l), Some(f)) = (&lender.cap, &floor.cap) {
+        if l.counts != f.counts {
+            return None; // counts other events: an independent cap
+        }
+        if l.limit > f.limit {
+            return Some(format!(
+                "a limit of {} where the floor allows at most {}",
+                l.limit, f.limit
+            ));
+        }
+        let shorter = match (l.period, f.period) {
+            (Period::Days(a), Period::Days(b)) => a < b,
+            (Period::Days(_), Period::Ever) => true,
+            (Period::Ever, _) => false,
+        };
+        if shorter {
+            return Some(format!(
+                "a period of {:?} is shorter than the floor's {:?}",
+                l.period, f.period
+            ));
+        }
+        let rank = |s: Scope| match s {
+            Scope::Channel => 0,
+            Scope::Party => 1,
+            Scope::Account => 2,
+        };
+        if rank(l.scope) < rank(f.scope) {
+            return Some(
+                format!(
+                    "counting per {:?} counts fewer events than the floor's per {:?}",
+                    l.scope, f.scope
+                )
+                .to_lowercase(),
+            );
+        }
+        if let Some(x) = l.exclude.iter().find(|x| !f.exclude.contains(x)) {
+            return Some(format!("it excludes {x:?} calls, which the floor counts").to_lowercase());
+        }
+        return None;
+    }
+    if let (Some(l), Some(f)) = (&lender.rest, &floor.rest) {
+        if l.counts == f.counts && (l.streak_days > f.streak_days || l.rest_days < f.rest_days) {
+            return Some(format!(
+                "{} days on and {} off where the floor rests {} days after {}",
+                l.streak_days, l.rest_days, f.rest_days, f.streak_days
+            ));
+        }
+    }
+    None
+}
+
+/// Kinds of day a window can tell apart.
+#[derive(Clone, Copy)]
+struct DayClass {
+    weekday: Weekday,
+    working: bool,
+    holiday: bool,
+}
+
+const WEEK: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+fn classes() -> Vec<DayClass> {
+    let mut out = Vec::new();
+    for weekday in WEEK {
+        for (working, holiday) in [(true, false), (false, false), (false, true)] {
+            out.push(DayClass {
+                weekday,
+                working,
+                holiday,
+            });
+        }
+    }
+    out
+}
+
+fn day_matches(kind: DayKind, c: DayClass) -> bool {
+    let wd = |w: Weekday| c.weekday == w;
+    match kind {
+        DayKind::Any => true,
+        DayKind::WorkingDay => c.working,
+        DayKind::NonWorkingDay => !c.working,
+        DayKind::Holiday => c.holiday,
+        DayKind::Mon => wd(Weekday::Mon),
+        DayKind::Tue => wd(Weekday::Tue),
+        DayKind::Wed => wd(Weekday::Wed),
+        DayKind::Thu => wd(Weekday::Thu),
+        DayKind::Fri => wd(Weekday::Fri),
+        DayKind::Sat => wd(Weekday::Sat),
+        DayKind::Sun => wd(Weekday::Sun),
+    }
+}
+
+/// Minutes of a day (0..1440) a window allows, given the class of that day and of the day before.
+fn window_minutes(w: &WindowDef, prev: DayClass, today: DayClass) -> Vec<bool> {
+    let mut m = vec![false; 1440];
+    for s in &w.slots {
+        let (from, to) = (s.from.0 as usize, s.to.0 as usize);
+        let on = |c: DayClass| s.days.iter().any(|k| day_matches(*k, c));
+        if from < to {
+            if on(today) {
+                m[from..to].iter_mut().for_each(|x| *x = true);
+            }
+        } else {
+            if on(today) {
+                m[from.min(1440)..].iter_mut().for_each(|x| *x = true);
+            }
+            if on(prev) {
+                m[..to.min(1440)].iter_mut().for_each(|x| *x = true);
+            }
+        }
+    }
+    m
+}
+
+fn window_loosening(
+    lender: &WindowDef,
+    floor: &WindowDef,
+    _calendar: &CalendarDef,
+) -> Option<String> {
+    for (i, today) in classes().into_iter().enumerate() {
+        let day_index = i / 3;
+        let prev_weekday = WEEK[(day_index + 6) % 7];
+        for prev in classes().into_iter().filter(|c| c.weekday == prev_weekday) {
+            let l = window_minutes(lender, prev, today);
+            let f = window_minutes(floor, prev, today);
+            if let Some(minute) = (0..1440).find(|&m| l[m] && !f[m]) {
+                let end = (minute..1440).find(|&m| !l[m] || f[m]).unwrap_or(1440);
+                let kind = if today.holiday {
+                    "a holiday"
+                } else if today.working {
+                    "a working day"
+                } else {
+                    "a rest day"
+                };
+                return Some(format!(
+                    "it allows {:02}:{:02}-{:02}:{:02} on {kind} ({:?}), which the floor forbids",
+                    minute / 60,
+                    minute % 60,
+                    end / 60,
+                    end % 60,
+                    today.weekday
+                ));
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,186 @@
+//! Lender documents over a floor: tightening is accepted, loosening is refused at load with a
+//! diagnostic naming the lender rule, the floor rule and the floor rule's citation (SPEC §2).
+
+use arrears_core::{ffi, ErrorCode, Policy};
+use serde_json::{json, Value};
+
+fn load(doc: &Value) -> Result<Policy, arrears_core::Error> {
+    Policy::from_json(&doc.to_string())
+}
+
+fn refused(doc: &Value, lender_rule: &str, floor_rule: &str) -> String {
+    let err = load(doc).expect_err("the document must be refused");
+    assert_eq!(err.code, ErrorCode::PolicyInvalid);
+    assert!(
+        err.message.contains(lender_rule),
+        "names the lender rule: {}",
+        err.message
+    );
+    assert!(
+        err.message.contains(floor_rule),
+        "names the floor rule: {}",
+        err.message
+    );
+    err.message
+}
+
+fn cite_of(pack: &str, rule: &str) -> String {
+    let p = Policy::builtin(pack).unwrap();
+    p.document()
+        .rules
+        .iter()
+        .find(|r| r.id == rule)
+        .unwrap()
+        .cite
+        .clone()
+}
+
+#[test]
+fn contact_hours_0700_2300_over_cn_microloan_are_refused_naming_the_night_ban() {
+    let doc = json!({
+        "id": "lender-wide-hours", "version": "1", "extends": "cn-microloan",
+        "rules": [ { "id": "lender.hours", "cite": "lender", "applies_to": { "tags": ["timed"] },
+                     "window": { "slots": [ { "days": ["any"], "from": "07:00", "to": "23:00" } ] } } ]
+    });
+    let msg = refused(&doc, "lender.hours", "cn.floor.hours");
+    assert!(
+        msg.contains(&cite_of("cn-microloan", "cn.floor.hours")),
+        "cites the floor rule: {msg}"
+    );
+    assert!(
+        msg.contains("07:00-08:00"),
+        "says which minutes loosen: {msg}"
+    );
+    // Every load path refuses it: the JSON contract too.
+    let case = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/cases/overdue-consumer-loan.json"
+    ))
+    .unwrap();
+    let out = ffi::decide(&doc.to_string(), &case).unwrap_err();
+    assert!(
+        out.contains("policy_invalid") && out.contains("cn.floor.hours"),
+        "{out}"
+    );
+}
+
+#[test]
+fn raising_the_regulation_f_call_cap_to_8_in_7_days_is_refused() {
+    let doc = json!({
+        "id": "lender-eight-calls", "version": "1", "extends": "us-reg-f",
+        "rules": [ { "id": "lender.calls", "cite": "lender", "applies_to": { "actions": ["call"] },
+                     "cap": { "counts": "placed_call", "exclude": ["inbound", "not_connected", "under_consent"],
+                              "scope": "party", "period": { "days": 7 }, "limit": 8 } } ]
+    });
+    let msg = refused(
+        &doc,
+        "lender.calls",
+        "us.regf.1006.14b2i.seven_calls_in_seven_days",
+    );
+    assert!(msg.contains("1006.14(b)(2)(i)(A)"), "{msg}");
+}
+
+#[test]
+fn a_narrower_window_and_a_lower_cap_are_accepted_and_both_layers_apply() {
+    let doc = json!({
+        "id": "lender-tight", "version": "1", "extends": "us-reg-f",
+        "rules": [
+            { "id": "lender.hours", "cite": "lender", "applies_to": { "tags": ["timed"] },
+              "window": { "slots": [ { "days": ["mon", "tue", "wed", "thu", "fri"], "from": "09:00", "to": "20:00" } ] } },
+            { "id": "lender.calls", "cite": "lender", "applies_to": { "actions": ["call"] },
+              "cap": { "counts": "placed_call", "exclude": ["inbound", "not_connected"], "scope": "party", "period": { "days": 7 }, "limit": 3 } }
+        ]
+    });
+    let policy = load(&doc).expect("a tighter document loads");
+    let ids: Vec<&str> = policy
+        .document()
+        .rules
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(
+        ids.contains(&"us.regf.1006.6b1i.convenient_hours"),
+        "the floor stays: {ids:?}"
+    );
+    assert!(ids.contains(&"lender.hours"));
+    assert!(
+        !ids.contains(&"us.strategy.promise.pause"),
+        "the lender's rules replace the base's strategy rules"
+    );
+    assert_eq!(policy.document().extends.as_deref(), Some("us-reg-f"));
+}
+
+#[test]
+fn a_lender_cannot_redefine_or_claim_the_floor() {
+    let doc = json!({
+        "id": "lender-redefine", "version": "1", "extends": "cn-microloan",
+        "rules": [ { "id": "cn.floor.hours", "cite": "lender", "layer": "floor",
+                     "window": { "slots": [ { "days": ["any"], "from": "09:00", "to": "20:00" } ] } } ]
+    });
+    let err = load(&doc).unwrap_err();
+    assert!(err.message.contains("floor"), "{}", err.message);
+    let all = Policy::diagnose(&doc.to_string());
+    assert!(
+        all.len() >= 2,
+        "both the layer claim and the id clash are reported: {all:?}"
+    );
+}
+
+#[test]
+fn telling_a_reference_of_the_debt_is_refused() {
+    let doc = json!({
+        "id": "lender-tell", "version": "1", "extends": "cn-microloan",
+        "disclosures": [ { "id": "lender.tell", "cite": "lender", "parties": ["reference"], "allow": ["debt_existence"] } ]
+    });
+    let err = load(&doc).unwrap_err();
+    assert!(
+        err.message
+            .contains("cn.floor.disclose.third_party_never_debt"),
+        "{}",
+        err.message
+    );
+}
+
+#[test]
+fn shorter_caps_extra_exclusions_looser_rests_and_calendars_are_refused() {
+    let cap = |period: Value, exclude: Value| {
+        json!({
+            "id": "l", "version": "1", "extends": "us-reg-f",
+            "rules": [ { "id": "lender.cap", "cite": "lender", "applies_to": { "actions": ["call"] },
+                         "cap": { "counts": "conversation", "exclude": exclude, "scope": "party", "period": period, "limit": 1 } } ]
+        })
+    };
+    refused(
+        &cap(json!({ "days": 3 }), json!(["under_consent"])),
+        "lender.cap",
+        "us.regf.1006.14b2i.after_conversation",
+    );
+    refused(
+        &cap(json!({ "days": 7 }), json!(["under_consent", "inbound"])),
+        "lender.cap",
+        "us.regf.1006.14b2i.after_conversation",
+    );
+    assert!(
+        load(&cap(json!({ "days": 10 }), json!([]))).is_ok(),
+        "longer, counting more: tighter"
+    );
+    let fewer_attempts = json!({ "id": "l", "version": "1", "extends": "cn-microloan",
+        "contact": { "lost_contact": { "failed_attempts": 1, "cite": "l" }, "consent_days": 7, "promises": { "horizon_days": 3, "cite": "l" } } });
+    assert!(load(&fewer_attempts)
+        .unwrap_err()
+        .message
+        .contains("failed attempts"));
+    let no_spring_festival = json!({ "id": "l", "version": "1", "extends": "cn-microloan",
+        "calendar": { "weekend": ["sat", "sun"], "holidays": [], "working_days": [] } });
+    assert!(load(&no_spring_festival)
+        .unwrap_err()
+        .message
+        .contains("must stay"));
+}
+
+#[test]
+fn an_unknown_base_is_an_error_naming_extends() {
+    let doc = json!({ "id": "l", "version": "1", "extends": "xx-nowhere" });
+    let err = load(&doc).unwrap_err();
+    assert_eq!(err.path, "extends");
+}
