@@ -32,6 +32,8 @@ pub struct PolicyRef {
     pub id: String,
     pub version: String,
     pub digest: String,
+    /// The date the version in force took effect, when the policy has dated versions.
+    pub effective_from: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -11,7 +11,7 @@ use crate::calendar::Calendar;
 use crate::case::{Case, Channel, Contact, BORROWER};
 use crate::decision::*;
 use crate::delinquency::{Ledger, Standing};
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::history::History;
 use crate::intervals::IntervalSet;
 use crate::policy::{ActionDef, PartyKind, Policy, RuleDef, Selector, StageDef, StepDef};
@@ -68,35 +68,127 @@ pub struct Facts<'a> {
     pub promises: Vec<PromiseState>,
 }
 
-/// A policy ready to decide cases.
+/// A policy ready to decide cases: one version, or several with the dates they take effect.
 #[derive(Debug, Clone)]
 pub struct Engine {
-    policy: Policy,
+    /// Sorted by `effective_from`; a version without one is in force from the beginning.
+    versions: Vec<Policy>,
 }
 
 impl Engine {
     pub fn new(policy: Policy) -> Engine {
-        Engine { policy }
+        Engine {
+            versions: vec![policy],
+        }
     }
 
-    /// An engine from a pack id or a policy document's JSON text.
+    /// An engine over several versions of a policy, each in force from its `effective_from`.
+    pub fn with_versions(mut versions: Vec<Policy>) -> Result<Engine, Error> {
+        if versions.is_empty() {
+            return Err(Error::new(ErrorCode::PolicyInvalid, "versions", "at least one version is needed"));
+        }
+        versions.sort_by_key(|p| p.document().effective_from);
+        for (i, w) in versions.windows(2).enumerate() {
+            let (a, b) = (w[0].document().effective_from, w[1].document().effective_from);
+            if b.is_none() || a == b {
+                return Err(Error::new(
+                    ErrorCode::PolicyInvalid,
+                    format!("versions[{}].effective_from", i + 1),
+                    "every version but the first needs its own effective_from date",
+                ));
+            }
+        }
+        Ok(Engine { versions })
+    }
+
+    /// An engine from a pack id, a policy document's JSON text, or `{"versions": [...]}`.
     pub fn from_reference(reference: &str) -> Result<Engine, Error> {
-        Policy::resolve(reference).map(Engine::new)
+        Engine::from_reference_with(reference, &crate::policy::builtin_source)
     }
 
+    /// [`Engine::from_reference`] with a resolver for the `extends` of lender documents.
+    pub fn from_reference_with(
+        reference: &str,
+        resolve: &dyn Fn(&str) -> Result<String, Error>,
+    ) -> Result<Engine, Error> {
+        if !reference.trim_start().starts_with('{') {
+            return Policy::builtin(reference.trim()).map(Engine::new);
+        }
+        let probe: serde_json::Value = serde_json::from_str(reference).unwrap_or_default();
+        match probe.get("versions").and_then(|v| v.as_array()) {
+            None => Policy::from_json_with(reference, resolve).map(Engine::new),
+            Some(list) => {
+                if probe.as_object().is_some_and(|o| o.len() > 1) {
+                    return Err(Error::new(
+                        ErrorCode::PolicyInvalid,
+                        "",
+                        "a versioned policy holds only \"versions\"",
+                    ));
+                }
+                let mut versions = Vec::with_capacity(list.len());
+                for (i, v) in list.iter().enumerate() {
+                    let p = Policy::from_json_with(&v.to_string(), resolve).map_err(|mut e| {
+                        e.path = crate::error::join_path(&format!("versions[{i}]"), &e.path);
+                        e
+                    })?;
+                    versions.push(p);
+                }
+                Engine::with_versions(versions)
+            }
+        }
+    }
+
+    /// The newest version.
     pub fn policy(&self) -> &Policy {
-        &self.policy
+        &self.versions[self.versions.len() - 1]
+    }
+
+    pub fn versions(&self) -> &[Policy] {
+        &self.versions
+    }
+
+    /// The version in force on a business date, if any.
+    pub fn policy_at(&self, date: crate::time::Date) -> Option<&Policy> {
+        self.versions
+            .iter()
+            .rev()
+            .find(|p| p.document().effective_from.is_none_or(|from| from <= date))
     }
 
     /// Decides a case given as JSON text; the error is the contract's error object.
     pub fn decide_json(&self, case_json: &str) -> Result<String, Error> {
         let case = Case::from_json(case_json)?;
-        Ok(self.decide(&case).to_json())
+        self.try_decide(&case).map(|d| d.to_json())
     }
 
-    /// Decides a parsed, validated case.
+    /// Decides a case under the version in force at its business date; a case dated before
+    /// every version is an error.
+    pub fn try_decide(&self, case: &Case) -> Result<Decision, Error> {
+        let date = case.account.book_time_zone.date_of(case.as_of.seconds());
+        match self.policy_at(date) {
+            Some(p) => Ok(self.decide_with(p, case)),
+            None => Err(Error::new(
+                ErrorCode::OutOfRange,
+                "as_of",
+                format!(
+                    "no version of policy {:?} is in force on {date}; the earliest takes effect on {}",
+                    self.versions[0].id(),
+                    self.versions[0].document().effective_from.map(|d| d.to_string()).unwrap_or_default()
+                ),
+            )),
+        }
+    }
+
+    /// Decides a parsed, validated case under the version in force at its business date (the
+    /// earliest version answers cases dated before every version; [`Engine::try_decide`] refuses
+    /// them instead).
     pub fn decide(&self, case: &Case) -> Decision {
-        let policy = &self.policy;
+        let date = case.account.book_time_zone.date_of(case.as_of.seconds());
+        let policy = self.policy_at(date).unwrap_or(&self.versions[0]);
+        self.decide_with(policy, case)
+    }
+
+    fn decide_with(&self, policy: &Policy, case: &Case) -> Decision {
         let doc = policy.document();
         let as_of = case.as_of.seconds();
         let (facts, mut trace) = Facts::new(case, policy);
@@ -208,6 +300,7 @@ impl Engine {
                 id: policy.id().to_string(),
                 version: policy.version().to_string(),
                 digest: policy.digest().to_string(),
+                effective_from: doc.effective_from,
             },
             delinquency: Delinquency {
                 business_date: facts.standing.business_date,

@@ -168,7 +168,7 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-pub(crate) fn join_path(prefix: &str, path: &str) -> String {
+pub fn join_path(prefix: &str, path: &str) -> String {
     if prefix.is_empty() {
         path.to_string()
     } else if path.is_empty() || path == "." {

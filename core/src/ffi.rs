@@ -38,19 +38,32 @@ pub struct Validation {
     pub diagnostics: Vec<crate::policy::Diagnostic>,
 }
 
-/// Validates a policy (pack id or JSON text) and lists every problem found.
+/// Validates a policy (pack id, JSON text, lender document or versioned document) and lists
+/// every problem found.
 pub fn validate_policy(policy: &str) -> Validation {
-    match Policy::resolve(policy) {
-        Ok(p) => Validation {
-            valid: true,
-            id: Some(p.id().to_string()),
-            version: Some(p.version().to_string()),
-            digest: Some(p.digest().to_string()),
-            diagnostics: Vec::new(),
-        },
+    validate_policy_with(policy, &crate::policy::builtin_source)
+}
+
+/// [`validate_policy`] with a resolver for the `extends` of lender documents.
+pub fn validate_policy_with(
+    policy: &str,
+    resolve: &dyn Fn(&str) -> Result<String, Error>,
+) -> Validation {
+    match Engine::from_reference_with(policy, resolve) {
+        Ok(engine) => {
+            let p = engine.policy();
+            Validation {
+                valid: true,
+                id: Some(p.id().to_string()),
+                version: Some(p.version().to_string()),
+                digest: Some(p.digest().to_string()),
+                diagnostics: Vec::new(),
+            }
+        }
         Err(e) => {
-            let mut diagnostics = if policy.trim_start().starts_with('{') {
-                Policy::diagnose(policy)
+            let single = policy.trim_start().starts_with('{') && !policy.contains("\"versions\"");
+            let mut diagnostics = if single {
+                Policy::diagnose_with(policy, resolve)
             } else {
                 Vec::new()
             };
