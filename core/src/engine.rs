@@ -85,11 +85,18 @@ impl Engine {
     /// An engine over several versions of a policy, each in force from its `effective_from`.
     pub fn with_versions(mut versions: Vec<Policy>) -> Result<Engine, Error> {
         if versions.is_empty() {
-            return Err(Error::new(ErrorCode::PolicyInvalid, "versions", "at least one version is needed"));
+            return Err(Error::new(
+                ErrorCode::PolicyInvalid,
+                "versions",
+                "at least one version is needed",
+            ));
         }
         versions.sort_by_key(|p| p.document().effective_from);
         for (i, w) in versions.windows(2).enumerate() {
-            let (a, b) = (w[0].document().effective_from, w[1].document().effective_from);
+            let (a, b) = (
+                w[0].document().effective_from,
+                w[1].document().effective_from,
+            );
             if b.is_none() || a == b {
                 return Err(Error::new(
                     ErrorCode::PolicyInvalid,

@@ -104,10 +104,32 @@ fn a_narrower_window_and_a_lower_cap_are_accepted_and_both_layers_apply() {
     );
     assert!(ids.contains(&"lender.hours"));
     assert!(
-        !ids.contains(&"us.strategy.promise.pause"),
-        "the lender's rules replace the base's strategy rules"
+        ids.contains(&"us.strategy.promise.pause"),
+        "the base's strategy rules stay unless removed"
     );
     assert_eq!(policy.document().extends.as_deref(), Some("us-reg-f"));
+}
+
+#[test]
+fn a_lender_may_remove_strategy_entries_but_not_floor_ones() {
+    let ok = json!({ "id": "l", "version": "1", "extends": "us-reg-f", "remove": ["us.strategy.promise.pause"] });
+    let policy = load(&ok).expect("strategy rules can be removed");
+    assert!(!policy
+        .document()
+        .rules
+        .iter()
+        .any(|r| r.id == "us.strategy.promise.pause"));
+    let floor = json!({ "id": "l", "version": "1", "extends": "us-reg-f", "remove": ["us.regf.1006.14h.opt_out"] });
+    assert!(load(&floor)
+        .unwrap_err()
+        .message
+        .contains("cannot be removed"));
+    let unknown =
+        json!({ "id": "l", "version": "1", "extends": "us-reg-f", "remove": ["us.nothing"] });
+    assert!(load(&unknown)
+        .unwrap_err()
+        .message
+        .contains("no strategy rule"));
 }
 
 #[test]

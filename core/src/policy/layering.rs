@@ -3,7 +3,8 @@
 //! A lender document names the pack it `extends` and may change every business parameter: stages,
 //! the action ladder, queues, triggers, its own actions and rules. What the base marks as
 //! `layer: floor` (rules, statuses, disclosure rows) is always kept, and the lender may only add
-//! to it. Because a candidate must pass every rule, an added rule can never widen what is allowed;
+//! to it. The lender's rules, statuses and disclosure rows are added to the base's; `remove`
+//! drops base strategy entries by id. Because a candidate must pass every rule, an added rule can never widen what is allowed;
 //! a lender rule that *says* something looser than the floor is still refused, so that an author
 //! who believes they widened the contact hours learns at load time that they did not, and why.
 //!
@@ -52,9 +53,13 @@ pub struct LenderDocument {
     pub actions: Vec<ActionDef>,
     #[serde(default)]
     pub contact: Option<ContactDefs>,
-    /// The lender's rules; they replace the base's strategy rules, the floor's stay.
+    /// Rules added to the base's (floor and strategy alike).
     #[serde(default)]
     pub rules: Option<Vec<RuleDef>>,
+    /// Ids of the base's strategy rules, statuses or disclosure rows to drop. Floor ids are
+    /// refused.
+    #[serde(default)]
+    pub remove: Vec<String>,
     #[serde(default)]
     pub strategy: Option<Vec<StepDef>>,
     #[serde(default)]
@@ -119,6 +124,28 @@ pub fn compose(
         }
     }
 
+    for (i, id) in lender.remove.iter().enumerate() {
+        let known = base.rules.iter().any(|r| &r.id == id)
+            || base.statuses.iter().any(|s| &s.id == id)
+            || base.disclosures.iter().any(|d| &d.id == id);
+        if floor_ids.contains(id.as_str()) {
+            out.push(diag(
+                format!("remove[{i}]"),
+                format!(
+                    "{id:?} is part of {}'s floor and cannot be removed",
+                    base.id
+                ),
+            ));
+        } else if !known {
+            out.push(diag(
+                format!("remove[{i}]"),
+                format!(
+                    "{} has no strategy rule, status or disclosure row {id:?}",
+                    base.id
+                ),
+            ));
+        }
+    }
     let floor_rules: Vec<&RuleDef> = base
         .rules
         .iter()
@@ -243,35 +270,29 @@ pub fn compose(
         return Err(out);
     }
 
-    let keep_floor_then = |base_items: Vec<RuleDef>, mine: Option<Vec<RuleDef>>| -> Vec<RuleDef> {
-        let (floor, strategy): (Vec<RuleDef>, Vec<RuleDef>) = base_items
-            .into_iter()
-            .partition(|r| r.layer == Layer::Floor);
-        floor.into_iter().chain(mine.unwrap_or(strategy)).collect()
-    };
-    let statuses = {
-        let (floor, strategy): (Vec<StatusDef>, Vec<StatusDef>) = base
-            .statuses
-            .clone()
-            .into_iter()
-            .partition(|s| s.layer == Layer::Floor);
-        // Floor statuses keep their precedence ahead of the lender's.
-        floor
-            .into_iter()
-            .chain(lender.statuses.unwrap_or(strategy))
-            .collect()
-    };
-    let disclosures = {
-        let (floor, strategy): (Vec<DisclosureDef>, Vec<DisclosureDef>) = base
-            .disclosures
-            .clone()
-            .into_iter()
-            .partition(|d| d.layer == Layer::Floor);
-        floor
-            .into_iter()
-            .chain(lender.disclosures.unwrap_or(strategy))
-            .collect()
-    };
+    let removed = |id: &str| lender.remove.iter().any(|r| r == id);
+    let rules: Vec<RuleDef> = base
+        .rules
+        .iter()
+        .filter(|r| !removed(&r.id))
+        .cloned()
+        .chain(lender.rules.clone().unwrap_or_default())
+        .collect();
+    // Base statuses keep their precedence ahead of the lender's.
+    let statuses: Vec<StatusDef> = base
+        .statuses
+        .iter()
+        .filter(|s| !removed(&s.id))
+        .cloned()
+        .chain(lender.statuses.clone().unwrap_or_default())
+        .collect();
+    let disclosures: Vec<DisclosureDef> = base
+        .disclosures
+        .iter()
+        .filter(|d| !removed(&d.id))
+        .cloned()
+        .chain(lender.disclosures.clone().unwrap_or_default())
+        .collect();
     Ok(PolicyDocument {
         id: lender.id,
         version: lender.version,
@@ -286,7 +307,7 @@ pub fn compose(
         calendar: lender.calendar.unwrap_or_else(|| base.calendar.clone()),
         actions,
         contact: lender.contact.unwrap_or_else(|| base.contact.clone()),
-        rules: keep_floor_then(base.rules.clone(), lender.rules),
+        rules,
         strategy: lender.strategy.unwrap_or_else(|| base.strategy.clone()),
         statuses,
         queues: lender.queues.unwrap_or_else(|| base.queues.clone()),
