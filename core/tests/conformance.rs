@@ -109,3 +109,44 @@ fn one_changed_byte_of_expected_output_fails_the_corpus() {
     let _ = std::fs::remove_dir_all(&tmp);
     assert_eq!(bad.len(), 1, "a one-byte change must be caught");
 }
+
+#[test]
+fn every_blocked_by_in_the_corpus_carries_a_rule_id_and_a_citation() {
+    let corpus = corpus_dir();
+    let mut checked = 0;
+    for dir in case_dirs(&corpus) {
+        let text = std::fs::read_to_string(dir.join("expected.json")).unwrap_or_default();
+        let Ok(d) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        let reasons = d["actions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|a| {
+                a["blocked_by"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .chain(a["conditions"].as_array().into_iter().flatten())
+            })
+            .chain(d["status"]["reasons"].as_array().into_iter().flatten())
+            .chain(d["queue"]["reasons"].as_array().into_iter().flatten());
+        for r in reasons {
+            checked += 1;
+            let rule = r["rule"].as_str().unwrap_or_default();
+            let cite = r["cite"].as_str().unwrap_or_default();
+            assert!(
+                !rule.trim().is_empty(),
+                "{}: a reason without a rule id: {r}",
+                dir.display()
+            );
+            assert!(
+                !cite.trim().is_empty(),
+                "{}: rule {rule} has no citation",
+                dir.display()
+            );
+        }
+    }
+    assert!(checked > 100, "only {checked} reasons in the corpus");
+}

@@ -206,3 +206,42 @@ fn an_unknown_base_is_an_error_naming_extends() {
     let err = load(&doc).unwrap_err();
     assert_eq!(err.path, "extends");
 }
+
+#[test]
+fn the_built_in_packs_lint_clean() {
+    for id in arrears_core::policy::packs::IDS {
+        let p = Policy::builtin(id).unwrap();
+        let found = arrears_core::policy::lint::lint(p.document());
+        assert!(found.is_empty(), "{id}: {found:?}");
+    }
+}
+
+#[test]
+fn a_rule_inside_a_stricter_rule_is_reported_shadowed() {
+    let doc = json!({
+        "id": "l", "version": "1", "extends": "us-reg-f",
+        "rules": [
+            { "id": "lender.narrow", "cite": "l", "applies_to": { "tags": ["timed"] },
+              "window": { "slots": [ { "days": ["any"], "from": "09:00", "to": "17:00" } ] } },
+            { "id": "lender.wide", "cite": "l", "applies_to": { "actions": ["call"] },
+              "window": { "slots": [ { "days": ["any"], "from": "08:30", "to": "20:00" } ] } }
+        ],
+        "strategy": [
+            { "id": "s1", "cite": "l", "stages": ["m2"], "action": "call", "parties": ["borrower"] },
+            { "id": "s2", "cite": "l", "stages": ["m2"], "action": "call", "parties": ["borrower"] }
+        ]
+    });
+    let p = load(&doc).unwrap();
+    let found = arrears_core::policy::lint::lint(p.document());
+    let text = format!("{found:?}");
+    assert!(
+        text.contains("lender.wide")
+            && text.contains("shadowed by the stricter rule \\\"lender.narrow\\\""),
+        "{text}"
+    );
+    assert!(text.contains("\\\"s2\\\" is unreachable"), "{text}");
+    assert!(
+        !text.contains("\\\"lender.narrow\\\" is shadowed"),
+        "{text}"
+    );
+}

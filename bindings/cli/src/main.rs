@@ -1,14 +1,18 @@
 //! `arrears`: the command-line surface of the engine.
 //!
 //! Machine-facing commands print JSON on stdout and signal failure by exit code: 0 for a decision,
-//! 2 for an error object (bad case, bad policy), so a shell pipeline can tell them apart without
-//! parsing. Human-facing output goes to stderr or is asked for with `--pretty`.
+//! 2 for an error object (bad case, bad policy), so a pipeline can tell them apart without parsing.
+//! The author's tools (`policy check`, `policy test`, `policy diff`) exit 0 only when clean.
 
-use std::io::{self, Read, Write};
+mod explain;
+mod policy_tools;
+mod source;
+
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use arrears_core::{Case, Engine, Error, ErrorCode};
-use clap::{Parser, Subcommand};
+use arrears_core::{Case, Error, ErrorCode};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(
@@ -19,6 +23,13 @@ use clap::{Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Subcommand)]
@@ -34,6 +45,15 @@ enum Command {
         #[arg(long)]
         pretty: bool,
     },
+    /// Decide one case and explain it for people: stage, verdicts with their rules and citations,
+    /// the next action on the borrower's clock, and what each party may be told.
+    Explain {
+        #[arg(long)]
+        policy: String,
+        case: Option<String>,
+        #[arg(long, value_enum, default_value = "auto")]
+        color: Color,
+    },
     /// Work with policy documents.
     Policy {
         #[command(subcommand)]
@@ -47,9 +67,23 @@ enum PolicyCommand {
     List,
     /// Print a built-in pack's document.
     Show { id: String },
-    /// Validate a policy document (or pack id) and list every problem; exit 0 only when clean.
+    /// Validate a policy (schema, names, stage table, floor loosening) and lint it (shadowed
+    /// rules, unreachable steps); exit 0 only when clean.
     Check {
         policy: String,
+        /// One JSON report on stdout instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run policy test files (`*.test.json`): cases with the facts their decisions must show.
+    Test { path: String },
+    /// Report every case and action that NEW allows and OLD forbade; exit 0 only when none.
+    Diff {
+        old: String,
+        new: String,
+        /// A directory of case files (corpus folders with case.json work too).
+        #[arg(long)]
+        cases: String,
         #[arg(long)]
         json: bool,
     },
@@ -63,16 +97,30 @@ fn main() -> ExitCode {
             case,
             pretty,
         } => decide(&policy, case.as_deref(), pretty),
+        Command::Explain {
+            policy,
+            case,
+            color,
+        } => {
+            let color = match color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            explain(&policy, case.as_deref(), color)
+        }
         Command::Policy { command } => match command {
             PolicyCommand::List => {
                 for id in arrears_core::ffi::builtin_policies() {
-                    println!("{id}");
+                    emit(id);
                 }
                 ExitCode::SUCCESS
             }
             PolicyCommand::Show { id } => match arrears_core::policy::packs::source(&id) {
                 Some(text) => {
-                    print!("{text}");
+                    emit(text.trim_end());
                     ExitCode::SUCCESS
                 }
                 None => fail(
@@ -84,102 +132,69 @@ fn main() -> ExitCode {
                     false,
                 ),
             },
-            PolicyCommand::Check { policy, json } => check(&policy, json),
+            PolicyCommand::Check { policy, json } => verdict(policy_tools::check(&policy, json)),
+            PolicyCommand::Test { path } => verdict(policy_tools::test(&path)),
+            PolicyCommand::Diff {
+                old,
+                new,
+                cases,
+                json,
+            } => match policy_tools::diff(&old, &new, &cases, json) {
+                Ok(clean) => verdict(clean),
+                Err(e) => fail(&e, false),
+            },
         },
     }
 }
 
-/// Reads a policy reference: a pack id stays as it is; anything naming a file is read.
-fn policy_text(reference: &str) -> Result<String, Error> {
-    if arrears_core::policy::packs::source(reference).is_some() {
-        return Ok(reference.to_string());
+fn verdict(clean: bool) -> ExitCode {
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
-    let looks_like_file = reference.ends_with(".json")
-        || reference.contains('/')
-        || std::path::Path::new(reference).exists();
-    if !looks_like_file {
-        return Ok(reference.to_string()); // reported as unknown_policy by the loader
-    }
-    std::fs::read_to_string(reference).map_err(|e| {
-        Error::new(
-            ErrorCode::UnknownPolicy,
-            "policy",
-            format!("cannot read policy file {reference:?}: {e}"),
-        )
-    })
 }
 
-fn read_input(path: Option<&str>) -> Result<String, Error> {
-    let mut text = String::new();
-    match path {
-        None | Some("-") => io::stdin().read_to_string(&mut text).map(|_| text),
-        Some(p) => std::fs::read_to_string(p),
-    }
-    .map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidJson,
-            "",
-            format!("cannot read the case: {e}"),
-        )
-    })
+fn decide_case(policy: &str, case: Option<&str>) -> Result<(Case, arrears_core::Decision), Error> {
+    let engine = source::policy(policy)?.engine()?;
+    let case = Case::from_json(&source::input(case)?)?;
+    let decision = engine.try_decide(&case)?;
+    Ok((case, decision))
 }
 
 fn decide(policy: &str, case: Option<&str>, pretty: bool) -> ExitCode {
-    let engine = match policy_text(policy).and_then(|p| Engine::from_reference(&p)) {
-        Ok(e) => e,
-        Err(e) => return fail(&e, pretty),
-    };
-    let text = match read_input(case) {
-        Ok(t) => t,
-        Err(e) => return fail(&e, pretty),
-    };
-    match Case::from_json(&text) {
-        Ok(case) => {
-            let decision = engine.decide(&case);
-            let out = if pretty {
-                decision.to_json_pretty()
+    match decide_case(policy, case) {
+        Ok((_, d)) => {
+            emit(&if pretty {
+                d.to_json_pretty()
             } else {
-                decision.to_json()
-            };
-            emit(&out);
+                d.to_json()
+            });
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e, pretty),
     }
 }
 
-fn check(policy: &str, json: bool) -> ExitCode {
-    let text = match policy_text(policy) {
-        Ok(t) => t,
-        Err(e) => return fail(&e, false),
-    };
-    let v = arrears_core::ffi::validate_policy(&text);
-    if json {
-        emit(&serde_json::to_string(&v).unwrap_or_default());
-    } else if v.valid {
-        emit(&format!(
-            "ok: {} {} ({})",
-            v.id.as_deref().unwrap_or_default(),
-            v.version.as_deref().unwrap_or_default(),
-            v.digest.as_deref().unwrap_or_default()
-        ));
-    } else {
-        let mut lines = Vec::new();
-        for d in &v.diagnostics {
-            let at = if d.path.is_empty() {
-                "(document)"
-            } else {
-                d.path.as_str()
-            };
-            lines.push(format!("error: {at}: {}", d.message));
+fn explain(policy: &str, case: Option<&str>, color: bool) -> ExitCode {
+    match decide_case(policy, case) {
+        Ok((case, d)) => {
+            emit(explain::render(&case, &d, &explain::Style { color }).trim_end());
+            ExitCode::SUCCESS
         }
-        lines.push(format!("{} problem(s) found", v.diagnostics.len()));
-        emit(&lines.join("\n"));
-    }
-    if v.valid {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
+        Err(e) => {
+            emit(&format!(
+                "error: {} at {}: {}",
+                e.code,
+                if e.path.is_empty() {
+                    "(document)"
+                } else {
+                    &e.path
+                },
+                e.message
+            ));
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -195,7 +210,7 @@ fn fail(e: &Error, pretty: bool) -> ExitCode {
 }
 
 fn emit(s: &str) {
-    let mut out = io::stdout().lock();
-    // A closed pipe (`arrears ... | head`) is not an error worth a panic.
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`arrears ... | head`) is not worth a panic.
     let _ = writeln!(out, "{s}");
 }

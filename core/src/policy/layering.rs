@@ -358,6 +358,24 @@ pub fn selectors_overlap(a: &Selector, b: &Selector, actions: &[ActionDef]) -> b
         && meet(&a.stages, &b.stages)
 }
 
+/// Why rule `a` lets through something rule `b` does not, when both are of the same kind.
+pub fn loosening_of(a: &RuleDef, b: &RuleDef) -> Option<String> {
+    loosening(a, b, &CalendarDef::default())
+}
+
+/// Whether selector `big` selects every candidate `small` does (conditions aside: a `when` on
+/// `big` makes it select less, so it never counts as a superset).
+pub fn selects_superset(big: &Selector, small: &Selector, actions: &[ActionDef]) -> bool {
+    fn covers<T: PartialEq>(big: &[T], small: &[T]) -> bool {
+        big.is_empty() || (!small.is_empty() && small.iter().all(|x| big.contains(x)))
+    }
+    big.when.is_none()
+        && selected_actions(small, actions).is_subset(&selected_actions(big, actions))
+        && covers(&big.parties, &small.parties)
+        && covers::<ChannelKind>(&big.channels, &small.channels)
+        && covers(&big.stages, &small.stages)
+}
+
 /// Why `lender` is looser than `floor` when both are of the same kind, or `None`.
 fn loosening(lender: &RuleDef, floor: &RuleDef, calendar: &CalendarDef) -> Option<String> {
     if let (Some(l), Some(f)) = (&lender.window, &floor.window) {

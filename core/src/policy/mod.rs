@@ -8,6 +8,7 @@
 
 pub mod document;
 pub mod layering;
+pub mod lint;
 pub mod packs;
 pub mod validate;
 

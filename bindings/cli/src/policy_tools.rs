@@ -1,0 +1,390 @@
+//! `arrears policy check | test | diff`: the policy author's tools.
+
+use std::path::{Path, PathBuf};
+
+use arrears_core::policy::{lint, Diagnostic};
+use arrears_core::{Case, Engine};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::source;
+
+#[derive(Serialize)]
+struct CheckReport<'a> {
+    policy: &'a str,
+    valid: bool,
+    id: Option<String>,
+    version: Option<String>,
+    digest: Option<String>,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Validation errors (schema, names, stage table, loosening) and lints (shadowed, unreachable).
+/// Clean means neither.
+pub fn check(reference: &str, json: bool) -> bool {
+    let (errors, warnings, engine) = match source::policy(reference) {
+        Err(e) => (
+            vec![Diagnostic {
+                path: e.path,
+                message: format!("{}: {}", e.code, e.message),
+            }],
+            vec![],
+            None,
+        ),
+        Ok(src) => {
+            let v = arrears_core::ffi::validate_policy_with(&src.text, &|n| src.resolve(n));
+            let engine = src.engine().ok();
+            let warnings = engine
+                .as_ref()
+                .map(|e| {
+                    e.versions()
+                        .iter()
+                        .flat_map(|p| lint::lint(p.document()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (v.diagnostics, warnings, engine)
+        }
+    };
+    let newest = engine.as_ref().map(|e| e.policy());
+    let clean = errors.is_empty() && warnings.is_empty();
+    if json {
+        let report = CheckReport {
+            policy: reference,
+            valid: errors.is_empty(),
+            id: newest.map(|p| p.id().to_string()),
+            version: newest.map(|p| p.version().to_string()),
+            digest: newest.map(|p| p.digest().to_string()),
+            errors,
+            warnings,
+        };
+        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+        return clean;
+    }
+    for d in &errors {
+        println!(
+            "error: {}: {}",
+            if d.path.is_empty() {
+                "(document)"
+            } else {
+                &d.path
+            },
+            d.message
+        );
+    }
+    for d in &warnings {
+        println!("warning: {}: {}", d.path, d.message);
+    }
+    match newest {
+        Some(p) if clean => println!("ok: {} {} ({})", p.id(), p.version(), p.digest()),
+        _ => println!(
+            "{reference}: {} error(s), {} warning(s)",
+            errors.len(),
+            warnings.len()
+        ),
+    }
+    clean
+}
+
+/// One test of a policy test file.
+struct Outcome {
+    name: String,
+    failures: Vec<String>,
+}
+
+/// Runs policy test files: each holds a policy reference and cases with expected facts.
+pub fn test(path: &str) -> bool {
+    let p = Path::new(path);
+    let files: Vec<PathBuf> = if p.is_dir() {
+        source::case_files(p)
+            .into_iter()
+            .filter(|f| {
+                f.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.ends_with(".test.json"))
+            })
+            .collect()
+    } else {
+        vec![p.to_path_buf()]
+    };
+    let (mut passed, mut failed) = (0usize, 0usize);
+    if files.is_empty() {
+        println!("no *.test.json files under {path}");
+        return false;
+    }
+    for file in files {
+        for o in run_test_file(&file) {
+            if o.failures.is_empty() {
+                passed += 1;
+                println!("test {} ... ok", o.name);
+            } else {
+                failed += 1;
+                println!("test {} ... FAILED", o.name);
+                for f in o.failures {
+                    println!("    {f}");
+                }
+            }
+        }
+    }
+    println!("\npolicy tests: {passed} passed, {failed} failed");
+    failed == 0 && passed > 0
+}
+
+fn run_test_file(file: &Path) -> Vec<Outcome> {
+    let fail = |name: String, why: String| {
+        vec![Outcome {
+            name,
+            failures: vec![why],
+        }]
+    };
+    let label = file.display().to_string();
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => return fail(label, format!("cannot read: {e}")),
+    };
+    let doc: Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => return fail(label, format!("not JSON: {e}")),
+    };
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let Some(policy_ref) = doc["policy"].as_str() else {
+        return fail(
+            label,
+            "a test file names its \"policy\" (a pack id or a file next to it)".into(),
+        );
+    };
+    let policy_path = dir.join(policy_ref);
+    let reference = if policy_path.exists() {
+        policy_path.display().to_string()
+    } else {
+        policy_ref.to_string()
+    };
+    let engine = match source::policy(&reference).and_then(|s| s.engine()) {
+        Ok(e) => e,
+        Err(e) => return fail(label, format!("policy {policy_ref}: {e}")),
+    };
+    let Some(tests) = doc["tests"].as_array() else {
+        return fail(label, "a test file holds a \"tests\" list".into());
+    };
+    tests
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let name = format!(
+                "{}::{}",
+                file.file_name().and_then(|n| n.to_str()).unwrap_or("?"),
+                t["name"]
+                    .as_str()
+                    .map_or_else(|| i.to_string(), str::to_owned)
+            );
+            let case_text = match (&t["case"], t["case_file"].as_str()) {
+                (Value::Object(_), _) => t["case"].to_string(),
+                (_, Some(f)) => std::fs::read_to_string(dir.join(f)).unwrap_or_default(),
+                _ => String::new(),
+            };
+            Outcome {
+                failures: check_expectations(&engine, &case_text, &t["expect"]),
+                name,
+            }
+        })
+        .collect()
+}
+
+/// Compares the facts a test expects with the decision (only the facts it names).
+fn check_expectations(engine: &Engine, case_text: &str, expect: &Value) -> Vec<String> {
+    let mut f = Vec::new();
+    let result = Case::from_json(case_text).and_then(|c| engine.try_decide(&c));
+    let decision = match (result, expect["error"].as_str()) {
+        (Err(e), Some(code)) => {
+            if e.code.as_str() != code {
+                f.push(format!(
+                    "expected error {code}, got {} at {}: {}",
+                    e.code, e.path, e.message
+                ));
+            }
+            return f;
+        }
+        (Err(e), None) => {
+            return vec![format!(
+                "unexpected error {} at {}: {}",
+                e.code, e.path, e.message
+            )]
+        }
+        (Ok(_), Some(code)) => return vec![format!("expected error {code}, got a decision")],
+        (Ok(d), None) => serde_json::to_value(&d).unwrap_or_default(),
+    };
+    let mut eq = |what: &str, got: &Value, want: &Value| {
+        if got != want {
+            f.push(format!("{what}: expected {want}, got {got}"));
+        }
+    };
+    if !expect["stage"].is_null() {
+        eq(
+            "stage",
+            &decision["delinquency"]["stage"]["id"],
+            &expect["stage"],
+        );
+    }
+    if !expect["days_past_due"].is_null() {
+        eq(
+            "days_past_due",
+            &decision["delinquency"]["days_past_due"],
+            &expect["days_past_due"],
+        );
+    }
+    if !expect["state"].is_null() {
+        eq("status", &decision["status"]["state"], &expect["state"]);
+    }
+    if !expect["queue"].is_null() {
+        eq("queue", &decision["queue"]["current"], &expect["queue"]);
+    }
+    if let Some(o) = expect.get("escalate_to") {
+        eq("escalate_to", &decision["queue"]["escalate_to"], o);
+    }
+    if let Some(n) = expect.get("next_action") {
+        if n.is_null() {
+            eq("next_action", &decision["next_action"], n);
+        } else {
+            for (k, v) in n.as_object().into_iter().flatten() {
+                eq(&format!("next_action.{k}"), &decision["next_action"][k], v);
+            }
+        }
+    }
+    for want in expect["actions"].as_array().into_iter().flatten() {
+        let found = decision["actions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| {
+                a["action"] == want["action"]
+                    && a["party"] == want["party"]
+                    && (want.get("channel").is_none() || a["channel"] == want["channel"])
+            });
+        let label = format!(
+            "{} {} {}",
+            want["action"],
+            want["party"],
+            want.get("channel").unwrap_or(&Value::Null)
+        );
+        let Some(a) = found else {
+            if want["absent"] != Value::Bool(true) {
+                f.push(format!("no candidate {label}"));
+            }
+            continue;
+        };
+        if want["absent"] == Value::Bool(true) {
+            f.push(format!("{label} is a candidate, expected none"));
+            continue;
+        }
+        for key in ["allowed", "allowed_until", "next_allowed_at"] {
+            if let Some(v) = want.get(key) {
+                if &a[key] != v {
+                    f.push(format!("{label} {key}: expected {v}, got {}", a[key]));
+                }
+            }
+        }
+        for rule in want["blocked_by"].as_array().into_iter().flatten() {
+            if !a["blocked_by"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|b| &b["rule"] == rule)
+            {
+                f.push(format!(
+                    "{label}: expected to be blocked by {rule}, blocked by {}",
+                    a["blocked_by"]
+                ));
+            }
+        }
+    }
+    for (party, cats) in expect["disclosures"].as_object().into_iter().flatten() {
+        let row = decision["disclosures"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["party"] == party.as_str());
+        match row {
+            None => f.push(format!("no disclosure row for {party}")),
+            Some(r) => {
+                if &r["may_disclose"] != cats {
+                    f.push(format!(
+                        "disclosures for {party}: expected {cats}, got {}",
+                        r["may_disclose"]
+                    ));
+                }
+            }
+        }
+    }
+    f
+}
+
+/// Reports every case and candidate that NEW allows and OLD forbade. True when nothing widens.
+pub fn diff(old: &str, new: &str, cases: &str, json: bool) -> Result<bool, arrears_core::Error> {
+    let old_src = source::policy(old)?;
+    let new_src = source::policy(new)?;
+    let (old_engine, new_engine) = (old_src.engine()?, new_src.engine()?);
+    let files = source::case_files(Path::new(cases));
+    let mut widened = Vec::new();
+    let mut compared = 0usize;
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let Ok(case) = Case::from_json(&text) else {
+            continue;
+        };
+        let (Ok(a), Ok(b)) = (old_engine.try_decide(&case), new_engine.try_decide(&case)) else {
+            continue;
+        };
+        compared += 1;
+        for n in b.actions.iter().filter(|n| n.allowed) {
+            let before = a
+                .actions
+                .iter()
+                .find(|o| o.action == n.action && o.party == n.party && o.channel == n.channel);
+            let was = match before {
+                Some(o) if o.allowed => continue,
+                Some(o) => format!(
+                    "blocked by {}",
+                    o.blocked_by
+                        .iter()
+                        .map(|r| r.rule.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => "not a candidate".to_string(),
+            };
+            widened.push(serde_json::json!({
+                "case": file.display().to_string(),
+                "action": n.action, "party": n.party, "channel": n.channel,
+                "new": "allowed", "old": was,
+            }));
+        }
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "cases": compared, "widened": widened })
+        );
+    } else {
+        for w in &widened {
+            println!(
+                "widened: {}: {} {}{} is allowed by {new}; under {old} it was {}",
+                w["case"].as_str().unwrap_or_default(),
+                w["action"].as_str().unwrap_or_default(),
+                w["party"].as_str().unwrap_or_default(),
+                w["channel"]
+                    .as_str()
+                    .map(|c| format!(" via {c}"))
+                    .unwrap_or_default(),
+                w["old"].as_str().unwrap_or_default()
+            );
+        }
+        println!(
+            "{compared} cases compared, {} widened verdict(s)",
+            widened.len()
+        );
+    }
+    Ok(widened.is_empty())
+}

@@ -1,0 +1,222 @@
+//! The `arrears` command as a user runs it: exit codes, outputs, and the policy author's tools
+//! over the example lender policies.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn arrears(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_arrears"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run arrears")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const SAMPLE: &str = "examples/cases/overdue-consumer-loan.json";
+
+#[test]
+fn decide_prints_the_decision_and_exits_0() {
+    let o = arrears(&["decide", "--policy", "cn-microloan", SAMPLE]);
+    assert_eq!(o.status.code(), Some(0));
+    let d: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(d["delinquency"]["days_past_due"], 23);
+    assert_eq!(d["delinquency"]["overdue_since"], "2026-02-15");
+    assert_eq!(d["delinquency"]["overdue_amount"], 70000);
+    assert_eq!(d["delinquency"]["stage"]["id"], "late");
+}
+
+#[test]
+fn decide_prints_the_error_object_and_exits_2() {
+    let o = arrears(&[
+        "decide",
+        "--policy",
+        "cn-microloan",
+        "tests/conformance/cases/error-unknown-field-typo/case.json",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(e["error"]["code"], "unknown_field");
+    assert_eq!(e["error"]["path"], "borrower.chanels");
+    let o = arrears(&["decide", "--policy", "no-such-pack", SAMPLE]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("unknown_policy"));
+}
+
+#[test]
+fn decide_reads_standard_input() {
+    let case = std::fs::read(root().join(SAMPLE)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_arrears"))
+        .args(["decide", "--policy", "us-reg-f", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&case).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn explain_names_the_stage_the_verdicts_and_their_citations() {
+    let o = arrears(&[
+        "explain",
+        "--policy",
+        "cn-microloan",
+        "--color",
+        "never",
+        SAMPLE,
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(
+        text.contains("Stage late (18-30 days past due): 23 days past due since 2026-02-15"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "✔ call borrower via m1: allowed until 2026-03-10 21:00 +08:00 (Asia/Shanghai)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("✘ call c1 via c1m: blocked; never, as things stand"),
+        "{text}"
+    );
+    assert!(
+        text.contains("cn.floor.third_party.lost_contact_only — "),
+        "{text}"
+    );
+    assert!(text.contains("c1: request callback"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no colour when asked for none");
+    let coloured = stdout(&arrears(&[
+        "explain",
+        "--policy",
+        "cn-microloan",
+        "--color",
+        "always",
+        SAMPLE,
+    ]));
+    assert!(coloured.contains("\u{1b}[32m✔"));
+}
+
+fn write_temp(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("arrears-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn policy_check_refuses_hours_0700_2300_over_cn_microloan_naming_the_floor_rule() {
+    let p = write_temp(
+        "wide-hours.json",
+        r#"{ "id": "wide", "version": "1", "extends": "cn-microloan",
+             "rules": [ { "id": "lender.hours", "cite": "lender", "applies_to": { "tags": ["timed"] },
+                          "window": { "slots": [ { "days": ["any"], "from": "07:00", "to": "23:00" } ] } } ] }"#,
+    );
+    let o = arrears(&["policy", "check", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(
+        text.contains("lender.hours")
+            && text.contains("cn.floor.hours")
+            && text.contains("22:00至次日8:00"),
+        "{text}"
+    );
+    let json = arrears(&["policy", "check", "--json", p.to_str().unwrap()]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(report["valid"], false);
+    assert_eq!(report["errors"][0]["path"], "rules[0]");
+    // The decide path refuses it too.
+    let o = arrears(&["decide", "--policy", p.to_str().unwrap(), SAMPLE]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("policy_invalid"));
+}
+
+#[test]
+fn policy_check_refuses_eight_calls_in_seven_days_over_us_reg_f() {
+    let p = write_temp(
+        "eight-calls.json",
+        r#"{ "id": "eight", "version": "1", "extends": "us-reg-f",
+             "rules": [ { "id": "lender.calls", "cite": "lender", "applies_to": { "tags": ["phone"] },
+                          "cap": { "counts": "placed_call", "exclude": ["inbound", "not_connected", "under_consent"],
+                                   "scope": "party", "period": { "days": 7 }, "limit": 8 } } ] }"#,
+    );
+    let o = arrears(&["policy", "check", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(
+        text.contains("us.regf.1006.14b2i.seven_calls_in_seven_days")
+            && text.contains("1006.14(b)(2)(i)(A)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_example_lender_policies_check_clean_and_pass_their_own_tests() {
+    for p in [
+        "examples/policies/cn-field-visits.json",
+        "examples/policies/us-three-calls-a-week.json",
+        "cn-microloan",
+        "us-reg-f",
+    ] {
+        let o = arrears(&["policy", "check", p]);
+        assert_eq!(o.status.code(), Some(0), "{p}: {}", stdout(&o));
+    }
+    let o = arrears(&["policy", "test", "examples/policies"]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("policy tests: 10 passed, 0 failed"), "{text}");
+}
+
+#[test]
+fn policy_test_reports_a_failing_expectation() {
+    let dir = std::env::temp_dir().join(format!("arrears-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let case = std::fs::read_to_string(root().join(SAMPLE)).unwrap();
+    std::fs::write(
+        dir.join("wrong.test.json"),
+        format!(r#"{{ "policy": "cn-microloan", "tests": [ {{ "name": "wrong stage", "case": {case}, "expect": {{ "stage": "mid" }} }} ] }}"#),
+    )
+    .unwrap();
+    let o = arrears(&["policy", "test", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("stage: expected \"mid\", got \"late\""),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn policy_diff_finds_no_widening_into_three_calls_and_the_widening_back() {
+    let tight = "examples/policies/us-three-calls-a-week.json";
+    let cases = "examples/policies/cases";
+    let o = arrears(&["policy", "diff", "us-reg-f", tight, "--cases", cases]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("0 widened"));
+    let o = arrears(&[
+        "policy", "diff", tight, "us-reg-f", "--cases", cases, "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let widened = report["widened"].as_array().unwrap();
+    assert!(
+        widened.iter().any(|w| w["case"]
+            .as_str()
+            .unwrap()
+            .ends_with("us-three-calls-this-week.json")),
+        "{report}"
+    );
+    assert!(widened.iter().all(|w| w["action"] == "call"), "{report}");
+}
