@@ -11,6 +11,27 @@ use crate::intervals::IntervalSet;
 use crate::policy::{Condition, PartyKind, RecordedEvent};
 use crate::time::Seconds;
 
+impl Condition {
+    /// Whether the condition's truth is the same at every instant after `as_of` (given that
+    /// nothing else happens): flags, roles, counts and recorded events are; day counts, due
+    /// dates, promises and the days since a letter or conversation are not.
+    pub fn is_time_invariant(&self) -> bool {
+        match self {
+            Condition::All(v) | Condition::Any(v) => v.iter().all(Condition::is_time_invariant),
+            Condition::Not(c) => c.is_time_invariant(),
+            Condition::LostContactForDays(_)
+            | Condition::DpdAtLeast(_)
+            | Condition::DueWithinDays(_)
+            | Condition::PromiseActive
+            | Condition::PromiseDay
+            | Condition::NoConversationForDays(_) => false,
+            // "Sent at all" cannot change when nothing else happens; "sent N days ago" can.
+            Condition::LetterSent(l) => l.days == 0,
+            _ => true,
+        }
+    }
+}
+
 impl Facts<'_> {
     /// The instants in `span` at which `cond` holds for `target`.
     pub fn holds(&self, cond: &Condition, target: &Target, span: Span) -> IntervalSet {

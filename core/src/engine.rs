@@ -18,11 +18,12 @@ use crate::policy::{ActionDef, PartyKind, Policy, RuleDef, Selector, StageDef, S
 use crate::promises::PromiseState;
 use crate::time::{Seconds, Zone, DAY};
 
-/// The first horizon searched, in days. Windows, caps and rests resolve within it almost always.
-const SHORT_HORIZON_DAYS: i64 = 16;
-/// The widest horizon searched; beyond it an action counts as never allowed. Long enough to see
-/// past a year of holidays and the longest policy day counts in practice.
-const LONG_HORIZON_DAYS: i64 = 800;
+/// The horizons searched, in days, each only when the answer lies beyond the one before: today's
+/// window and tomorrow's cover most verdicts, a fortnight covers weekends, holiday weeks, caps
+/// and rests, and the widest sees past a year of holidays and the longest day counts in
+/// practice. Beyond it an action counts as never allowed.
+const HORIZONS_DAYS: [i64; 3] = [3, 16, 800];
+const LONG_HORIZON_DAYS: i64 = HORIZONS_DAYS[2];
 
 /// A span of instants `[lo, hi)` under evaluation; `lo` is always `as_of`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +67,9 @@ pub struct Facts<'a> {
     pub risk_grade: crate::case::RiskGrade,
     pub history: History<'a>,
     pub promises: Vec<PromiseState>,
+    /// Window and inconvenient-time sets, which depend on the span only, not on the candidate:
+    /// computed once per decision and span, keyed by the rule's address.
+    span_sets: std::cell::RefCell<Vec<(usize, Seconds, IntervalSet)>>,
 }
 
 /// A policy ready to decide cases: one version, or several with the dates they take effect.
@@ -421,6 +425,7 @@ impl<'a> Facts<'a> {
             risk_grade,
             history,
             promises,
+            span_sets: std::cell::RefCell::new(Vec::new()),
         };
         (facts, trace)
     }
@@ -510,10 +515,22 @@ impl<'a> Facts<'a> {
     /// Where one rule lets the candidate through.
     pub fn rule_set(&self, rule: &RuleDef, target: &Target, span: Span) -> IntervalSet {
         let all = || IntervalSet::span(span.lo, span.hi);
-        if let Some(w) = &rule.window {
-            self.window(w, span)
-        } else if rule.inconvenient_times.is_some() {
-            self.convenient(span)
+        if rule.window.is_some() || rule.inconvenient_times.is_some() {
+            let key = std::ptr::from_ref(rule) as usize;
+            if let Some((_, _, set)) = self
+                .span_sets
+                .borrow()
+                .iter()
+                .find(|(k, hi, _)| *k == key && *hi == span.hi)
+            {
+                return set.clone();
+            }
+            let set = match &rule.window {
+                Some(w) => self.window(w, span),
+                None => self.convenient(span),
+            };
+            self.span_sets.borrow_mut().push((key, span.hi, set.clone()));
+            set
         } else if let Some(cap) = &rule.cap {
             self.cap(cap, target, span)
         } else if let Some(rest) = &rule.rest {
@@ -556,54 +573,91 @@ impl<'a> Facts<'a> {
             })
             .collect();
 
+        // Each part either is fixed for the whole decision (a flag, a role, a count over the
+        // whole history) or changes with time (windows, day counts, promises). Fixed parts are
+        // read once at `as_of`; only the changing ones are turned into sets, horizon by horizon.
+        enum Part<'r> {
+            Fixed(bool),
+            Holds(&'r crate::policy::Condition),
+            Lacks(&'r crate::policy::Condition),
+            Rule(&'r RuleDef),
+        }
+        let reason = |rule: &str, cite: &str| Reason {
+            rule: rule.to_string(),
+            cite: cite.to_string(),
+        };
+        let mut parts: Vec<(Reason, Part)> = Vec::new();
+        if let Some(w) = &step.when {
+            if w.is_time_invariant() {
+                if !self.holds_now(w, target) {
+                    return None; // the step does not apply to this account
+                }
+            } else {
+                parts.push((reason(&step.id, &step.cite), Part::Holds(w)));
+            }
+        }
+        for st in &forbidding {
+            // Statuses are facts of `as_of`; a status that holds blocks for as long as the inputs
+            // say it holds.
+            let part = if st.when.is_time_invariant() {
+                Part::Fixed(!self.holds_now(&st.when, target))
+            } else {
+                Part::Lacks(&st.when)
+            };
+            parts.push((reason(&st.id, &st.cite), part));
+        }
+        for r in rules.iter().filter(|r| r.obligation.is_none()) {
+            let part = match (&r.forbid_when, &r.require, &r.cap) {
+                (Some(c), _, _) if c.is_time_invariant() => Part::Fixed(!self.holds_now(c, target)),
+                (_, Some(c), _) if c.is_time_invariant() => Part::Fixed(self.holds_now(c, target)),
+                (_, _, Some(cap)) if self.cap_is_fixed(cap, target) => {
+                    let now = Span { lo: self.as_of, hi: self.as_of + 1 };
+                    Part::Fixed(self.cap(cap, target, now).contains(self.as_of))
+                }
+                _ => Part::Rule(r),
+            };
+            parts.push((reason(&r.id, &r.cite), part));
+        }
+        let fixed_block = parts.iter().any(|(_, p)| matches!(p, Part::Fixed(false)));
+        if let (true, Some(w)) = (fixed_block, &step.when) {
+            // Blocked for good, but is it a candidate at all? Only if its step ever applies.
+            let reach = Span {
+                lo: self.as_of,
+                hi: self.as_of + LONG_HORIZON_DAYS * DAY,
+            };
+            if !w.is_time_invariant() && self.holds(w, target, reach).is_empty() {
+                return None;
+            }
+        }
+
         let mut result = None;
-        for days in [SHORT_HORIZON_DAYS, LONG_HORIZON_DAYS] {
+        for days in HORIZONS_DAYS {
+            // A fixed prohibition never lifts: one short look settles which rules block now.
+            let days = if fixed_block { 1 } else { days };
             let span = Span {
                 lo: self.as_of,
                 hi: self.as_of + days * DAY,
             };
-            let mut parts: Vec<(Reason, IntervalSet)> = Vec::new();
-            if let Some(w) = &step.when {
-                let set = self.holds(w, target, span);
-                if set.is_empty() && days == LONG_HORIZON_DAYS {
-                    return None;
+            let all = || IntervalSet::span(span.lo, span.hi);
+            let sets: Vec<IntervalSet> = parts
+                .iter()
+                .map(|(_, p)| match p {
+                    Part::Fixed(true) => all(),
+                    Part::Fixed(false) => IntervalSet::empty(),
+                    Part::Holds(c) => self.holds(c, target, span),
+                    Part::Lacks(c) => self.holds(c, target, span).complement(span.lo, span.hi),
+                    Part::Rule(r) => self.rule_set(r, target, span),
+                })
+                .collect();
+            if days == LONG_HORIZON_DAYS {
+                if let Some(i) = parts.iter().position(|(_, p)| matches!(p, Part::Holds(_))) {
+                    if i == 0 && sets[0].is_empty() && step.when.is_some() {
+                        return None; // the step's condition never holds within reach
+                    }
                 }
-                parts.push((
-                    Reason {
-                        rule: step.id.clone(),
-                        cite: step.cite.clone(),
-                    },
-                    set,
-                ));
             }
-            for s in &forbidding {
-                // Statuses are facts of `as_of`; a status that holds blocks for as long as the
-                // inputs say it holds.
-                let set = self
-                    .holds(&s.when, target, span)
-                    .complement(span.lo, span.hi);
-                parts.push((
-                    Reason {
-                        rule: s.id.clone(),
-                        cite: s.cite.clone(),
-                    },
-                    set,
-                ));
-            }
-            for r in &rules {
-                if r.obligation.is_some() {
-                    continue;
-                }
-                parts.push((
-                    Reason {
-                        rule: r.id.clone(),
-                        cite: r.cite.clone(),
-                    },
-                    self.rule_set(r, target, span),
-                ));
-            }
-            let mut combined = IntervalSet::span(span.lo, span.hi);
-            for (_, set) in &parts {
+            let mut combined = all();
+            for set in &sets {
                 combined = combined.intersect(set);
                 if combined.is_empty() {
                     break;
@@ -611,15 +665,19 @@ impl<'a> Facts<'a> {
             }
             let blocked_by: Vec<Reason> = parts
                 .iter()
+                .zip(&sets)
                 .filter(|(_, set)| !set.contains(self.as_of))
-                .map(|(r, _)| r.clone())
+                .map(|((r, _), _)| r.clone())
                 .collect();
             let now = combined.containing(self.as_of);
+            let varying = parts.iter().any(|(_, p)| !matches!(p, Part::Fixed(_)));
             let reaches_end = |end: Seconds| end >= span.hi;
-            let done = match now {
-                Some((_, end)) => !reaches_end(end),
-                None => combined.first_at_or_after(self.as_of).is_some(),
-            };
+            let done = fixed_block
+                || !varying
+                || match now {
+                    Some((_, end)) => !reaches_end(end),
+                    None => combined.first_at_or_after(self.as_of).is_some(),
+                };
             result = Some(Verdict {
                 allowed: now.is_some(),
                 until: now.map(|(_, end)| end).filter(|&e| !reaches_end(e)),
@@ -636,5 +694,13 @@ impl<'a> Facts<'a> {
             }
         }
         result
+    }
+
+    /// Whether a cap's verdict cannot change with time: it counts the whole history, and no
+    /// consent can lift it.
+    fn cap_is_fixed(&self, cap: &crate::policy::CapDef, target: &Target) -> bool {
+        cap.period == crate::policy::Period::Ever
+            && (!cap.exclude.contains(&crate::policy::Exclusion::UnderConsent)
+                || self.history.consent_spans(target.party).next().is_none())
     }
 }
