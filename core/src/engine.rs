@@ -529,7 +529,9 @@ impl<'a> Facts<'a> {
                 Some(w) => self.window(w, span),
                 None => self.convenient(span),
             };
-            self.span_sets.borrow_mut().push((key, span.hi, set.clone()));
+            self.span_sets
+                .borrow_mut()
+                .push((key, span.hi, set.clone()));
             set
         } else if let Some(cap) = &rule.cap {
             self.cap(cap, target, span)
@@ -611,7 +613,10 @@ impl<'a> Facts<'a> {
                 (Some(c), _, _) if c.is_time_invariant() => Part::Fixed(!self.holds_now(c, target)),
                 (_, Some(c), _) if c.is_time_invariant() => Part::Fixed(self.holds_now(c, target)),
                 (_, _, Some(cap)) if self.cap_is_fixed(cap, target) => {
-                    let now = Span { lo: self.as_of, hi: self.as_of + 1 };
+                    let now = Span {
+                        lo: self.as_of,
+                        hi: self.as_of + 1,
+                    };
                     Part::Fixed(self.cap(cap, target, now).contains(self.as_of))
                 }
                 _ => Part::Rule(r),
@@ -700,7 +705,9 @@ impl<'a> Facts<'a> {
     /// consent can lift it.
     fn cap_is_fixed(&self, cap: &crate::policy::CapDef, target: &Target) -> bool {
         cap.period == crate::policy::Period::Ever
-            && (!cap.exclude.contains(&crate::policy::Exclusion::UnderConsent)
+            && (!cap
+                .exclude
+                .contains(&crate::policy::Exclusion::UnderConsent)
                 || self.history.consent_spans(target.party).next().is_none())
     }
 }

@@ -43,6 +43,7 @@ pub mod intervals;
 pub mod policy;
 pub mod promises;
 pub mod stages;
+pub mod synthetic;
 pub mod time;
 
 pub use case::Case;

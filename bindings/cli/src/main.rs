@@ -4,8 +4,10 @@
 //! 2 for an error object (bad case, bad policy), so a pipeline can tell them apart without parsing.
 //! The author's tools (`policy check`, `policy test`, `policy diff`) exit 0 only when clean.
 
+mod batch;
 mod explain;
 mod policy_tools;
+mod report;
 mod source;
 
 use std::io::{IsTerminal, Write};
@@ -53,6 +55,41 @@ enum Command {
         case: Option<String>,
         #[arg(long, value_enum, default_value = "auto")]
         color: Color,
+    },
+    /// Decide a portfolio: JSON Lines of cases in, one decision (or error line) per input line
+    /// out, in input order, on every core; a summary on stderr.
+    Batch {
+        #[arg(long)]
+        policy: String,
+        /// Cases as JSON Lines; `-` or nothing reads standard input.
+        input: Option<String>,
+        /// Where to write the decisions (default: standard output).
+        #[arg(long, short)]
+        output: Option<String>,
+        /// Worker threads (default: every core).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Print the summary as JSON on stderr.
+        #[arg(long)]
+        json_summary: bool,
+    },
+    /// Write a deterministic synthetic portfolio as JSON Lines (for benchmarks and tests).
+    Gen {
+        #[arg(long)]
+        accounts: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Call events per account.
+        #[arg(long, default_value_t = 20)]
+        history: usize,
+    },
+    /// Portfolio KPIs from a batch's output: accounts and amounts by 30/60/90/180/360 days past
+    /// due, escalations due, actions allowed now by kind.
+    Report {
+        /// Batch output; `-` or nothing reads standard input.
+        input: Option<String>,
+        #[arg(long)]
+        json: bool,
     },
     /// Work with policy documents.
     Policy {
@@ -111,6 +148,31 @@ fn main() -> ExitCode {
             };
             explain(&policy, case.as_deref(), color)
         }
+        Command::Batch {
+            policy,
+            input,
+            output,
+            jobs,
+            json_summary,
+        } => batch(
+            &policy,
+            input.as_deref(),
+            output.as_deref(),
+            jobs,
+            json_summary,
+        ),
+        Command::Gen {
+            accounts,
+            seed,
+            history,
+        } => match batch::gen(accounts, seed, history, &mut std::io::stdout().lock()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("arrears gen: {e}");
+                ExitCode::from(1)
+            }
+        },
+        Command::Report { input, json } => report(input.as_deref(), json),
         Command::Policy { command } => match command {
             PolicyCommand::List => {
                 for id in arrears_core::ffi::builtin_policies() {
@@ -144,6 +206,107 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e, false),
             },
         },
+    }
+}
+
+fn open_input(path: Option<&str>) -> std::io::Result<Box<dyn std::io::BufRead + Send>> {
+    Ok(match path {
+        None | Some("-") => Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::stdin())),
+        Some(p) => Box::new(std::io::BufReader::with_capacity(
+            1 << 20,
+            std::fs::File::open(p)?,
+        )),
+    })
+}
+
+fn batch(
+    policy: &str,
+    input: Option<&str>,
+    output: Option<&str>,
+    jobs: Option<usize>,
+    json_summary: bool,
+) -> ExitCode {
+    let engine = match source::policy(policy).and_then(|s| s.engine()) {
+        Ok(e) => e,
+        Err(e) => return fail(&e, false),
+    };
+    let reader = match open_input(input) {
+        Ok(r) => r,
+        Err(e) => {
+            return fail(
+                &Error::new(
+                    ErrorCode::InvalidJson,
+                    "",
+                    format!("cannot read the input: {e}"),
+                ),
+                false,
+            )
+        }
+    };
+    let writer: Box<dyn Write> = match output {
+        None | Some("-") => Box::new(std::io::stdout()),
+        Some(p) => match std::fs::File::create(p) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                return fail(
+                    &Error::new(
+                        ErrorCode::InvalidJson,
+                        "",
+                        format!("cannot create {p}: {e}"),
+                    ),
+                    false,
+                )
+            }
+        },
+    };
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    match batch::run(&engine, reader, writer, jobs) {
+        Ok(s) => {
+            if json_summary {
+                eprintln!("{}", serde_json::to_string(&s).unwrap_or_default());
+            } else {
+                eprintln!("{} decisions, {} errors", s.decisions, s.errors);
+                for (title, map) in [
+                    ("stage", &s.by_stage),
+                    ("queue", &s.by_queue),
+                    ("escalations due", &s.escalations_due),
+                    ("next action", &s.by_next_action),
+                    ("errors", &s.error_codes),
+                ] {
+                    if !map.is_empty() {
+                        let parts: Vec<String> =
+                            map.iter().map(|(k, v)| format!("{k} {v}")).collect();
+                        eprintln!("  by {title}: {}", parts.join(", "));
+                    }
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e, false),
+    }
+}
+
+fn report(input: Option<&str>, json: bool) -> ExitCode {
+    let mut reader = match open_input(input) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("arrears report: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match report::build(&mut reader) {
+        Ok(r) => {
+            if json {
+                emit(&serde_json::to_string(&r).unwrap_or_default());
+            } else {
+                emit(report::render(&r).trim_end());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("arrears report: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 
