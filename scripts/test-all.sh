@@ -11,7 +11,10 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --features arrears-core/schema -- -D warnings
 cargo test --workspace --features arrears-core/schema
 
-for surface in scripts/test-wasm.sh scripts/test-wasi.sh scripts/test-policies.sh; do
+echo "== fuzz: each target for 60 seconds"
+bash scripts/fuzz.sh 60
+
+for surface in scripts/test-wasm.sh scripts/test-wasi.sh; do
   if [ -f "$surface" ]; then
     echo "== $surface"
     bash "$surface"
