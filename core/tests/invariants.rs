@@ -1,0 +1,129 @@
+//! Invariants that hold for every case (issue: speed, scale and robustness).
+
+use arrears_core::engine::Facts;
+use arrears_core::{synthetic, Case, Engine, Policy};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+fn engines() -> Vec<Engine> {
+    arrears_core::policy::packs::IDS
+        .iter()
+        .map(|id| Engine::from_reference(id).unwrap())
+        .collect()
+}
+
+fn instant(s: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn the_stage_never_goes_back_as_days_pass(pack in 0usize..2, start in 0i64..30, step in 1i64..9) {
+        let policy = Policy::builtin(arrears_core::policy::packs::IDS[pack]).unwrap();
+        let engine = Engine::new(policy.clone());
+        let rank = |id: &str| policy.document().stages.iter().filter(|s| !s.pre_due).position(|s| s.id == id);
+        let mut last = None;
+        let due = chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+        for k in (start..420).step_by(step as usize) {
+            let day = due + chrono::Duration::days(k);
+            let case = json!({ "as_of": format!("{day}T12:00:00+00:00"),
+                "account": { "id": "M", "currency": "USD", "book_time_zone": "UTC", "installments": [ { "due": due.to_string(), "amount": 100 } ] },
+                "borrower": {} });
+            let d = engine.decide(&Case::from_json(&case.to_string()).unwrap());
+            if let Some(r) = rank(&d.delinquency.stage.id) {
+                prop_assert!(last.is_none_or(|l| r >= l), "stage went back at day {k}");
+                last = Some(r);
+            }
+        }
+    }
+
+    #[test]
+    fn verdict_instants_are_never_before_as_of_and_allowed_means_inside_every_window(seed in 0u64..1_000_000, history in 0usize..40) {
+        let case_json = synthetic::account(seed, seed % 97, history);
+        let case = Case::from_json(&case_json.to_string()).unwrap();
+        let as_of = case.as_of.seconds();
+        for engine in engines() {
+            let d = engine.decide(&case);
+            let (facts, _) = Facts::new(&case, engine.policy());
+            for a in &d.actions {
+                if let Some(t) = &a.next_allowed_at { prop_assert!(instant(t) > as_of, "{a:?}"); }
+                if let Some(t) = &a.allowed_until { prop_assert!(instant(t) > as_of, "{a:?}"); }
+                prop_assert_eq!(a.allowed, a.blocked_by.is_empty());
+                if !a.allowed { continue; }
+                // Independently of the engine's interval sets: the wall clock in every zone is
+                // inside a slot of every window rule that applies.
+                let step = engine.policy().document().strategy.iter()
+                    .chain(engine.policy().document().statuses.iter().flat_map(|s| s.steps.iter()))
+                    .find(|s| s.id == a.rule).unwrap();
+                let target = facts.candidates(step).into_iter()
+                    .find(|t| t.party == a.party && t.channel.map(|c| c.id.clone()) == a.channel).unwrap();
+                for rule in engine.policy().document().rules.iter().filter(|r| facts.selects(&r.applies_to, &target)) {
+                    let Some(w) = &rule.window else { continue };
+                    for z in &facts.zones {
+                        let (date, secs) = (z.date_of(as_of), z.clock_of(as_of));
+                        let inside = w.slots.iter().any(|s| {
+                            let on = |d| s.days.iter().any(|k| facts.calendar.matches(d, *k));
+                            let (from, to) = (s.from.seconds(), s.to.seconds());
+                            if from < to { on(date) && from <= secs && secs < to }
+                            else { (on(date) && secs >= from) || (on(date.add_days(-1)) && secs < to) }
+                        });
+                        prop_assert!(inside, "{} allowed outside {} in {}", a.action, rule.id, z.name());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_more_call_to_the_borrower_never_unblocks_a_borrower_call(seed in 0u64..1_000_000, history in 0usize..30, back_minutes in 1i64..20000) {
+        let mut case_json: Value = synthetic::account(seed, 3, history);
+        let before = Case::from_json(&case_json.to_string()).unwrap();
+        let at = before.as_of.seconds() - back_minutes * 60;
+        let zone = before.account.book_time_zone;
+        case_json["history"].as_array_mut().unwrap().push(json!({
+            "at": zone.render(at), "type": "call", "party": "borrower", "channel": "m1",
+            "direction": "outbound", "outcome": "no_answer" }));
+        let after = Case::from_json(&case_json.to_string()).unwrap();
+        for engine in engines() {
+            let (a, b) = (engine.decide(&before), engine.decide(&after));
+            for x in a.actions.iter().filter(|x| !x.allowed && x.party == "borrower" && x.action == "call") {
+                if let Some(y) = b.actions.iter().find(|y| y.action == x.action && y.party == x.party && y.channel == x.channel) {
+                    prop_assert!(!y.allowed, "a call blocked by {:?} became allowed after one more call", x.blocked_by);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_json_round_trip_of_the_case_changes_nothing(seed in 0u64..1_000_000, history in 0usize..30) {
+        let text = synthetic::account(seed, 11, history).to_string();
+        let case = Case::from_json(&text).unwrap();
+        let again = Case::from_json(&serde_json::to_string(&case).unwrap()).unwrap();
+        for engine in engines() {
+            prop_assert_eq!(engine.decide(&case).to_json(), engine.decide(&again).to_json());
+        }
+    }
+}
+
+#[test]
+fn inputs_over_the_limits_are_refused_with_limit_exceeded() {
+    let mut case: Value = synthetic::account(1, 1, 10_001);
+    let out = arrears_core::ffi::decide("us-reg-f", &case.to_string()).unwrap_err();
+    assert!(
+        out.contains("limit_exceeded") && out.contains("\"path\":\"history\""),
+        "{out}"
+    );
+    case["history"] = json!([]);
+    case["account"]["installments"] = Value::Array(
+        (0..1001)
+            .map(|_| json!({ "due": "2026-01-01", "amount": 1 }))
+            .collect(),
+    );
+    let out = arrears_core::ffi::decide("us-reg-f", &case.to_string()).unwrap_err();
+    assert!(out.contains("limit_exceeded"), "{out}");
+    let huge = format!("{{\"as_of\": \"{}\"}}", "x".repeat(17 * 1024 * 1024));
+    let out = arrears_core::ffi::decide("us-reg-f", &huge).unwrap_err();
+    assert!(out.contains("limit_exceeded"), "{out}");
+}
