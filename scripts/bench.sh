@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Every surface on the same synthetic cases, in one run: decisions per second and the ratio of
+# each surface to native measured in this same run, plus decide against serde_json
+# parse-and-serialise of the same case. Surfaces whose tooling is not built are skipped.
+#
+#   bash scripts/bench.sh [policy]        (BENCH_MS=1000 per measurement by default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+policy="${1:-cn-microloan}"
+out="$(mktemp -d)"
+cargo build -q --release -p arrears-cli -p arrears-core --example bench-native
+arrears=target/release/arrears
+for h in 20 200 2000 10000; do
+  n=64; [ "$h" -ge 2000 ] && n=8
+  "$arrears" gen --accounts "$n" --seed 1 --history "$h" > "$out/cases-$h.jsonl"
+done
+
+target/release/examples/bench-native "$policy" > "$out/native.json"
+# Each surface prints {"surface": ..., "rows": [{"history": N, "decide_per_s": X}, ...]} for the
+# case files given to it.
+if [ -f js/bench/bench.mjs ] && [ -d js/pkg ]; then
+  node js/bench/bench.mjs "$policy" "$out" > "$out/node.json" || true
+fi
+if [ -x examples/rust-host/target/release/rust-host ]; then
+  examples/rust-host/target/release/rust-host bench "$policy" "$out" > "$out/wasmtime.json" || true
+fi
+if [ -f examples/python-host/bench.py ] && python3 -c "import wasmtime" 2>/dev/null; then
+  python3 examples/python-host/bench.py "$policy" "$out" > "$out/python.json" || true
+fi
+
+python3 - "$out" <<'PY'
+import json, os, sys
+out = sys.argv[1]
+surfaces = []
+for name in ["native", "node", "wasmtime", "python"]:
+    p = os.path.join(out, name + ".json")
+    if os.path.exists(p) and os.path.getsize(p) > 0:
+        try:
+            surfaces.append(json.load(open(p)))
+        except ValueError:
+            pass
+native = {r["history"]: r for r in surfaces[0]["rows"]}
+print("| surface | history | decisions/s | ratio to native |")
+print("|---|---:|---:|---:|")
+for s in surfaces:
+    for r in s["rows"]:
+        base = native[r["history"]]["decide_per_s"]
+        print(f"| {s['surface']} | {r['history']} | {r['decide_per_s']:,.0f} | {r['decide_per_s'] / base:.2f} |")
+print()
+print("| history | native decide/s | serde_json parse+serialise/s | decide cost / JSON cost |")
+print("|---:|---:|---:|---:|")
+for h, r in sorted(native.items()):
+    print(f"| {h} | {r['decide_per_s']:,.0f} | {r['json_roundtrip_per_s']:,.0f} | {r['json_roundtrip_per_s'] / r['decide_per_s']:.2f} |")
+twenty, tenk = native[20]["decide_per_s"], native[10000]["decide_per_s"]
+print(f"\ncost of 10,000 events / cost of 20: {twenty / tenk:.0f}x")
+PY
