@@ -45,19 +45,6 @@ impl Calendar {
 
     /// Whether a date matches a day selector of a contact window.
     pub fn matches(&self, d: Date, kind: DayKind) -> bool {
-        let wd = |w: Weekday| d.weekday() == w;
-        match kind {
-            DayKind::Any => true,
-            DayKind::WorkingDay => self.is_working_day(d),
-            DayKind::NonWorkingDay => !self.is_working_day(d),
-            DayKind::Holiday => self.is_holiday(d),
-            DayKind::Mon => wd(Weekday::Mon),
-            DayKind::Tue => wd(Weekday::Tue),
-            DayKind::Wed => wd(Weekday::Wed),
-            DayKind::Thu => wd(Weekday::Thu),
-            DayKind::Fri => wd(Weekday::Fri),
-            DayKind::Sat => wd(Weekday::Sat),
-            DayKind::Sun => wd(Weekday::Sun),
-        }
+        kind.matches(d.weekday(), self.is_working_day(d), self.is_holiday(d))
     }
 }

@@ -348,6 +348,25 @@ pub enum DayKind {
     Sun,
 }
 
+impl DayKind {
+    /// Whether a day with this weekday, working-day status and holiday status matches.
+    pub fn matches(self, weekday: Weekday, working: bool, holiday: bool) -> bool {
+        match self {
+            DayKind::Any => true,
+            DayKind::WorkingDay => working,
+            DayKind::NonWorkingDay => !working,
+            DayKind::Holiday => holiday,
+            DayKind::Mon => weekday == Weekday::Mon,
+            DayKind::Tue => weekday == Weekday::Tue,
+            DayKind::Wed => weekday == Weekday::Wed,
+            DayKind::Thu => weekday == Weekday::Thu,
+            DayKind::Fri => weekday == Weekday::Fri,
+            DayKind::Sat => weekday == Weekday::Sat,
+            DayKind::Sun => weekday == Weekday::Sun,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]

@@ -465,20 +465,7 @@ fn classes() -> Vec<DayClass> {
 }
 
 fn day_matches(kind: DayKind, c: DayClass) -> bool {
-    let wd = |w: Weekday| c.weekday == w;
-    match kind {
-        DayKind::Any => true,
-        DayKind::WorkingDay => c.working,
-        DayKind::NonWorkingDay => !c.working,
-        DayKind::Holiday => c.holiday,
-        DayKind::Mon => wd(Weekday::Mon),
-        DayKind::Tue => wd(Weekday::Tue),
-        DayKind::Wed => wd(Weekday::Wed),
-        DayKind::Thu => wd(Weekday::Thu),
-        DayKind::Fri => wd(Weekday::Fri),
-        DayKind::Sat => wd(Weekday::Sat),
-        DayKind::Sun => wd(Weekday::Sun),
-    }
+    kind.matches(c.weekday, c.working, c.holiday)
 }
 
 /// Minutes of a day (0..1440) a window allows, given the class of that day and of the day before.
