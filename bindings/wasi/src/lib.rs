@@ -1,0 +1,53 @@
+//! The WIT surface: a few lines over the core's JSON contract.
+//!
+//! Built for `wasm32-unknown-unknown` and wrapped with `wasm-tools component new`, the component
+//! imports nothing at all (no WASI), so any component host can run it, and a browser through jco
+//! without a shim. Text in, text out: hosts in Python, Java, Go or .NET get exactly the bytes the
+//! native engine writes.
+
+wit_bindgen::generate!({ world: "rules", path: "wit" });
+
+use exports::arrears::rules::decisions::{self, Guest, GuestEngine};
+
+struct Component;
+
+struct Engine(arrears_core::Engine);
+
+fn error(e: arrears_core::Error) -> decisions::Error {
+    decisions::Error {
+        code: e.code.as_str().to_string(),
+        path: e.path,
+        message: e.message,
+    }
+}
+
+impl Guest for Component {
+    type Engine = Engine;
+
+    fn version() -> String {
+        arrears_core::VERSION.to_string()
+    }
+
+    fn builtin_policies() -> Vec<String> {
+        arrears_core::ffi::builtin_policies().into_iter().map(str::to_owned).collect()
+    }
+}
+
+impl GuestEngine for Engine {
+    fn create(policy: String) -> Result<decisions::Engine, decisions::Error> {
+        arrears_core::ffi::engine(&policy)
+            .map(|e| decisions::Engine::new(Engine(e)))
+            .map_err(error)
+    }
+
+    fn decide(&self, case_json: String) -> Result<String, decisions::Error> {
+        self.0.decide_json(&case_json).map_err(error)
+    }
+
+    fn policy(&self) -> String {
+        let p = self.0.policy();
+        serde_json::json!({ "id": p.id(), "version": p.version(), "digest": p.digest() }).to_string()
+    }
+}
+
+export!(Component);

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the WASI component once: the arrears-wasi crate for wasm32-unknown-unknown (so it imports
+# nothing), wrapped by wasm-tools into target/arrears.component.wasm, and copied into the Python
+# package. Installs the pinned tools it needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rustup target add wasm32-unknown-unknown >/dev/null
+if [ "$(wasm-tools --version 2>/dev/null | cut -d' ' -f2)" != "1.263.0" ]; then
+  cargo install --locked wasm-tools --version 1.263.0
+fi
+cargo build -q -p arrears-wasi --target wasm32-unknown-unknown --profile wasm
+wasm-tools component new target/wasm32-unknown-unknown/wasm/arrears_wasi.wasm -o target/arrears.component.wasm
+wasm-tools validate target/arrears.component.wasm
+cp target/arrears.component.wasm bindings/python/src/arrears/arrears.wasm
+echo "built target/arrears.component.wasm ($(wc -c < target/arrears.component.wasm) bytes)"
