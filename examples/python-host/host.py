@@ -1,0 +1,101 @@
+"""A Python host for the arrears component, on the wasmtime package, without the arrears package:
+what a loan system in Python would copy to call the component directly.
+
+    python host.py decide COMPONENT POLICY CASE.json
+    python host.py corpus COMPONENT CORPUS_DIR      # compare every corpus case with native bytes
+    python host.py bench  COMPONENT POLICY DIR      # decisions/s over DIR/cases-N.jsonl
+"""
+
+import json
+import pathlib
+import sys
+import time
+
+import wasmtime
+from wasmtime import component
+
+
+class Rules:
+    """The component's `arrears:rules/decisions` interface, instantiated once."""
+
+    def __init__(self, path):
+        engine = wasmtime.Engine()
+        self.store = wasmtime.Store(engine)
+        comp = component.Component(engine, pathlib.Path(path).read_bytes())
+        # The component imports nothing: an empty linker instantiates it.
+        instance = component.Linker(engine).instantiate(self.store, comp)
+        iface = instance.get_export_index(self.store, "arrears:rules/decisions@0.1.0")
+        # Look the functions up once; each lookup reads the function's type.
+        self.create = instance.get_func(self.store, instance.get_export_index(self.store, "[static]engine.create", iface))
+        self.decide_fn = instance.get_func(self.store, instance.get_export_index(self.store, "[method]engine.decide", iface))
+
+    def _call(self, f, *args):
+        try:
+            return f(self.store, *args)
+        finally:
+            f.post_return(self.store)
+
+    def engine(self, policy):
+        # result<engine, error> comes back untagged: a resource handle, or the error record.
+        return self._call(self.create, policy)
+
+    def decide(self, engine, case_json):
+        return self._call(self.decide_fn, engine, case_json)
+
+
+def error_json(record):
+    return json.dumps({"error": {"code": record.code, "path": record.path, "message": record.message}},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def run(rules, policy, case_json):
+    engine = rules.engine(policy)
+    if not isinstance(engine, component.ResourceAny):
+        return error_json(engine)
+    out = rules.decide(engine, case_json)
+    engine.drop(rules.store)
+    return out if isinstance(out, str) else error_json(out)
+
+
+def corpus(rules, root):
+    root = pathlib.Path(root)
+    dirs = sorted(d for d in (root / "cases").iterdir() if d.is_dir())
+    differ = []
+    for d in dirs:
+        meta = json.loads((d / "meta.json").read_text())
+        policy = (root / meta["policy"]).read_text() if meta["policy"].endswith(".json") else meta["policy"]
+        got = run(rules, policy, (d / "case.json").read_text()) + "\n"
+        if got.encode() != (d / "expected.json").read_bytes():
+            differ.append(d.name)
+    print(json.dumps({"surface": "component (Python, wasmtime)", "cases": len(dirs),
+                      "identical": len(dirs) - len(differ), "differ": differ}))
+    return not differ
+
+
+def bench(rules, policy, folder):
+    engine = rules.engine(policy)
+    budget = float(__import__("os").environ.get("BENCH_MS", "1000")) / 1000
+    rows = []
+    for history in (20, 200, 2000, 10000):
+        cases = (pathlib.Path(folder) / f"cases-{history}.jsonl").read_text().splitlines()
+        start, n = time.perf_counter(), 0
+        while time.perf_counter() - start < budget:
+            for c in cases:
+                rules.decide(engine, c)
+                n += 1
+        rows.append({"history": history, "decide_per_s": round(n / (time.perf_counter() - start))})
+    print(json.dumps({"surface": "wasmtime (Python)", "rows": rows}))
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1:2]
+    if cmd == ["decide"] and len(sys.argv) == 5:
+        p = pathlib.Path(sys.argv[3])
+        policy = p.read_text() if p.is_file() else sys.argv[3]
+        print(run(Rules(sys.argv[2]), policy, pathlib.Path(sys.argv[4]).read_text()))
+    elif cmd == ["corpus"] and len(sys.argv) == 4:
+        sys.exit(0 if corpus(Rules(sys.argv[2]), sys.argv[3]) else 1)
+    elif cmd == ["bench"] and len(sys.argv) == 5:
+        bench(Rules(sys.argv[2]), sys.argv[3], sys.argv[4])
+    else:
+        sys.exit(__doc__)

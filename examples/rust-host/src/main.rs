@@ -1,0 +1,151 @@
+//! A Rust host for the arrears component, on the wasmtime crate.
+//!
+//! ```text
+//! rust-host decide COMPONENT POLICY CASE.json   # print the decision (or the error object)
+//! rust-host corpus COMPONENT CORPUS_DIR         # run the conformance corpus, compare bytes
+//! rust-host bench  COMPONENT POLICY DIR         # decisions/s over DIR/cases-N.jsonl
+//! ```
+//!
+//! The component imports nothing, so the linker is empty: no WASI, no host functions.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use wasmtime::component::{Component, Linker, ResourceAny};
+use wasmtime::{Engine, Store};
+
+wasmtime::component::bindgen!({ path: "../../bindings/wasi/wit", world: "rules" });
+
+use exports::arrears::rules::decisions;
+
+struct Host {
+    store: Store<()>,
+    rules: Rules,
+}
+
+impl Host {
+    fn load(component: &Path) -> Result<Host> {
+        let engine = Engine::default();
+        let component = Component::from_file(&engine, component)
+            .with_context(|| format!("loading {}", component.display()))?;
+        let linker = Linker::<()>::new(&engine);
+        let mut store = Store::new(&engine, ());
+        let rules = Rules::instantiate(&mut store, &component, &linker)?;
+        Ok(Host { store, rules })
+    }
+
+    fn engine(&mut self, policy: &str) -> Result<Result<ResourceAny, decisions::Error>> {
+        self.rules.arrears_rules_decisions().engine().call_create(&mut self.store, policy)
+    }
+
+    fn decide(&mut self, engine: ResourceAny, case: &str) -> Result<Result<String, decisions::Error>> {
+        self.rules.arrears_rules_decisions().engine().call_decide(&mut self.store, engine, case)
+    }
+}
+
+/// The error object every surface writes: `{"error":{"code","path","message"}}`.
+fn error_json(e: &decisions::Error) -> String {
+    serde_json::json!({ "error": { "code": e.code, "path": e.path, "message": e.message } }).to_string()
+}
+
+/// Decision JSON, or the error object, for a policy reference and a case text.
+fn run(host: &mut Host, policy: &str, case: &str) -> Result<String> {
+    Ok(match host.engine(policy)? {
+        Err(e) => error_json(&e),
+        Ok(engine) => {
+            let out = match host.decide(engine, case)? {
+                Ok(d) => d,
+                Err(e) => error_json(&e),
+            };
+            engine.resource_drop(&mut host.store)?;
+            out
+        }
+    })
+}
+
+fn policy_text(corpus: &Path, reference: &str) -> Result<String> {
+    Ok(if reference.ends_with(".json") {
+        std::fs::read_to_string(corpus.join(reference))?
+    } else {
+        reference.to_string()
+    })
+}
+
+fn corpus(host: &mut Host, dir: &Path) -> Result<bool> {
+    let mut cases: Vec<_> = std::fs::read_dir(dir.join("cases"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    let (mut same, mut differ) = (0usize, Vec::new());
+    for case_dir in &cases {
+        let meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(case_dir.join("meta.json"))?)?;
+        let policy = policy_text(dir, meta["policy"].as_str().unwrap_or_default())?;
+        let case = std::fs::read_to_string(case_dir.join("case.json"))?;
+        let mut got = run(host, &policy, &case)?;
+        got.push('\n');
+        if got.as_bytes() == std::fs::read(case_dir.join("expected.json"))? {
+            same += 1;
+        } else {
+            differ.push(case_dir.file_name().unwrap_or_default().to_string_lossy().into_owned());
+        }
+    }
+    println!(
+        "{}",
+        serde_json::json!({ "surface": "component (Rust, wasmtime)", "cases": cases.len(), "identical": same, "differ": differ })
+    );
+    Ok(differ.is_empty())
+}
+
+fn bench(host: &mut Host, policy: &str, dir: &Path) -> Result<()> {
+    let engine = match host.engine(policy)? {
+        Ok(e) => e,
+        Err(e) => bail!("{}", error_json(&e)),
+    };
+    let budget = std::time::Duration::from_millis(
+        std::env::var("BENCH_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(1000),
+    );
+    let mut rows = Vec::new();
+    for history in [20, 200, 2000, 10000] {
+        let text = std::fs::read_to_string(dir.join(format!("cases-{history}.jsonl")))?;
+        let cases: Vec<&str> = text.lines().collect();
+        for c in &cases {
+            let _ = host.decide(engine, c)?;
+        }
+        let (start, mut n) = (std::time::Instant::now(), 0u64);
+        while start.elapsed() < budget {
+            for c in &cases {
+                let _ = host.decide(engine, c)?;
+                n += 1;
+            }
+        }
+        rows.push(serde_json::json!({ "history": history, "decide_per_s": (n as f64 / start.elapsed().as_secs_f64()).round() }));
+    }
+    println!("{}", serde_json::json!({ "surface": "wasmtime (Rust)", "rows": rows }));
+    Ok(())
+}
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let usage = "usage: rust-host decide COMPONENT POLICY CASE | corpus COMPONENT DIR | bench COMPONENT POLICY DIR";
+    match args.get(1).map(String::as_str) {
+        Some("decide") if args.len() == 5 => {
+            let mut host = Host::load(Path::new(&args[2]))?;
+            let policy = if Path::new(&args[3]).is_file() { std::fs::read_to_string(&args[3])? } else { args[3].clone() };
+            let out = run(&mut host, &policy, &std::fs::read_to_string(&args[4])?)?;
+            println!("{out}");
+        }
+        Some("corpus") if args.len() == 4 => {
+            let mut host = Host::load(Path::new(&args[2]))?;
+            if !corpus(&mut host, Path::new(&args[3]))? {
+                std::process::exit(1);
+            }
+        }
+        Some("bench") if args.len() == 5 => {
+            let mut host = Host::load(Path::new(&args[2]))?;
+            bench(&mut host, &args[3], Path::new(&args[4]))?;
+        }
+        _ => bail!(usage),
+    }
+    Ok(())
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The WASI component on a fresh machine: build it once, check it imports nothing, run the whole
+# conformance corpus through three independent hosts (Rust on the wasmtime crate, Python on the
+# wasmtime package, Node through jco) and the Python package, and print the conformance table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/build-component.sh
+bash scripts/check-component-imports.sh target/arrears.component.wasm
+
+echo "== Python: the wasmtime package, the arrears package and its tests"
+python3 -m pip install -q --disable-pip-version-check wasmtime==50.0.1 pytest
+python3 -m pip install -q --disable-pip-version-check ./bindings/python
+python3 -c "import arrears; print('arrears', arrears.version(), arrears.builtin_policies())"
+python3 examples/python-host/host.py corpus target/arrears.component.wasm tests/conformance
+python3 -m pytest -q bindings/python/tests
+
+echo "== Node: the component transpiled by jco"
+(cd examples/js-host && npm ci --no-audit --no-fund --silent && npx jco transpile ../../target/arrears.component.wasm -o generated --name arrears --quiet)
+node examples/js-host/corpus.mjs tests/conformance
+
+echo "== Rust: the wasmtime crate (its own workspace and profile)"
+start=$(date +%s)
+(cd examples/rust-host && cargo build -q --release)
+echo "rust-host build: $(( $(date +%s) - start )) s"
+examples/rust-host/target/release/rust-host corpus target/arrears.component.wasm tests/conformance
+
+echo "== every surface"
+bash scripts/conformance.sh
