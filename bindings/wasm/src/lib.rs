@@ -1,0 +1,118 @@
+//! The wasm-bindgen surface: a few lines over the core's JSON contract.
+//!
+//! `decideJson` is text in, text out: the very bytes the native engine writes. `decide` takes and
+//! returns plain objects; the case goes through JSON text so that its errors keep their field
+//! paths (serde-wasm-bindgen's own errors lose them), and the decision comes back through
+//! serde-wasm-bindgen's JSON-compatible serializer (nulls stay `null`, never `undefined`).
+//! Failures are thrown as `ArrearsError` with `code`, `path` and `message`; nothing traps.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(inline_js = r#"
+export class ArrearsError extends Error {
+  constructor(code, path, message) {
+    super(path ? `${code} at ${path}: ${message}` : `${code}: ${message}`);
+    this.name = 'ArrearsError';
+    this.code = code;
+    this.path = path;
+    this.detail = message;
+  }
+  toJSON() {
+    return { error: { code: this.code, path: this.path, message: this.detail } };
+  }
+}
+export function makeError(code, path, message) {
+  return new ArrearsError(code, path, message);
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = makeError)]
+    fn make_error(code: &str, path: &str, message: &str) -> JsValue;
+}
+
+fn thrown(e: arrears_core::Error) -> JsValue {
+    make_error(e.code.as_str(), &e.path, &e.message)
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| make_error("invalid_json", "", &e.to_string()))
+}
+
+/// Turns a case or policy given as an object (or as JSON text) into JSON text.
+fn json_text(value: JsValue, what: &str) -> Result<String, JsValue> {
+    if let Some(s) = value.as_string() {
+        return Ok(s);
+    }
+    let v: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| {
+        make_error(
+            "invalid_json",
+            "",
+            &format!("the {what} is not JSON data: {e}"),
+        )
+    })?;
+    Ok(v.to_string())
+}
+
+/// A validated policy, ready to decide cases.
+#[wasm_bindgen]
+pub struct Engine {
+    inner: arrears_core::Engine,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// From a built-in pack id, a policy document's JSON text, or a policy document object.
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy: JsValue) -> Result<Engine, JsValue> {
+        let text = json_text(policy, "policy")?;
+        arrears_core::ffi::engine(&text)
+            .map(|inner| Engine { inner })
+            .map_err(thrown)
+    }
+
+    /// Decides a case given as a plain object; returns the decision as a plain object.
+    pub fn decide(&self, case: JsValue) -> Result<JsValue, JsValue> {
+        let text = json_text(case, "case")?;
+        let case = arrears_core::Case::from_json(&text).map_err(thrown)?;
+        let decision = self.inner.try_decide(&case).map_err(thrown)?;
+        to_js(&decision)
+    }
+
+    /// Decides a case given as JSON text; returns the decision's canonical JSON text.
+    #[wasm_bindgen(js_name = decideJson)]
+    pub fn decide_json(&self, case_json: &str) -> Result<String, JsValue> {
+        self.inner.decide_json(case_json).map_err(thrown)
+    }
+
+    /// The id, version and digest of the policy (its newest version).
+    #[wasm_bindgen(getter)]
+    pub fn policy(&self) -> Result<JsValue, JsValue> {
+        let p = self.inner.policy();
+        to_js(&serde_json::json!({ "id": p.id(), "version": p.version(), "digest": p.digest() }))
+    }
+}
+
+/// Validates a policy (pack id, JSON text or object): `{valid, id, version, digest, diagnostics}`.
+#[wasm_bindgen(js_name = validatePolicy)]
+pub fn validate_policy(policy: JsValue) -> Result<JsValue, JsValue> {
+    let text = json_text(policy, "policy")?;
+    to_js(&arrears_core::ffi::validate_policy(&text))
+}
+
+/// Ids of the built-in policy packs.
+#[wasm_bindgen(js_name = builtinPolicies)]
+pub fn builtin_policies() -> Vec<String> {
+    arrears_core::ffi::builtin_policies()
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The engine's version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    arrears_core::VERSION.to_string()
+}

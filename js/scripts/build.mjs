@@ -1,0 +1,53 @@
+// Builds the npm package from the Rust sources, in one go:
+//   1. arrears-wasm for wasm32-unknown-unknown (the size-first `wasm` profile),
+//   2. wasm-bindgen --target web (one module for Node and browsers),
+//   3. wasm-opt -Oz from the npm `binaryen` package (Debian's binaryen 108 breaks this output),
+//   4. TypeScript types generated from the JSON Schemas in ../schemas (themselves generated from
+//      the Rust types), so no type is written twice by hand,
+//   5. the entry points from src/ into dist/.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compile } from 'json-schema-to-typescript';
+
+const js = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(js, '..');
+const dist = join(js, 'dist');
+const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: 'inherit' });
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(join(dist, 'types'), { recursive: true });
+
+run('cargo', ['build', '-q', '-p', 'arrears-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm']);
+run('wasm-bindgen', [
+  '--target', 'web', '--out-dir', join(dist, 'pkg'), '--out-name', 'arrears',
+  join(root, 'target/wasm32-unknown-unknown/wasm/arrears_wasm.wasm'),
+]);
+const wasm = join(dist, 'pkg', 'arrears_bg.wasm');
+run(join(js, 'node_modules/.bin/wasm-opt'), [
+  '-Oz', '--strip-debug', '--strip-producers',
+  '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+  '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
+  wasm, '-o', wasm,
+]);
+
+for (const name of ['case', 'decision', 'error', 'policy', 'lender-policy']) {
+  const schema = JSON.parse(readFileSync(join(root, 'schemas', `${name}.schema.json`), 'utf8'));
+  const ts = await compile(schema, schema.title ?? name, {
+    bannerComment: `/* Generated from schemas/${name}.schema.json by js/scripts/build.mjs: do not edit. */`,
+    additionalProperties: false,
+    strictIndexSignatures: true,
+  });
+  writeFileSync(join(dist, 'types', `${name}.d.ts`), ts);
+}
+
+// The ArrearsError class lives in the inline snippet wasm-bindgen emits; re-export it by path.
+const snippets = join(dist, 'pkg', 'snippets');
+const dir = readdirSync(snippets)[0];
+const inline = join(snippets, dir, 'inline0.js');
+if (!existsSync(inline)) throw new Error(`no ArrearsError snippet under ${snippets}`);
+writeFileSync(join(dist, 'error.js'), `export { ArrearsError } from './${relative(dist, inline)}';\n`);
+
+for (const f of readdirSync(join(js, 'src'))) cpSync(join(js, 'src', f), join(dist, f));
+console.log(`built ${relative(root, dist)} (${readFileSync(wasm).length} bytes of wasm)`);

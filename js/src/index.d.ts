@@ -1,0 +1,49 @@
+// The package's API. The case, decision, error and policy types are generated from the Rust
+// types (through the JSON Schemas); only the four functions below are declared here.
+import type { Case } from './types/case';
+import type { Decision } from './types/decision';
+import type { ErrorEnvelope } from './types/error';
+import type { PolicyDocument } from './types/policy';
+import type { LenderDocument } from './types/lender-policy';
+
+export type { Case, Decision, ErrorEnvelope, PolicyDocument, LenderDocument };
+
+/** A built-in pack id, a policy document (full, lender, or `{versions: [...]}`), or its JSON text. */
+export type PolicyInput = string | PolicyDocument | LenderDocument | { versions: Array<PolicyDocument | LenderDocument> };
+
+/** The stable error codes of the contract. */
+export type ErrorCode = ErrorEnvelope['error']['code'];
+
+/** Thrown by every function on bad input: never a trap. */
+export class ArrearsError extends Error {
+  readonly code: ErrorCode;
+  /** JSON path of the field at fault, e.g. `account.installments[1].due`; empty for the whole document. */
+  readonly path: string;
+  /** The message without the code and path prefix. */
+  readonly detail: string;
+  toJSON(): ErrorEnvelope;
+}
+
+/** A validated policy, ready to decide cases. */
+export class Engine {
+  constructor(policy: PolicyInput);
+  /** Decides a case given as a plain object. */
+  decide(caseData: Case): Decision;
+  /** Decides a case given as JSON text; returns the decision's canonical JSON text. */
+  decideJson(caseJson: string): string;
+  /** The policy's id, version and content digest. */
+  readonly policy: { id: string; version: string; digest: string };
+  free(): void;
+}
+
+export interface Validation {
+  valid: boolean;
+  id: string | null;
+  version: string | null;
+  digest: string | null;
+  diagnostics: Array<{ path: string; message: string }>;
+}
+
+export function validatePolicy(policy: PolicyInput): Validation;
+export function builtinPolicies(): string[];
+export function version(): string;
