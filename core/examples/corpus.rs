@@ -6,7 +6,9 @@
 use std::path::Path;
 
 fn main() {
-    let root = std::env::args().nth(1).unwrap_or_else(|| "tests/conformance".into());
+    let root = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "tests/conformance".into());
     let root = Path::new(&root);
     let mut dirs: Vec<_> = std::fs::read_dir(root.join("cases"))
         .expect("a corpus directory")
@@ -26,7 +28,12 @@ fn main() {
         };
         let (Ok(out) | Err(out)) = arrears_core::ffi::decide(&policy, &read("case.json"));
         if out + "\n" != read("expected.json") {
-            differ.push(dir.file_name().unwrap_or_default().to_string_lossy().into_owned());
+            differ.push(
+                dir.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
         }
     }
     println!(

@@ -29,7 +29,10 @@ impl Guest for Component {
     }
 
     fn builtin_policies() -> Vec<String> {
-        arrears_core::ffi::builtin_policies().into_iter().map(str::to_owned).collect()
+        arrears_core::ffi::builtin_policies()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
     }
 }
 
@@ -46,7 +49,8 @@ impl GuestEngine for Engine {
 
     fn policy(&self) -> String {
         let p = self.0.policy();
-        serde_json::json!({ "id": p.id(), "version": p.version(), "digest": p.digest() }).to_string()
+        serde_json::json!({ "id": p.id(), "version": p.version(), "digest": p.digest() })
+            .to_string()
     }
 }
 

@@ -10,9 +10,8 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
 use wasmtime::component::{Component, Linker, ResourceAny};
-use wasmtime::{Engine, Store};
+use wasmtime::{Engine, Error, Result, Store};
 
 wasmtime::component::bindgen!({ path: "../../bindings/wasi/wit", world: "rules" });
 
@@ -27,7 +26,7 @@ impl Host {
     fn load(component: &Path) -> Result<Host> {
         let engine = Engine::default();
         let component = Component::from_file(&engine, component)
-            .with_context(|| format!("loading {}", component.display()))?;
+            .map_err(|e| Error::msg(format!("loading {}: {e}", component.display())))?;
         let linker = Linker::<()>::new(&engine);
         let mut store = Store::new(&engine, ());
         let rules = Rules::instantiate(&mut store, &component, &linker)?;
@@ -35,17 +34,34 @@ impl Host {
     }
 
     fn engine(&mut self, policy: &str) -> Result<Result<ResourceAny, decisions::Error>> {
-        self.rules.arrears_rules_decisions().engine().call_create(&mut self.store, policy)
+        self.rules
+            .arrears_rules_decisions()
+            .engine()
+            .call_create(&mut self.store, policy)
     }
 
-    fn decide(&mut self, engine: ResourceAny, case: &str) -> Result<Result<String, decisions::Error>> {
-        self.rules.arrears_rules_decisions().engine().call_decide(&mut self.store, engine, case)
+    fn decide(
+        &mut self,
+        engine: ResourceAny,
+        case: &str,
+    ) -> Result<Result<String, decisions::Error>> {
+        self.rules
+            .arrears_rules_decisions()
+            .engine()
+            .call_decide(&mut self.store, engine, case)
     }
 }
 
-/// The error object every surface writes: `{"error":{"code","path","message"}}`.
+/// The error object every surface writes: `{"error":{"code","path","message"}}`, keys in that
+/// order (serde_json's `json!` would sort them).
 fn error_json(e: &decisions::Error) -> String {
-    serde_json::json!({ "error": { "code": e.code, "path": e.path, "message": e.message } }).to_string()
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    format!(
+        r#"{{"error":{{"code":{},"path":{},"message":{}}}}}"#,
+        q(&e.code),
+        q(&e.path),
+        q(&e.message)
+    )
 }
 
 /// Decision JSON, or the error object, for a policy reference and a case text.
@@ -79,7 +95,8 @@ fn corpus(host: &mut Host, dir: &Path) -> Result<bool> {
     cases.sort();
     let (mut same, mut differ) = (0usize, Vec::new());
     for case_dir in &cases {
-        let meta: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(case_dir.join("meta.json"))?)?;
+        let meta: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(case_dir.join("meta.json"))?)?;
         let policy = policy_text(dir, meta["policy"].as_str().unwrap_or_default())?;
         let case = std::fs::read_to_string(case_dir.join("case.json"))?;
         let mut got = run(host, &policy, &case)?;
@@ -87,7 +104,13 @@ fn corpus(host: &mut Host, dir: &Path) -> Result<bool> {
         if got.as_bytes() == std::fs::read(case_dir.join("expected.json"))? {
             same += 1;
         } else {
-            differ.push(case_dir.file_name().unwrap_or_default().to_string_lossy().into_owned());
+            differ.push(
+                case_dir
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
         }
     }
     println!(
@@ -100,10 +123,13 @@ fn corpus(host: &mut Host, dir: &Path) -> Result<bool> {
 fn bench(host: &mut Host, policy: &str, dir: &Path) -> Result<()> {
     let engine = match host.engine(policy)? {
         Ok(e) => e,
-        Err(e) => bail!("{}", error_json(&e)),
+        Err(e) => return Err(Error::msg(error_json(&e))),
     };
     let budget = std::time::Duration::from_millis(
-        std::env::var("BENCH_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(1000),
+        std::env::var("BENCH_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000),
     );
     let mut rows = Vec::new();
     for history in [20, 200, 2000, 10000] {
@@ -121,7 +147,10 @@ fn bench(host: &mut Host, policy: &str, dir: &Path) -> Result<()> {
         }
         rows.push(serde_json::json!({ "history": history, "decide_per_s": (n as f64 / start.elapsed().as_secs_f64()).round() }));
     }
-    println!("{}", serde_json::json!({ "surface": "wasmtime (Rust)", "rows": rows }));
+    println!(
+        "{}",
+        serde_json::json!({ "surface": "wasmtime (Rust)", "rows": rows })
+    );
     Ok(())
 }
 
@@ -131,7 +160,11 @@ fn main() -> Result<()> {
     match args.get(1).map(String::as_str) {
         Some("decide") if args.len() == 5 => {
             let mut host = Host::load(Path::new(&args[2]))?;
-            let policy = if Path::new(&args[3]).is_file() { std::fs::read_to_string(&args[3])? } else { args[3].clone() };
+            let policy = if Path::new(&args[3]).is_file() {
+                std::fs::read_to_string(&args[3])?
+            } else {
+                args[3].clone()
+            };
             let out = run(&mut host, &policy, &std::fs::read_to_string(&args[4])?)?;
             println!("{out}");
         }
@@ -145,7 +178,7 @@ fn main() -> Result<()> {
             let mut host = Host::load(Path::new(&args[2]))?;
             bench(&mut host, &args[3], Path::new(&args[4]))?;
         }
-        _ => bail!(usage),
+        _ => return Err(Error::msg(usage)),
     }
     Ok(())
 }
