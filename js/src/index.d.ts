@@ -1,10 +1,10 @@
 // The package's API. The case, decision, error and policy types are generated from the Rust
 // types (through the JSON Schemas); only the four functions below are declared here.
-import type { Case } from './types/case';
-import type { Decision } from './types/decision';
-import type { ErrorEnvelope } from './types/error';
-import type { PolicyDocument } from './types/policy';
-import type { LenderDocument } from './types/lender-policy';
+import type { Case } from './types/case.js';
+import type { Decision } from './types/decision.js';
+import type { ErrorEnvelope } from './types/error.js';
+import type { PolicyDocument } from './types/policy.js';
+import type { LenderDocument } from './types/lender-policy.js';
 
 export type { Case, Decision, ErrorEnvelope, PolicyDocument, LenderDocument };
 

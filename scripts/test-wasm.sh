@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The wasm-bindgen package on a fresh machine: installs the pinned wasm-bindgen CLI (matching the
+# crate), Debian's Chromium and the npm dependencies (binaryen among them), builds the package
+# from the Rust sources, type-checks a consumer, and runs the Node tests (the corpus through
+# decideJson and decide, npm pack into an empty project) and the browser test of the CRM widget.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+rustup target add wasm32-unknown-unknown >/dev/null
+if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "0.2.130" ]; then
+  # Not --locked: a dependency version the lock file names is no longer in the registry.
+  cargo install wasm-bindgen-cli --version 0.2.130
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
+(cd js && npm ci --no-audit --no-fund --silent)
+(cd js && node scripts/build.mjs)
+(cd js && ./node_modules/.bin/tsc -p test/consumer)
+echo "typecheck of a consumer: ok"
+(cd js && node scripts/size.mjs)
+(cd js && node --test test/)
