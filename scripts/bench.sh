@@ -18,14 +18,15 @@ done
 target/release/examples/bench-native "$policy" > "$out/native.json"
 # Each surface prints {"surface": ..., "rows": [{"history": N, "decide_per_s": X}, ...]} for the
 # case files given to it.
-if [ -f js/bench/bench.mjs ] && [ -d js/pkg ]; then
+component=target/arrears.component.wasm
+if [ -f js/dist/node.js ]; then
   node js/bench/bench.mjs "$policy" "$out" > "$out/node.json" || true
 fi
-if [ -x examples/rust-host/target/release/rust-host ]; then
-  examples/rust-host/target/release/rust-host bench "$policy" "$out" > "$out/wasmtime.json" || true
+if [ -x examples/rust-host/target/release/rust-host ] && [ -f "$component" ]; then
+  examples/rust-host/target/release/rust-host bench "$component" "$policy" "$out" > "$out/wasmtime.json" || true
 fi
-if [ -f examples/python-host/bench.py ] && python3 -c "import wasmtime" 2>/dev/null; then
-  python3 examples/python-host/bench.py "$policy" "$out" > "$out/python.json" || true
+if [ -f "$component" ] && python3 -c "import wasmtime" 2>/dev/null; then
+  python3 examples/python-host/host.py bench "$component" "$policy" "$out" > "$out/python.json" || true
 fi
 
 python3 - "$out" <<'PY'
