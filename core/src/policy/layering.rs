@@ -270,29 +270,38 @@ pub fn compose(
         return Err(out);
     }
 
-    let removed = |id: &str| lender.remove.iter().any(|r| r == id);
-    let rules: Vec<RuleDef> = base
-        .rules
-        .iter()
-        .filter(|r| !removed(&r.id))
-        .cloned()
-        .chain(lender.rules.clone().unwrap_or_default())
-        .collect();
-    // Base statuses keep their precedence ahead of the lender's.
-    let statuses: Vec<StatusDef> = base
-        .statuses
-        .iter()
-        .filter(|s| !removed(&s.id))
-        .cloned()
-        .chain(lender.statuses.clone().unwrap_or_default())
-        .collect();
-    let disclosures: Vec<DisclosureDef> = base
-        .disclosures
-        .iter()
-        .filter(|d| !removed(&d.id))
-        .cloned()
-        .chain(lender.disclosures.clone().unwrap_or_default())
-        .collect();
+    // The base's entries minus the removed ones, then the lender's: base statuses keep their
+    // precedence ahead of the lender's.
+    fn merged<T: Clone>(
+        base: &[T],
+        id: impl Fn(&T) -> &str,
+        removed: &[String],
+        added: Option<&Vec<T>>,
+    ) -> Vec<T> {
+        base.iter()
+            .filter(|x| !removed.iter().any(|r| r == id(x)))
+            .chain(added.into_iter().flatten())
+            .cloned()
+            .collect()
+    }
+    let rules = merged(
+        &base.rules,
+        |r| &r.id,
+        &lender.remove,
+        lender.rules.as_ref(),
+    );
+    let statuses = merged(
+        &base.statuses,
+        |s| &s.id,
+        &lender.remove,
+        lender.statuses.as_ref(),
+    );
+    let disclosures = merged(
+        &base.disclosures,
+        |d| &d.id,
+        &lender.remove,
+        lender.disclosures.as_ref(),
+    );
     Ok(PolicyDocument {
         id: lender.id,
         version: lender.version,
