@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/build-component.sh
 bash scripts/check-component-imports.sh target/arrears.component.wasm
+cargo clippy -q -p arrears-wasi --target wasm32-unknown-unknown -- -D warnings
 
 echo "== Python: the wasmtime package, the arrears package and its tests"
 python3 -m pip install -q --disable-pip-version-check wasmtime==50.0.1 pytest
