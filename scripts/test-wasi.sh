@@ -17,7 +17,8 @@ python3 examples/python-host/host.py corpus target/arrears.component.wasm tests/
 python3 -m pytest -q bindings/python/tests
 
 echo "== Node: the component transpiled by jco"
-(cd examples/js-host && npm ci --no-audit --no-fund --silent && npx jco transpile ../../target/arrears.component.wasm -o generated --name arrears --quiet)
+# npm ci refuses jco's lock file for want of other platforms' optional binaries; install honours the lock.
+(cd examples/js-host && npm install --no-audit --no-fund --silent && npx jco transpile ../../target/arrears.component.wasm -o generated --name arrears --quiet)
 node examples/js-host/corpus.mjs tests/conformance
 
 echo "== Rust: the wasmtime crate (its own workspace and profile)"
