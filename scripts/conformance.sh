@@ -10,8 +10,8 @@ results="$(mktemp)"
 run() { "$@" >> "$results" 2>/dev/null || true; }
 
 run cargo run -q --release -p arrears-core --example corpus -- "$corpus"
-if [ -f js/test/corpus-report.mjs ] && [ -d js/pkg ]; then run node js/test/corpus-report.mjs; fi
-if [ -f js/test/browser-report.mjs ] && [ -x /usr/bin/chromium ] && [ -d js/pkg ]; then run node js/test/browser-report.mjs; fi
+if [ -f js/test/corpus-report.mjs ] && [ -d js/dist ]; then run node js/test/corpus-report.mjs; fi
+if [ -f js/test/browser-report.mjs ] && [ -x /usr/bin/chromium ] && [ -d js/dist ]; then run node js/test/browser-report.mjs; fi
 if [ -f "$component" ]; then
   [ -x examples/rust-host/target/release/rust-host ] && run examples/rust-host/target/release/rust-host corpus "$component" "$corpus"
   python3 -c "import wasmtime" 2>/dev/null && run python3 examples/python-host/host.py corpus "$component" "$corpus"

@@ -19,4 +19,4 @@ fi
 (cd js && ./node_modules/.bin/tsc -p test/consumer)
 echo "typecheck of a consumer: ok"
 (cd js && node scripts/size.mjs)
-(cd js && node --test test/)
+(cd js && node --test test/*.test.mjs)
