@@ -436,7 +436,7 @@ impl Case {
             )?;
         }
 
-        non_empty("account.id", &self.account.id)?;
+        non_empty(|| "account.id".into(), &self.account.id)?;
         let cur = &self.account.currency;
         if cur.len() != 3 || !cur.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(Error::new(
@@ -447,15 +447,15 @@ impl Case {
         }
 
         for (i, inst) in self.account.installments.iter().enumerate() {
-            non_negative(&format!("account.installments[{i}].amount"), inst.amount)?;
+            non_negative(|| format!("account.installments[{i}].amount"), inst.amount)?;
             if let Some(paid) = inst.paid {
-                non_negative(&format!("account.installments[{i}].paid"), paid)?;
+                non_negative(|| format!("account.installments[{i}].paid"), paid)?;
             }
         }
         let as_of = self.as_of;
         for (i, p) in self.account.payments.iter().enumerate() {
-            non_negative(&format!("account.payments[{i}].amount"), p.amount)?;
-            not_after(&format!("account.payments[{i}].at"), p.at, as_of)?;
+            non_negative(|| format!("account.payments[{i}].amount"), p.amount)?;
+            not_after(|| format!("account.payments[{i}].at"), p.at, as_of)?;
         }
         let mut pauses: Vec<(usize, &Pause)> = self.account.pauses.iter().enumerate().collect();
         for (i, p) in &pauses {
@@ -484,11 +484,11 @@ impl Case {
 
         // Ids: contacts and every channel share one namespace per kind so that events can name
         // them without ambiguity.
-        let mut party_ids = BTreeSet::new();
-        party_ids.insert(BORROWER.to_string());
+        let mut party_ids: BTreeSet<&str> = BTreeSet::new();
+        party_ids.insert(BORROWER);
         for (i, c) in self.contacts.iter().enumerate() {
-            non_empty(&format!("contacts[{i}].id"), &c.id)?;
-            if !party_ids.insert(c.id.clone()) {
+            non_empty(|| format!("contacts[{i}].id"), &c.id)?;
+            if !party_ids.insert(c.id.as_str()) {
                 return Err(Error::new(
                     ErrorCode::Inconsistent,
                     format!("contacts[{i}].id"),
@@ -496,25 +496,29 @@ impl Case {
                 ));
             }
         }
-        let mut channel_ids = BTreeSet::new();
-        let all_channels = self
+        let mut channel_ids: BTreeSet<&str> = BTreeSet::new();
+        let borrower = self
             .borrower
             .channels
             .iter()
             .enumerate()
-            .map(|(j, ch)| (format!("borrower.channels[{j}].id"), ch))
-            .chain(self.contacts.iter().enumerate().flat_map(|(i, c)| {
-                c.channels
-                    .iter()
-                    .enumerate()
-                    .map(move |(j, ch)| (format!("contacts[{i}].channels[{j}].id"), ch))
-            }));
-        for (path, ch) in all_channels {
-            non_empty(&path, &ch.id)?;
-            if !channel_ids.insert(ch.id.clone()) {
+            .map(|(j, ch)| (None, j, ch));
+        let contacts = self.contacts.iter().enumerate().flat_map(|(i, c)| {
+            c.channels
+                .iter()
+                .enumerate()
+                .map(move |(j, ch)| (Some(i), j, ch))
+        });
+        for (contact, j, ch) in borrower.chain(contacts) {
+            let path = || match contact {
+                None => format!("borrower.channels[{j}].id"),
+                Some(i) => format!("contacts[{i}].channels[{j}].id"),
+            };
+            non_empty(path, &ch.id)?;
+            if !channel_ids.insert(ch.id.as_str()) {
                 return Err(Error::new(
                     ErrorCode::Inconsistent,
-                    path,
+                    path(),
                     format!("duplicate channel id {:?}", ch.id),
                 ));
             }
@@ -545,15 +549,15 @@ impl Case {
         Ok(())
     }
 
-    fn validate_event(&self, i: usize, e: &Event, parties: &BTreeSet<String>) -> Result<(), Error> {
+    fn validate_event(&self, i: usize, e: &Event, parties: &BTreeSet<&str>) -> Result<(), Error> {
         let at = |field: &str| format!("history[{i}].{field}");
-        not_after(&at("at"), e.at, self.as_of)?;
+        not_after(|| at("at"), e.at, self.as_of)?;
         let needs_party = !matches!(
             e.kind,
             EventType::Escalated | EventType::AgencyPlaced | EventType::LegalFiled
         );
         match &e.party {
-            Some(p) if !parties.contains(p) => {
+            Some(p) if !parties.contains(p.as_str()) => {
                 return Err(Error::new(
                     ErrorCode::Inconsistent,
                     at("party"),
@@ -626,7 +630,7 @@ impl Case {
                 require(e.date.is_some(), "date", "a promised date")?;
                 require(e.amount.is_some(), "amount", "a promised amount")?;
                 if let Some(a) = e.amount {
-                    non_negative(&at("amount"), a)?;
+                    non_negative(|| at("amount"), a)?;
                 }
             }
             EventType::Escalated => require(e.to.is_some(), "to", "the queue it moved to")?,
@@ -679,11 +683,14 @@ fn event_name(kind: EventType) -> &'static str {
     }
 }
 
-fn non_negative(path: &str, amount: i64) -> Result<(), Error> {
+// The helpers below take the field path as a closure: paths are built only for the error, not
+// for every valid field of every case.
+
+fn non_negative(path: impl FnOnce() -> String, amount: i64) -> Result<(), Error> {
     if amount < 0 {
         Err(Error::new(
             ErrorCode::OutOfRange,
-            path,
+            path(),
             format!("amounts must not be negative, found {amount}"),
         ))
     } else {
@@ -691,11 +698,11 @@ fn non_negative(path: &str, amount: i64) -> Result<(), Error> {
     }
 }
 
-fn non_empty(path: &str, s: &str) -> Result<(), Error> {
+fn non_empty(path: impl FnOnce() -> String, s: &str) -> Result<(), Error> {
     if s.is_empty() {
         Err(Error::new(
             ErrorCode::InvalidField,
-            path,
+            path(),
             "must not be empty",
         ))
     } else {
@@ -703,11 +710,11 @@ fn non_empty(path: &str, s: &str) -> Result<(), Error> {
     }
 }
 
-fn not_after(path: &str, at: Instant, as_of: Instant) -> Result<(), Error> {
+fn not_after(path: impl FnOnce() -> String, at: Instant, as_of: Instant) -> Result<(), Error> {
     if at > as_of {
         Err(Error::new(
             ErrorCode::Inconsistent,
-            path,
+            path(),
             format!("{at} is after as_of ({as_of}); a case records only what has happened"),
         ))
     } else {

@@ -1,7 +1,7 @@
 // Builds the npm package from the Rust sources, in one go:
 //   1. arrears-wasm for wasm32-unknown-unknown (the size-first `wasm` profile),
 //   2. wasm-bindgen --target web (one module for Node and browsers),
-//   3. wasm-opt -Oz from the npm `binaryen` package (Debian's binaryen 108 breaks this output),
+//   3. wasm-opt -O3 from the npm `binaryen` package (Debian's binaryen 108 breaks this output),
 //   4. TypeScript types generated from the JSON Schemas in ../schemas (themselves generated from
 //      the Rust types), so no type is written twice by hand,
 //   5. the entry points from src/ into dist/.
@@ -26,7 +26,7 @@ run('wasm-bindgen', [
 ]);
 const wasm = join(dist, 'pkg', 'arrears_bg.wasm');
 run(join(js, 'node_modules/.bin/wasm-opt'), [
-  '-Oz', '--strip-debug', '--strip-producers',
+  '-O3', '--strip-debug', '--strip-producers',
   '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
   '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
   wasm, '-o', wasm,
