@@ -3,7 +3,7 @@
 
 use crate::case::{CallOutcome, Case, Event, EventType, LetterKind, BORROWER};
 use crate::policy::{CountKind, Exclusion, Policy};
-use crate::time::{Seconds, Zone, DAY};
+use crate::time::{Seconds, Zone};
 
 pub struct History<'a> {
     /// Events sorted by time; equal instants keep their input order.
@@ -114,13 +114,15 @@ impl<'a> History<'a> {
                 (None, Some(_)) => false,
             };
 
-        // Consent lasts until its `until` date (inclusive, local) or the policy's default number of
-        // days, and ends at the next conversation with that party.
+        // Consent lasts until its `until` date (inclusive, local) or for the policy's default
+        // number of consecutive local days, the day it was given being the first (1006.14(b)(3)(i):
+        // consent given Monday 09:00 covers Monday to Sunday, not up to the next Monday 09:00), and
+        // ends at the next conversation with that party.
         let default_days = i64::from(policy.document().contact.consent_days);
         let consents = consents
             .into_iter()
             .map(|(party, at, until, _channel)| {
-                let mut end = at.saturating_add(default_days.saturating_mul(DAY));
+                let mut end = primary.start_of(primary.date_of(at).add_days(default_days));
                 if let Some(until) = until {
                     end = end.min(primary.start_of(until.add_days(1)));
                 }
@@ -207,7 +209,13 @@ impl<'a> History<'a> {
                 Exclusion::NotConnected => {
                     e.kind == EventType::Call && e.outcome == Some(CallOutcome::Busy)
                 }
-                Exclusion::UnderConsent => e.kind == EventType::Call && self.under_consent(e),
+                // A conversation is not a placed call: it starts the seven days of 1006.14(b)(2)(i)(B)
+                // whoever placed the call and whether or not consent covered it.
+                Exclusion::UnderConsent => {
+                    e.kind == EventType::Call
+                        && kind != CountKind::Conversation
+                        && self.under_consent(e)
+                }
             };
             if excluded {
                 return false;

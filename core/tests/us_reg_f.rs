@@ -4,11 +4,8 @@
 //! not count toward them (1006.14(b)(3)).
 //!
 //! Each test is named after the provision or comment it follows and builds its case here. Every
-//! test that is not ignored has a twin in the conformance corpus,
-//! `tests/conformance/cases/us-regf-<name>/`, whose `case.json` must be the very case built here
-//! (`conformance_cases_are_these_examples`). An ignored test records a disagreement between the
-//! engine or the pack and the regulation; it has no conformance twin, because the corpus records
-//! what the engine outputs and a wrong expectation must not be committed.
+//! example has a twin in the conformance corpus, `tests/conformance/cases/us-regf-<name>/`, whose
+//! `case.json` must be the very case built here (`conformance_cases_are_these_examples`).
 //!
 //! Quotations marked "1006.x" are the regulation's text. Comments that are paraphrased, not
 //! quoted, say so.
@@ -525,45 +522,55 @@ fn section_14b3i_callback_the_consumer_asked_for_in_a_conversation_does_not_coun
 }
 
 // ---------------------------------------------------------------------------------------------
-// Disagreements: the engine or the pack against the regulation (no conformance twin)
+// Consent and conversations together
 
-#[test]
-#[ignore = "engine disagrees: consent is held for 7x24 hours from its instant (June 1 09:00 to \
-            June 8 09:00), not for seven calendar days with the consent date as day one (June \
-            1-7); calls placed early on day eight are wrongly excluded"]
-fn section_14b3i_consent_date_is_day_one_so_calls_on_day_eight_count() {
-    // Consent on Monday June 1 at 09:00: its seven consecutive days are June 1-7. Seven calls on
-    // Monday June 8 between 08:00 and 08:06 are outside that period, so they count: an eighth
-    // call within June 2-8 is presumed a violation and waits for June 15 08:00.
+/// Consent on Monday June 1 at 09:00: its seven consecutive days are June 1-7. Seven calls on
+/// Monday June 8 between 08:00 and 08:06 fall outside that period, so they count.
+fn consent_then_seven_calls_on_day_eight() -> Value {
     let mut h = vec![consent("2026-06-01T09:00:00-04:00")];
     h.extend((0..7).map(|i| call(&format!("2026-06-08T08:{i:02}:00-04:00"), "no_answer")));
-    let case = consumer("2026-06-08T08:30:00-04:00", &[NY], h);
-    let why =
-        format!("consent June 1 09:00, seven calls June 8 08:00-08:06. {REG_14B3I}; {REG_14B2IA}");
-    assert_calls_blocked(&case, SEVEN_IN_SEVEN, "2026-06-15T08:00:00-04:00", &why);
+    consumer("2026-06-08T08:30:00-04:00", &[NY], h)
 }
 
-#[test]
-#[ignore = "pack disagrees (reading of the regulation text): us.regf.1006.14b2i.after_conversation \
-            excludes conversations held on calls placed under consent, so a call after the \
-            consent period but within seven days of such a conversation is allowed"]
-fn section_14b2ib_a_conversation_on_a_consented_call_still_starts_the_seven_days() {
-    // Consent on June 1 09:00 (its period: June 1-7). On June 3 the collector calls and talks
-    // with the consumer: that call is placed under consent and does not count toward the
-    // frequencies, but a telephone conversation was had on June 3. A call on Monday June 8 is not
-    // under consent and falls within June 3-9, the seven consecutive days after that
-    // conversation: presumed a violation; the next call waits for June 10 08:00.
-    let case = consumer(
+/// Consent on June 1 09:00 (its period: June 1-7); on June 3 the collector calls under that
+/// consent and talks with the consumer; the question is asked on Monday June 8.
+fn conversation_on_a_consented_call() -> Value {
+    consumer(
         "2026-06-08T12:00:00-04:00",
         &[NY],
         vec![
             consent("2026-06-01T09:00:00-04:00"),
             call("2026-06-03T10:00:00-04:00", "connected"),
         ],
+    )
+}
+
+#[test]
+fn section_14b3i_consent_date_is_day_one_so_calls_on_day_eight_count() {
+    // An eighth call within June 2-8 is presumed a violation and waits for June 15 08:00.
+    let why =
+        format!("consent June 1 09:00, seven calls June 8 08:00-08:06. {REG_14B3I}; {REG_14B2IA}");
+    assert_calls_blocked(
+        &consent_then_seven_calls_on_day_eight(),
+        SEVEN_IN_SEVEN,
+        "2026-06-15T08:00:00-04:00",
+        &why,
     );
+}
+
+#[test]
+fn section_14b2ib_a_conversation_on_a_consented_call_still_starts_the_seven_days() {
+    // The June 3 call was placed under consent and does not count toward the frequencies, but a
+    // telephone conversation was had on June 3. A call on June 8 is not under consent and falls
+    // within June 3-9: presumed a violation; the next call waits for June 10 08:00.
     let why =
         format!("consent June 1, conversation June 3, call June 8. {REG_14B2IB}; {REG_14B3I}");
-    assert_calls_blocked(&case, AFTER_CONVERSATION, "2026-06-10T08:00:00-04:00", &why);
+    assert_calls_blocked(
+        &conversation_on_a_consented_call(),
+        AFTER_CONVERSATION,
+        "2026-06-10T08:00:00-04:00",
+        &why,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -634,12 +641,31 @@ const EXAMPLES: &[Example] = &[
         "us-regf-consent-callback-after-conversation",
         callback_consented_in_conversation,
     ),
+    (
+        "us-regf-consent-date-is-day-one-calls-on-day-eight-count",
+        consent_then_seven_calls_on_day_eight,
+    ),
+    (
+        "us-regf-conversation-on-consented-call-starts-seven-days",
+        conversation_on_a_consented_call,
+    ),
 ];
 
 #[test]
 fn conformance_cases_are_these_examples() {
     let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance/cases");
+    // Blessing writes each example's case.json; its meta.json (what it shows, and which provision
+    // it follows) is written by hand.
+    let bless = std::env::var_os("ARREARS_BLESS").is_some();
     for (dir, build) in EXAMPLES {
+        let path = cases.join(dir).join("case.json");
+        let on_disk: Option<Value> = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok());
+        if bless && on_disk.as_ref() != Some(&build()) {
+            let text = serde_json::to_string_pretty(&build()).expect("a case serialises");
+            std::fs::write(&path, text).expect("write case.json");
+        }
         let read = |file: &str| -> Value {
             let path = cases.join(dir).join(file);
             let text = std::fs::read_to_string(&path)

@@ -424,7 +424,9 @@ pub enum Exclusion {
     Inbound,
     /// Calls that never connected to the dialled number (busy signal, not in service).
     NotConnected,
-    /// Calls placed while a direct consent of the party covered them.
+    /// Calls placed while a direct consent of the party covered them: such calls neither count
+    /// toward the cap nor are limited by it. A conversation still counts as one when it was had
+    /// on a consented call (a conversation is not a placed call).
     UnderConsent,
 }
 
