@@ -3,11 +3,12 @@
 //! Why this exists: serde_json says *what* failed and *where in the text* (line and byte column),
 //! but not which field. Tracking the path while deserialising (`serde_path_to_error`) wraps the
 //! deserializer, and so compiles every `Deserialize` impl of the case and policy types a second
-//! time: about a sixth of the WebAssembly module's code. Instead, each document type is read by
-//! one plain serde_json instantiation, and when that fails this scanner, which knows no types,
-//! walks the text up to the error position, keeping the open objects (with their current key) and
-//! arrays (with their current index), and names the path as `serde_path_to_error` did
-//! (`account.installments[1].due`, `history[3].outcome`, `""` for the document).
+//! time: 206 KB of the 1,155 KB of WebAssembly code (51 KB gzipped) when it was replaced. Instead,
+//! each document type is read by one plain serde_json instantiation, and when that fails this
+//! scanner, which knows no types, walks the text up to the error position, keeping the open
+//! objects (with their current key) and arrays (with their current index), and names the path as
+//! `serde_path_to_error` did (`account.installments[1].due`, `history[3].outcome`, `""` for the
+//! document). A valid document costs nothing more; a failing case is read once instead of twice.
 //!
 //! Where serde_json leaves the position, and the path named for it (`tests/error_paths.rs` pins
 //! each case):
