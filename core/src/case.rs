@@ -361,21 +361,11 @@ impl Case {
         }
         crate::error::require_object(text, "case")?;
         // Depth is bounded by serde_json's recursion limit (128), so hostile nesting is an error,
-        // not a stack overflow. Tracking the JSON path costs time on every field, so the common,
-        // valid case is read without it, and only a failing one is read again to name the path.
+        // not a stack overflow. The path of a failing field is found afterwards from the error's
+        // position in the text.
         let mut de = serde_json::Deserializer::from_str(text);
-        let case = match Case::deserialize(&mut de) {
-            Ok(case) => case,
-            Err(_) => {
-                let mut de = serde_json::Deserializer::from_str(text);
-                let err = match serde_path_to_error::deserialize::<_, Case>(&mut de) {
-                    Err(e) => crate::error::from_serde(e, ""),
-                    // Unreachable in practice: both readers accept the same documents.
-                    Ok(_) => Error::new(ErrorCode::InvalidJson, "", "the case could not be read"),
-                };
-                return Err(err);
-            }
-        };
+        let case =
+            Case::deserialize(&mut de).map_err(|e| crate::error::from_serde(&e, text, ""))?;
         de.end().map_err(|e| {
             Error::new(
                 ErrorCode::InvalidJson,

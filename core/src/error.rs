@@ -93,8 +93,6 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Turns a serde_json error met while reading a document into a contract error, keeping the path
-/// that `serde_path_to_error` tracked. `prefix` is prepended to that path (for nested documents).
 /// Refuses a document whose top level is not a JSON object. serde would otherwise read a struct
 /// from an array, positionally, which the contract does not allow.
 pub(crate) fn require_object(text: &str, what: &str) -> Result<(), Error> {
@@ -114,14 +112,12 @@ pub(crate) fn require_object(text: &str, what: &str) -> Result<(), Error> {
     }
 }
 
-pub(crate) fn from_serde(
-    err: serde_path_to_error::Error<serde_json::Error>,
-    prefix: &str,
-) -> Error {
-    let path = join_path(prefix, &err.path().to_string());
-    let inner = err.into_inner();
-    let message = strip_position(&inner.to_string());
-    let code = match inner.classify() {
+/// Turns a serde_json error met while reading `text` into a contract error, with the JSON path of
+/// the field at fault (found from the error's position, see [`crate::json_path`]). `prefix` is
+/// prepended to that path (for nested documents).
+pub(crate) fn from_serde(err: &serde_json::Error, text: &str, prefix: &str) -> Error {
+    let message = strip_position(&err.to_string());
+    let code = match err.classify() {
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
             ErrorCode::InvalidJson
         }
@@ -142,19 +138,11 @@ pub(crate) fn from_serde(
         .unwrap_or(message);
     // A syntax error has no meaningful field path; report where in the text it is instead.
     if code == ErrorCode::InvalidJson {
-        let located = format!(
-            "{} (line {}, column {})",
-            message,
-            inner.line(),
-            inner.column()
-        );
+        let located = format!("{} (line {}, column {})", message, err.line(), err.column());
         return Error::new(code, prefix, located);
     }
-    Error::new(
-        code,
-        if path == "." { String::new() } else { path },
-        message,
-    )
+    let path = crate::json_path::at(text, err.line(), err.column(), &message);
+    Error::new(code, join_path(prefix, &path), message)
 }
 
 /// Custom deserialisers start their message with this mark to ask for `out_of_range` instead of

@@ -40,6 +40,7 @@ pub mod escalation;
 pub mod ffi;
 pub mod history;
 pub mod intervals;
+mod json_path;
 pub mod policy;
 pub mod promises;
 pub mod stages;

@@ -256,8 +256,8 @@ fn parse_document<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error
     }
     crate::error::require_object(text, "policy")?;
     let mut de = serde_json::Deserializer::from_str(text);
-    let doc: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let mut err = crate::error::from_serde(e, "");
+    let doc = <T as serde::Deserialize>::deserialize(&mut de).map_err(|e| {
+        let mut err = crate::error::from_serde(&e, text, "");
         // Inside a policy every shape problem is a policy problem; keep the detail in the message.
         if err.code != ErrorCode::InvalidJson {
             err.message = format!("{} ({})", err.message, err.code);
