@@ -203,30 +203,35 @@ impl Zone {
         tzdata::spans(usize::from(self.0)).offset_at(at)
     }
 
-    /// The instant with this zone's offset at that instant, as chrono reads it (`None` when the
-    /// instant or its local reading is outside chrono's range, where chrono would panic).
-    fn fixed(self, at: Seconds) -> Option<DateTime<FixedOffset>> {
-        let offset = self.offset_at(at);
-        DateTime::from_timestamp(at.checked_add(i64::from(offset))?, 0)?;
-        FixedOffset::east_opt(offset)?.timestamp_opt(at, 0).single()
+    /// The local date and wall clock of an instant (`None` when the instant or its local reading
+    /// is outside chrono's range; chrono-tz panicked on the latter).
+    fn local(self, at: Seconds) -> Option<chrono::NaiveDateTime> {
+        const CHRONO: std::ops::RangeInclusive<Seconds> = DateTime::<chrono::Utc>::MIN_UTC
+            .timestamp()
+            ..=DateTime::<chrono::Utc>::MAX_UTC.timestamp();
+        if !CHRONO.contains(&at) {
+            return None;
+        }
+        let local = at.checked_add(i64::from(self.offset_at(at)))?;
+        DateTime::from_timestamp(local, 0).map(|dt| dt.naive_utc())
     }
 
     /// The local calendar date of an instant in this zone.
     pub fn date_of(self, at: Seconds) -> Date {
-        Date(self.fixed(at).map_or_else(
+        Date(self.local(at).map_or_else(
             || {
                 chrono::DateTime::from_timestamp(at, 0)
                     .unwrap_or_default()
                     .date_naive()
             },
-            |dt| dt.date_naive(),
+            |local| local.date(),
         ))
     }
 
     /// Seconds since local midnight of an instant in this zone.
     pub fn clock_of(self, at: Seconds) -> i64 {
-        match self.fixed(at) {
-            Some(dt) => i64::from(chrono::Timelike::num_seconds_from_midnight(&dt.time())),
+        match self.local(at) {
+            Some(local) => i64::from(chrono::Timelike::num_seconds_from_midnight(&local.time())),
             None => 0,
         }
     }
@@ -272,10 +277,14 @@ impl Zone {
     /// to the nearest minute (Asia/Shanghai in 1900, +08:05:43, is written +08:06) while the wall
     /// clock keeps them.
     pub fn render(self, at: Seconds) -> String {
-        match self.fixed(at) {
-            Some(dt) => dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-            None => String::new(),
-        }
+        let offset = self.offset_at(at);
+        let written = self.local(at).and_then(|_| {
+            FixedOffset::east_opt(offset)?
+                .timestamp_opt(at, 0)
+                .single()
+                .map(|dt| dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+        });
+        written.unwrap_or_default()
     }
 }
 

@@ -249,6 +249,8 @@ fn far_future_and_local_mean_time_read_as_in_chrono_tz() {
             utc(2100, 1, 1, 0),
             utc(2100, 7, 1, 0),
             utc(2999, 12, 31, 23),
+            DateTime::<chrono::Utc>::MIN_UTC.timestamp() - 1,
+            DateTime::<chrono::Utc>::MAX_UTC.timestamp() + 1,
             i64::MIN,
             i64::MAX,
         ] {
