@@ -46,6 +46,7 @@ pub mod promises;
 pub mod stages;
 pub mod synthetic;
 pub mod time;
+pub mod tzdata;
 
 pub use case::Case;
 pub use decision::Decision;

@@ -43,7 +43,7 @@ const OUTCOMES: &[&str] = &[
 pub fn account(seed: u64, index: u64, history: usize) -> Value {
     let mut r = SplitMix(seed ^ index.wrapping_mul(0xd1b5_4a32_d192_ed03));
     let zone_name = ZONES[r.below(ZONES.len() as u64) as usize];
-    let zone: Zone = zone_name.parse().unwrap_or(Zone(chrono_tz::UTC));
+    let zone: Zone = zone_name.parse().unwrap_or(Zone::utc());
     let today = Date::from_ymd(2026, 3, 2)
         .unwrap_or(Date(chrono::NaiveDate::MIN))
         .add_days(r.below(20) as i64);

@@ -1,18 +1,19 @@
 //! Calendar and clock values of the contract.
 //!
 //! The engine never reads a clock or the host's time zone: every instant comes from the input with
-//! an explicit offset, and every local reading goes through a named IANA zone from chrono-tz. Inside
-//! the engine an instant is a count of seconds since the Unix epoch (`i64`), which keeps interval
-//! arithmetic exact and cheap; the offsets only matter when reading input and writing output.
+//! an explicit offset, and every local reading goes through a named IANA zone, read from a table
+//! generated from chrono-tz ([`crate::tzdata`]). Inside the engine an instant is a count of seconds
+//! since the Unix epoch (`i64`), which keeps interval arithmetic exact and cheap; the offsets only
+//! matter when reading input and writing output.
 
-use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, NaiveTime, TimeZone};
-use chrono_tz::Tz;
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
 use crate::error::OUT_OF_RANGE_MARK;
+use crate::tzdata;
 
 /// Seconds since 1970-01-01T00:00:00Z.
 pub type Seconds = i64;
@@ -179,31 +180,58 @@ impl Serialize for Instant {
     }
 }
 
-/// An IANA time zone name, checked against the chrono-tz database compiled into the engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Zone(pub Tz);
+/// An IANA time zone name, checked against the time-zone table compiled into the engine
+/// ([`crate::tzdata`], generated from chrono-tz and giving exactly its offsets).
+///
+/// Two names for the same zone (a link such as US/Eastern and America/New_York) are different
+/// `Zone`s that read every instant the same way, as they were under chrono-tz.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Zone(u16);
 
 impl Zone {
+    /// Coordinated Universal Time.
+    pub fn utc() -> Zone {
+        "UTC".parse().unwrap_or(Zone(0))
+    }
+
     pub fn name(self) -> &'static str {
-        self.0.name()
+        tzdata::name(usize::from(self.0))
+    }
+
+    /// The total UTC offset (seconds) of this zone at an instant.
+    pub fn offset_at(self, at: Seconds) -> i32 {
+        tzdata::spans(usize::from(self.0)).offset_at(at)
+    }
+
+    /// The local date and wall clock of an instant (`None` when the instant or its local reading
+    /// is outside chrono's range; chrono-tz panicked on the latter).
+    fn local(self, at: Seconds) -> Option<chrono::NaiveDateTime> {
+        const CHRONO: std::ops::RangeInclusive<Seconds> = DateTime::<chrono::Utc>::MIN_UTC
+            .timestamp()
+            ..=DateTime::<chrono::Utc>::MAX_UTC.timestamp();
+        if !CHRONO.contains(&at) {
+            return None;
+        }
+        let local = at.checked_add(i64::from(self.offset_at(at)))?;
+        DateTime::from_timestamp(local, 0).map(|dt| dt.naive_utc())
     }
 
     /// The local calendar date of an instant in this zone.
     pub fn date_of(self, at: Seconds) -> Date {
-        Date(self.0.timestamp_opt(at, 0).single().map_or_else(
+        Date(self.local(at).map_or_else(
             || {
                 chrono::DateTime::from_timestamp(at, 0)
                     .unwrap_or_default()
                     .date_naive()
             },
-            |dt| dt.date_naive(),
+            |local| local.date(),
         ))
     }
 
     /// Seconds since local midnight of an instant in this zone.
     pub fn clock_of(self, at: Seconds) -> i64 {
-        match self.0.timestamp_opt(at, 0).single() {
-            Some(dt) => i64::from(chrono::Timelike::num_seconds_from_midnight(&dt.time())),
+        match self.local(at) {
+            Some(local) => i64::from(chrono::Timelike::num_seconds_from_midnight(&local.time())),
             None => 0,
         }
     }
@@ -221,25 +249,21 @@ impl Zone {
         };
         let secs = u32::try_from(seconds).unwrap_or(0);
         let time = NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap_or(NaiveTime::MIN);
-        let naive = date.0.and_time(time);
-        match self.0.from_local_datetime(&naive) {
-            LocalResult::Single(dt) => dt.timestamp(),
-            LocalResult::Ambiguous(a, b) => a.timestamp().min(b.timestamp()),
-            LocalResult::None => {
-                // Walk forward a minute at a time until the wall clock exists again; DST gaps are
-                // at most a few hours, so this ends quickly.
-                let mut probe = naive;
-                for _ in 0..(24 * 60) {
-                    probe += chrono::Duration::minutes(1);
-                    if let Some(dt) = self.0.from_local_datetime(&probe).earliest() {
-                        // The gap's end: the first existing minute, less whatever part of it
-                        // is still inside the gap (gaps start and end on whole minutes).
-                        return dt.timestamp();
-                    }
-                }
-                naive.and_utc().timestamp()
+        let local = date.0.and_time(time).and_utc().timestamp();
+        let spans = tzdata::spans(usize::from(self.0));
+        if let Some(at) = spans.earliest_at_local(local) {
+            return at;
+        }
+        // In a gap: walk forward a minute at a time until the wall clock exists again; DST gaps
+        // are at most a few hours, so this ends quickly. The first reading that exists is the
+        // gap's end, which falls on a whole minute but for a few local-mean-time changes (there
+        // it is the first whole minute after the end, counted from `seconds`).
+        for minutes in 1..=(24 * 60) {
+            if let Some(at) = spans.earliest_at_local(local + minutes * MINUTE) {
+                return at;
             }
         }
+        local
     }
 
     /// The instant of local midnight at the start of `date`.
@@ -248,22 +272,39 @@ impl Zone {
     }
 
     /// Renders an instant with this zone's offset at that instant.
+    ///
+    /// chrono writes the offset in whole minutes, rounding the seconds of a local-mean-time offset
+    /// to the nearest minute (Asia/Shanghai in 1900, +08:05:43, is written +08:06) while the wall
+    /// clock keeps them.
     pub fn render(self, at: Seconds) -> String {
-        match self.0.timestamp_opt(at, 0).single() {
-            Some(dt) => dt
-                .fixed_offset()
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-            None => String::new(),
-        }
+        let offset = self.offset_at(at);
+        let written = self.local(at).and_then(|_| {
+            FixedOffset::east_opt(offset)?
+                .timestamp_opt(at, 0)
+                .single()
+                .map(|dt| dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+        });
+        written.unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for Zone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Zone").field(&self.name()).finish()
     }
 }
 
 impl FromStr for Zone {
     type Err = String;
     fn from_str(s: &str) -> Result<Zone, String> {
-        s.parse::<Tz>().map(Zone).map_err(|_| {
-            format!("{s:?} is not an IANA time zone name (e.g. Asia/Shanghai, America/New_York)")
-        })
+        tzdata::find(s)
+            .and_then(|i| u16::try_from(i).ok())
+            .map(Zone)
+            .ok_or_else(|| {
+                format!(
+                    "{s:?} is not an IANA time zone name (e.g. Asia/Shanghai, America/New_York)"
+                )
+            })
     }
 }
 
