@@ -8,6 +8,7 @@
 //! change the generator had missed would show as a disagreement in the sample unless it were undone
 //! within the stride; the generator itself refuses tables with changes closer than four days.
 
+use arrears_core::synthetic::SplitMix;
 use arrears_core::time::{Date, Zone, DAY, HOUR, MINUTE};
 use arrears_core::tzdata::{self, ZoneRecord};
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveTime, Offset, TimeZone};
@@ -306,13 +307,13 @@ fn instant_at_agrees_with_chrono_tz_at_changes_and_random_dates() {
             }
         }
         for _ in 0..40 {
-            let at = first + (rng.next() % (last - first) as u64) as i64;
+            let at = first + (rng.next_u64() % (last - first) as u64) as i64;
             let date = reference::date_of(tz, at);
-            let seconds = match rng.next() % 4 {
-                0 => (rng.next() % 1441) as i64 * MINUTE,
-                1 => (rng.next() % 86_401) as i64,
-                2 => (rng.next() % (3 * DAY as u64)) as i64,
-                _ => -((rng.next() % 1000) as i64),
+            let seconds = match rng.next_u64() % 4 {
+                0 => (rng.next_u64() % 1441) as i64 * MINUTE,
+                1 => (rng.next_u64() % 86_401) as i64,
+                2 => (rng.next_u64() % (3 * DAY as u64)) as i64,
+                _ => -((rng.next_u64() % 1000) as i64),
             };
             check(date, seconds);
         }
@@ -331,9 +332,9 @@ fn malformed_tables_are_errors_not_panics() {
     let mut rng = SplitMix(42);
     let mut copy = bytes.to_vec();
     for _ in 0..150 {
-        let i = (rng.next() % bytes.len() as u64) as usize;
+        let i = (rng.next_u64() % bytes.len() as u64) as usize;
         let was = copy[i];
-        copy[i] = (rng.next() & 0xff) as u8;
+        copy[i] = (rng.next_u64() & 0xff) as u8;
         let _ = tzdata::records(&copy);
         copy[i] = was;
     }
@@ -341,20 +342,8 @@ fn malformed_tables_are_errors_not_panics() {
     garbage[..4].copy_from_slice(b"TZC1");
     for _ in 0..50 {
         for b in &mut garbage[4..] {
-            *b = (rng.next() & 0xff) as u8;
+            *b = (rng.next_u64() & 0xff) as u8;
         }
         assert!(tzdata::records(&garbage).is_err());
-    }
-}
-
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
     }
 }
