@@ -25,6 +25,8 @@ fi
 if [ -x examples/rust-host/target/release/rust-host ] && [ -f "$component" ]; then
   examples/rust-host/target/release/rust-host bench "$component" "$policy" "$out" > "$out/wasmtime.json" || true
 fi
+# The Python host decides each file in one decide-many call, as a loan system re-deciding a
+# portfolio would ("host.py bench ... decide" measures one call per case).
 if [ -f "$component" ] && python3 -c "import wasmtime" 2>/dev/null; then
   python3 examples/python-host/host.py bench "$component" "$policy" "$out" > "$out/python.json" || true
 fi

@@ -47,6 +47,10 @@ impl GuestEngine for Engine {
         self.0.decide_json(&case_json).map_err(error)
     }
 
+    fn decide_many(&self, cases: Vec<String>) -> Vec<Result<String, decisions::Error>> {
+        cases.into_iter().map(|c| self.decide(c)).collect()
+    }
+
     fn policy(&self) -> String {
         let p = self.0.policy();
         serde_json::json!({ "id": p.id(), "version": p.version(), "digest": p.digest() })

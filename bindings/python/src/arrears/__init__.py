@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from importlib import resources
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Union
 
 import wasmtime
 from wasmtime import component as _c
@@ -94,7 +94,14 @@ class _Runtime:
         # host spends its time otherwise.
         self.funcs = {
             name: self.instance.get_func(self.store, self.instance.get_export_index(self.store, name, iface))
-            for name in ("version", "builtin-policies", "[static]engine.create", "[method]engine.decide", "[method]engine.policy")
+            for name in (
+                "version",
+                "builtin-policies",
+                "[static]engine.create",
+                "[method]engine.decide",
+                "[method]engine.decide-many",
+                "[method]engine.policy",
+            )
         }
 
     def call(self, name: str, *args: Any) -> Any:
@@ -103,6 +110,31 @@ class _Runtime:
             return f(self.store, *args)
         finally:
             f.post_return(self.store)
+
+
+# A batch goes to the component in chunks of at most this many cases or characters of case text
+# (whichever comes first, and always at least one case): the per-call cost is already amortised
+# at a few hundred cases, and a whole portfolio in one call would have to fit in the component's
+# memory at once.
+_CHUNK_CASES = 256
+_CHUNK_CHARS = 16 * 1024 * 1024
+
+
+def _chunks(texts: Iterable[str]) -> Iterator[List[str]]:
+    chunk: List[str] = []
+    chars = 0
+    for text in texts:
+        if chunk and (len(chunk) >= _CHUNK_CASES or chars + len(text) > _CHUNK_CHARS):
+            yield chunk
+            chunk, chars = [], 0
+        chunk.append(text)
+        chars += len(text)
+    if chunk:
+        yield chunk
+
+
+def _error_json(e: ArrearsError) -> str:
+    return json.dumps(e.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 def version() -> str:
@@ -146,3 +178,35 @@ class Engine:
     def decide(self, case: Dict[str, Any]) -> Dict[str, Any]:
         """Decides a case given as a dict; returns the decision as a dict."""
         return json.loads(self.decide_json(json.dumps(case, ensure_ascii=False)))
+
+    def _decide_many(self, texts: Iterable[str]) -> Iterator[Union[str, ArrearsError]]:
+        for chunk in _chunks(texts):
+            for result in self._rt.call("[method]engine.decide-many", self._handle, chunk):
+                yield result if isinstance(result, str) else _error(result)
+
+    def decide_many_json(self, cases_json: Iterable[str]) -> List[str]:
+        """Decides many cases given as JSON text; returns one JSON text per case, in order.
+
+        Each item is the decision's canonical JSON text, or for a case the engine rejects, the
+        error object ``{"error":{"code":...,"path":...,"message":...}}``: the same bytes the
+        native engine and every other surface write. A bad case never fails the batch.
+        """
+        return [r if isinstance(r, str) else _error_json(r) for r in self._decide_many(cases_json)]
+
+    def decide_many(self, cases: Iterable[Dict[str, Any]]) -> List[Union[Dict[str, Any], ArrearsError]]:
+        """Decides many cases given as dicts; returns one item per case, in order.
+
+        Each item is the decision as a dict, or for a case the engine rejects, the
+        :class:`ArrearsError` that :meth:`decide` would have raised for it, returned and not
+        raised, so a bad case never fails the batch::
+
+            for case, out in zip(cases, engine.decide_many(cases)):
+                if isinstance(out, arrears.ArrearsError):
+                    ...
+
+        The result is the same as calling :meth:`decide` on each case, but the cases cross into
+        the component a few hundred at a time: far fewer calls, each of which costs a Python
+        host tens of microseconds whatever the case.
+        """
+        texts = (json.dumps(case, ensure_ascii=False) for case in cases)
+        return [r if isinstance(r, ArrearsError) else json.loads(r) for r in self._decide_many(texts)]
