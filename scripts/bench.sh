@@ -25,9 +25,10 @@ fi
 if [ -x examples/rust-host/target/release/rust-host ] && [ -f "$component" ]; then
   examples/rust-host/target/release/rust-host bench "$component" "$policy" "$out" > "$out/wasmtime.json" || true
 fi
-# The Python host decides each file in one decide-many call, as a loan system re-deciding a
-# portfolio would ("host.py bench ... decide" measures one call per case).
+# The Python host twice: one call per case, and each file in one decide-many call, as a loan
+# system re-deciding a portfolio would (wasmtime-py pays a fixed cost on every call).
 if [ -f "$component" ] && python3 -c "import wasmtime" 2>/dev/null; then
+  python3 examples/python-host/host.py bench "$component" "$policy" "$out" decide > "$out/python-call.json" || true
   python3 examples/python-host/host.py bench "$component" "$policy" "$out" > "$out/python.json" || true
 fi
 
@@ -35,7 +36,7 @@ python3 - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]
 surfaces = []
-for name in ["native", "node", "wasmtime", "python"]:
+for name in ["native", "node", "wasmtime", "python-call", "python"]:
     p = os.path.join(out, name + ".json")
     if os.path.exists(p) and os.path.getsize(p) > 0:
         try:
