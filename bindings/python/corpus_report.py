@@ -16,7 +16,7 @@ for d in dirs:
     try:
         got = arrears.Engine(policy).decide_json((d / "case.json").read_text())
     except arrears.ArrearsError as e:
-        got = json.dumps(e.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        got = e.to_json()
     if (got + "\n").encode() != (d / "expected.json").read_bytes():
         differ.append(d.name)
 print(json.dumps({"surface": "Python package (arrears)", "cases": len(dirs), "identical": len(dirs) - len(differ), "differ": differ}))

@@ -41,6 +41,10 @@ class ArrearsError(Exception):
     def to_dict(self) -> Dict[str, Any]:
         return {"error": {"code": self.code, "path": self.path, "message": self.message}}
 
+    def to_json(self) -> str:
+        """The error object as canonical JSON text: the bytes every other surface writes."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
 
 class InvalidInput(ArrearsError):
     """The case is not valid: invalid_json, invalid_field, unknown_field, out_of_range or
@@ -133,10 +137,6 @@ def _chunks(texts: Iterable[str]) -> Iterator[List[str]]:
         yield chunk
 
 
-def _error_json(e: ArrearsError) -> str:
-    return json.dumps(e.to_dict(), ensure_ascii=False, separators=(",", ":"))
-
-
 def version() -> str:
     """The engine's version."""
     return _Runtime.get().call("version")
@@ -191,7 +191,7 @@ class Engine:
         error object ``{"error":{"code":...,"path":...,"message":...}}``: the same bytes the
         native engine and every other surface write. A bad case never fails the batch.
         """
-        return [r if isinstance(r, str) else _error_json(r) for r in self._decide_many(cases_json)]
+        return [r if isinstance(r, str) else r.to_json() for r in self._decide_many(cases_json)]
 
     def decide_many(self, cases: Iterable[Dict[str, Any]]) -> List[Union[Dict[str, Any], ArrearsError]]:
         """Decides many cases given as dicts; returns one item per case, in order.
