@@ -103,3 +103,234 @@ pub fn account(seed: u64, index: u64, history: usize) -> Value {
         "history": events.into_iter().map(|(_, e)| e).collect::<Vec<_>>()
     })
 }
+
+/// Days-past-due buckets a generated book is spread over: current, 1-30, 31-60, 61-90, 91-180,
+/// 181-360, 361 and more (inclusive bounds; `current` is due today or later).
+pub const BUCKETS: [(i64, i64); 7] = [
+    (-27, 0),
+    (1, 30),
+    (31, 60),
+    (61, 90),
+    (91, 180),
+    (181, 360),
+    (361, 720),
+];
+
+/// Shares of accounts per bucket, in thousandths, of a consumer book as a lender sees it on a
+/// normal month: most accounts pay on time, a few per cent are in early arrears, about 3% are past
+/// 90 days. The same order as [`BUCKETS`].
+pub const CONSUMER_BOOK: [u64; 7] = [850, 70, 30, 20, 15, 10, 5];
+
+/// A synthetic portfolio: which accounts, where, how delinquent, and how far it has been
+/// advanced past its first snapshot.
+#[derive(Debug, Clone)]
+pub struct Portfolio {
+    pub seed: u64,
+    /// Accounts in the first snapshot.
+    pub accounts: u64,
+    /// Call events per account in the first snapshot.
+    pub history: usize,
+    /// Thousandths of the accounts per bucket (see [`BUCKETS`]); they need not sum to 1,000.
+    pub buckets: [u64; 7],
+    /// The currency every account is kept in; `None` follows the zone (CNY in Asia/Shanghai, USD
+    /// elsewhere), as [`account`] does.
+    pub currency: Option<String>,
+    /// The zones accounts are spread over; empty means the four of [`account`].
+    pub zones: Vec<String>,
+    /// Days the book has moved on since the first snapshot: payments, calls and promises in
+    /// between, a few accounts closed and a few new ones opened.
+    pub days_later: u32,
+}
+
+impl Portfolio {
+    pub fn new(seed: u64, accounts: u64, history: usize) -> Portfolio {
+        Portfolio {
+            seed,
+            accounts,
+            history,
+            buckets: CONSUMER_BOOK,
+            currency: None,
+            zones: Vec::new(),
+            days_later: 0,
+        }
+    }
+
+    /// Accounts opened between the first snapshot and this one: one per hundred accounts per 30
+    /// days, numbered after the first snapshot's.
+    pub fn opened(&self) -> u64 {
+        self.accounts * u64::from(self.days_later) / 3000
+    }
+
+    /// Every account of this snapshot, in order: the first snapshot's (less those closed since),
+    /// then those opened since.
+    pub fn cases(&self) -> impl Iterator<Item = Value> + '_ {
+        (0..self.accounts + self.opened()).filter_map(move |i| self.case(i))
+    }
+
+    /// The `index`-th account as of this snapshot, or `None` when it is closed by then.
+    pub fn case(&self, index: u64) -> Option<Value> {
+        let opened = index >= self.accounts;
+        let mut r = SplitMix(self.seed ^ index.wrapping_mul(0xd1b5_4a32_d192_ed03) ^ 0x5eed_b00c);
+        let zone_name = if self.zones.is_empty() {
+            ZONES[r.below(ZONES.len() as u64) as usize].to_string()
+        } else {
+            self.zones[r.below(self.zones.len() as u64) as usize].clone()
+        };
+        let zone: Zone = zone_name.parse().unwrap_or(Zone::utc());
+        let currency = self.currency.clone().unwrap_or_else(|| {
+            if zone_name == "Asia/Shanghai" {
+                "CNY"
+            } else {
+                "USD"
+            }
+            .to_string()
+        });
+        // New accounts open during the interval: their first snapshot is this one.
+        let shift = if opened {
+            i64::from(self.days_later)
+        } else {
+            0
+        };
+        let today = Date::from_ymd(2026, 3, 2)
+            .unwrap_or(Date(chrono::NaiveDate::MIN))
+            .add_days(r.below(20) as i64);
+        let as_of = zone.instant_at(
+            today,
+            (9 + r.below(10) as i64) * 3600 + r.below(60) as i64 * 60,
+        );
+        let total: u64 = self.buckets.iter().sum::<u64>().max(1);
+        let mut pick = r.below(total);
+        let mut bucket = 0;
+        for (k, share) in self.buckets.iter().enumerate() {
+            if pick < *share {
+                bucket = k;
+                break;
+            }
+            pick -= share;
+        }
+        if opened {
+            bucket = 0;
+        }
+        let (lo, hi) = BUCKETS[bucket];
+        let dpd = lo + r.below((hi - lo + 1) as u64) as i64;
+        let first_due = today.add_days(-dpd + shift);
+        let installments: Vec<(Date, i64)> = (0..4)
+            .map(|k| {
+                (
+                    first_due.add_days(30 * k),
+                    50_000 + r.below(100) as i64 * 1000,
+                )
+            })
+            .collect();
+        let mut payments: Vec<(i64, i64)> = Vec::new();
+        if dpd > 0 && r.below(3) == 0 {
+            payments.push((
+                as_of - (1 + r.below(20) as i64) * DAY,
+                10_000 + r.below(4) as i64 * 10_000,
+            ));
+        }
+        let complaint = r.below(1000) < 4 + bucket as u64 * 2;
+        let mut events: Vec<(i64, Value)> = Vec::new();
+        if dpd > 0 {
+            let span = (self.history as i64 * 3600).clamp(DAY, dpd.min(25) * DAY);
+            for k in 0..self.history {
+                let at = as_of - 60 - r.below(span as u64) as i64;
+                events.push(call(&mut r, zone, at, k));
+            }
+        }
+        let as_of = as_of + shift * DAY;
+        let mut now = as_of;
+        if self.days_later > 0 && !opened {
+            let mut a =
+                SplitMix(r.next_u64() ^ u64::from(self.days_later).wrapping_mul(0x9e37_79b9));
+            // About one account in 200 a month is closed (sold, settled, written off).
+            if a.below(6000) < u64::from(self.days_later) {
+                return None;
+            }
+            let period = i64::from(self.days_later) * DAY;
+            now = as_of + period;
+            let today_now = zone.date_of(now);
+            let owed = |payments: &[(i64, i64)]| {
+                installments
+                    .iter()
+                    .filter(|(d, _)| *d <= today_now)
+                    .map(|(_, a)| a)
+                    .sum::<i64>()
+                    - payments.iter().map(|(_, a)| a).sum::<i64>()
+            };
+            // The worse the arrears, the less likely a payment: thousandths that pay it all.
+            let cure = [900, 550, 350, 250, 100, 50, 20][bucket];
+            let due = owed(&payments);
+            if due > 0 {
+                let roll = a.below(1000);
+                let at = as_of + 60 + a.below((period - 120) as u64) as i64;
+                if roll < cure {
+                    payments.push((at, due));
+                } else if roll < cure + 200 {
+                    payments.push((at, due.min(10_000 + a.below(5) as i64 * 10_000)));
+                }
+            }
+            if dpd > 0 || owed(&payments) > 0 {
+                let calls = (self.history / 4).max(2);
+                let mut new: Vec<(i64, Value)> = (0..calls)
+                    .map(|k| {
+                        let at = as_of + 60 + a.below((period - 120) as u64) as i64;
+                        call(&mut a, zone, at, k)
+                    })
+                    .collect();
+                new.sort_by_key(|(at, _)| *at);
+                let connected = new
+                    .iter()
+                    .find(|(_, e)| e["outcome"] == "connected" && e["party"] == "borrower")
+                    .map(|(at, _)| *at);
+                if let (Some(at), true) = (connected, a.below(10) < 3) {
+                    let promised = zone.date_of(at).add_days(1 + a.below(3) as i64);
+                    new.push((
+                        at + 30,
+                        json!({ "at": zone.render(at + 30), "type": "promise", "party": "borrower",
+                        "date": promised.to_string(), "amount": owed(&payments).max(10_000) }),
+                    ));
+                }
+                events.extend(new);
+            }
+        }
+        events.sort_by_key(|(at, _)| *at);
+        payments.sort_by_key(|(at, _)| *at);
+        let contacts: Vec<Value> = (0..3)
+            .map(|k| {
+                let role = ["reference", "spouse", "guarantor"][k as usize];
+                json!({ "id": format!("c{k}"), "role": role, "debt_related": false,
+                        "channels": [ { "id": format!("c{k}m"), "kind": "mobile" } ] })
+            })
+            .collect();
+        Some(json!({
+            "as_of": zone.render(now),
+            "account": { "id": format!("BOOK-{}-{index}", self.seed), "currency": currency,
+                         "book_time_zone": zone_name,
+                         "installments": installments.iter().map(|(d, a)| json!({ "due": d.to_string(), "amount": a })).collect::<Vec<_>>(),
+                         "payments": payments.iter().map(|(at, a)| json!({ "at": zone.render(*at), "amount": a })).collect::<Vec<_>>() },
+            "borrower": { "time_zones": [zone_name], "flags": { "complaint_open": complaint },
+                          "channels": [ { "id": "m1", "kind": "mobile" }, { "id": "h1", "kind": "home_phone" }, { "id": "p1", "kind": "postal" } ] },
+            "contacts": contacts,
+            "history": events.into_iter().map(|(_, e)| e).collect::<Vec<_>>()
+        }))
+    }
+}
+
+/// One outbound call at `at`: mostly to the borrower, one in ten to the first contact.
+fn call(r: &mut SplitMix, zone: Zone, at: i64, k: usize) -> (i64, Value) {
+    let to_contact = r.below(10) == 0;
+    let (party, channel) = if to_contact {
+        ("c0", "c0m")
+    } else if k % 2 == 0 {
+        ("borrower", "m1")
+    } else {
+        ("borrower", "h1")
+    };
+    let outcome = OUTCOMES[r.below(OUTCOMES.len() as u64) as usize];
+    (
+        at,
+        json!({ "at": zone.render(at), "type": "call", "party": party, "channel": channel,
+                 "direction": "outbound", "outcome": outcome }),
+    )
+}

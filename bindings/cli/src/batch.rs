@@ -55,10 +55,66 @@ struct Done {
     summary: Summary,
 }
 
-fn decide_line(engine: &Engine, line_no: u64, line: &str, s: &mut Summary) -> String {
-    let result = Case::from_json(line).and_then(|c| engine.try_decide(&c));
+/// What a portfolio report needs from the case and the decision does not say, written after the
+/// decision's own fields as `"case_summary"` when the batch is asked for it.
+#[derive(Serialize)]
+struct CaseSummary {
+    /// Everything the case records as paid, minor units: its payments and the `paid` of its
+    /// installments. Two snapshots' totals differ by what was paid in between.
+    paid: i64,
+    /// The first conversation with the borrower on or after the day the account fell overdue:
+    /// a connected call, an inbound call or message, a promise.
+    first_contact_at: Option<String>,
+    /// Local days from `overdue_since` to that conversation.
+    days_to_first_contact: Option<i64>,
+    complaint_open: bool,
+}
+
+fn case_summary(case: &Case, d: &arrears_core::Decision) -> CaseSummary {
+    use arrears_core::case::{CallOutcome, Direction, EventType};
+    let paid = case.account.payments.iter().map(|p| p.amount).sum::<i64>()
+        + case
+            .account
+            .installments
+            .iter()
+            .filter_map(|i| i.paid)
+            .sum::<i64>();
+    let first = d.delinquency.overdue_since.and_then(|since| {
+        case.history
+            .iter()
+            .filter(|e| e.party.as_deref() == Some("borrower"))
+            .filter(|e| match e.kind {
+                EventType::Call => {
+                    e.outcome == Some(CallOutcome::Connected)
+                        || e.direction == Some(Direction::Inbound)
+                }
+                EventType::Sms | EventType::Email => e.direction == Some(Direction::Inbound),
+                EventType::Promise => true,
+                _ => false,
+            })
+            .map(|e| (e.at.0.date_naive(), e.at))
+            .filter(|(day, _)| *day >= since.0)
+            .min_by_key(|(_, at)| *at)
+            .map(|(day, at)| (at, (day - since.0).num_days()))
+    });
+    CaseSummary {
+        paid,
+        first_contact_at: first.map(|(at, _)| at.to_string()),
+        days_to_first_contact: first.map(|(_, days)| days),
+        complaint_open: case.borrower.flags.complaint_open,
+    }
+}
+
+fn decide_line(
+    engine: &Engine,
+    line_no: u64,
+    line: &str,
+    with_summary: bool,
+    s: &mut Summary,
+) -> String {
+    let result = Case::from_json(line).and_then(|c| engine.try_decide(&c).map(|d| (c, d)));
     match result {
-        Ok(d) => {
+        Ok((case, d)) => {
             s.decisions += 1;
             *s.by_stage
                 .entry(d.delinquency.stage.id.clone())
@@ -72,7 +128,17 @@ fn decide_line(engine: &Engine, line_no: u64, line: &str, s: &mut Summary) -> St
                 .as_ref()
                 .map_or_else(|| "none".to_string(), |n| n.action.clone());
             *s.by_next_action.entry(next).or_default() += 1;
-            d.to_json()
+            let json = d.to_json();
+            if with_summary {
+                // The decision's fields stay byte for byte what `decide` prints.
+                let summary = serde_json::to_string(&case_summary(&case, &d)).unwrap_or_default();
+                format!(
+                    "{},\"case_summary\":{summary}}}",
+                    json.strip_suffix('}').unwrap_or(&json)
+                )
+            } else {
+                json
+            }
         }
         Err(e) => {
             s.errors += 1;
@@ -103,6 +169,7 @@ pub fn run(
     input: Box<dyn BufRead + Send>,
     output: Box<dyn Write>,
     jobs: usize,
+    with_summary: bool,
 ) -> Result<Summary, Error> {
     let jobs = jobs.max(1);
     let in_flight = jobs * 4;
@@ -143,7 +210,9 @@ pub fn run(
                     .lines
                     .iter()
                     .enumerate()
-                    .map(|(i, l)| decide_line(engine, chunk.first_line + i as u64, l, &mut s))
+                    .map(|(i, l)| {
+                        decide_line(engine, chunk.first_line + i as u64, l, with_summary, &mut s)
+                    })
                     .collect();
                 if done_tx
                     .send(Done {
@@ -243,20 +312,91 @@ fn write_in_order(
     out.flush()
 }
 
-/// Writes `accounts` synthetic cases as JSON Lines.
+/// Writes a synthetic portfolio as JSON Lines: the benchmarks' uniform spread when `book` is
+/// `None`, else the book's snapshot.
 pub fn gen(
     accounts: u64,
     seed: u64,
     history: usize,
+    book: Option<&arrears_core::synthetic::Portfolio>,
     output: &mut dyn Write,
 ) -> std::io::Result<()> {
     let mut out = BufWriter::new(output);
-    for i in 0..accounts {
-        serde_json::to_writer(
-            &mut out,
-            &arrears_core::synthetic::account(seed, i, history),
-        )?;
-        out.write_all(b"\n")?;
+    match book {
+        None => {
+            for i in 0..accounts {
+                serde_json::to_writer(
+                    &mut out,
+                    &arrears_core::synthetic::account(seed, i, history),
+                )?;
+                out.write_all(b"\n")?;
+            }
+        }
+        Some(book) => {
+            for case in book.cases() {
+                serde_json::to_writer(&mut out, &case)?;
+                out.write_all(b"\n")?;
+            }
+        }
     }
     out.flush()
+}
+
+/// The currency and zones of the accounts a built-in pack governs, keyed by the pack's id: a
+/// generated book for a lender document takes those of the pack it extends.
+const MARKETS: &[(&str, &str, &[&str])] = &[
+    ("cn-microloan", "CNY", &["Asia/Shanghai"]),
+    (
+        "us-reg-f",
+        "USD",
+        &[
+            "America/New_York",
+            "America/Chicago",
+            "America/Denver",
+            "America/Los_Angeles",
+        ],
+    ),
+];
+
+/// The currency and zones for accounts under `policy` (a pack id or a document), following the
+/// document's `extends` to the pack it builds on.
+pub fn market(policy: &str) -> Result<(String, Vec<String>), Error> {
+    let src = crate::source::policy(policy)?;
+    let mut reference = policy.to_string();
+    let mut text = src.text.clone();
+    for _ in 0..16 {
+        if let Some((_, currency, zones)) = MARKETS.iter().find(|(id, _, _)| *id == reference) {
+            return Ok((
+                currency.to_string(),
+                zones.iter().map(|z| z.to_string()).collect(),
+            ));
+        }
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let parent = match &doc["extends"] {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Array(a) => a
+                .first()
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string(),
+            _ => String::new(),
+        };
+        if parent.is_empty() {
+            break;
+        }
+        text = src.resolve(&parent)?;
+        reference = parent;
+    }
+    Err(Error::new(
+        ErrorCode::UnknownPolicy,
+        "policy",
+        format!(
+            "{policy:?} does not build on a built-in pack ({}); give --currency and --zone",
+            MARKETS
+                .iter()
+                .map(|(id, _, _)| *id)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    ))
 }

@@ -68,7 +68,7 @@ pub fn render(case: &Case, d: &Decision, style: &Style) -> String {
     );
     let _ = writeln!(
         o,
-        "{} {} ({}): {} days past due{}, {} {} overdue (minor units), risk grade {:?}",
+        "{} {} ({}): {} days past due{}, {} overdue, risk grade {:?}",
         style.bold("Stage"),
         style.bold(&q.stage.id),
         q.stage.label,
@@ -76,8 +76,7 @@ pub fn render(case: &Case, d: &Decision, style: &Style) -> String {
         q.overdue_since
             .map(|s| format!(" since {s}"))
             .unwrap_or_default(),
-        q.overdue_amount,
-        q.currency,
+        crate::money::format(q.overdue_amount, &q.currency),
         q.risk_grade
     );
     for t in d.trace.iter().filter(|t| t.effect.starts_with("stage=")) {
@@ -91,7 +90,7 @@ pub fn render(case: &Case, d: &Decision, style: &Style) -> String {
         Some(to) => {
             let _ = writeln!(
                 o,
-                "{} {} (move it to {})",
+                "{} {} → {} (escalation due)",
                 style.bold("Queue"),
                 d.queue.current,
                 style.bold(to)

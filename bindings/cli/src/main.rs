@@ -6,6 +6,8 @@
 
 mod batch;
 mod explain;
+mod html;
+mod money;
 mod policy_tools;
 mod report;
 mod source;
@@ -72,8 +74,16 @@ enum Command {
         /// Print the summary as JSON on stderr.
         #[arg(long)]
         json_summary: bool,
+        /// After each decision's fields, add `"case_summary"`: what the case records as paid,
+        /// the first conversation with the borrower since the account fell overdue, and whether
+        /// a complaint is open (what `report` needs for recovery, first contact and complaints).
+        #[arg(long)]
+        with_case_summary: bool,
+        /// Exit 2 when any line is an error (every line failing exits 2 regardless).
+        #[arg(long)]
+        fail_on_error: bool,
     },
-    /// Write a deterministic synthetic portfolio as JSON Lines (for benchmarks and tests).
+    /// Write a deterministic synthetic portfolio as JSON Lines (for demos, benchmarks and tests).
     Gen {
         #[arg(long)]
         accounts: u64,
@@ -82,14 +92,40 @@ enum Command {
         /// Call events per account.
         #[arg(long, default_value_t = 20)]
         history: usize,
+        /// Thousandths of the accounts per bucket of days past due (current, 1-30, 31-60, 61-90,
+        /// 91-180, 181-360, 361+), or `uniform` for the benchmarks' even spread over -5..394 days.
+        #[arg(long, default_value = "850,70,30,20,15,10,5")]
+        buckets: String,
+        /// The book this many days after the first snapshot: payments, calls and promises in
+        /// between, about one account in 200 a month closed and one in 100 a month opened.
+        #[arg(long, default_value_t = 0)]
+        days_later: u32,
+        /// Accounts in the currency and time zones of the accounts this policy governs (a pack id,
+        /// or a document building on one).
+        #[arg(long)]
+        policy: Option<String>,
+        /// The accounts' currency (overrides --policy's).
+        #[arg(long)]
+        currency: Option<String>,
+        /// A time zone accounts are spread over (repeat it; overrides --policy's).
+        #[arg(long)]
+        zone: Vec<String>,
     },
     /// Portfolio KPIs from a batch's output: accounts and amounts by 30/60/90/180/360 days past
-    /// due, escalations due, actions allowed now by kind.
+    /// due, escalations due, actions allowed now by kind; time to first contact and complaints
+    /// (from `batch --with-case-summary`); roll and recovery rates against `--previous`.
     Report {
         /// Batch output; `-` or nothing reads standard input.
         input: Option<String>,
+        /// The batch output of an earlier snapshot of the same book, for roll and recovery rates.
+        #[arg(long)]
+        previous: Option<String>,
+        /// The figures as one JSON object.
         #[arg(long)]
         json: bool,
+        /// Also write the report as one self-contained HTML page with charts.
+        #[arg(long)]
+        html: Option<String>,
     },
     /// Work with policy documents.
     Policy {
@@ -154,25 +190,35 @@ fn main() -> ExitCode {
             output,
             jobs,
             json_summary,
+            with_case_summary,
+            fail_on_error,
         } => batch(
             &policy,
             input.as_deref(),
             output.as_deref(),
             jobs,
             json_summary,
+            with_case_summary,
+            fail_on_error,
         ),
         Command::Gen {
             accounts,
             seed,
             history,
-        } => match batch::gen(accounts, seed, history, &mut std::io::stdout().lock()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("arrears gen: {e}");
-                ExitCode::from(1)
-            }
-        },
-        Command::Report { input, json } => report(input.as_deref(), json),
+            buckets,
+            days_later,
+            policy,
+            currency,
+            zone,
+        } => gen(
+            accounts, seed, history, &buckets, days_later, policy, currency, zone,
+        ),
+        Command::Report {
+            input,
+            previous,
+            json,
+            html,
+        } => report(input.as_deref(), previous.as_deref(), json, html.as_deref()),
         Command::Policy { command } => match command {
             PolicyCommand::List => {
                 for id in arrears_core::ffi::builtin_policies() {
@@ -225,6 +271,8 @@ fn batch(
     output: Option<&str>,
     jobs: Option<usize>,
     json_summary: bool,
+    with_case_summary: bool,
+    fail_on_error: bool,
 ) -> ExitCode {
     let engine = match source::policy(policy).and_then(|s| s.engine()) {
         Ok(e) => e,
@@ -260,12 +308,22 @@ fn batch(
         },
     };
     let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    match batch::run(&engine, reader, writer, jobs) {
+    match batch::run(&engine, reader, writer, jobs, with_case_summary) {
         Ok(s) => {
+            let every_line_failed = s.errors > 0 && s.decisions == 0;
             if json_summary {
                 eprintln!("{}", serde_json::to_string(&s).unwrap_or_default());
             } else {
-                eprintln!("{} decisions, {} errors", s.decisions, s.errors);
+                eprintln!(
+                    "{} decisions, {} errors{}",
+                    s.decisions,
+                    s.errors,
+                    if every_line_failed {
+                        " (every line failed)"
+                    } else {
+                        ""
+                    }
+                );
                 for (title, map) in [
                     ("stage", &s.by_stage),
                     ("queue", &s.by_queue),
@@ -280,22 +338,128 @@ fn batch(
                     }
                 }
             }
-            ExitCode::SUCCESS
+            if every_line_failed || (fail_on_error && s.errors > 0) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(e) => fail(&e, false),
     }
 }
 
-fn report(input: Option<&str>, json: bool) -> ExitCode {
+#[allow(clippy::too_many_arguments)]
+fn gen(
+    accounts: u64,
+    seed: u64,
+    history: usize,
+    buckets: &str,
+    days_later: u32,
+    policy: Option<String>,
+    currency: Option<String>,
+    zones: Vec<String>,
+) -> ExitCode {
+    let usage = |message: String| fail(&Error::new(ErrorCode::OutOfRange, "", message), false);
+    let book = if buckets == "uniform" {
+        if days_later > 0 || policy.is_some() || currency.is_some() || !zones.is_empty() {
+            return usage(
+                "--buckets uniform is the benchmarks' portfolio; it takes no --days-later, \
+                 --policy, --currency or --zone"
+                    .into(),
+            );
+        }
+        None
+    } else {
+        let shares: Vec<u64> = buckets
+            .split(',')
+            .filter_map(|s| s.trim().parse().ok())
+            .collect();
+        let Ok(shares) = <[u64; 7]>::try_from(shares) else {
+            return usage(format!(
+                "--buckets takes 7 whole numbers (thousandths of the accounts in current, 1-30, \
+                 31-60, 61-90, 91-180, 181-360, 361+ days past due) or `uniform`, not {buckets:?}"
+            ));
+        };
+        let mut book = arrears_core::synthetic::Portfolio::new(seed, accounts, history);
+        book.buckets = shares;
+        book.days_later = days_later;
+        if let Some(p) = &policy {
+            match batch::market(p) {
+                Ok((c, z)) => {
+                    book.currency = Some(c);
+                    book.zones = z;
+                }
+                Err(e) => return fail(&e, false),
+            }
+        }
+        if currency.is_some() {
+            book.currency = currency;
+        }
+        if !zones.is_empty() {
+            for z in &zones {
+                if z.parse::<arrears_core::time::Zone>().is_err() {
+                    return usage(format!("{z:?} is not a time zone name"));
+                }
+            }
+            book.zones = zones;
+        }
+        Some(book)
+    };
+    match batch::gen(
+        accounts,
+        seed,
+        history,
+        book.as_ref(),
+        &mut std::io::stdout().lock(),
+    ) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("arrears gen: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn report(input: Option<&str>, previous: Option<&str>, json: bool, html: Option<&str>) -> ExitCode {
+    let cannot_read = |name: &str, e: std::io::Error| {
+        fail(
+            &Error::new(
+                ErrorCode::InvalidJson,
+                "",
+                format!("cannot read {name}: {e}"),
+            ),
+            false,
+        )
+    };
+    let name = input.filter(|p| *p != "-").unwrap_or("standard input");
     let mut reader = match open_input(input) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("arrears report: {e}");
-            return ExitCode::from(1);
-        }
+        Err(e) => return cannot_read(name, e),
     };
-    match report::build(&mut reader) {
+    let mut before = match previous.map(|p| (p, open_input(Some(p)))) {
+        None => None,
+        Some((_, Ok(r))) => Some(r),
+        Some((p, Err(e))) => return cannot_read(p, e),
+    };
+    let mut current = report::Lines::new(name, &mut reader);
+    let mut previous_lines = match (&mut before, previous) {
+        (Some(r), Some(p)) => Some(report::Lines::new(p, r)),
+        _ => None,
+    };
+    match report::build(&mut current, previous_lines.as_mut()) {
         Ok(r) => {
+            if let Some(path) = html {
+                if let Err(e) = std::fs::write(path, html::page(&r)) {
+                    return fail(
+                        &Error::new(
+                            ErrorCode::InvalidJson,
+                            "",
+                            format!("cannot write {path}: {e}"),
+                        ),
+                        false,
+                    );
+                }
+            }
             if json {
                 emit(&serde_json::to_string(&r).unwrap_or_default());
             } else {
@@ -303,10 +467,7 @@ fn report(input: Option<&str>, json: bool) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("arrears report: {e}");
-            ExitCode::from(1)
-        }
+        Err(e) => fail(&e, false),
     }
 }
 

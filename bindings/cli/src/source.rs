@@ -37,6 +37,14 @@ pub fn policy(reference: &str) -> Result<PolicySource, Error> {
             format!("cannot read {reference:?}: {e}"),
         )
     })?;
+    // A file is a document; text that is not JSON must not be taken for a pack id.
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(&text) {
+        return Err(Error::new(
+            ErrorCode::InvalidJson,
+            "",
+            format!("{reference} is not a JSON policy document: {e}"),
+        ));
+    }
     Ok(PolicySource {
         text,
         dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
@@ -79,7 +87,10 @@ pub fn input(path: Option<&str>) -> Result<String, Error> {
         Error::new(
             ErrorCode::InvalidJson,
             "",
-            format!("cannot read the case: {e}"),
+            match path {
+                None | Some("-") => format!("cannot read the case from standard input: {e}"),
+                Some(p) => format!("cannot read the case file {p}: {e}"),
+            },
         )
     })
 }
