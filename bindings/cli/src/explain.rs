@@ -49,7 +49,8 @@ fn category(c: &str) -> String {
     c.replace('_', " ")
 }
 
-pub fn render(case: &Case, d: &Decision, style: &Style) -> String {
+/// `recorded` is the queue the account is in before any move the decision asks for.
+pub fn render(case: &Case, d: &Decision, recorded: Option<&str>, style: &Style) -> String {
     let zone = case
         .borrower
         .time_zones
@@ -90,9 +91,9 @@ pub fn render(case: &Case, d: &Decision, style: &Style) -> String {
         Some(to) => {
             let _ = writeln!(
                 o,
-                "{} {} → {} (escalation due)",
+                "{} {} → {} (move due)",
                 style.bold("Queue"),
-                d.queue.current,
+                recorded.unwrap_or(&d.queue.current),
                 style.bold(to)
             );
         }

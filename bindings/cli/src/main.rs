@@ -480,10 +480,41 @@ fn verdict(clean: bool) -> ExitCode {
 }
 
 fn decide_case(policy: &str, case: Option<&str>) -> Result<(Case, arrears_core::Decision), Error> {
+    decide_with_engine(policy, case).map(|(_, c, d)| (c, d))
+}
+
+fn decide_with_engine(
+    policy: &str,
+    case: Option<&str>,
+) -> Result<(arrears_core::Engine, Case, arrears_core::Decision), Error> {
     let engine = source::policy(policy)?.engine()?;
     let case = Case::from_json(&source::input(case)?)?;
     let decision = engine.try_decide(&case)?;
-    Ok((case, decision))
+    Ok((engine, case, decision))
+}
+
+/// The queue the account is recorded in before the move a decision asks for: its last
+/// `escalated` event, or else its stage's queue in the policy version that decided it.
+fn recorded_queue(
+    engine: &arrears_core::Engine,
+    case: &Case,
+    d: &arrears_core::Decision,
+) -> Option<String> {
+    use arrears_core::case::EventType;
+    case.history
+        .iter()
+        .filter(|e| e.kind == EventType::Escalated)
+        .max_by_key(|e| e.at)
+        .and_then(|e| e.to.clone())
+        .or_else(|| {
+            engine
+                .versions()
+                .iter()
+                .filter(|p| p.version() == d.policy.version)
+                .flat_map(|p| p.document().stages.iter())
+                .find(|s| s.id == d.delinquency.stage.id)
+                .map(|s| s.queue.clone())
+        })
 }
 
 fn decide(policy: &str, case: Option<&str>, pretty: bool) -> ExitCode {
@@ -501,9 +532,13 @@ fn decide(policy: &str, case: Option<&str>, pretty: bool) -> ExitCode {
 }
 
 fn explain(policy: &str, case: Option<&str>, color: bool) -> ExitCode {
-    match decide_case(policy, case) {
-        Ok((case, d)) => {
-            emit(explain::render(&case, &d, &explain::Style { color }).trim_end());
+    match decide_with_engine(policy, case) {
+        Ok((engine, case, d)) => {
+            let recorded = recorded_queue(&engine, &case, &d);
+            emit(
+                explain::render(&case, &d, recorded.as_deref(), &explain::Style { color })
+                    .trim_end(),
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
