@@ -282,7 +282,7 @@ fn twenty_accounts_every_figure_as_worked_out_by_hand() {
         "360+                2   10.0%  CNY 1,200.00",
         "\n                               USD 1,100.00\n",
         "rolled forward           6  CNY 800.00; USD 1,750.00",
-        "1-30          88.9%  USD 400.00 of USD 450.00",
+        "1-30         88.9%  USD 400.00 of USD 450.00",
         "all                            3 of        20    150.0",
         "only in the previous snapshot: 2 (1-30 1, current 1)",
     ] {
