@@ -12,7 +12,7 @@ cargo build -q --release -p arrears-cli -p arrears-core --bins --example bench-n
 arrears=target/release/arrears
 for h in 20 200 2000 10000; do
   n=64; [ "$h" -ge 2000 ] && n=8
-  "$arrears" gen --accounts "$n" --seed 1 --history "$h" > "$out/cases-$h.jsonl"
+  "$arrears" gen --accounts "$n" --seed 1 --history "$h" --buckets uniform > "$out/cases-$h.jsonl"
 done
 
 target/release/examples/bench-native "$policy" > "$out/native.json"

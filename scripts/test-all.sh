@@ -22,3 +22,7 @@ for surface in scripts/test-wasm.sh scripts/test-wasi.sh; do
     bash "$surface"
   fi
 done
+
+# The HTML report in the Chromium scripts/test-wasm.sh installed: its figures against --json.
+echo "== report page in Chromium"
+ARREARS_BROWSER_TESTS=1 cargo test -p arrears-cli --features arrears-core/schema --test html_report

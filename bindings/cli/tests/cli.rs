@@ -251,6 +251,8 @@ fn gen_is_deterministic_and_batch_keeps_one_line_per_input_line_in_order() {
         "42",
         "--history",
         "5",
+        "--buckets",
+        "uniform",
     ];
     let (a, b) = (arrears(&gen), arrears(&gen));
     assert_eq!(a.stdout, b.stdout, "the same seed gives the same portfolio");
@@ -309,4 +311,189 @@ fn gen_is_deterministic_and_batch_keeps_one_line_per_input_line_in_order() {
         .map(|b| b["accounts"].as_u64().unwrap())
         .sum();
     assert_eq!(bucketed, 1497, "every account falls in one DPD bucket");
+}
+
+#[test]
+fn batch_of_nothing_but_garbage_exits_2_and_says_every_line_failed() {
+    let garbage = "not json\n{\n[1,2]\n".repeat(50);
+    let out = run_with_stdin(&["batch", "--policy", "us-reg-f"], garbage.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    let summary = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        summary.contains("0 decisions, 150 errors (every line failed)"),
+        "{summary}"
+    );
+    // One bad line among good ones: exit 0, unless asked to fail on any error.
+    let gen = arrears(&["gen", "--accounts", "20", "--history", "2"]);
+    let input = format!("{}{{\n", stdout(&gen));
+    let out = run_with_stdin(&["batch", "--policy", "us-reg-f"], input.as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    let out = run_with_stdin(
+        &["batch", "--policy", "us-reg-f", "--fail-on-error"],
+        input.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("20 decisions, 1 errors"));
+}
+
+#[test]
+fn a_missing_case_file_is_named() {
+    let o = arrears(&["decide", "--policy", "us-reg-f", "no/such/case.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(e["error"]["code"], "invalid_json");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no/such/case.json"),
+        "{e}"
+    );
+}
+
+#[test]
+fn policy_check_on_a_file_that_is_not_json_says_invalid_json() {
+    let p = write_temp("garbage-policy.json", "garbage {{ not a policy");
+    let o = arrears(&["policy", "check", "--json", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let message = report["errors"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("invalid_json:"), "{message}");
+    let o = arrears(&["decide", "--policy", p.to_str().unwrap(), SAMPLE]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("\"invalid_json\""), "{}", stdout(&o));
+}
+
+fn generated(args: &[&str]) -> Vec<serde_json::Value> {
+    let o = arrears(args);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn gen_for_a_pack_makes_accounts_in_its_currency_and_zones() {
+    for (policy, currency, zones) in [
+        ("us-reg-f", "USD", &["America/"][..]),
+        ("cn-microloan", "CNY", &["Asia/Shanghai"][..]),
+        // A lender document takes the market of the pack it builds on.
+        (
+            "examples/policies/us-three-calls-a-week.json",
+            "USD",
+            &["America/"][..],
+        ),
+    ] {
+        let cases = generated(&[
+            "gen",
+            "--accounts",
+            "200",
+            "--history",
+            "2",
+            "--policy",
+            policy,
+        ]);
+        for c in &cases {
+            assert_eq!(c["account"]["currency"], currency, "{policy}");
+            let zone = c["account"]["book_time_zone"].as_str().unwrap();
+            assert!(
+                zones.iter().any(|z| zone.starts_with(z)),
+                "{policy}: {zone}"
+            );
+            assert_eq!(c["borrower"]["time_zones"][0], zone);
+        }
+        let batch = run_with_stdin(
+            &["batch", "--policy", policy, "--json-summary"],
+            stdout(&arrears(&[
+                "gen",
+                "--accounts",
+                "200",
+                "--history",
+                "2",
+                "--policy",
+                policy,
+            ]))
+            .as_bytes(),
+        );
+        let summary: serde_json::Value =
+            serde_json::from_str(String::from_utf8_lossy(&batch.stderr).trim()).unwrap();
+        assert_eq!(summary["errors"], 0, "{policy}: {summary}");
+    }
+    let o = arrears(&["gen", "--accounts", "1", "--policy", "no-such-pack"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn gen_spreads_a_book_by_bucket_share_and_advances_it_days_later() {
+    let base = ["gen", "--accounts", "3000", "--seed", "9", "--history", "4"];
+    let then = generated(&base);
+    assert_eq!(then, generated(&base), "deterministic");
+    let report = |cases: &[serde_json::Value]| -> serde_json::Value {
+        let text: String = cases.iter().map(|c| format!("{c}\n")).collect();
+        let out = run_with_stdin(
+            &["batch", "--policy", "us-reg-f", "--with-case-summary"],
+            text.as_bytes(),
+        );
+        assert_eq!(out.status.code(), Some(0));
+        let r = run_with_stdin(&["report", "--json"], &out.stdout);
+        serde_json::from_str(&stdout(&r)).unwrap()
+    };
+    let r = report(&then);
+    // The default book: 85% current, 1.5% + 1% + 0.5% past 90 days (give or take sampling).
+    let current = r["by_days_past_due"]["current"]["accounts"]
+        .as_u64()
+        .unwrap();
+    assert!((2450..=2650).contains(&current), "{current}");
+    let past_90: u64 = ["91-180", "181-360", "360+"]
+        .iter()
+        .map(|b| r["by_days_past_due"][b]["accounts"].as_u64().unwrap())
+        .sum();
+    assert!((50..=130).contains(&past_90), "{past_90}");
+    // Uneven shares are followed too.
+    let skewed = generated(&[
+        "gen",
+        "--accounts",
+        "500",
+        "--history",
+        "2",
+        "--buckets",
+        "0,0,0,0,0,0,1",
+    ]);
+    let r = report(&skewed);
+    assert_eq!(r["by_days_past_due"]["360+"]["accounts"], 500);
+
+    let later: Vec<_> = [&base[..], &["--days-later", "30"]].concat();
+    let now = generated(&later);
+    assert_eq!(now, generated(&later), "deterministic");
+    let id = |c: &serde_json::Value| c["account"]["id"].as_str().unwrap().to_string();
+    let then_ids: std::collections::BTreeSet<String> = then.iter().map(id).collect();
+    let kept = now.iter().filter(|c| then_ids.contains(&id(c))).count();
+    // About one account in 200 closes in 30 days, one in 100 opens.
+    assert!((2970..3000).contains(&kept), "{kept}");
+    assert_eq!(now.len() - kept, 30);
+    // The same account, 30 days on, keeps its earlier history and payments and adds to them.
+    let (a, b) = (&then[0], &now[0]);
+    assert_eq!(id(a), id(b));
+    let events = |c: &serde_json::Value, k: &str| c[k].as_array().map_or(0, |v| v.len());
+    assert!(events(b, "history") >= events(a, "history"));
+    let r = report(&now);
+    assert!(r["first_contact"]["reached"].as_u64().unwrap() > 0);
+    assert!(r["complaints"]["complaints"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn explain_shows_money_in_units_and_the_queue_move() {
+    let o = arrears(&[
+        "explain",
+        "--policy",
+        "cn-microloan",
+        "--color",
+        "never",
+        "tests/conformance/cases/cn-m2-no-conversation-three-days-tier2/case.json",
+    ]);
+    let text = stdout(&o);
+    assert!(text.contains("CNY 1,000.00 overdue"), "{text}");
+    assert!(text.contains("Queue tier1 → tier2"), "{text}");
+    assert!(!text.contains("minor units"), "{text}");
 }

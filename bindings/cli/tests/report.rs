@@ -86,7 +86,16 @@ const NOW: &[Row] = &[
     ("A06", 0, 0, "CNY", 60_000, None, false, None),
     ("A07", 50, 45_000, "CNY", 5_000, Some(12), false, None),
     ("A08", 0, 0, "USD", 30_000, None, false, None),
-    ("A09", 45, 20_000, "USD", 10_000, Some(30), false, Some("tier2")),
+    (
+        "A09",
+        45,
+        20_000,
+        "USD",
+        10_000,
+        Some(30),
+        false,
+        Some("tier2"),
+    ),
     ("A10", 10, 5_000, "CNY", 35_000, None, false, None),
     ("A11", 80, 90_000, "USD", 0, None, false, Some("legal")),
     ("A12", 100, 100_000, "CNY", 20_000, Some(40), false, None),
@@ -135,16 +144,10 @@ fn expected() -> Value {
         json!({ "overdue": overdue, "reached": reached, "never_reached": never,
                 "median_days": median, "p90_days": p90 })
     };
-    let cp = |complaints: u64, accounts: u64, per: &str| {
-        json!({ "complaints": complaints, "accounts": accounts, "per_thousand": per })
-    };
+    let cp = |complaints: u64, accounts: u64, per: &str| json!({ "complaints": complaints, "accounts": accounts, "per_thousand": per });
     let flow = |accounts: u64, overdue: Value| json!({ "accounts": accounts, "overdue": overdue });
-    let fwd = |accounts: u64, rolled: u64, rate: &str| {
-        json!({ "accounts": accounts, "rolled_forward": rolled, "rate": rate })
-    };
-    let rec = |overdue: i64, paid: i64, rate: &str| {
-        json!({ "overdue": overdue, "paid": paid, "rate": rate })
-    };
+    let fwd = |accounts: u64, rolled: u64, rate: &str| json!({ "accounts": accounts, "rolled_forward": rolled, "rate": rate });
+    let rec = |overdue: i64, paid: i64, rate: &str| json!({ "overdue": overdue, "paid": paid, "rate": rate });
     json!({
         "accounts": 20,
         "errors": 1,
