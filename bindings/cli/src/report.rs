@@ -59,7 +59,7 @@ pub fn percent(n: i128, d: i128) -> Option<String> {
 /// `n` per 1,000 of `d` with one decimal, rounded half up; `None` when `d` is 0.
 pub fn per_thousand(n: u64, d: u64) -> Option<String> {
     (d > 0).then(|| {
-        let tenths = (n * 20_000 / d + 1) / 2;
+        let tenths = (n * 20_000 / d).div_ceil(2);
         format!("{}.{}", tenths / 10, tenths % 10)
     })
 }
