@@ -266,6 +266,9 @@ impl Portfolio {
                 let at = as_of + 60 + a.below((period - 120) as u64) as i64;
                 if roll < cure {
                     payments.push((at, due));
+                } else if bucket >= 2 && roll < cure + 100 {
+                    // Two installments' worth: the account moves back a bucket.
+                    payments.push((at, due.min(installments[0].1 + installments[1].1)));
                 } else if roll < cure + 200 {
                     payments.push((at, due.min(10_000 + a.below(5) as i64 * 10_000)));
                 }

@@ -779,10 +779,13 @@ pub fn render(r: &Report) -> String {
             ("only in the previous snapshot", &roll.only_in_previous),
             ("only in this snapshot", &roll.only_in_current),
         ] {
-            let parts: Vec<String> = only
-                .by_bucket
+            let parts: Vec<String> = BUCKETS
                 .iter()
-                .map(|(b, f)| format!("{b} {}", f.accounts))
+                .filter_map(|(b, _, _)| {
+                    only.by_bucket
+                        .get(*b)
+                        .map(|f| format!("{b} {}", f.accounts))
+                })
                 .collect();
             let _ = writeln!(
                 o,

@@ -287,7 +287,7 @@ fn twenty_accounts_every_figure_as_worked_out_by_hand() {
         "rolled forward           6  CNY 800.00; USD 1,750.00",
         "1-30         88.9%  USD 400.00 of USD 450.00",
         "all                            3 of        20    150.0",
-        "only in the previous snapshot: 2 (1-30 1, current 1)",
+        "only in the previous snapshot: 2 (current 1, 1-30 1)",
     ] {
         assert!(text.contains(shown), "{shown:?} in\n{text}");
     }
