@@ -59,10 +59,10 @@ fn amounts(pointer: &str, m: &std::collections::BTreeMap<String, i64>) -> String
         .join("<br>")
 }
 
-/// Horizontal bars, one per row, the number beside each bar.
-fn bars(rows: &[(String, String, u64, String)], color: &str) -> String {
+/// Horizontal bars, one per row, the number beside each bar; a row named in `muted` is grey.
+fn bars(rows: &[(String, String, u64, String)], color: &str, muted: &str) -> String {
     let max = rows.iter().map(|r| r.2).max().unwrap_or(0).max(1);
-    let (label_w, bar_w, row_h) = (130u64, 360u64, 26u64);
+    let (label_w, bar_w, row_h) = (170u64, 360u64, 26u64);
     let h = row_h * rows.len() as u64 + 8;
     let mut o = format!(
         "<svg class=\"chart\" width=\"{}\" height=\"{h}\" viewBox=\"0 0 {} {h}\" role=\"img\">",
@@ -72,10 +72,11 @@ fn bars(rows: &[(String, String, u64, String)], color: &str) -> String {
     for (i, (label, pointer, n, hover)) in rows.iter().enumerate() {
         let y = 4 + row_h * i as u64;
         let w = bar_w * n / max;
+        let fill = if label == muted { "#a0a0a0" } else { color };
         let _ = write!(
             o,
             "<g><title>{}</title><text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">{}</text>\
-             <rect x=\"{label_w}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{color}\" rx=\"2\"/>{}</g>",
+             <rect x=\"{label_w}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\" rx=\"2\"/>{}</g>",
             esc(hover),
             label_w - 8,
             y + 17,
@@ -130,7 +131,7 @@ pub fn page(r: &Report) -> String {
         o,
         "<section><h2>Accounts by days past due</h2><div class=\"row\">{}<table><tr><th>DPD</th>\
          <th>share</th><th>overdue</th></tr>",
-        bars(&rows, "#3b6ea5")
+        bars(&rows, "#3b6ea5", "")
     );
     for (name, _, _) in BUCKETS {
         let b = &r.by_days_past_due[*name];
@@ -160,9 +161,11 @@ pub fn page(r: &Report) -> String {
             o,
             "<svg class=\"chart\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\">\
              <text x=\"{}\" y=\"14\" class=\"label\" text-anchor=\"middle\">to (this snapshot)</text>\
-             <text x=\"{}\" y=\"14\" class=\"label\" text-anchor=\"middle\">forward</text>",
+             <text x=\"{}\" y=\"14\" class=\"label\" text-anchor=\"middle\">forward</text>\
+             <text x=\"8\" y=\"{}\" class=\"label\">from</text>",
             left + cell * n / 2,
-            left + cell * n + cell / 2
+            left + cell * n + cell / 2,
+            top - 8
         );
         for (j, (to, _, _)) in BUCKETS.iter().enumerate() {
             let _ = write!(
@@ -357,7 +360,7 @@ pub fn page(r: &Report) -> String {
                 u64::from(d),
                 ""
             )),
-            bars(&rows, "#5a9a68")
+            bars(&rows, "#5a9a68", "never reached")
         );
         for (kind, map) in [("stage", &c.by_stage), ("queue", &c.by_queue)] {
             for (k, g) in map {
@@ -399,7 +402,7 @@ pub fn page(r: &Report) -> String {
             r.accounts_with_an_action_now,
             ""
         ),
-        bars(&rows, "#8a6bb0")
+        bars(&rows, "#8a6bb0", "")
     );
 
     if let Some(c) = &r.complaints {
