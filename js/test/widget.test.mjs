@@ -93,3 +93,17 @@ for (const [scriptSrc, works] of [["'self' 'wasm-unsafe-eval'", true], ["'self'"
     }
   });
 }
+
+// Opened from disk, the page cannot fetch its module scripts or the .wasm (a file:// page has no
+// origin): js/README.md tells users to serve it instead. This pins down that trap.
+test('widget opened as a file:// page does not start (it must be served)', { skip: !hasBrowser && 'no /usr/bin/chromium' }, async () => {
+  const page = await context.newPage();
+  const failed = [];
+  page.on('requestfailed', (r) => failed.push(r.url()));
+  page.on('console', (m) => { if (m.type() === 'error') failed.push(m.text()); });
+  await page.goto(`file://${repo}examples/crm-widget/index.html`);
+  await page.waitForTimeout(1500);
+  assert.equal(await page.getAttribute('body', 'data-ready'), null);
+  assert.ok(failed.length > 0, 'the browser reported the blocked loads');
+  await page.close();
+});
