@@ -17,13 +17,16 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/arrears-new-user.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" "${repo:-}"' EXIT
 npm_q=(--no-audit --no-fund --loglevel=error)
 fail() { echo "new-user: $*" >&2; exit 1; }
 
 echo "== a clean clone of $(git rev-parse --short HEAD)"
-git clone -q --no-hardlinks "$root" "$work/arrears"
-repo="$work/arrears"
+# At a fixed place under the target directory: cargo keys the clone's build by its path, so a new
+# path on every run would leave a new set of artefacts behind each time.
+repo="$CARGO_TARGET_DIR/new-user-clone"
+rm -rf "$repo"
+git clone -q --no-hardlinks "$root" "$repo"
 
 echo "== npm pack without the build's dependencies refuses, naming them"
 if (cd "$repo/js" && npm pack --pack-destination "$work" >"$work/pack.out" 2>&1); then
@@ -141,7 +144,8 @@ try {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // Any failed load but the favicon's, which the page does not have.
+  page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`); });
   await page.goto(`http://127.0.0.1:${server.address().port}/?sample=cn-spring-festival.json`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 }).catch(() => {});
   const ready = await page.getAttribute('body', 'data-ready');
