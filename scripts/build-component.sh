@@ -9,7 +9,9 @@ if [ "$(wasm-tools --version 2>/dev/null | cut -d' ' -f2)" != "1.263.0" ]; then
   cargo install --locked wasm-tools --version 1.263.0
 fi
 cargo build -q -p arrears-wasi --target wasm32-unknown-unknown --profile wasm
-wasm-tools component new target/wasm32-unknown-unknown/wasm/arrears_wasi.wasm -o target/arrears.component.wasm
+# Cargo's output follows CARGO_TARGET_DIR when it is set; the component is always target/'s.
+mkdir -p target
+wasm-tools component new "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/arrears_wasi.wasm" -o target/arrears.component.wasm
 wasm-tools validate target/arrears.component.wasm
 cp target/arrears.component.wasm bindings/python/src/arrears/arrears.wasm
 echo "built target/arrears.component.wasm ($(wc -c < target/arrears.component.wasm) bytes)"

@@ -13,10 +13,13 @@ cargo clippy --workspace --all-targets --features arrears-core/schema -- -D warn
 # WebAssembly by scripts/test-wasi.sh.
 cargo test --workspace --exclude arrears-wasi --features arrears-core/schema
 
+echo "== docs: the cookbook is what the corpus gives"
+python3 scripts/cookbook.py --check
+
 echo "== fuzz: each target for 60 seconds"
 bash scripts/fuzz.sh 60
 
-for surface in scripts/test-wasm.sh scripts/test-wasi.sh; do
+for surface in scripts/test-wasm.sh scripts/test-wasi.sh scripts/new-user.sh; do
   if [ -f "$surface" ]; then
     echo "== $surface"
     bash "$surface"
@@ -26,3 +29,11 @@ done
 # The HTML report in the Chromium scripts/test-wasm.sh installed: its figures against --json.
 echo "== report page in Chromium"
 ARREARS_BROWSER_TESTS=1 cargo test -p arrears-cli --features arrears-core/schema --test html_report
+
+echo "== the suite left the tracked files as they were"
+dirty=$(git status --porcelain)
+if [ -n "$dirty" ]; then
+  echo "the tests changed or left files in the checkout (tests must not):" >&2
+  echo "$dirty" >&2
+  exit 1
+fi

@@ -17,8 +17,9 @@ python3 examples/python-host/host.py corpus target/arrears.component.wasm tests/
 python3 -m pytest -q bindings/python/tests
 
 echo "== Node: the component transpiled by jco"
-# npm ci refuses jco's lock file for want of other platforms' optional binaries; install honours the lock.
-(cd examples/js-host && npm install --no-audit --no-fund --silent && npx jco transpile ../../target/arrears.component.wasm -o generated --name arrears --quiet)
+# npm ci installs exactly the lock and never rewrites it (the lock lists every platform's optional
+# binaries, as `npm install` writes it, or npm ci refuses it).
+(cd examples/js-host && npm ci --no-audit --no-fund --silent && npx jco transpile ../../target/arrears.component.wasm -o generated --name arrears --quiet)
 node examples/js-host/corpus.mjs tests/conformance
 
 echo "== Rust: the wasmtime crate (its own workspace and profile)"

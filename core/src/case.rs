@@ -1,4 +1,4 @@
-//! The case: one loan account at one instant (SPEC §3).
+//! The case: one loan account at one instant (docs/case.md).
 //!
 //! Field names are the cross-host contract, so every struct refuses unknown fields; the one escape
 //! hatch is `extensions`, which the engine carries past without reading. Reading a case happens in
@@ -12,9 +12,9 @@ use std::collections::BTreeSet;
 use crate::error::{Error, ErrorCode};
 use crate::time::{ClockTime, Date, Instant, Weekday, Zone};
 
-/// Most history events a case may carry (SPEC §8).
+/// Most history events a case may carry (docs/case.md, limits).
 pub const MAX_HISTORY: usize = 10_000;
-/// Most installments a case may carry (SPEC §8).
+/// Most installments a case may carry (docs/case.md, limits).
 pub const MAX_INSTALLMENTS: usize = 1_000;
 /// Most payments, pauses, contacts, channels and inconvenient-time entries.
 pub const MAX_PAYMENTS: usize = 10_000;
@@ -243,7 +243,7 @@ pub struct Contact {
     /// The contact's identity has been verified.
     #[serde(default)]
     pub verified: bool,
-    /// The contact is a minor's parent or guardian acting for the borrower.
+    /// The contact's phone numbers and addresses; their ids are unique across the whole case.
     #[serde(default)]
     pub channels: Vec<Channel>,
 }
@@ -298,7 +298,7 @@ pub enum LetterKind {
 }
 
 /// One thing that happened on the account. Which optional fields apply depends on `type`
-/// (SPEC §3); [`Case::validate`] checks the combinations.
+/// (docs/case.md, history); [`Case::validate`] checks the combinations.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]

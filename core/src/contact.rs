@@ -1,4 +1,4 @@
-//! Contact rules in time (SPEC §5.4): windows, the borrower's inconvenient times, frequency caps
+//! Contact rules in time (docs/decision.md, actions): windows, the borrower's inconvenient times, frequency caps
 //! and rest patterns, each turned into the set of instants at which it lets a candidate through.
 //!
 //! Windows are read on each zone's own wall clock, so a window "09:00-21:00" holds from 09:00 to

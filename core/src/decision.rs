@@ -1,4 +1,4 @@
-//! The decision (SPEC §4) and its canonical JSON form.
+//! The decision (docs/decision.md) and its canonical JSON form.
 //!
 //! Field order is the declaration order below and every list is built in a deterministic order,
 //! so the same inputs give the same bytes on every host. Absent values are written as `null`

@@ -1,4 +1,4 @@
-//! How far behind the account is (SPEC §5.1): the ledger of what is unpaid, days past due, the
+//! How far behind the account is (docs/decision.md, delinquency): the ledger of what is unpaid, days past due, the
 //! overdue amount and the risk grade.
 //!
 //! The ledger is built once per decision from the installments and payments. Days past due are

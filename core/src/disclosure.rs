@@ -1,4 +1,4 @@
-//! What each party may be told (SPEC §5.7).
+//! What each party may be told (docs/decision.md, disclosures).
 //!
 //! Every row of the policy's disclosure matrix that matches a party (its kind, and its condition
 //! at `as_of`) adds its allowed categories; any matching row's denials then remove categories,

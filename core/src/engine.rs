@@ -1,4 +1,4 @@
-//! The decision: `decide(policy, case) -> decision`, pure and deterministic (SPEC §2).
+//! The decision: `decide(policy, case) -> decision`, pure and deterministic.
 //!
 //! The engine gathers the facts of the case once ([`Facts`]), places the account in a stage,
 //! applies the status overrides, expands the strategy into candidates (action × party × channel),

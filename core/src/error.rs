@@ -26,7 +26,7 @@ pub enum ErrorCode {
     UnknownPolicy,
     /// A policy document that fails validation.
     PolicyInvalid,
-    /// An input larger than the bounds of SPEC §8.
+    /// An input larger than the engine's bounds (docs/case.md, limits).
     LimitExceeded,
 }
 

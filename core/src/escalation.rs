@@ -1,4 +1,4 @@
-//! Which queue owns the account (SPEC §5.6).
+//! Which queue owns the account (docs/decision.md, queue).
 //!
 //! The stage names a starting queue; triggers apply in policy order, each either naming a queue or
 //! moving the account a number of tiers down the policy's queue list; the highest-precedence

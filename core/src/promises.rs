@@ -1,4 +1,4 @@
-//! Promises to pay (SPEC §5.5).
+//! Promises to pay (docs/decision.md, actions).
 //!
 //! A promise is active from the moment it is made until the end of its promised date in the
 //! borrower's local time. It is kept when payments made after it add up to the promised amount by

@@ -1,12 +1,22 @@
 //! JSON Schemas of the contract, generated from the Rust types so that they cannot disagree.
 
-use schemars::{schema_for, JsonSchema};
+use schemars::{generate::SchemaSettings, schema_for, JsonSchema};
 
 /// The wire form of an error: `{"error": {...}}`.
 #[derive(JsonSchema)]
 #[allow(dead_code)]
 struct ErrorEnvelope {
     error: crate::error::Error,
+}
+
+/// The schema of what the engine writes (a decision, an error) rather than reads: every field it
+/// always writes is `required`, even when its value may be `null`, so a consumer's types (the npm
+/// package's are generated from these schemas) never call such a field optional.
+fn written<T: JsonSchema>() -> schemars::Schema {
+    SchemaSettings::default()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<T>()
 }
 
 /// `(name, pretty JSON text)` of every schema: case, decision, error, policy.
@@ -18,8 +28,8 @@ pub fn all() -> Vec<(&'static str, String)> {
     };
     vec![
         ("case", text(schema_for!(crate::case::Case))),
-        ("decision", text(schema_for!(crate::decision::Decision))),
-        ("error", text(schema_for!(ErrorEnvelope))),
+        ("decision", text(written::<crate::decision::Decision>())),
+        ("error", text(written::<ErrorEnvelope>())),
         ("policy", text(schema_for!(crate::policy::PolicyDocument))),
         (
             "lender-policy",

@@ -1,4 +1,4 @@
-//! Placing an account in a stage (SPEC §5.2).
+//! Placing an account in a stage (docs/decision.md, delinquency).
 //!
 //! Stages are DPD ranges validated at load to cover every DPD exactly once, so the lookup always
 //! succeeds. An account with nothing past due is in the pre-due stage while an unpaid installment

@@ -1,4 +1,4 @@
-//! SPEC §5.7: under every built-in pack, a third party who is not part of the debt never learns
+//! docs/decision.md, disclosures: under every built-in pack, a third party who is not part of the debt never learns
 //! that the debt exists, whatever the stage, status, history or strategy.
 
 use arrears_core::{ffi, policy::packs};

@@ -1,5 +1,5 @@
 //! Lender documents over a floor: tightening is accepted, loosening is refused at load with a
-//! diagnostic naming the lender rule, the floor rule and the floor rule's citation (SPEC §2).
+//! diagnostic naming the lender rule, the floor rule and the floor rule's citation.
 
 use arrears_core::{ffi, ErrorCode, Policy};
 use serde_json::{json, Value};

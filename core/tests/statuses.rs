@@ -1,4 +1,4 @@
-//! SPEC §5.3 and §6: what each status does to `status`, `next_action` and `queue`, in both packs,
+//! docs/decision.md, status: what each status does to `status`, `next_action` and `queue`, in both packs,
 //! and the named acceptance examples.
 
 use arrears_core::ffi;

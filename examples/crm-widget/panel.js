@@ -1,7 +1,9 @@
 // A CRM side panel over the arrears package: pick or paste an account, see its stage, the next
 // allowed action with a live countdown on the borrower's clock, every verdict with the rules and
 // citations behind it, and what each party may be told.
-import { Engine, ArrearsError, builtinPolicies, version } from '../../js/dist/browser.js';
+// The package where `npm install arrears` puts it, next to this page: no bundler, no import map
+// (an inline import map would need its own CSP hash). See README.md for other set-ups.
+import { Engine, ArrearsError, builtinPolicies, version } from './node_modules/arrears/dist/browser.js';
 
 const $ = (id) => document.getElementById(id);
 const engines = new Map();

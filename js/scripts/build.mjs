@@ -4,16 +4,18 @@
 //   3. wasm-opt -O3 from the npm `binaryen` package (Debian's binaryen 108 breaks this output),
 //   4. TypeScript types generated from the JSON Schemas in ../schemas (themselves generated from
 //      the Rust types), so no type is written twice by hand,
-//   5. the entry points from src/ into dist/.
+//   5. the entry points from src/, and the contract from ../docs, into dist/.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from 'json-schema-to-typescript';
 
 const js = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(js, '..');
 const dist = join(js, 'dist');
+// Cargo writes where CARGO_TARGET_DIR says, when it is set.
+const target = process.env.CARGO_TARGET_DIR ? resolve(root, process.env.CARGO_TARGET_DIR) : join(root, 'target');
 const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: 'inherit' });
 
 rmSync(dist, { recursive: true, force: true });
@@ -22,7 +24,7 @@ mkdirSync(join(dist, 'types'), { recursive: true });
 run('cargo', ['build', '-q', '-p', 'arrears-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm']);
 run('wasm-bindgen', [
   '--target', 'web', '--out-dir', join(dist, 'pkg'), '--out-name', 'arrears',
-  join(root, 'target/wasm32-unknown-unknown/wasm/arrears_wasm.wasm'),
+  join(target, 'wasm32-unknown-unknown/wasm/arrears_wasm.wasm'),
 ]);
 const wasm = join(dist, 'pkg', 'arrears_bg.wasm');
 run(join(js, 'node_modules/.bin/wasm-opt'), [
@@ -50,4 +52,7 @@ if (!existsSync(inline)) throw new Error(`no ArrearsError snippet under ${snippe
 writeFileSync(join(dist, 'error.js'), `export { ArrearsError } from './${relative(dist, inline)}';\n`);
 
 for (const f of readdirSync(join(js, 'src'))) cpSync(join(js, 'src', f), join(dist, f));
+// The contract travels with the package: a user of node_modules/arrears has no repository at hand.
+mkdirSync(join(dist, 'docs'));
+for (const f of ['case.md', 'decision.md', 'errors.md']) cpSync(join(root, 'docs', f), join(dist, 'docs', f));
 console.log(`built ${relative(root, dist)} (${readFileSync(wasm).length} bytes of wasm)`);

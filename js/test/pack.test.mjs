@@ -12,8 +12,10 @@ const npm = (args, cwd) => execFileSync('npm', [...args, '--no-audit', '--no-fun
 
 test('the packed tarball installs into an empty project and decides', () => {
   const dir = mkdtempSync(join(tmpdir(), 'arrears-pack-'));
-  const tarball = npm(['pack', '--pack-destination', dir, '--silent'], js).trim().split('\n').pop();
-  const files = JSON.parse(npm(['pack', '--dry-run', '--json'], js))[0].files.map((f) => f.path);
+  // One pack (its prepack builds the package): its JSON report names the tarball and its files.
+  const [report] = JSON.parse(npm(['pack', '--pack-destination', dir, '--json', '--silent'], js));
+  const tarball = report.filename;
+  const files = report.files.map((f) => f.path);
   assert.ok(files.includes('dist/pkg/arrears_bg.wasm') && files.includes('dist/index.d.ts'), files.join(', '));
   assert.ok(!files.some((f) => f.startsWith('test/') || f.startsWith('node_modules/')), 'only dist/ is shipped');
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'empty', private: true, type: 'module' }));

@@ -67,3 +67,43 @@ test('widget reports a bad pasted case as an error, not a crash', { skip: !hasBr
   assert.match(await page.textContent('#error'), /^(invalid_field|unknown_field) at /);
   await page.close();
 });
+
+// The policies a page may run under. The module is compiled by `WebAssembly.instantiate*`, which a
+// Content-Security-Policy allows only with 'wasm-unsafe-eval' (js/README.md says so): the widget
+// works with it and fails, with the browser's CompileError, without it.
+for (const [scriptSrc, works] of [["'self' 'wasm-unsafe-eval'", true], ["'self'", false]]) {
+  test(`widget under Content-Security-Policy script-src ${scriptSrc}`, { skip: !hasBrowser && 'no /usr/bin/chromium' }, async () => {
+    const { server: strict, url: strictUrl } = await serve({ csp: `script-src ${scriptSrc}` });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    try {
+      await page.goto(`${strictUrl}/examples/crm-widget/`);
+      if (works) {
+        await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+        assert.deepEqual(errors, []);
+      } else {
+        await page.waitForEvent('pageerror', { timeout: 20000 }).catch(() => {});
+        assert.match(errors.join('\n'), /CompileError|wasm-unsafe-eval|unsafe-eval/);
+        assert.equal(await page.getAttribute('body', 'data-ready'), null);
+      }
+    } finally {
+      await page.close();
+      strict.close();
+    }
+  });
+}
+
+// Opened from disk, the page cannot fetch its module scripts or the .wasm (a file:// page has no
+// origin): js/README.md tells users to serve it instead. This pins down that trap.
+test('widget opened as a file:// page does not start (it must be served)', { skip: !hasBrowser && 'no /usr/bin/chromium' }, async () => {
+  const page = await context.newPage();
+  const failed = [];
+  page.on('requestfailed', (r) => failed.push(r.url()));
+  page.on('console', (m) => { if (m.type() === 'error') failed.push(m.text()); });
+  await page.goto(`file://${repo}examples/crm-widget/index.html`);
+  await page.waitForTimeout(1500);
+  assert.equal(await page.getAttribute('body', 'data-ready'), null);
+  assert.ok(failed.length > 0, 'the browser reported the blocked loads');
+  await page.close();
+});

@@ -646,7 +646,7 @@ pub struct TriggerDef {
     pub tiers_up: Option<u32>,
 }
 
-/// A disclosure category (SPEC §4).
+/// A disclosure category (docs/decision.md, disclosures).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]

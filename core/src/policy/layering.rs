@@ -1,4 +1,4 @@
-//! Lender documents over a floor (SPEC §2): compose, and refuse anything that loosens the floor.
+//! Lender documents over a floor: compose, and refuse anything that loosens the floor.
 //!
 //! A lender document names the pack it `extends` and may change every business parameter: stages,
 //! the action ladder, queues, triggers, its own actions and rules. What the base marks as

@@ -19,7 +19,15 @@ try {
   const stage: string = d.delinquency.stage.id;
   const next: string | undefined = d.next_action?.at;
   const blocked: string[] = d.actions.flatMap((a) => a.blocked_by.map((b) => b.rule));
-  console.log(dpd, stage, next, blocked, engine.policy.digest, validatePolicy('us-reg-f').valid);
+  // Keys the engine always writes are typed as present (null when they do not apply), never
+  // optional: strict mode refuses `undefined` here.
+  const until: string | null = d.actions.length ? d.actions[0].allowed_until : null;
+  const from: string | null = d.actions.length ? d.actions[0].next_allowed_at : null;
+  const nextAction: Decision['next_action'] = d.next_action;
+  const chosen: { at: string } | null = nextAction;
+  const since: string | null = d.delinquency.overdue_since;
+  const moveTo: string | null = d.queue.escalate_to;
+  console.log(dpd, stage, next, blocked, until, from, chosen, since, moveTo, engine.policy.digest, validatePolicy('us-reg-f').valid);
 } catch (e) {
   if (e instanceof ArrearsError) console.log(e.code, e.path, e.detail);
 }

@@ -7,9 +7,15 @@ over it: the decision bytes are the engine's own, identical on every host.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import platform
+import sys
+import tempfile
 import threading
-from importlib import resources
+from importlib import metadata, resources
+from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Union
 
 import wasmtime
@@ -20,6 +26,7 @@ __all__ = [
     "InvalidInput",
     "PolicyError",
     "LimitExceeded",
+    "ComponentMissing",
     "Engine",
     "builtin_policies",
     "version",
@@ -59,6 +66,19 @@ class LimitExceeded(ArrearsError):
     """The input is larger than the engine's bounds."""
 
 
+class ComponentMissing(ArrearsError):
+    """The package was installed without its WebAssembly component (``arrears/arrears.wasm``)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "component_missing",
+            "",
+            "the arrears package has no arrears.wasm: build the component with "
+            "`bash scripts/build-component.sh` in the arrears repository, then reinstall the "
+            "package (`pip install bindings/python`)",
+        )
+
+
 def _error(record: Any) -> ArrearsError:
     code, path, message = record.code, record.path, record.message
     if code in ("unknown_policy", "policy_invalid"):
@@ -66,6 +86,74 @@ def _error(record: Any) -> ArrearsError:
     if code == "limit_exceeded":
         return LimitExceeded(code, path, message)
     return InvalidInput(code, path, message)
+
+
+def _cache_dir() -> Optional[Path]:
+    """Where compiled components are kept: ``$ARREARS_CACHE_DIR``, else the user's cache
+    directory; ``ARREARS_CACHE_DIR=""`` turns the cache off."""
+    configured = os.environ.get("ARREARS_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+        return Path(base) / "arrears" / "cache" if base else None
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "arrears"
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "arrears"
+
+
+def _load_component(engine: wasmtime.Engine) -> _c.Component:
+    """The component, compiled: from the cache when a compiled copy of these very bytes, by this
+    very wasmtime on this machine, is there (milliseconds), otherwise compiled (about a second)
+    and cached for the next process.
+
+    A compiled artefact is native code that wasmtime maps without checking it, so the cache key
+    holds everything it depends on (the component's sha256, wasmtime's version, the machine and
+    system), the file ends with the sha256 of its own bytes, checked before use, and a write
+    is atomic. Anything wrong with the cache (unreadable, corrupt, stale, not writable) falls back
+    to compiling; the cache never makes a decision differ.
+    """
+    try:
+        wasm = resources.files(__package__).joinpath("arrears.wasm").read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        raise ComponentMissing() from None
+    directory = _cache_dir()
+    if directory is None:
+        return _c.Component(engine, wasm)
+    try:
+        runtime = metadata.version("wasmtime")
+    except metadata.PackageNotFoundError:
+        runtime = "unknown"
+    key = hashlib.sha256(
+        "\0".join(
+            [hashlib.sha256(wasm).hexdigest(), runtime, platform.machine(), platform.system()]
+        ).encode()
+    ).hexdigest()
+    path = directory / f"arrears-{key[:40]}.cwasm"
+    try:
+        data = path.read_bytes()
+        body, digest = data[:-32], data[-32:]
+        if len(data) > 32 and hashlib.sha256(body).digest() == digest:
+            return _c.Component.deserialize(engine, body)
+    except Exception:  # a cache problem is never the caller's problem: compile instead
+        pass
+    component = _c.Component(engine, wasm)
+    try:
+        body = component.serialize()
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".arrears-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(body)
+                f.write(hashlib.sha256(body).digest())
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except Exception:
+        pass
+    return component
 
 
 class _Runtime:
@@ -88,8 +176,7 @@ class _Runtime:
         with _Runtime._lock:
             if _Runtime._component is None:
                 _Runtime._engine = wasmtime.Engine()
-                wasm = resources.files(__package__).joinpath("arrears.wasm").read_bytes()
-                _Runtime._component = _c.Component(_Runtime._engine, wasm)
+                _Runtime._component = _load_component(_Runtime._engine)
         self.store = wasmtime.Store(_Runtime._engine)
         linker = _c.Linker(_Runtime._engine)
         self.instance = linker.instantiate(self.store, _Runtime._component)

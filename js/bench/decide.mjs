@@ -1,0 +1,44 @@
+// decide(object) against the JSON path a caller could take instead,
+// JSON.parse(decideJson(JSON.stringify(object))), over every decision case of the conformance
+// corpus, interleaved in the same process so both see the same machine:
+//   node js/bench/decide.mjs [ROUNDS]   (41 by default)
+// Prints one JSON line: milliseconds per 1,000 cases for each (median of the rounds) and the ratio.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Engine } from '../dist/node.js';
+
+const corpus = fileURLToPath(new URL('../../tests/conformance/', import.meta.url));
+const engines = new Map();
+const engine = (policy) => engines.get(policy) ?? engines.set(policy, new Engine(policy)).get(policy);
+const cases = [];
+for (const name of readdirSync(join(corpus, 'cases')).sort()) {
+  const dir = join(corpus, 'cases', name);
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
+  if (meta.policy.endsWith('.json') || JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')).error) continue;
+  cases.push({ engine: engine(meta.policy), object: JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) });
+}
+
+const ways = {
+  decide: (c) => c.engine.decide(c.object),
+  json_path: (c) => JSON.parse(c.engine.decideJson(JSON.stringify(c.object))),
+};
+const rounds = Number(process.argv[2] ?? 41);
+const times = { decide: [], json_path: [] };
+for (let r = 0; r < rounds + 2; r++) {
+  for (const [name, way] of r % 2 ? Object.entries(ways) : Object.entries(ways).reverse()) {
+    const start = performance.now();
+    for (let i = 0; i < 1000; i++) way(cases[i % cases.length]);
+    if (r >= 2) times[name].push(performance.now() - start); // two rounds of warm-up
+  }
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = { decide: median(times.decide), json_path: median(times.json_path) };
+console.log(JSON.stringify({
+  cases: cases.length,
+  rounds,
+  decide_ms_per_1000: Number(ms.decide.toFixed(1)),
+  json_path_ms_per_1000: Number(ms.json_path.toFixed(1)),
+  ratio: Number((ms.decide / ms.json_path).toFixed(3)),
+  node: process.version,
+}));
