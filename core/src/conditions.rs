@@ -74,6 +74,11 @@ impl Facts<'_> {
             Condition::OptedOutMedium => {
                 when(self.history.opted_out_of(target.party, target.medium()))
             }
+            Condition::HasContact(kinds) => when(
+                case.contacts
+                    .iter()
+                    .any(|c| kinds.contains(&PartyKind::of_role(c.role))),
+            ),
             Condition::BorrowerHasChannel(kinds) => when(
                 case.borrower
                     .channels
@@ -86,6 +91,13 @@ impl Facts<'_> {
                     .is_some_and(|c| self.history.used_channel(target.party, &c.id)),
             ),
             Condition::Consented(limit) => self.consented(target, *limit, span),
+            Condition::ChannelConsented => when(target.channel.is_some_and(|c| {
+                self.history.events.iter().any(|e| {
+                    e.kind == crate::case::EventType::Consent
+                        && e.party.as_deref() == Some(target.party)
+                        && e.channel.as_deref() == Some(c.id.as_str())
+                })
+            })),
             Condition::Requested => {
                 when(self.history.last_request(target.party).is_some_and(|r| {
                     !self.history.events.iter().any(|e| {
@@ -98,14 +110,29 @@ impl Facts<'_> {
                 }))
             }
             Condition::CommunicationSent(c) => {
-                from(self.history.first_delivered(&c.types).map(|t| {
+                let after = |t: Seconds| {
                     if c.days == 0 {
                         t
                     } else {
                         self.local_days_after(t, c.days)
                     }
-                }))
+                };
+                from(self.history.first_delivered(&c.types, after).map(after))
             }
+            Condition::DisputeOpen => when(self.history.dispute_open),
+            Condition::WrongNumber => when(
+                target
+                    .channel
+                    .is_some_and(|c| self.history.wrong_number(&c.id)),
+            ),
+            Condition::BalanceOutstanding => when(
+                self.standing.overdue_amount > 0
+                    || self
+                        .ledger
+                        .unpaid_due_dates_from(self.standing.business_date)
+                        .next()
+                        .is_some(),
+            ),
             Condition::ObligationOpen(id) => when(
                 self.obligations
                     .iter()

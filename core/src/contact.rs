@@ -135,6 +135,19 @@ impl Facts<'_> {
             },
             target,
         );
+        let dates = match cap.hours {
+            // Only events inside the hours count: keep the dates of those.
+            Some(h) => self
+                .counted_instants(cap, target)
+                .into_iter()
+                .filter(|&t| {
+                    let clock = self.primary.clock_of(t);
+                    clock >= h.from.seconds() && clock < h.to.seconds()
+                })
+                .map(|t| self.primary.date_of(t))
+                .collect(),
+            None => dates,
+        };
         let limit = usize::try_from(cap.limit).unwrap_or(usize::MAX);
         let all = IntervalSet::span(span.lo, span.hi);
         let mut allowed = match cap.period {
@@ -155,7 +168,13 @@ impl Facts<'_> {
                     let lo = day.add_days(1 - n);
                     let count = dates.iter().filter(|d| **d >= lo && **d <= day).count();
                     if count >= limit {
-                        blocked.push(self.day_span(day));
+                        blocked.push(match cap.hours {
+                            Some(h) => (
+                                self.primary.instant_at(day, h.from.seconds()),
+                                self.primary.instant_at(day, h.to.seconds()),
+                            ),
+                            None => self.day_span(day),
+                        });
                     }
                 }
                 IntervalSet::from_unsorted(blocked).complement(span.lo, span.hi)
@@ -211,6 +230,34 @@ impl Facts<'_> {
             }
         }
         IntervalSet::from_unsorted(blocked).complement(span.lo, span.hi)
+    }
+
+    /// Instants of the events a cap counts for this target (for caps over part of the day).
+    fn counted_instants(&self, cap: &CapDef, target: &Target) -> Vec<Seconds> {
+        self.history
+            .events
+            .iter()
+            .filter(|e| match cap.scope {
+                Scope::Account => true,
+                Scope::Party => e.party.as_deref() == Some(target.party),
+                Scope::Channel => match target.channel {
+                    Some(ch) => e.channel.as_deref() == Some(ch.id.as_str()),
+                    None => e.party.as_deref() == Some(target.party),
+                },
+            })
+            .filter(|e| self.history.counts(e, cap.counts, &cap.exclude))
+            .filter(|e| {
+                cap.outcomes.is_empty()
+                    || e.kind != crate::case::EventType::Call
+                    || e.outcome.is_some_and(|o| cap.outcomes.contains(&o))
+            })
+            .filter(|e| {
+                !e.party
+                    .as_deref()
+                    .is_some_and(|p| cap.exclude_parties.contains(&self.party_kind(p)))
+            })
+            .map(|e| e.at.seconds())
+            .collect()
     }
 
     /// The kind of a party named in an event.

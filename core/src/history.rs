@@ -14,6 +14,8 @@ pub struct History<'a> {
     pub lost_contact_since: Option<Seconds>,
     /// A dispute is open with no verification sent since it was opened.
     pub dispute_pending: bool,
+    /// A dispute is open (flag or event) and not resolved.
+    pub dispute_open: bool,
     /// The last telephone conversation with the borrower.
     pub last_conversation: Option<Seconds>,
     /// The queue of the last `escalated` event.
@@ -119,6 +121,7 @@ impl<'a> History<'a> {
             events,
             lost_contact_since,
             dispute_pending,
+            dispute_open,
             last_conversation,
             last_escalated_to,
             consents,
@@ -195,22 +198,37 @@ impl<'a> History<'a> {
     }
 
     /// The first outbound communication of these types to the borrower that did not come back
-    /// undeliverable.
-    pub fn first_delivered(&self, types: &[EventType]) -> Option<Seconds> {
+    /// undeliverable before `returned_by` (given the instant it was sent).
+    pub fn first_delivered(
+        &self,
+        types: &[EventType],
+        returned_by: impl Fn(Seconds) -> Seconds,
+    ) -> Option<Seconds> {
         self.events
             .iter()
             .find(|e| {
+                let sent = e.at.seconds();
                 types.contains(&e.kind)
                     && e.is_outbound()
                     && e.party.as_deref().is_none_or(|p| p == BORROWER)
                     && !self.events.iter().any(|u| {
                         u.kind == EventType::Undeliverable
-                            && u.at >= e.at
+                            && u.at.seconds() >= sent
+                            && u.at.seconds() < returned_by(sent)
                             && u.party.as_deref().is_none_or(|p| p == BORROWER)
                             && (u.channel.is_none() || u.channel == e.channel)
                     })
             })
             .map(|e| e.at.seconds())
+    }
+
+    /// Whether the last call on `channel` reached a wrong number.
+    pub fn wrong_number(&self, channel: &str) -> bool {
+        self.events
+            .iter()
+            .rev()
+            .find(|e| e.kind == EventType::Call && e.channel.as_deref() == Some(channel))
+            .is_some_and(|e| e.outcome == Some(CallOutcome::WrongNumber))
     }
 
     /// Whether an event counts toward a cap or a rest pattern of this kind.

@@ -24,7 +24,9 @@ pub struct ObligationState<'a> {
 impl EventPattern {
     pub fn matches(&self, e: &Event) -> bool {
         self.types.contains(&e.kind)
-            && (self.outcomes.is_empty() || e.outcome.is_some_and(|o| self.outcomes.contains(&o)))
+            && (self.outcomes.is_empty()
+                || e.kind != crate::case::EventType::Call
+                || e.outcome.is_some_and(|o| self.outcomes.contains(&o)))
             && (self.directions.is_empty()
                 || self
                     .directions

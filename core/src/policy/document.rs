@@ -532,6 +532,19 @@ pub struct CapDef {
     pub period: Period,
     /// The action is allowed only while fewer than this many counted events fall in the period.
     pub limit: u32,
+    /// Count only events at these local times of day, and block only during them (a cap per
+    /// morning, say). Whole days when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<HoursDef>,
+}
+
+/// A part of the local day, `from` inclusive to `to` exclusive (`24:00` is the end of the day).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HoursDef {
+    pub from: ClockTime,
+    pub to: ClockTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -639,19 +652,31 @@ pub enum Condition {
     /// The candidate's party opted out (an `opt_out` event) of the medium of the candidate's
     /// action, or of every medium.
     OptedOutMedium,
+    /// The case names a contact of one of these kinds.
+    HasContact(Vec<PartyKind>),
     /// The borrower has a channel of one of these kinds.
     BorrowerHasChannel(Vec<ChannelKind>),
     /// The candidate's party reached the lender on the candidate's channel (an inbound call or
     /// message from it).
     ChannelUsedByParty,
+    /// The candidate's party consented to the use of the candidate's channel (a `consent`
+    /// naming it, whatever its scope and however long ago).
+    ChannelConsented,
     /// A consent of the candidate's party lifting this limit covers the candidate now.
     Consented(ConsentLimit),
     /// The candidate's party asked to be contacted (an inbound call or message, or a consent)
     /// after the last outbound communication with them.
     Requested,
     /// An outbound communication of these event types reached the borrower at least `days`
-    /// days ago and was not returned undeliverable.
+    /// days ago (the local day it was sent being the first) and was not returned undeliverable
+    /// within those days.
     CommunicationSent(CommunicationSent),
+    /// A dispute is open (by flag or event) and not resolved, verified or not.
+    DisputeOpen,
+    /// The last call on the candidate's channel reached a wrong number.
+    WrongNumber,
+    /// Something is still owed on the account (past due or not).
+    BalanceOutstanding,
     /// The obligation with this id is open (started, not satisfied) for some party.
     ObligationOpen(String),
     /// The obligation with this id is open and past its deadline for some party.
@@ -715,6 +740,7 @@ pub struct CommunicationSent {
 #[serde(deny_unknown_fields)]
 pub struct EventPattern {
     pub types: Vec<EventType>,
+    /// Outcomes a call must have (other event types are not filtered).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outcomes: Vec<CallOutcome>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

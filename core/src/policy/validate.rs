@@ -113,6 +113,12 @@ pub fn check(doc: &PolicyDocument) -> Vec<Diagnostic> {
             }
         }
         if let Some(cap) = &r.cap {
+            if cap.hours.is_some_and(|h| h.from >= h.to) {
+                c.err(
+                    format!("{path}.cap.hours"),
+                    "the hours of a cap run from an earlier to a later time of the same day",
+                );
+            }
             if let Period::Days(0) = cap.period {
                 c.err(
                     format!("{path}.cap.period.days"),
