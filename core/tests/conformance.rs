@@ -126,7 +126,11 @@ fn check_corpus(corpus: &Path, bless: bool) -> Report {
                         .collect(),
                 )
             } else {
-                assert_eq!(by_version.len(), 1, "{reference}: one policy, several digests");
+                assert_eq!(
+                    by_version.len(),
+                    1,
+                    "{reference}: one policy, several digests"
+                );
                 Value::String(by_version.into_values().next().unwrap())
             };
             map.insert(reference, value);
@@ -259,22 +263,48 @@ fn claims_language_reads_keys_selectors_lists_and_indices() {
     use serde_json::json;
     assert!(ok(json!({ "at": "delinquency.days_past_due", "is": 23 })));
     assert!(!ok(json!({ "at": "delinquency.days_past_due", "is": 24 })));
-    assert!(!ok(json!({ "at": "delinquency.days_past_due", "is": "23" })));
-    assert!(ok(json!({ "at": "actions[action=call,party=borrower].allowed", "is": false })));
-    assert!(ok(json!({ "at": "actions[action=call,channel=null].party", "is": "c1" })));
-    assert!(ok(json!({ "at": "actions[allowed=true,action=sms].channel", "is": "m1" })));
+    assert!(!ok(
+        json!({ "at": "delinquency.days_past_due", "is": "23" })
+    ));
+    assert!(ok(
+        json!({ "at": "actions[action=call,party=borrower].allowed", "is": false })
+    ));
+    assert!(ok(
+        json!({ "at": "actions[action=call,channel=null].party", "is": "c1" })
+    ));
+    assert!(ok(
+        json!({ "at": "actions[allowed=true,action=sms].channel", "is": "m1" })
+    ));
     // Several matches, or none, fail; so does a missing key.
-    assert!(!ok(json!({ "at": "actions[action=call].allowed", "is": false })));
-    assert!(!ok(json!({ "at": "actions[action=visit].allowed", "is": false })));
+    assert!(!ok(
+        json!({ "at": "actions[action=call].allowed", "is": false })
+    ));
+    assert!(!ok(
+        json!({ "at": "actions[action=visit].allowed", "is": false })
+    ));
     assert!(!ok(json!({ "at": "delinquency.stage", "is": null })));
-    assert!(ok(json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "has": "x.cap" })));
-    assert!(!ok(json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "has": "x" })));
-    assert!(ok(json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "lacks": "x" })));
-    assert!(!ok(json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "lacks": "x.cap" })));
-    assert!(ok(json!({ "at": "actions[action=call,party=borrower].blocked_by[1].rule", "is": "x.cap" })));
-    assert!(ok(json!({ "at": "actions[*].allowed", "is": [false, true, true] })));
+    assert!(ok(
+        json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "has": "x.cap" })
+    ));
+    assert!(!ok(
+        json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "has": "x" })
+    ));
+    assert!(ok(
+        json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "lacks": "x" })
+    ));
+    assert!(!ok(
+        json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "lacks": "x.cap" })
+    ));
+    assert!(ok(
+        json!({ "at": "actions[action=call,party=borrower].blocked_by[1].rule", "is": "x.cap" })
+    ));
+    assert!(ok(
+        json!({ "at": "actions[*].allowed", "is": [false, true, true] })
+    ));
     // lacks accepts a path that resolves to nothing; has and is do not.
-    assert!(ok(json!({ "at": "actions[action=visit].blocked_by[*].rule", "lacks": "x.cap" })));
+    assert!(ok(
+        json!({ "at": "actions[action=visit].blocked_by[*].rule", "lacks": "x.cap" })
+    ));
     assert!(ok(json!({ "at": "next_action.action", "lacks": "call" })));
     assert!(!ok(json!({ "at": "next_action.action", "has": "call" })));
     assert!(ok(json!({ "at": "next_action", "is": null })));

@@ -264,7 +264,10 @@ fn check(claim: &Value, output: &Value) -> Result<(), String> {
             if items.contains(want) == (op == "has") {
                 Ok(())
             } else {
-                Err(format!("{path}: {op} {want}, found {}", short(&Value::Array(items))))
+                Err(format!(
+                    "{path}: {op} {want}, found {}",
+                    short(&Value::Array(items))
+                ))
             }
         }
         (op, Found::Value(got)) => Err(format!(
