@@ -51,9 +51,7 @@ pub fn recorded_digest<'a>(digests: &'a Value, reference: &str, version: &str) -
 /// error, which has none), else what is wrong.
 pub fn digest_problem(digests: &Value, reference: &str, output: &str) -> Option<String> {
     let (_, found) = mask_digests(output);
-    let Some(got) = found.first() else {
-        return None;
-    };
+    let got = found.first()?;
     let decision: Value = serde_json::from_str(output).unwrap_or(Value::Null);
     let version = decision["policy"]["version"].as_str().unwrap_or_default();
     match recorded_digest(digests, reference, version) {
