@@ -1,39 +1,80 @@
 #!/usr/bin/env bash
 # The conformance corpus on every surface that is built here, and one table: surface × cases ×
-# identical bytes. Exits non-zero if any surface differs from the expected bytes, or if fewer
-# surfaces answered than ARREARS_SURFACES (default 1; CI asks for all seven, so a surface that
-# fails to start cannot drop silently out of the table).
+# identical bytes × claims checked. Exits non-zero if any surface differs from the expected bytes,
+# fails a claim or a digest, checks fewer claims than the native engine, or if fewer surfaces
+# answered than ARREARS_SURFACES (default 1; CI asks for all seven, so a surface that fails to
+# start cannot drop silently out of the table). Then every surface runs a scratch copy of one case
+# whose first claim is false, and must report exactly that claim: a surface that stopped checking
+# claims fails here.
 #   bash scripts/conformance.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
 corpus=tests/conformance
 component=target/arrears.component.wasm
 results="$(mktemp)"
-run() { "$@" >> "$results" 2>/dev/null || true; }
+falsified="$(mktemp -d)"
+negative="$(mktemp)"
+trap 'rm -rf "$results" "$falsified" "$negative"' EXIT
 
-run cargo run -q --release -p arrears-core --example corpus -- "$corpus"
-if [ -f js/test/corpus-report.mjs ] && [ -d js/dist ]; then run node js/test/corpus-report.mjs; fi
-if [ -f js/test/browser-report.mjs ] && [ -x /usr/bin/chromium ] && [ -d js/dist ]; then run node js/test/browser-report.mjs; fi
-if [ -f "$component" ]; then
-  [ -x examples/rust-host/target/release/rust-host ] && run examples/rust-host/target/release/rust-host corpus "$component" "$corpus"
-  python3 -c "import wasmtime" 2>/dev/null && run python3 examples/python-host/host.py corpus "$component" "$corpus"
-  python3 -c "import arrears" 2>/dev/null && run python3 bindings/python/corpus_report.py "$corpus"
-  [ -f examples/js-host/generated/arrears.js ] && run node examples/js-host/corpus.mjs "$corpus"
-fi
+# Every built surface on corpus $1, one summary line each appended to $2.
+surfaces() {
+  local dir="$1" out="$2"
+  run() { "$@" >> "$out" 2>/dev/null || true; }
+  run cargo run -q --release -p arrears-core --example corpus -- "$dir"
+  if [ -f js/test/corpus-report.mjs ] && [ -d js/dist ]; then run node js/test/corpus-report.mjs "$dir"; fi
+  if [ -f js/test/browser-report.mjs ] && [ -x /usr/bin/chromium ] && [ -d js/dist ]; then run node js/test/browser-report.mjs "$dir"; fi
+  if [ -f "$component" ]; then
+    [ -x examples/rust-host/target/release/rust-host ] && run examples/rust-host/target/release/rust-host corpus "$component" "$dir"
+    python3 -c "import wasmtime" 2>/dev/null && run python3 examples/python-host/host.py corpus "$component" "$dir"
+    python3 -c "import arrears" 2>/dev/null && run python3 bindings/python/corpus_report.py "$dir"
+    [ -f examples/js-host/generated/arrears.js ] && run node examples/js-host/corpus.mjs "$dir"
+  fi
+}
 
-python3 - "$results" "${ARREARS_SURFACES:-1}" <<'PY'
+surfaces "$corpus" "$results"
+
+# The scratch corpus: the first case, the policy files and digests, and one claim made false.
+python3 - "$corpus" "$falsified" <<'PY'
+import json, pathlib, shutil, sys
+src, dst = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+first = sorted(p for p in (src / "cases").iterdir() if p.is_dir())[0]
+shutil.copytree(first, dst / "cases" / first.name)
+shutil.copytree(src / "policies", dst / "policies")
+shutil.copy(src / "digests.json", dst / "digests.json")
+meta = json.loads((first / "meta.json").read_text())
+claim = meta["expect"][0]
+claim[next(k for k in ("is", "has", "lacks") if k in claim)] = "a value no decision holds"
+(dst / "cases" / first.name / "meta.json").write_text(json.dumps(meta))
+PY
+surfaces "$falsified" "$negative"
+
+python3 - "$results" "${ARREARS_SURFACES:-1}" "$negative" <<'PY'
 import json, sys
 want = int(sys.argv[2])
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip().startswith("{")]
-print(f"{'surface':<34} {'cases':>6} {'identical bytes':>16}")
+native = max((r.get("claims", 0) for r in rows), default=0)
+print(f"{'surface':<34} {'cases':>6} {'identical bytes':>16} {'claims':>7}")
 bad = 0
 for r in rows:
-    ok = r["identical"] == r["cases"] and not r["differ"]
+    failed = r.get("failed_claims", [])
+    ok = r["identical"] == r["cases"] and not r["differ"] and not failed and r.get("claims", 0) == native
     bad += not ok
-    print(f"{r['surface']:<34} {r['cases']:>6} {r['identical']:>16}  {'' if ok else 'DIFFERS: ' + ', '.join(r['differ'][:5])}")
+    why = ", ".join(r["differ"][:5]) + ("; " if r["differ"] and failed else "") + "; ".join(failed[:3])
+    if not why and r.get("claims", 0) != native:
+        why = f"checked {r.get('claims', 0)} claims of {native}"
+    print(f"{r['surface']:<34} {r['cases']:>6} {r['identical']:>16} {r.get('claims', 0):>7}  {'' if ok else 'FAILS: ' + why}")
 missing = max(0, want - len(rows))
 if missing:
     print(f"only {len(rows)} surfaces answered; {want} were expected")
-print(f"\nconformance: {len(rows) - bad} passed, {bad + missing} failed")
+neg = {json.loads(l)["surface"]: json.loads(l) for l in open(sys.argv[3]) if l.strip().startswith("{")}
+for r in rows:
+    n = neg.get(r["surface"])
+    caught = n is not None and not n["differ"] and len(n.get("failed_claims", [])) == 1
+    if not caught:
+        bad += 1
+        print(f"{r['surface']}: a corpus with one false claim was not reported as exactly one failed claim: {n}")
+if rows and bad == 0:
+    print(f"a false claim: reported by all {len(rows)} surfaces")
+print(f"\nconformance: {len(rows) - min(bad, len(rows))} passed, {bad + missing} failed")
 sys.exit(1 if bad or missing or not rows else 0)
 PY

@@ -1,5 +1,10 @@
 """The conformance corpus through the installed `arrears` package, as a one-line JSON summary
-for scripts/conformance.sh (the pytest suite checks the same, case by case)."""
+for scripts/conformance.sh (the pytest suite checks the same, case by case): the bytes with the
+policy digest masked, the digest against digests.json, and every case's claims, by the checker
+every Python surface shares (tests/conformance/claims.py).
+
+    python3 bindings/python/corpus_report.py [CORPUS_DIR]     (or ARREARS_CORPUS=DIR)
+"""
 
 import json
 import pathlib
@@ -7,16 +12,17 @@ import sys
 
 import arrears
 
-root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "tests/conformance")
-dirs = sorted(d for d in (root / "cases").iterdir() if d.is_dir())
-differ = []
-for d in dirs:
-    meta = json.loads((d / "meta.json").read_text())
-    policy = (root / meta["policy"]).read_text() if meta["policy"].endswith(".json") else meta["policy"]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tests" / "conformance"))
+import claims  # noqa: E402
+
+root = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else claims.corpus_dir("tests/conformance")
+cases = claims.load_corpus(root)
+outputs = []
+for c in cases:
     try:
-        got = arrears.Engine(policy).decide_json((d / "case.json").read_text())
+        outputs.append(arrears.Engine(c.policy).decide_json(c.case_text))
     except arrears.ArrearsError as e:
-        got = e.to_json()
-    if (got + "\n").encode() != (d / "expected.json").read_bytes():
-        differ.append(d.name)
-print(json.dumps({"surface": "Python package (arrears)", "cases": len(dirs), "identical": len(dirs) - len(differ), "differ": differ}))
+        outputs.append(e.to_json())
+line = claims.summary("Python package (arrears)", cases, outputs)
+print(json.dumps(line, ensure_ascii=False))
+sys.exit(1 if line["differ"] or line["failed_claims"] else 0)

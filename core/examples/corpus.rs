@@ -1,7 +1,11 @@
 //! Runs the conformance corpus on the native engine and prints a one-line JSON summary, the same
-//! shape every surface's runner prints for `scripts/conformance.sh`.
+//! shape every surface's runner prints for `scripts/conformance.sh`: the bytes (with the policy
+//! digest masked), the digest against `digests.json`, and each case's claims.
 //!
 //! `cargo run -p arrears-core --example corpus -- tests/conformance`
+
+#[path = "../../tests/conformance/claims.rs"]
+mod claims;
 
 use std::path::Path;
 
@@ -16,8 +20,17 @@ fn main() {
         .filter(|p| p.is_dir())
         .collect();
     dirs.sort();
-    let mut differ = Vec::new();
+    let digests: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("digests.json")).unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    let (mut differ, mut failed, mut claim_total) = (Vec::new(), Vec::new(), 0);
     for dir in &dirs {
+        let name = dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
         let meta: serde_json::Value = serde_json::from_str(&read("meta.json")).unwrap_or_default();
         let reference = meta["policy"].as_str().unwrap_or_default();
@@ -27,18 +40,21 @@ fn main() {
             reference.to_string()
         };
         let (Ok(out) | Err(out)) = arrears_core::ffi::decide(&policy, &read("case.json"));
-        if out + "\n" != read("expected.json") {
-            differ.push(
-                dir.file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned(),
-            );
+        if claims::mask_digests(&out).0 + "\n" != read("expected.json") {
+            differ.push(name.clone());
+        }
+        if let Some(problem) = claims::digest_problem(&digests, reference, &out) {
+            failed.push(format!("{name}: {problem}"));
+        }
+        let output = serde_json::from_str(&out).unwrap_or_default();
+        claim_total += claims::claim_count(&meta);
+        for f in claims::claim_failures(&meta, &output) {
+            failed.push(format!("{name}: {f}"));
         }
     }
     println!(
         "{}",
-        serde_json::json!({ "surface": "native (Rust)", "cases": dirs.len(), "identical": dirs.len() - differ.len(), "differ": differ })
+        serde_json::json!({ "surface": "native (Rust)", "cases": dirs.len(), "identical": dirs.len() - differ.len(), "differ": differ, "claims": claim_total, "failed_claims": failed })
     );
-    std::process::exit(i32::from(!differ.is_empty()));
+    std::process::exit(i32::from(!differ.is_empty() || !failed.is_empty()));
 }

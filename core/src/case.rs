@@ -264,6 +264,33 @@ pub enum EventType {
     Escalated,
     AgencyPlaced,
     LegalFiled,
+    /// The party asked not to be contacted through a medium (`medium`).
+    OptOut,
+    /// A letter or electronic message to the party came back undelivered.
+    Undeliverable,
+}
+
+/// A medium of communication, as an opt-out names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Medium {
+    Call,
+    Text,
+    Email,
+    Postal,
+    /// Every medium.
+    All,
+}
+
+/// A limit a consent can lift: when (`time`), where (`place`), how often (`frequency`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentLimit {
+    Time,
+    Place,
+    Frequency,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
@@ -334,6 +361,12 @@ pub struct Event {
     /// Queue moved to (`escalated`).
     #[serde(default)]
     pub to: Option<String>,
+    /// The medium an `opt_out` covers.
+    #[serde(default)]
+    pub medium: Option<Medium>,
+    /// The limits a `consent` lifts; the policy's default when absent.
+    #[serde(default)]
+    pub scope: Option<Vec<ConsentLimit>>,
 }
 
 impl Event {
@@ -436,8 +469,15 @@ impl Case {
             ));
         }
 
+        let (mut due_total, mut paid_total) = (0i64, 0i64);
         for (i, inst) in self.account.installments.iter().enumerate() {
             non_negative(|| format!("account.installments[{i}].amount"), inst.amount)?;
+            add_total(
+                &mut due_total,
+                inst.amount,
+                || format!("account.installments[{i}].amount"),
+                "installment amounts",
+            )?;
             if let Some(paid) = inst.paid {
                 non_negative(|| format!("account.installments[{i}].paid"), paid)?;
             }
@@ -445,6 +485,12 @@ impl Case {
         let as_of = self.as_of;
         for (i, p) in self.account.payments.iter().enumerate() {
             non_negative(|| format!("account.payments[{i}].amount"), p.amount)?;
+            add_total(
+                &mut paid_total,
+                p.amount,
+                || format!("account.payments[{i}].amount"),
+                "payments",
+            )?;
             not_after(|| format!("account.payments[{i}].at"), p.at, as_of)?;
         }
         let mut pauses: Vec<(usize, &Pause)> = self.account.pauses.iter().enumerate().collect();
@@ -613,6 +659,8 @@ impl Case {
             "collectors",
         )?;
         forbid(e.to.is_some() && e.kind != EventType::Escalated, "to")?;
+        forbid(e.medium.is_some() && e.kind != EventType::OptOut, "medium")?;
+        forbid(e.scope.is_some() && e.kind != EventType::Consent, "scope")?;
         match e.kind {
             EventType::Call => require(e.outcome.is_some(), "outcome", "an outcome")?,
             EventType::Letter => require(e.letter.is_some(), "kind", "a letter kind")?,
@@ -624,6 +672,7 @@ impl Case {
                 }
             }
             EventType::Escalated => require(e.to.is_some(), "to", "the queue it moved to")?,
+            EventType::OptOut => require(e.medium.is_some(), "medium", "a medium")?,
             _ => {}
         }
         Ok(())
@@ -670,11 +719,17 @@ fn event_name(kind: EventType) -> &'static str {
         EventType::Escalated => "escalated",
         EventType::AgencyPlaced => "agency_placed",
         EventType::LegalFiled => "legal_filed",
+        EventType::OptOut => "opt_out",
+        EventType::Undeliverable => "undeliverable",
     }
 }
 
 // The helpers below take the field path as a closure: paths are built only for the error, not
 // for every valid field of every case.
+
+/// The largest amount accepted, in minor units: 2^53 - 1, the largest integer every host (a
+/// JavaScript number included) holds exactly.
+pub const MAX_AMOUNT: i64 = (1 << 53) - 1;
 
 fn non_negative(path: impl FnOnce() -> String, amount: i64) -> Result<(), Error> {
     if amount < 0 {
@@ -683,8 +738,35 @@ fn non_negative(path: impl FnOnce() -> String, amount: i64) -> Result<(), Error>
             path(),
             format!("amounts must not be negative, found {amount}"),
         ))
+    } else if amount > MAX_AMOUNT {
+        Err(Error::new(
+            ErrorCode::OutOfRange,
+            path(),
+            format!("amounts are at most {MAX_AMOUNT} minor units (2^53 - 1), found {amount}"),
+        ))
     } else {
         Ok(())
+    }
+}
+
+/// A running total of amounts, refused once it passes [`MAX_AMOUNT`], so that every sum the
+/// engine forms later (overdue amounts, payments toward a promise) is exact.
+fn add_total(
+    total: &mut i64,
+    amount: i64,
+    path: impl FnOnce() -> String,
+    what: &str,
+) -> Result<(), Error> {
+    match total.checked_add(amount).filter(|t| *t <= MAX_AMOUNT) {
+        Some(t) => {
+            *total = t;
+            Ok(())
+        }
+        None => Err(Error::new(
+            ErrorCode::OutOfRange,
+            path(),
+            format!("{what} add up to more than {MAX_AMOUNT} minor units (2^53 - 1)"),
+        )),
     }
 }
 

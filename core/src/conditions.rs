@@ -24,9 +24,12 @@ impl Condition {
             | Condition::DueWithinDays(_)
             | Condition::PromiseActive
             | Condition::PromiseDay
-            | Condition::NoConversationForDays(_) => false,
+            | Condition::NoConversationForDays(_)
+            | Condition::Consented(_)
+            | Condition::ObligationOverdue(_) => false,
             // "Sent at all" cannot change when nothing else happens; "sent N days ago" can.
             Condition::LetterSent(l) => l.days == 0,
+            Condition::CommunicationSent(c) => c.days == 0,
             _ => true,
         }
     }
@@ -68,6 +71,80 @@ impl Facts<'_> {
                 target.kind == PartyKind::Borrower || target.contact.is_some_and(|c| c.verified),
             ),
             Condition::OptedOut => when(target.channel.is_some_and(|c| c.opted_out)),
+            Condition::OptedOutMedium => {
+                when(self.history.opted_out_of(target.party, target.medium()))
+            }
+            Condition::HasContact(kinds) => when(
+                case.contacts
+                    .iter()
+                    .any(|c| kinds.contains(&PartyKind::of_role(c.role))),
+            ),
+            Condition::BorrowerHasChannel(kinds) => when(
+                case.borrower
+                    .channels
+                    .iter()
+                    .any(|c| kinds.contains(&c.kind)),
+            ),
+            Condition::ChannelUsedByParty => when(
+                target
+                    .channel
+                    .is_some_and(|c| self.history.used_channel(target.party, &c.id)),
+            ),
+            Condition::Consented(limit) => self.consented(target, *limit, span),
+            Condition::ChannelConsented => when(target.channel.is_some_and(|c| {
+                self.history.events.iter().any(|e| {
+                    e.kind == crate::case::EventType::Consent
+                        && e.party.as_deref() == Some(target.party)
+                        && e.channel.as_deref() == Some(c.id.as_str())
+                })
+            })),
+            Condition::Requested => {
+                when(self.history.last_request(target.party).is_some_and(|r| {
+                    !self.history.events.iter().any(|e| {
+                        e.party.as_deref() == Some(target.party)
+                            && e.at.seconds() > r
+                            && self
+                                .history
+                                .counts(e, crate::policy::CountKind::Contact, &[])
+                    })
+                }))
+            }
+            Condition::CommunicationSent(c) => {
+                let after = |t: Seconds| {
+                    if c.days == 0 {
+                        t
+                    } else {
+                        self.local_days_after(t, c.days)
+                    }
+                };
+                from(self.history.first_delivered(&c.types, after).map(after))
+            }
+            Condition::DisputeOpen => when(self.history.dispute_open),
+            Condition::WrongNumber => when(
+                target
+                    .channel
+                    .is_some_and(|c| self.history.wrong_number(&c.id)),
+            ),
+            Condition::BalanceOutstanding => when(
+                self.standing.overdue_amount > 0
+                    || self
+                        .ledger
+                        .unpaid_due_dates_from(self.standing.business_date)
+                        .next()
+                        .is_some(),
+            ),
+            Condition::ObligationOpen(id) => when(
+                self.obligations
+                    .iter()
+                    .any(|o| o.def.id == *id && !o.satisfied),
+            ),
+            Condition::ObligationOverdue(id) => from(
+                self.obligations
+                    .iter()
+                    .filter(|o| o.def.id == *id && !o.satisfied)
+                    .map(|o| o.due_by)
+                    .min(),
+            ),
             Condition::Workplace => when(target.channel.is_some_and(|c| c.is_workplace())),
             Condition::ContactedBefore => when(self.history.contacted_before(target.party)),
             Condition::AttorneyKnown => when(

@@ -7,10 +7,21 @@
 //! calendar days in the borrower's first zone: "per day" and "within 7 consecutive days" are days
 //! of the person being called.
 
+use crate::case::{CallOutcome, ConsentLimit};
 use crate::engine::{Facts, Span, Target};
 use crate::intervals::IntervalSet;
-use crate::policy::{CapDef, Period, RestDef, Scope, WindowDef};
+use crate::policy::{CapDef, CountKind, Exclusion, PartyKind, Period, RestDef, Scope, WindowDef};
 use crate::time::{Date, Seconds, Zone};
+
+/// What a cap or a rest pattern counts.
+#[derive(Clone, Copy)]
+struct Counting<'p> {
+    counts: CountKind,
+    exclude: &'p [Exclusion],
+    outcomes: &'p [CallOutcome],
+    exclude_parties: &'p [PartyKind],
+    scope: Scope,
+}
 
 impl Facts<'_> {
     /// Where a window lets any action through, in every borrower zone.
@@ -72,13 +83,14 @@ impl Facts<'_> {
     }
 
     /// Local dates (first zone) of the events a cap or rest pattern counts for this target.
-    fn counted_dates(
-        &self,
-        counts: crate::policy::CountKind,
-        exclude: &[crate::policy::Exclusion],
-        scope: Scope,
-        target: &Target,
-    ) -> Vec<Date> {
+    fn counted_dates(&self, counting: Counting, target: &Target) -> Vec<Date> {
+        let Counting {
+            counts,
+            exclude,
+            outcomes,
+            exclude_parties,
+            scope,
+        } = counting;
         let mut dates: Vec<Date> = self
             .history
             .events
@@ -92,6 +104,18 @@ impl Facts<'_> {
                 },
             })
             .filter(|e| self.history.counts(e, counts, exclude))
+            .filter(|e| {
+                outcomes.is_empty()
+                    || e.kind != crate::case::EventType::Call
+                    || e.outcome.is_some_and(|o| outcomes.contains(&o))
+            })
+            .filter(|e| {
+                exclude_parties.is_empty()
+                    || !e
+                        .party
+                        .as_deref()
+                        .is_some_and(|p| exclude_parties.contains(&self.party_kind(p)))
+            })
             .map(|e| self.primary.date_of(e.at.seconds()))
             .collect();
         dates.sort_unstable();
@@ -101,7 +125,29 @@ impl Facts<'_> {
     /// Where a frequency cap lets the candidate through: while fewer than `limit` counted events
     /// fall in the period ending on the day in question.
     pub fn cap(&self, cap: &CapDef, target: &Target, span: Span) -> IntervalSet {
-        let dates = self.counted_dates(cap.counts, &cap.exclude, cap.scope, target);
+        let dates = self.counted_dates(
+            Counting {
+                counts: cap.counts,
+                exclude: &cap.exclude,
+                outcomes: &cap.outcomes,
+                exclude_parties: &cap.exclude_parties,
+                scope: cap.scope,
+            },
+            target,
+        );
+        let dates = match cap.hours {
+            // Only events inside the hours count: keep the dates of those.
+            Some(h) => self
+                .counted_instants(cap, target)
+                .into_iter()
+                .filter(|&t| {
+                    let clock = self.primary.clock_of(t);
+                    clock >= h.from.seconds() && clock < h.to.seconds()
+                })
+                .map(|t| self.primary.date_of(t))
+                .collect(),
+            None => dates,
+        };
         let limit = usize::try_from(cap.limit).unwrap_or(usize::MAX);
         let all = IntervalSet::span(span.lo, span.hi);
         let mut allowed = match cap.period {
@@ -122,29 +168,53 @@ impl Facts<'_> {
                     let lo = day.add_days(1 - n);
                     let count = dates.iter().filter(|d| **d >= lo && **d <= day).count();
                     if count >= limit {
-                        blocked.push(self.day_span(day));
+                        blocked.push(match cap.hours {
+                            Some(h) => (
+                                self.primary.instant_at(day, h.from.seconds()),
+                                self.primary.instant_at(day, h.to.seconds()),
+                            ),
+                            None => self.day_span(day),
+                        });
                     }
                 }
                 IntervalSet::from_unsorted(blocked).complement(span.lo, span.hi)
             }
         };
-        // A call placed under a direct consent does not count, so consent lifts the cap while it
-        // lasts (Regulation F 1006.14(b)(3)(i)).
+        // A call placed under a consent that lifts frequency does not count, so such a consent
+        // lifts the cap while it lasts.
         if cap
             .exclude
             .contains(&crate::policy::Exclusion::UnderConsent)
         {
-            let covered =
-                IntervalSet::from_unsorted(self.history.consent_spans(target.party).collect());
-            allowed = allowed.union(&covered.intersect(&all));
+            allowed = allowed.union(&self.consented(target, ConsentLimit::Frequency, span));
         }
         allowed
+    }
+
+    /// Where a consent of the target's party lifting `limit` covers the target.
+    pub fn consented(&self, target: &Target, limit: ConsentLimit, span: Span) -> IntervalSet {
+        let channel = target.channel.map(|c| c.id.as_str());
+        IntervalSet::from_unsorted(
+            self.history
+                .consent_spans_for(target.party, channel, limit)
+                .collect(),
+        )
+        .intersect(&IntervalSet::span(span.lo, span.hi))
     }
 
     /// Where a rest pattern lets the candidate through: not on the `rest_days` days after a streak
     /// of `streak_days` consecutive days with counted events.
     pub fn rest(&self, rest: &RestDef, target: &Target, span: Span) -> IntervalSet {
-        let dates = self.counted_dates(rest.counts, &[], rest.scope, target);
+        let dates = self.counted_dates(
+            Counting {
+                counts: rest.counts,
+                exclude: &[],
+                outcomes: &[],
+                exclude_parties: &[],
+                scope: rest.scope,
+            },
+            target,
+        );
         let has = |d: Date| dates.binary_search(&d).is_ok();
         let today = self.primary.date_of(self.as_of);
         let (streak, rest_days) = (i64::from(rest.streak_days), i64::from(rest.rest_days));
@@ -160,6 +230,41 @@ impl Facts<'_> {
             }
         }
         IntervalSet::from_unsorted(blocked).complement(span.lo, span.hi)
+    }
+
+    /// Instants of the events a cap counts for this target (for caps over part of the day).
+    fn counted_instants(&self, cap: &CapDef, target: &Target) -> Vec<Seconds> {
+        self.history
+            .events
+            .iter()
+            .filter(|e| match cap.scope {
+                Scope::Account => true,
+                Scope::Party => e.party.as_deref() == Some(target.party),
+                Scope::Channel => match target.channel {
+                    Some(ch) => e.channel.as_deref() == Some(ch.id.as_str()),
+                    None => e.party.as_deref() == Some(target.party),
+                },
+            })
+            .filter(|e| self.history.counts(e, cap.counts, &cap.exclude))
+            .filter(|e| {
+                cap.outcomes.is_empty()
+                    || e.kind != crate::case::EventType::Call
+                    || e.outcome.is_some_and(|o| cap.outcomes.contains(&o))
+            })
+            .filter(|e| {
+                !e.party
+                    .as_deref()
+                    .is_some_and(|p| cap.exclude_parties.contains(&self.party_kind(p)))
+            })
+            .map(|e| e.at.seconds())
+            .collect()
+    }
+
+    /// The kind of a party named in an event.
+    pub fn party_kind(&self, party: &str) -> PartyKind {
+        self.case
+            .contact(party)
+            .map_or(PartyKind::Borrower, |c| PartyKind::of_role(c.role))
     }
 
     /// A local day of the first zone as an interval of instants.

@@ -23,7 +23,35 @@ pub struct Decision {
     pub actions: Vec<ActionVerdict>,
     pub next_action: Option<NextAction>,
     pub disclosures: Vec<Disclosure>,
+    /// What the policy requires the lender to do, still open, with its deadline.
+    pub obligations: Vec<ObligationOutput>,
+    /// What the engine could not decide with full knowledge.
+    pub warnings: Vec<Warning>,
     pub trace: Vec<TraceEntry>,
+}
+
+/// An open obligation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ObligationOutput {
+    pub obligation: String,
+    /// `borrower` or a contact id.
+    pub party: String,
+    /// The instant it is due by.
+    pub due_by: String,
+    /// `as_of` is at or after `due_by`.
+    pub overdue: bool,
+    pub rule: String,
+    pub cite: String,
+}
+
+/// Something the engine could not decide with full knowledge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Warning {
+    /// A stable code: `calendar_not_covered`.
+    pub code: String,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -50,6 +50,22 @@ pub struct Target<'a> {
     pub action: Option<&'a ActionDef>,
 }
 
+impl Target<'_> {
+    /// The medium the candidate communicates through: the action's own, else the one its channel
+    /// kind implies (a phone number carries calls and texts alike, so it implies none).
+    pub fn medium(&self) -> Option<crate::case::Medium> {
+        use crate::case::{ChannelKind, Medium};
+        self.action.and_then(|a| a.medium).or_else(|| {
+            self.channel.and_then(|c| match c.kind {
+                ChannelKind::Email => Some(Medium::Email),
+                ChannelKind::Postal => Some(Medium::Postal),
+                ChannelKind::Sms => Some(Medium::Text),
+                ChannelKind::Mobile | ChannelKind::HomePhone | ChannelKind::WorkPhone => None,
+            })
+        })
+    }
+}
+
 /// Everything about the case the rules ask about, computed once per decision.
 pub struct Facts<'a> {
     pub case: &'a Case,
@@ -67,6 +83,8 @@ pub struct Facts<'a> {
     pub risk_grade: crate::case::RiskGrade,
     pub history: History<'a>,
     pub promises: Vec<PromiseState>,
+    /// Every obligation of the policy that applies, open or satisfied.
+    pub obligations: Vec<crate::obligations::ObligationState<'a>>,
     /// Window and inconvenient-time sets, which depend on the span only, not on the candidate:
     /// computed once per decision and span, keyed by the rule's address.
     span_sets: std::cell::RefCell<Vec<(usize, Seconds, IntervalSet)>>,
@@ -303,6 +321,8 @@ impl Engine {
             });
         }
         let disclosures = crate::disclosure::disclosures(&facts);
+        let obligations = crate::obligations::report(&facts);
+        let warnings = calendar_warnings(policy, &facts, &actions, &obligations);
 
         Decision {
             account_id: case.account.id.clone(),
@@ -330,9 +350,59 @@ impl Engine {
             actions,
             next_action,
             disclosures,
+            obligations,
+            warnings,
             trace,
         }
     }
+}
+
+/// `calendar_not_covered` when the policy's calendar declares the years it covers and the
+/// business date, or a date an instant of the decision falls on, lies outside them: the days of
+/// an unknown year are not silently taken for ordinary working days.
+fn calendar_warnings(
+    policy: &Policy,
+    facts: &Facts,
+    actions: &[ActionVerdict],
+    obligations: &[crate::decision::ObligationOutput],
+) -> Vec<Warning> {
+    let years = &policy.document().calendar.years;
+    if years.is_empty() {
+        return Vec::new();
+    }
+    let mut dates = vec![
+        facts.standing.business_date,
+        facts.primary.date_of(facts.as_of),
+    ];
+    let instants = actions
+        .iter()
+        .flat_map(|a| [a.allowed_until.as_deref(), a.next_allowed_at.as_deref()])
+        .chain(obligations.iter().map(|o| Some(o.due_by.as_str())))
+        .flatten();
+    for text in instants {
+        if let Ok(i) = text.parse::<crate::time::Instant>() {
+            dates.push(facts.primary.date_of(i.seconds()));
+        }
+    }
+    let mut outside: Vec<i32> = dates
+        .iter()
+        .map(|d| chrono::Datelike::year(&d.0))
+        .filter(|y| !years.contains(y))
+        .collect();
+    outside.sort_unstable();
+    outside.dedup();
+    if outside.is_empty() {
+        return Vec::new();
+    }
+    let list = |v: &[i32]| v.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
+    vec![Warning {
+        code: "calendar_not_covered".to_string(),
+        message: format!(
+            "the policy's holiday calendar covers {} only; the decision depends on dates in {}, whose holidays and make-up working days it does not know",
+            list(years),
+            list(&outside)
+        ),
+    }]
 }
 
 /// The verdict on one candidate before it is written out.
@@ -411,7 +481,7 @@ impl<'a> Facts<'a> {
                 cite: doc.contact.promises.cite.clone(),
             });
         }
-        let facts = Facts {
+        let mut facts = Facts {
             case,
             policy,
             calendar: policy.calendar(),
@@ -425,8 +495,10 @@ impl<'a> Facts<'a> {
             risk_grade,
             history,
             promises,
+            obligations: Vec::new(),
             span_sets: std::cell::RefCell::new(Vec::new()),
         };
+        facts.obligations = crate::obligations::obligations(&facts);
         (facts, trace)
     }
 
@@ -514,6 +586,15 @@ impl<'a> Facts<'a> {
 
     /// Where one rule lets the candidate through.
     pub fn rule_set(&self, rule: &RuleDef, target: &Target, span: Span) -> IntervalSet {
+        let set = self.rule_kind_set(rule, target, span);
+        match &rule.unless {
+            Some(u) => set.union(&self.holds(u, target, span)),
+            None => set,
+        }
+    }
+
+    /// Where a rule's own kind (window, cap, ...) lets the candidate through, before `unless`.
+    fn rule_kind_set(&self, rule: &RuleDef, target: &Target, span: Span) -> IntervalSet {
         let all = || IntervalSet::span(span.lo, span.hi);
         if rule.window.is_some() || rule.inconvenient_times.is_some() {
             let key = std::ptr::from_ref(rule) as usize;
@@ -610,6 +691,14 @@ impl<'a> Facts<'a> {
         }
         for r in rules.iter().filter(|r| r.obligation.is_none()) {
             let part = match (&r.forbid_when, &r.require, &r.cap) {
+                _ if r
+                    .unless
+                    .as_ref()
+                    .is_some_and(|u| u.is_time_invariant() && self.holds_now(u, target)) =>
+                {
+                    Part::Fixed(true)
+                }
+                _ if r.unless.as_ref().is_some_and(|u| !u.is_time_invariant()) => Part::Rule(r),
                 (Some(c), _, _) if c.is_time_invariant() => Part::Fixed(!self.holds_now(c, target)),
                 (_, Some(c), _) if c.is_time_invariant() => Part::Fixed(self.holds_now(c, target)),
                 (_, _, Some(cap)) if self.cap_is_fixed(cap, target) => {
@@ -708,6 +797,14 @@ impl<'a> Facts<'a> {
             && (!cap
                 .exclude
                 .contains(&crate::policy::Exclusion::UnderConsent)
-                || self.history.consent_spans(target.party).next().is_none())
+                || self
+                    .history
+                    .consent_spans_for(
+                        target.party,
+                        target.channel.map(|c| c.id.as_str()),
+                        crate::case::ConsentLimit::Frequency,
+                    )
+                    .next()
+                    .is_none())
     }
 }

@@ -1,8 +1,10 @@
 //! What the history says: events in time order and the facts the rules ask about again and again
 //! (lost contact, disputes, conversations, consents), computed once per decision.
 
-use crate::case::{CallOutcome, Case, Event, EventType, LetterKind, BORROWER};
-use crate::policy::{CountKind, Exclusion, Policy};
+use crate::case::{
+    CallOutcome, Case, ConsentLimit, Event, EventType, LetterKind, Medium, BORROWER,
+};
+use crate::policy::{ConsentEnd, ContactReset, CountKind, Exclusion, LostContactDef, Policy};
 use crate::time::{Seconds, Zone};
 
 pub struct History<'a> {
@@ -12,53 +14,45 @@ pub struct History<'a> {
     pub lost_contact_since: Option<Seconds>,
     /// A dispute is open with no verification sent since it was opened.
     pub dispute_pending: bool,
+    /// A dispute is open (flag or event) and not resolved.
+    pub dispute_open: bool,
     /// The last telephone conversation with the borrower.
     pub last_conversation: Option<Seconds>,
     /// The queue of the last `escalated` event.
     pub last_escalated_to: Option<&'a str>,
-    /// Consent coverage per party: the spans in which calls to it are made under direct consent.
-    consents: Vec<(&'a str, Seconds, Seconds)>,
+    /// Consents: party, channel (when the consent is bound to one), the limits lifted, and the
+    /// span `[from, to)` it covers.
+    consents: Vec<ConsentSpan<'a>>,
+}
+
+/// One consent as the policy reads it.
+#[derive(Debug, Clone)]
+pub struct ConsentSpan<'a> {
+    pub party: &'a str,
+    pub channel: Option<&'a str>,
+    pub lifts: Vec<ConsentLimit>,
+    pub from: Seconds,
+    pub to: Seconds,
 }
 
 impl<'a> History<'a> {
     pub fn new(case: &'a Case, policy: &Policy, primary: Zone) -> History<'a> {
         let mut events: Vec<&Event> = case.history.iter().collect();
         events.sort_by_key(|e| e.at.seconds());
+        let contact = &policy.document().contact;
 
-        let failed_needed = policy
-            .document()
-            .contact
-            .lost_contact
-            .failed_attempts
-            .max(1);
-        let mut streak = 0u32;
-        let mut streak_lost_at = None;
         let mut last_conversation = None;
         let mut last_escalated_to = None;
         let mut dispute_opened: Option<Seconds> = None;
         let mut dispute_open_by_event = false;
         let mut last_verification: Option<Seconds> = None;
-        let mut consents = Vec::new();
         for e in &events {
             let at = e.at.seconds();
             let borrower = e.party.as_deref() == Some(BORROWER);
             match e.kind {
-                EventType::Call if borrower => match e.outcome {
-                    Some(CallOutcome::Connected) | Some(CallOutcome::Refused) => {
-                        streak = 0;
-                        streak_lost_at = None;
-                        if e.outcome == Some(CallOutcome::Connected) {
-                            last_conversation = Some(at);
-                        }
-                    }
-                    Some(_) if e.is_outbound() => {
-                        streak += 1;
-                        if streak == failed_needed {
-                            streak_lost_at = Some(at);
-                        }
-                    }
-                    _ => {}
-                },
+                EventType::Call if borrower && e.outcome == Some(CallOutcome::Connected) => {
+                    last_conversation = Some(at);
+                }
                 EventType::Escalated => last_escalated_to = e.to.as_deref(),
                 EventType::DisputeOpened => {
                     dispute_opened = Some(at);
@@ -68,43 +62,10 @@ impl<'a> History<'a> {
                 EventType::Letter if e.letter == Some(LetterKind::Verification) => {
                     last_verification = Some(at);
                 }
-                EventType::Consent => {
-                    if let Some(party) = e.party.as_deref() {
-                        consents.push((party, at, e.until, e.channel.as_deref()));
-                    }
-                }
                 _ => {}
             }
         }
-
-        // A wrong number on every one of the borrower's phones also means the borrower cannot be
-        // reached, however few attempts that took.
-        let phones: Vec<&str> = case
-            .borrower
-            .channels
-            .iter()
-            .filter(|c| c.kind.is_phone())
-            .map(|c| c.id.as_str())
-            .collect();
-        let mut all_wrong_since = None;
-        if !phones.is_empty() {
-            let mut latest = Vec::with_capacity(phones.len());
-            for p in &phones {
-                let last = events.iter().rev().find(|e| {
-                    e.kind == EventType::Call
-                        && e.party.as_deref() == Some(BORROWER)
-                        && e.channel.as_deref() == Some(*p)
-                });
-                latest.push(last.filter(|e| e.outcome == Some(CallOutcome::WrongNumber)));
-            }
-            if latest.iter().all(Option::is_some) {
-                all_wrong_since = latest.iter().flatten().map(|e| e.at.seconds()).max();
-            }
-        }
-        let lost_contact_since = match (streak_lost_at, all_wrong_since) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        let lost_contact_since = lost_contact(case, &contact.lost_contact, &events, primary);
 
         let dispute_open = case.borrower.flags.dispute_open || dispute_open_by_event;
         let dispute_pending = dispute_open
@@ -114,29 +75,45 @@ impl<'a> History<'a> {
                 (None, Some(_)) => false,
             };
 
-        // Consent lasts until its `until` date (inclusive, local) or for the policy's default
-        // number of consecutive local days, the day it was given being the first (1006.14(b)(3)(i):
-        // consent given Monday 09:00 covers Monday to Sunday, not up to the next Monday 09:00), and
-        // ends at the next conversation with that party.
-        let default_days = i64::from(policy.document().contact.consent_days);
-        let consents = consents
-            .into_iter()
-            .map(|(party, at, until, _channel)| {
+        // Consent lasts until its `until` date (inclusive, local) or for the policy's number of
+        // consecutive local days, the day it was given being the first (a consent given Monday
+        // 09:00 for 7 days covers Monday to Sunday, not up to the next Monday 09:00), and ends
+        // early at whatever the policy says ends it.
+        let default_days = i64::from(contact.consent_days);
+        let def = &contact.consent;
+        let consents = events
+            .iter()
+            .filter(|e| e.kind == EventType::Consent)
+            .filter_map(|e| {
+                let party = e.party.as_deref()?;
+                let at = e.at.seconds();
                 let mut end = primary.start_of(primary.date_of(at).add_days(default_days));
-                if let Some(until) = until {
+                if let Some(until) = e.until {
                     end = end.min(primary.start_of(until.add_days(1)));
                 }
-                let next_conversation = events.iter().find(|e| {
-                    e.at.seconds() > at
-                        && e.kind == EventType::Call
-                        && e.outcome == Some(CallOutcome::Connected)
-                        && e.party.as_deref() == Some(party)
-                });
-                if let Some(c) = next_conversation {
-                    // The conversation itself is still covered; calls after it are not.
-                    end = end.min(c.at.seconds() + 1);
+                if def.ends_on.contains(&ConsentEnd::Conversation) {
+                    let next_conversation = events.iter().find(|c| {
+                        c.at.seconds() > at
+                            && c.kind == EventType::Call
+                            && c.outcome == Some(CallOutcome::Connected)
+                            && c.party.as_deref() == Some(party)
+                    });
+                    if let Some(c) = next_conversation {
+                        // The conversation itself is still covered; calls after it are not.
+                        end = end.min(c.at.seconds() + 1);
+                    }
                 }
-                (party, at, end)
+                Some(ConsentSpan {
+                    party,
+                    channel: if def.per_channel {
+                        e.channel.as_deref()
+                    } else {
+                        None
+                    },
+                    lifts: e.scope.clone().unwrap_or_else(|| def.default_scope.clone()),
+                    from: at,
+                    to: end,
+                })
             })
             .collect();
 
@@ -144,19 +121,38 @@ impl<'a> History<'a> {
             events,
             lost_contact_since,
             dispute_pending,
+            dispute_open,
             last_conversation,
             last_escalated_to,
             consents,
         }
     }
 
-    /// Spans during which calls to `party` are covered by a direct consent.
+    /// Spans during which some consent of `party` lasts, whatever it lifts and whichever channel
+    /// it names.
     pub fn consent_spans(&self, party: &str) -> impl Iterator<Item = (Seconds, Seconds)> + '_ {
         let party = party.to_string();
         self.consents
             .iter()
-            .filter(move |(p, _, _)| *p == party)
-            .map(|&(_, a, b)| (a, b))
+            .filter(move |c| c.party == party)
+            .map(|c| (c.from, c.to))
+    }
+
+    /// Spans during which a consent of `party` lifting `limit` covers `channel`.
+    pub fn consent_spans_for<'s>(
+        &'s self,
+        party: &'s str,
+        channel: Option<&'s str>,
+        limit: ConsentLimit,
+    ) -> impl Iterator<Item = (Seconds, Seconds)> + 's {
+        self.consents
+            .iter()
+            .filter(move |c| {
+                c.party == party
+                    && c.lifts.contains(&limit)
+                    && c.channel.is_none_or(|ch| channel == Some(ch))
+            })
+            .map(|c| (c.from, c.to))
     }
 
     fn under_consent(&self, e: &Event) -> bool {
@@ -164,7 +160,75 @@ impl<'a> History<'a> {
             return false;
         };
         let at = e.at.seconds();
-        self.consent_spans(party).any(|(a, b)| a <= at && at < b)
+        self.consent_spans_for(party, e.channel.as_deref(), ConsentLimit::Frequency)
+            .any(|(a, b)| a <= at && at < b)
+    }
+
+    /// The last request of `party` to be contacted: a call or message from them, or a consent.
+    pub fn last_request(&self, party: &str) -> Option<Seconds> {
+        self.events
+            .iter()
+            .rev()
+            .find(|e| {
+                e.party.as_deref() == Some(party)
+                    && (e.kind == EventType::Consent
+                        || (matches!(e.kind, EventType::Call | EventType::Sms | EventType::Email)
+                            && !e.is_outbound()))
+            })
+            .map(|e| e.at.seconds())
+    }
+
+    /// Whether `party` opted out of `medium` (or of every medium).
+    pub fn opted_out_of(&self, party: &str, medium: Option<Medium>) -> bool {
+        self.events.iter().any(|e| {
+            e.kind == EventType::OptOut
+                && e.party.as_deref() == Some(party)
+                && (e.medium == Some(Medium::All) || (medium.is_some() && e.medium == medium))
+        })
+    }
+
+    /// Whether `party` reached the lender from `channel`.
+    pub fn used_channel(&self, party: &str, channel: &str) -> bool {
+        self.events.iter().any(|e| {
+            e.party.as_deref() == Some(party)
+                && e.channel.as_deref() == Some(channel)
+                && matches!(e.kind, EventType::Call | EventType::Sms | EventType::Email)
+                && !e.is_outbound()
+        })
+    }
+
+    /// The first outbound communication of these types to the borrower that did not come back
+    /// undeliverable before `returned_by` (given the instant it was sent).
+    pub fn first_delivered(
+        &self,
+        types: &[EventType],
+        returned_by: impl Fn(Seconds) -> Seconds,
+    ) -> Option<Seconds> {
+        self.events
+            .iter()
+            .find(|e| {
+                let sent = e.at.seconds();
+                types.contains(&e.kind)
+                    && e.is_outbound()
+                    && e.party.as_deref().is_none_or(|p| p == BORROWER)
+                    && !self.events.iter().any(|u| {
+                        u.kind == EventType::Undeliverable
+                            && u.at.seconds() >= sent
+                            && u.at.seconds() < returned_by(sent)
+                            && u.party.as_deref().is_none_or(|p| p == BORROWER)
+                            && (u.channel.is_none() || u.channel == e.channel)
+                    })
+            })
+            .map(|e| e.at.seconds())
+    }
+
+    /// Whether the last call on `channel` reached a wrong number.
+    pub fn wrong_number(&self, channel: &str) -> bool {
+        self.events
+            .iter()
+            .rev()
+            .find(|e| e.kind == EventType::Call && e.channel.as_deref() == Some(channel))
+            .is_some_and(|e| e.outcome == Some(CallOutcome::WrongNumber))
     }
 
     /// Whether an event counts toward a cap or a rest pattern of this kind.
@@ -187,6 +251,8 @@ impl<'a> History<'a> {
                 e.kind == EventType::Call && e.outcome == Some(CallOutcome::Connected)
             }
             CountKind::Message => matches!(e.kind, EventType::Sms | EventType::Email) && outbound,
+            CountKind::Text => e.kind == EventType::Sms && outbound,
+            CountKind::Email => e.kind == EventType::Email && outbound,
             CountKind::Letter => e.kind == EventType::Letter && outbound,
             CountKind::Visit => e.kind == EventType::Visit,
             CountKind::Contact => {
@@ -209,13 +275,22 @@ impl<'a> History<'a> {
                 Exclusion::NotConnected => {
                     e.kind == EventType::Call && e.outcome == Some(CallOutcome::Busy)
                 }
-                // A conversation is not a placed call: it starts the seven days of 1006.14(b)(2)(i)(B)
-                // whoever placed the call and whether or not consent covered it.
+                // A conversation is not a placed call: a cap on conversations counts it whoever
+                // placed the call and whether or not consent covered it (the consent lifts such a
+                // cap only while it lasts, see `Facts::cap`).
                 Exclusion::UnderConsent => {
                     e.kind == EventType::Call
                         && kind != CountKind::Conversation
                         && self.under_consent(e)
                 }
+                Exclusion::WrongNumber => {
+                    e.kind == EventType::Call && e.outcome == Some(CallOutcome::WrongNumber)
+                }
+                Exclusion::BeforeRequest => e
+                    .party
+                    .as_deref()
+                    .and_then(|p| self.last_request(p))
+                    .is_some_and(|r| e.at.seconds() < r),
             };
             if excluded {
                 return false;
@@ -245,5 +320,146 @@ impl<'a> History<'a> {
 
     pub fn recorded(&self, kind: EventType) -> bool {
         self.events.iter().any(|e| e.kind == kind)
+    }
+}
+
+/// Since when the borrower is lost-contact under the policy's definition, if they are.
+fn lost_contact(
+    case: &Case,
+    def: &LostContactDef,
+    events: &[&Event],
+    primary: Zone,
+) -> Option<Seconds> {
+    let phones: Vec<&str> = case
+        .borrower
+        .channels
+        .iter()
+        .filter(|c| {
+            if def.channels.is_empty() {
+                c.kind.is_phone()
+            } else {
+                def.channels.contains(&c.kind)
+            }
+        })
+        .map(|c| c.id.as_str())
+        .collect();
+    let resets = |e: &Event| -> bool {
+        def.reset_by.iter().any(|r| match r {
+            ContactReset::ConnectedCall => {
+                e.kind == EventType::Call
+                    && e.party.as_deref() == Some(BORROWER)
+                    && e.outcome == Some(CallOutcome::Connected)
+            }
+            ContactReset::RefusedCall => {
+                e.kind == EventType::Call
+                    && e.party.as_deref() == Some(BORROWER)
+                    && e.outcome == Some(CallOutcome::Refused)
+            }
+            ContactReset::InboundCall => {
+                e.kind == EventType::Call
+                    && e.party.as_deref() == Some(BORROWER)
+                    && !e.is_outbound()
+            }
+            ContactReset::InboundMessage => {
+                matches!(e.kind, EventType::Sms | EventType::Email)
+                    && e.party.as_deref() == Some(BORROWER)
+                    && !e.is_outbound()
+            }
+            ContactReset::Promise => {
+                e.kind == EventType::Promise && e.party.as_deref() == Some(BORROWER)
+            }
+            ContactReset::Payment => false, // payments are read from the account below
+        })
+    };
+    // Payments are contact from the borrower too, when the policy says so.
+    let payments: Vec<Seconds> = if def.reset_by.contains(&ContactReset::Payment) {
+        case.account
+            .payments
+            .iter()
+            .map(|p| p.at.seconds())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let counts_channel = |e: &Event| match e.channel.as_deref() {
+        Some(ch) => def.channels.is_empty() || phones.contains(&ch),
+        None => def.channels.is_empty(),
+    };
+    let needed = def.failed_attempts.max(1) as usize;
+    let days_needed = def.distinct_days.max(1) as usize;
+    // Failures since the last reset, as (instant, local date, channel).
+    let mut failures: Vec<(Seconds, crate::time::Date, Option<&str>)> = Vec::new();
+    let mut since: Option<Seconds> = None;
+    let mut pay = payments.iter().peekable();
+    let satisfied = |failures: &[(Seconds, crate::time::Date, Option<&str>)]| -> bool {
+        let enough =
+            |list: &mut dyn Iterator<Item = &(Seconds, crate::time::Date, Option<&str>)>| {
+                let mut n = 0usize;
+                let mut days: Vec<crate::time::Date> = Vec::new();
+                for f in list {
+                    n += 1;
+                    if !days.contains(&f.1) {
+                        days.push(f.1);
+                    }
+                }
+                n >= needed && days.len() >= days_needed
+            };
+        if def.each_channel {
+            !phones.is_empty()
+                && phones
+                    .iter()
+                    .all(|p| enough(&mut failures.iter().filter(|f| f.2 == Some(*p))))
+        } else {
+            enough(&mut failures.iter())
+        }
+    };
+    for e in events {
+        let at = e.at.seconds();
+        while pay.peek().is_some_and(|&&p| p <= at) {
+            pay.next();
+            failures.clear();
+            since = None;
+        }
+        if resets(e) {
+            failures.clear();
+            since = None;
+            continue;
+        }
+        let failed = e.kind == EventType::Call
+            && e.party.as_deref() == Some(BORROWER)
+            && e.is_outbound()
+            && e.outcome.is_some_and(|o| def.failures.contains(&o))
+            && counts_channel(e);
+        if failed {
+            failures.push((at, primary.date_of(at), e.channel.as_deref()));
+            if since.is_none() && satisfied(&failures) {
+                since = Some(at);
+            }
+        }
+    }
+    if pay.next().is_some() {
+        since = None;
+    }
+
+    // A wrong number on every one of the borrower's phones also means the borrower cannot be
+    // reached, however few attempts that took.
+    let mut all_wrong_since = None;
+    if def.all_wrong_number && !phones.is_empty() {
+        let mut latest = Vec::with_capacity(phones.len());
+        for p in &phones {
+            let last = events.iter().rev().find(|e| {
+                e.kind == EventType::Call
+                    && e.party.as_deref() == Some(BORROWER)
+                    && e.channel.as_deref() == Some(*p)
+            });
+            latest.push(last.filter(|e| e.outcome == Some(CallOutcome::WrongNumber)));
+        }
+        if latest.iter().all(Option::is_some) {
+            all_wrong_since = latest.iter().flatten().map(|e| e.at.seconds()).max();
+        }
+    }
+    match (since, all_wrong_since) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }

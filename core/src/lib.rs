@@ -41,6 +41,7 @@ pub mod ffi;
 pub mod history;
 pub mod intervals;
 mod json_path;
+pub mod obligations;
 pub mod policy;
 pub mod promises;
 pub mod stages;

@@ -127,7 +127,8 @@ impl Spans {
 
 struct Block<'a> {
     bytes: &'a [u8],
-    spans: OnceLock<Spans>,
+    /// `None` when the block cannot be decoded: the zone is then unknown, never UTC.
+    spans: OnceLock<Option<Spans>>,
 }
 
 /// The table with its names and offsets read; each zone block is decoded on first use.
@@ -161,11 +162,28 @@ pub fn names() -> impl Iterator<Item = &'static str> {
 }
 
 /// The position of `name` in [`names`].
+/// A zone whose offsets cannot be decoded is not found: a case naming it is refused as an
+/// unknown zone rather than read as UTC (the committed table is decoded whole by the tests, so
+/// this cannot happen with it).
 pub(crate) fn find(name: &str) -> Option<usize> {
-    table()
+    let index = table()
         .names
         .binary_search_by(|probe| probe.0.cmp(name))
-        .ok()
+        .ok()?;
+    decoded(index).map(|_| index)
+}
+
+fn decoded(index: usize) -> Option<&'static Spans> {
+    let t = table();
+    let block = t.names.get(index).and_then(|n| t.blocks.get(n.1))?;
+    block
+        .spans
+        .get_or_init(|| {
+            read_block(block.bytes, &t.offsets)
+                .ok()
+                .map(|(first, changes)| Spans::new(first, changes))
+        })
+        .as_ref()
 }
 
 /// The name at position `index` of [`names`].
@@ -173,18 +191,26 @@ pub(crate) fn name(index: usize) -> &'static str {
     table().names.get(index).map_or("", |n| n.0)
 }
 
-/// The offsets of the zone at position `index` of [`names`] (UTC when unreadable).
+/// The offsets of the zone at position `index` of [`names`]. Every index a [`crate::time::Zone`]
+/// holds came from [`find`], which decoded the block; UTC below is unreachable for those.
 pub(crate) fn spans(index: usize) -> &'static Spans {
     static UTC: Spans = Spans::UTC;
+    decoded(index).unwrap_or(&UTC)
+}
+
+/// Decodes every zone of the embedded table; the error names the first zone that fails. The
+/// tests call it, so a corrupt table fails the build's tests instead of reading as UTC.
+pub fn check_embedded() -> Result<usize, String> {
     let t = table();
-    let Some(block) = t.names.get(index).and_then(|n| t.blocks.get(n.1)) else {
-        return &UTC;
-    };
-    block.spans.get_or_init(|| {
-        read_block(block.bytes, &t.offsets)
-            .map(|(first, changes)| Spans::new(first, changes))
-            .unwrap_or(Spans::UTC)
-    })
+    if t.names.is_empty() {
+        return Err("the embedded zone table cannot be read".to_string());
+    }
+    for (i, (name, _)) in t.names.iter().enumerate() {
+        if decoded(i).is_none() {
+            return Err(format!("zone {name} cannot be decoded"));
+        }
+    }
+    Ok(t.names.len())
 }
 
 /// Every zone of `bytes`, strictly decoded and checked to be in the form [`encode`] writes.

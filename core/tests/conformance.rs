@@ -1,25 +1,37 @@
 //! The shared conformance corpus (`tests/conformance/`), run on the native engine.
 //!
 //! Each case directory holds `case.json` (the case text, passed as is), `meta.json` (the policy:
-//! a pack id or a file under `tests/conformance/`) and `expected.json` (the exact output bytes,
-//! decision or error, followed by one newline). Every other surface (wasm-bindgen, the WASI
-//! component and its hosts) runs the same files and must produce the same bytes.
+//! a pack id or a file under `tests/conformance/`; a description; the `expect` claims) and
+//! `expected.json` (the exact output bytes, decision or error, followed by one newline, with the
+//! policy digest written `"digest":"@digest"`). Each case is checked three ways: the bytes, the
+//! digest against `digests.json`, and the claims of `meta.json` (`tests/conformance/claims.rs`).
+//! Every other surface runs the same files with the same checks.
 //!
-//! `ARREARS_BLESS=1 cargo test -p arrears-core --test conformance` rewrites the expected files;
-//! review the diff before committing, it is the specification.
+//! `ARREARS_BLESS=1 cargo test -p arrears-core --test conformance` rewrites the expected files
+//! whose decision changed and `digests.json`; the claims are never rewritten, and must still
+//! hold. `docs/conformance.md` says how to review a re-bless.
 
+#[path = "../../tests/conformance/claims.rs"]
+mod claims;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+use serde_json::Value;
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance")
 }
 
-/// The output of a corpus case on the native engine: decision JSON or error JSON.
-fn run_case(corpus: &Path, case_dir: &Path) -> String {
-    let meta: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(case_dir.join("meta.json")).expect("meta.json"),
-    )
-    .expect("meta.json is JSON");
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The output of a corpus case on the native engine (decision JSON or error JSON), and the
+/// policy reference of its `meta.json`.
+fn run_case(corpus: &Path, case_dir: &Path) -> (String, Value) {
+    let meta = read_json(&case_dir.join("meta.json"));
     let policy = meta["policy"].as_str().expect("meta.policy is a string");
     let policy_text = if policy.ends_with(".json") {
         std::fs::read_to_string(corpus.join(policy)).expect("policy file")
@@ -28,7 +40,7 @@ fn run_case(corpus: &Path, case_dir: &Path) -> String {
     };
     let case = std::fs::read_to_string(case_dir.join("case.json")).expect("case.json");
     match arrears_core::ffi::decide(&policy_text, &case) {
-        Ok(out) | Err(out) => out,
+        Ok(out) | Err(out) => (out, meta),
     }
 }
 
@@ -42,43 +54,120 @@ fn case_dirs(corpus: &Path) -> Vec<PathBuf> {
     dirs
 }
 
-/// Names of the cases whose output differs from `expected.json`, byte for byte.
-fn mismatches(corpus: &Path) -> Vec<String> {
-    let bless = std::env::var_os("ARREARS_BLESS").is_some();
-    let mut bad = Vec::new();
+fn name(dir: &Path) -> String {
+    dir.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+/// What a corpus run found: cases whose bytes differ, and every failed digest or claim check as
+/// "case: what".
+#[derive(Default, Debug)]
+struct Report {
+    cases: usize,
+    claims: usize,
+    differ: Vec<String>,
+    failed: Vec<String>,
+}
+
+fn check_corpus(corpus: &Path, bless: bool) -> Report {
+    let digests_path = corpus.join("digests.json");
+    let digests = if digests_path.exists() {
+        read_json(&digests_path)
+    } else {
+        Value::Null
+    };
+    let mut report = Report::default();
+    // Blessing records each policy's digest: a string per reference, an object by version for a
+    // file of dated versions.
+    let mut blessed: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut versioned: BTreeMap<String, bool> = BTreeMap::new();
     for dir in case_dirs(corpus) {
-        let mut got = run_case(corpus, &dir);
-        got.push('\n');
+        report.cases += 1;
+        let (out, meta) = run_case(corpus, &dir);
+        let reference = meta["policy"].as_str().unwrap_or_default().to_string();
+        let (masked, found) = claims::mask_digests(&out);
+        let got = masked + "\n";
         let path = dir.join("expected.json");
-        if bless {
-            std::fs::write(&path, &got).expect("write expected.json");
-            continue;
-        }
         let want = std::fs::read(&path).unwrap_or_default();
         if want != got.as_bytes() {
-            bad.push(dir.file_name().unwrap().to_string_lossy().into_owned());
+            if bless {
+                std::fs::write(&path, &got).expect("write expected.json");
+            } else {
+                report.differ.push(name(&dir));
+            }
+        }
+        if bless {
+            if let Some(d) = found.first() {
+                let decision: Value = serde_json::from_str(&out).unwrap_or(Value::Null);
+                let version = decision["policy"]["version"].as_str().unwrap_or_default();
+                blessed
+                    .entry(reference.clone())
+                    .or_default()
+                    .insert(version.to_string(), d.clone());
+                let text = std::fs::read_to_string(corpus.join(&reference)).unwrap_or_default();
+                versioned.insert(reference.clone(), text.contains("\"versions\""));
+            }
+        } else if let Some(problem) = claims::digest_problem(&digests, &reference, &out) {
+            report.failed.push(format!("{}: {problem}", name(&dir)));
+        }
+        let output: Value = serde_json::from_str(&out).unwrap_or(Value::Null);
+        report.claims += claims::claim_count(&meta);
+        for f in claims::claim_failures(&meta, &output) {
+            report.failed.push(format!("{}: {f}", name(&dir)));
         }
     }
-    bad
+    if bless {
+        let mut map = serde_json::Map::new();
+        for (reference, by_version) in blessed {
+            let value = if versioned[&reference] {
+                Value::Object(
+                    by_version
+                        .into_iter()
+                        .map(|(v, d)| (v, Value::String(d)))
+                        .collect(),
+                )
+            } else {
+                assert_eq!(
+                    by_version.len(),
+                    1,
+                    "{reference}: one policy, several digests"
+                );
+                Value::String(by_version.into_values().next().unwrap())
+            };
+            map.insert(reference, value);
+        }
+        let text = serde_json::to_string_pretty(&Value::Object(map)).unwrap() + "\n";
+        if std::fs::read_to_string(&digests_path).ok().as_deref() != Some(text.as_str()) {
+            std::fs::write(&digests_path, text).expect("write digests.json");
+        }
+    }
+    report
+}
+
+fn blessing() -> bool {
+    std::env::var_os("ARREARS_BLESS").is_some()
 }
 
 #[test]
-fn corpus_gives_the_expected_bytes() {
+fn corpus_gives_the_expected_bytes_digests_and_claims() {
     let corpus = corpus_dir();
-    let n = case_dirs(&corpus).len();
-    assert!(n >= 25, "the corpus has only {n} cases");
-    let bad = mismatches(&corpus);
+    let r = check_corpus(&corpus, blessing());
+    assert!(r.cases >= 25, "the corpus has only {} cases", r.cases);
+    assert!(r.claims >= 2 * r.cases, "only {} claims", r.claims);
     assert!(
-        bad.is_empty(),
-        "{} of {n} corpus cases differ: {bad:?}",
-        bad.len()
+        r.differ.is_empty() && r.failed.is_empty(),
+        "{} of {} corpus cases differ: {:?}\nfailed checks:\n{}",
+        r.differ.len(),
+        r.cases,
+        r.differ,
+        r.failed.join("\n")
     );
 }
 
-#[test]
-fn one_changed_byte_of_expected_output_fails_the_corpus() {
+/// A scratch copy of the corpus holding only its first case (and every policy file and the
+/// digests), which a test then falsifies in one place.
+fn scratch_copy(tag: &str) -> (PathBuf, PathBuf) {
     let corpus = corpus_dir();
-    let tmp = std::env::temp_dir().join(format!("arrears-corpus-{}", std::process::id()));
+    let tmp = std::env::temp_dir().join(format!("arrears-corpus-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     let first = case_dirs(&corpus).into_iter().next().expect("a case");
     let copy = tmp.join("cases").join(first.file_name().unwrap());
@@ -86,28 +175,165 @@ fn one_changed_byte_of_expected_output_fails_the_corpus() {
     for f in ["case.json", "meta.json", "expected.json"] {
         std::fs::copy(first.join(f), copy.join(f)).unwrap();
     }
+    std::fs::copy(corpus.join("digests.json"), tmp.join("digests.json")).unwrap();
     // Policy files are referenced relative to the corpus root.
-    if corpus.join("policies").exists() {
-        std::fs::create_dir_all(tmp.join("policies")).unwrap();
-        for e in std::fs::read_dir(corpus.join("policies")).unwrap() {
-            let e = e.unwrap();
-            std::fs::copy(e.path(), tmp.join("policies").join(e.file_name())).unwrap();
-        }
+    std::fs::create_dir_all(tmp.join("policies")).unwrap();
+    for e in std::fs::read_dir(corpus.join("policies")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), tmp.join("policies").join(e.file_name())).unwrap();
     }
-    if std::env::var_os("ARREARS_BLESS").is_none() {
-        assert!(mismatches(&tmp).is_empty(), "an unchanged copy must pass");
+    let unchanged = check_corpus(&tmp, false);
+    assert!(
+        unchanged.differ.is_empty() && unchanged.failed.is_empty(),
+        "an unchanged copy must pass: {unchanged:?}"
+    );
+    (tmp, copy)
+}
+
+#[test]
+fn one_changed_byte_of_expected_output_fails_the_corpus() {
+    if blessing() {
+        return; // the corpus is being rewritten under it
     }
+    let (tmp, copy) = scratch_copy("byte");
     let mut bytes = std::fs::read(copy.join("expected.json")).unwrap();
     let i = bytes.len() / 2;
     bytes[i] = if bytes[i] == b'x' { b'y' } else { b'x' };
     std::fs::write(copy.join("expected.json"), &bytes).unwrap();
-    let bad = if std::env::var_os("ARREARS_BLESS").is_some() {
-        vec!["blessing".to_string()]
-    } else {
-        mismatches(&tmp)
-    };
+    let r = check_corpus(&tmp, false);
     let _ = std::fs::remove_dir_all(&tmp);
-    assert_eq!(bad.len(), 1, "a one-byte change must be caught");
+    assert_eq!(r.differ.len(), 1, "a one-byte change must be caught");
+}
+
+#[test]
+fn one_falsified_claim_fails_the_corpus() {
+    if blessing() {
+        return; // the corpus is being rewritten under it
+    }
+    let (tmp, copy) = scratch_copy("claim");
+    let mut meta = read_json(&copy.join("meta.json"));
+    let claim = &mut meta["expect"][0];
+    let op = ["is", "has", "lacks"]
+        .into_iter()
+        .find(|k| claim.get(*k).is_some())
+        .unwrap();
+    claim[op] = serde_json::json!("a value no decision holds");
+    std::fs::write(copy.join("meta.json"), meta.to_string()).unwrap();
+    let r = check_corpus(&tmp, false);
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(r.differ.is_empty(), "the bytes still agree: {r:?}");
+    assert_eq!(r.failed.len(), 1, "the falsified claim must fail: {r:?}");
+}
+
+#[test]
+fn a_wrong_digest_fails_the_corpus_and_the_bytes_do_not_notice() {
+    if blessing() {
+        return; // the corpus is being rewritten under it
+    }
+    let (tmp, _) = scratch_copy("digest");
+    let digests = std::fs::read_to_string(tmp.join("digests.json")).unwrap();
+    let i = digests.find("sha256:").unwrap() + 7;
+    let flipped = if &digests[i..=i] == "0" { "1" } else { "0" };
+    let digests = format!("{}{flipped}{}", &digests[..i], &digests[i + 1..]);
+    std::fs::write(tmp.join("digests.json"), digests).unwrap();
+    let r = check_corpus(&tmp, false);
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(r.differ.is_empty(), "{r:?}");
+    assert!(
+        r.failed.iter().any(|f| f.contains("digest")),
+        "a digest that is not the policy's must fail: {r:?}"
+    );
+}
+
+#[test]
+fn claims_language_reads_keys_selectors_lists_and_indices() {
+    let out = serde_json::json!({
+        "delinquency": { "days_past_due": 23 },
+        "actions": [
+            { "action": "call", "party": "borrower", "channel": "m1", "allowed": false,
+              "blocked_by": [ { "rule": "x.hours" }, { "rule": "x.cap" } ] },
+            { "action": "call", "party": "c1", "channel": null, "allowed": true, "blocked_by": [] },
+            { "action": "sms", "party": "borrower", "channel": "m1", "allowed": true, "blocked_by": [] }
+        ],
+        "next_action": null
+    });
+    let ok = |claim: Value| {
+        claims::claim_failures(&serde_json::json!({ "expect": [claim] }), &out).is_empty()
+    };
+    use serde_json::json;
+    assert!(ok(json!({ "at": "delinquency.days_past_due", "is": 23 })));
+    assert!(!ok(json!({ "at": "delinquency.days_past_due", "is": 24 })));
+    assert!(!ok(
+        json!({ "at": "delinquency.days_past_due", "is": "23" })
+    ));
+    assert!(ok(
+        json!({ "at": "actions[action=call,party=borrower].allowed", "is": false })
+    ));
+    assert!(ok(
+        json!({ "at": "actions[action=call,channel=null].party", "is": "c1" })
+    ));
+    assert!(ok(
+        json!({ "at": "actions[allowed=true,action=sms].channel", "is": "m1" })
+    ));
+    // Several matches, or none, fail; so does a missing key.
+    assert!(!ok(
+        json!({ "at": "actions[action=call].allowed", "is": false })
+    ));
+    assert!(!ok(
+        json!({ "at": "actions[action=visit].allowed", "is": false })
+    ));
+    assert!(!ok(json!({ "at": "delinquency.stage", "is": null })));
+    assert!(ok(
+        json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "has": "x.cap" })
+    ));
+    assert!(!ok(
+        json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "has": "x" })
+    ));
+    assert!(ok(
+        json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "lacks": "x" })
+    ));
+    assert!(!ok(
+        json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "lacks": "x.cap" })
+    ));
+    assert!(ok(
+        json!({ "at": "actions[action=call,party=borrower].blocked_by[1].rule", "is": "x.cap" })
+    ));
+    assert!(ok(
+        json!({ "at": "actions[*].allowed", "is": [false, true, true] })
+    ));
+    // lacks accepts a path that resolves to nothing; has and is do not.
+    assert!(ok(
+        json!({ "at": "actions[action=visit].blocked_by[*].rule", "lacks": "x.cap" })
+    ));
+    assert!(ok(json!({ "at": "next_action.action", "lacks": "call" })));
+    assert!(!ok(json!({ "at": "next_action.action", "has": "call" })));
+    assert!(ok(json!({ "at": "next_action", "is": null })));
+    // A claim without one operator, or a case without claims, fails.
+    assert!(!ok(json!({ "at": "next_action" })));
+    assert!(!claims::claim_failures(&json!({}), &out).is_empty());
+}
+
+#[test]
+fn digests_are_masked_and_looked_up_by_reference_and_version() {
+    let hex = "ab".repeat(32);
+    let out = format!(r#"{{"policy":{{"id":"p","version":"2","digest":"sha256:{hex}"}},"x":1}}"#);
+    let (masked, found) = claims::mask_digests(&out);
+    assert_eq!(
+        masked,
+        r#"{"policy":{"id":"p","version":"2","digest":"@digest"},"x":1}"#
+    );
+    assert_eq!(found, vec![format!("sha256:{hex}")]);
+    let d = format!("sha256:{hex}");
+    let plain = serde_json::json!({ "p": d });
+    let by_version = serde_json::json!({ "f.json": { "1": "sha256:00", "2": d } });
+    assert_eq!(claims::digest_problem(&plain, "p", &out), None);
+    assert_eq!(claims::digest_problem(&by_version, "f.json", &out), None);
+    assert!(claims::digest_problem(&by_version, "p", &out).is_some());
+    // An error output has no digest to check.
+    assert_eq!(
+        claims::digest_problem(&plain, "p", r#"{"error":{"code":"x"}}"#),
+        None
+    );
 }
 
 #[test]
@@ -116,7 +342,7 @@ fn every_blocked_by_in_the_corpus_carries_a_rule_id_and_a_citation() {
     let mut checked = 0;
     for dir in case_dirs(&corpus) {
         let text = std::fs::read_to_string(dir.join("expected.json")).unwrap_or_default();
-        let Ok(d) = serde_json::from_str::<serde_json::Value>(&text) else {
+        let Ok(d) = serde_json::from_str::<Value>(&text) else {
             continue;
         };
         let reasons = d["actions"]

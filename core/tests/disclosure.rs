@@ -1,5 +1,7 @@
-//! docs/decision.md, disclosures: under every built-in pack, a third party who is not part of the debt never learns
-//! that the debt exists, whatever the stage, status, history or strategy.
+//! Under every built-in pack, a third party who is not part of the debt never learns that the
+//! debt exists, whatever the stage, status, history or strategy. Where a regulation counts a
+//! relative as the consumer (Regulation F: a spouse or a guardian, 1006.6(a)), that person is told
+//! only once their identity is verified.
 
 use arrears_core::{ffi, policy::packs};
 use proptest::prelude::*;
@@ -86,6 +88,10 @@ proptest! {
         for (i, c) in case["contacts"].as_array().unwrap().iter().enumerate() {
             let role = c["role"].as_str().unwrap();
             if !THIRD_PARTY_ROLES.contains(&role) || c["debt_related"].as_bool().unwrap() {
+                continue;
+            }
+            // The us-reg-f pack: a verified spouse or guardian is the consumer.
+            if pack == 1 && ["spouse", "guardian"].contains(&role) && c["verified"].as_bool().unwrap() {
                 continue;
             }
             let id = format!("c{i}");

@@ -924,8 +924,8 @@ fn table() -> Vec<(&'static str, String)> {
         "letter_sent missing its kind",
         us,
         &[(
-            "\"kind\": \"validation_notice\",\n              \"days\": 14",
-            "\"days\": 14",
+            "\"kind\": \"validation_notice\",\n                \"days\": 39",
+            "\"days\": 39",
         )],
     );
     policy(

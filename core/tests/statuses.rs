@@ -129,8 +129,15 @@ fn cease_communication_blocks_every_contact() {
         }
         if !d["next_action"].is_null() {
             assert!(
-                ["credit_report", "write_off_review"]
-                    .contains(&d["next_action"]["action"].as_str().unwrap()),
+                // Besides internal actions, only the two notices a cease request leaves open
+                // (Regulation F 1006.6(c)(2)).
+                [
+                    "credit_report",
+                    "write_off_review",
+                    "termination_notice",
+                    "remedy_notice"
+                ]
+                .contains(&d["next_action"]["action"].as_str().unwrap()),
                 "{pack}: {}",
                 d["next_action"]
             );

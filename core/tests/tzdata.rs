@@ -347,3 +347,9 @@ fn malformed_tables_are_errors_not_panics() {
         assert!(tzdata::records(&garbage).is_err());
     }
 }
+
+#[test]
+fn every_zone_of_the_embedded_table_decodes() {
+    let n = arrears_core::tzdata::check_embedded().expect("the embedded table decodes");
+    assert!(n > 400, "only {n} zones");
+}

@@ -1,10 +1,11 @@
 // Runs the conformance corpus through the arrears component transpiled by jco, in Node, and
-// compares every output with the native engine's bytes. Prints a JSON summary line.
+// checks every output as every surface does (the native engine's bytes with the policy digest
+// masked, the digest against digests.json, each case's claims: tests/conformance/claims.mjs).
+// Prints a JSON summary line.
 //
 //   node corpus.mjs ../../tests/conformance
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { decisions } from './generated/arrears.js';
+import { loadCorpus, summary } from '../../tests/conformance/claims.mjs';
 
 /** Decision JSON text, or the error object every surface writes. */
 export function decide(policy, caseText) {
@@ -28,17 +29,7 @@ export function decide(policy, caseText) {
   }
 }
 
-const corpus = process.argv[2] ?? '../../tests/conformance';
-const dirs = readdirSync(join(corpus, 'cases'))
-  .map((d) => join(corpus, 'cases', d))
-  .filter((d) => statSync(d).isDirectory())
-  .sort();
-const differ = [];
-for (const dir of dirs) {
-  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
-  const policy = meta.policy.endsWith('.json') ? readFileSync(join(corpus, meta.policy), 'utf8') : meta.policy;
-  const got = decide(policy, readFileSync(join(dir, 'case.json'), 'utf8')) + '\n';
-  if (got !== readFileSync(join(dir, 'expected.json'), 'utf8')) differ.push(dir.split('/').pop());
-}
-console.log(JSON.stringify({ surface: 'component (Node, jco)', cases: dirs.length, identical: dirs.length - differ.length, differ }));
-process.exit(differ.length ? 1 : 0);
+const cases = loadCorpus(process.argv[2] ?? '../../tests/conformance');
+const line = summary('component (Node, jco)', cases, cases.map((c) => decide(c.policy, c.caseText)));
+console.log(JSON.stringify(line));
+process.exit(line.differ.length || line.failed_claims.length ? 1 : 0);

@@ -2,7 +2,7 @@
 what a loan system in Python would copy to call the component directly.
 
     python host.py decide COMPONENT POLICY CASE.json
-    python host.py corpus COMPONENT CORPUS_DIR      # compare every corpus case with native bytes
+    python host.py corpus COMPONENT CORPUS_DIR      # every corpus case: native bytes and claims
     python host.py bench  COMPONENT POLICY DIR [decide-many|decide]
                                                     # decisions/s over DIR/cases-N.jsonl: the
                                                     # whole file per decide-many call (default),
@@ -69,18 +69,16 @@ def run(rules, policy, case_json):
 
 
 def corpus(rules, root):
-    root = pathlib.Path(root)
-    dirs = sorted(d for d in (root / "cases").iterdir() if d.is_dir())
-    differ = []
-    for d in dirs:
-        meta = json.loads((d / "meta.json").read_text())
-        policy = (root / meta["policy"]).read_text() if meta["policy"].endswith(".json") else meta["policy"]
-        got = run(rules, policy, (d / "case.json").read_text()) + "\n"
-        if got.encode() != (d / "expected.json").read_bytes():
-            differ.append(d.name)
-    print(json.dumps({"surface": "component (Python, wasmtime)", "cases": len(dirs),
-                      "identical": len(dirs) - len(differ), "differ": differ}))
-    return not differ
+    # The checks every Python surface shares: the bytes with the policy digest masked, the digest
+    # against digests.json, and each case's claims. A host of your own needs only `run`.
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tests" / "conformance"))
+    import claims
+
+    cases = claims.load_corpus(root)
+    outputs = [run(rules, c.policy, c.case_text) for c in cases]
+    line = claims.summary("component (Python, wasmtime)", cases, outputs)
+    print(json.dumps(line, ensure_ascii=False))
+    return not line["differ"] and not line["failed_claims"]
 
 
 def bench(rules, policy, folder, call="decide-many"):

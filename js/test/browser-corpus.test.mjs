@@ -1,4 +1,5 @@
-// The whole corpus decided inside headless Chromium gives the native bytes.
+// The whole corpus decided inside headless Chromium gives the native bytes, and every case's
+// claims hold.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -8,4 +9,6 @@ test('the corpus in Chromium gives the native bytes', { skip: !existsSync(proces
   const r = await browserCorpus();
   assert.ok(r.cases >= 100);
   assert.deepEqual(r.differ, []);
+  assert.deepEqual(r.failed_claims, []);
+  assert.ok(r.claims >= 2 * r.cases);
 });

@@ -1,16 +1,20 @@
 // The conformance corpus through the npm package inside headless Chromium: every case decided by
-// the page, compared with the native bytes. One JSON summary line for scripts/conformance.sh.
+// the page, and its output checked in Node like every surface's (masked bytes, digest, claims).
+// One JSON summary line for scripts/conformance.sh.
+//   node js/test/browser-report.mjs [CORPUS_DIR]    (or ARREARS_CORPUS=DIR)
+import { fileURLToPath } from 'node:url';
 import { corpusCases } from './corpus-report.mjs';
+import { summary } from '../../tests/conformance/claims.mjs';
 import { serve } from './serve.mjs';
 import { launch } from './browser.mjs';
 
-export async function browserCorpus() {
+export async function browserCorpus(root) {
   const { server, url } = await serve();
   const context = await launch();
   try {
     const page = await context.newPage();
     await page.goto(`${url}/examples/crm-widget/`);
-    const cases = corpusCases();
+    const cases = corpusCases(root);
     const outputs = await page.evaluate(async (cases) => {
       const { Engine } = await import('/js/dist/browser.js');
       return cases.map((c) => {
@@ -21,14 +25,15 @@ export async function browserCorpus() {
         }
       });
     }, cases.map(({ policy, caseText }) => ({ policy, caseText })));
-    const differ = cases.filter((c, i) => outputs[i] + '\n' !== c.expected).map((c) => c.name);
-    return { surface: 'wasm-bindgen (Chromium)', cases: cases.length, identical: cases.length - differ.length, differ };
+    return summary('wasm-bindgen (Chromium)', cases, outputs);
   } finally {
     await context.close();
     server.close();
   }
 }
 
-if (process.argv[1] === new URL(import.meta.url).pathname) {
-  console.log(JSON.stringify(await browserCorpus()));
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const line = await browserCorpus(process.argv[2] ?? undefined);
+  console.log(JSON.stringify(line));
+  process.exit(line.differ.length || line.failed_claims.length ? 1 : 0);
 }

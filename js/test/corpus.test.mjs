@@ -1,23 +1,23 @@
 // The whole conformance corpus through the npm package in Node: byte-identical JSON through
-// decideJson, identical objects through decide, and the same error codes and paths.
+// decideJson (the policy digest masked and checked against digests.json), every case's claims,
+// identical objects through decide, and the same error codes and paths. The checks are the ones
+// every JavaScript surface shares (tests/conformance/claims.mjs); ARREARS_CORPUS points the suite
+// at another corpus directory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, mkdtempSync, mkdirSync, cpSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Engine, ArrearsError, builtinPolicies, version, validatePolicy } from '../dist/node.js';
+import { checkCase, claimFailures, corpusDir, loadCorpus, maskDigests } from '../../tests/conformance/claims.mjs';
 
-const corpus = fileURLToPath(new URL('../../tests/conformance/', import.meta.url));
-const cases = readdirSync(join(corpus, 'cases'))
-  .filter((d) => statSync(join(corpus, 'cases', d)).isDirectory())
-  .sort();
-
-function load(name) {
-  const dir = join(corpus, 'cases', name);
-  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
-  const policy = meta.policy.endsWith('.json') ? readFileSync(join(corpus, meta.policy), 'utf8') : meta.policy;
-  return { policy, caseText: readFileSync(join(dir, 'case.json'), 'utf8'), expected: readFileSync(join(dir, 'expected.json'), 'utf8') };
-}
+const corpus = corpusDir(fileURLToPath(new URL('../../tests/conformance/', import.meta.url)));
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const all = loadCorpus(corpus);
+const cases = all.map((c) => c.name);
+const load = (name) => all.find((c) => c.name === name);
 
 /** What the package gives for a case as text: the decision text or the error object. */
 function viaJson(policy, caseText) {
@@ -33,13 +33,16 @@ test('the corpus has cases', () => assert.ok(cases.length >= 100, `${cases.lengt
 
 for (const name of cases) {
   test(`decideJson: ${name}`, () => {
-    const { policy, caseText, expected } = load(name);
-    assert.equal(viaJson(policy, caseText) + '\n', expected);
+    const c = load(name);
+    const out = viaJson(c.policy, c.caseText);
+    assert.equal(maskDigests(out).masked + '\n', c.expected);
+    assert.deepEqual(checkCase(c, out).failed, []);
   });
 
   test(`decide: ${name}`, () => {
     const { policy, caseText, expected } = load(name);
     const want = JSON.parse(expected);
+    const decided = (got) => JSON.parse(maskDigests(JSON.stringify(got)).masked);
     let parsed;
     try {
       parsed = JSON.parse(caseText);
@@ -48,7 +51,8 @@ for (const name of cases) {
     }
     try {
       const got = new Engine(policy).decide(parsed);
-      assert.deepStrictEqual(got, want);
+      assert.deepStrictEqual(decided(got), want);
+      assert.deepEqual(claimFailures(load(name).meta, got), []);
     } catch (e) {
       assert.ok(e instanceof ArrearsError, `thrown ${e}`);
       assert.ok(want.error, `unexpected ${e}`);
@@ -65,7 +69,7 @@ test('errors are ArrearsError with code, path and message, never a trap', () => 
   assert.throws(() => engine.decide({ as_of: '2026-03-10T14:30:00' }), (e) => e.code === 'invalid_field' && e.path === 'as_of');
   assert.throws(() => engine.decide(42), (e) => e.code === 'invalid_json');
   // The engine stays usable after an error.
-  assert.equal(JSON.parse(engine.decideJson(readFileSync(join(corpus, '../../examples/cases/overdue-consumer-loan.json'), 'utf8'))).delinquency.days_past_due, 23);
+  assert.equal(JSON.parse(engine.decideJson(readFileSync(join(repo, 'examples/cases/overdue-consumer-loan.json'), 'utf8'))).delinquency.days_past_due, 23);
 });
 
 test('builtinPolicies, version, validatePolicy and the policy getter', () => {
@@ -77,4 +81,33 @@ test('builtinPolicies, version, validatePolicy and the policy getter', () => {
   assert.equal(bad.valid, false);
   assert.match(bad.diagnostics[0].message, /cn\.floor\.hours/);
   assert.equal(new Engine('us-reg-f').policy.id, 'us-reg-f');
+});
+
+test('a falsified claim fails the corpus report, and the bytes alone would not notice', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'arrears-claims-'));
+  try {
+    const [first] = all;
+    cpSync(join(corpus, 'policies'), join(tmp, 'policies'), { recursive: true });
+    cpSync(join(corpus, 'digests.json'), join(tmp, 'digests.json'));
+    const dir = join(tmp, 'cases', first.name);
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['case.json', 'expected.json']) cpSync(join(corpus, 'cases', first.name, f), join(dir, f));
+    const meta = structuredClone(first.meta);
+    const claim = meta.expect[0];
+    claim[['is', 'has', 'lacks'].find((k) => k in claim)] = 'a value no decision holds';
+    writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
+    const report = fileURLToPath(new URL('./corpus-report.mjs', import.meta.url));
+    let line;
+    try {
+      execFileSync(process.execPath, [report, tmp], { encoding: 'utf8' });
+      assert.fail('the report must exit non-zero');
+    } catch (e) {
+      line = JSON.parse(e.stdout);
+    }
+    assert.deepEqual(line.differ, []);
+    assert.equal(line.failed_claims.length, 1);
+    assert.ok(line.failed_claims[0].startsWith(`${first.name}: ${claim.at}`), line.failed_claims[0]);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });

@@ -319,13 +319,16 @@ fn check_expectations(engine: &Engine, case_text: &str, expect: &Value) -> Vec<S
     f
 }
 
-/// Reports every case and candidate that NEW allows and OLD forbade. True when nothing widens.
+/// Reports every case and candidate that NEW allows and OLD forbade (widened), and every one NEW
+/// forbids or drops that OLD allowed (narrowed), with the rules that block it now. True when
+/// nothing widens: narrowing is what a correction may do, widening is what a review must see.
 pub fn diff(old: &str, new: &str, cases: &str, json: bool) -> Result<bool, arrears_core::Error> {
     let old_src = source::policy(old)?;
     let new_src = source::policy(new)?;
     let (old_engine, new_engine) = (old_src.engine()?, new_src.engine()?);
     let files = source::case_files(Path::new(cases));
     let mut widened = Vec::new();
+    let mut narrowed = Vec::new();
     let mut compared = 0usize;
     for file in &files {
         let Ok(text) = std::fs::read_to_string(file) else {
@@ -338,6 +341,28 @@ pub fn diff(old: &str, new: &str, cases: &str, json: bool) -> Result<bool, arrea
             continue;
         };
         compared += 1;
+        for o in a.actions.iter().filter(|o| o.allowed) {
+            let after = b
+                .actions
+                .iter()
+                .find(|n| n.action == o.action && n.party == o.party && n.channel == o.channel);
+            let (now, rules) = match after {
+                Some(n) if n.allowed => continue,
+                Some(n) => (
+                    "blocked".to_string(),
+                    n.blocked_by
+                        .iter()
+                        .map(|r| serde_json::json!({ "rule": r.rule, "cite": r.cite }))
+                        .collect::<Vec<_>>(),
+                ),
+                None => ("not a candidate".to_string(), Vec::new()),
+            };
+            narrowed.push(serde_json::json!({
+                "case": file.display().to_string(),
+                "action": o.action, "party": o.party, "channel": o.channel,
+                "new": now, "blocked_by": rules, "old": "allowed",
+            }));
+        }
         for n in b.actions.iter().filter(|n| n.allowed) {
             let before = a
                 .actions
@@ -365,7 +390,7 @@ pub fn diff(old: &str, new: &str, cases: &str, json: bool) -> Result<bool, arrea
     if json {
         println!(
             "{}",
-            serde_json::json!({ "cases": compared, "widened": widened })
+            serde_json::json!({ "cases": compared, "widened": widened, "narrowed": narrowed })
         );
     } else {
         for w in &widened {
@@ -381,9 +406,30 @@ pub fn diff(old: &str, new: &str, cases: &str, json: bool) -> Result<bool, arrea
                 w["old"].as_str().unwrap_or_default()
             );
         }
+        for n in &narrowed {
+            println!(
+                "narrowed: {}: {} {}{} is {} under {new} ({}); under {old} it was allowed",
+                n["case"].as_str().unwrap_or_default(),
+                n["action"].as_str().unwrap_or_default(),
+                n["party"].as_str().unwrap_or_default(),
+                n["channel"]
+                    .as_str()
+                    .map(|c| format!(" via {c}"))
+                    .unwrap_or_default(),
+                n["new"].as_str().unwrap_or_default(),
+                n["blocked_by"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r["rule"].as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
         println!(
-            "{compared} cases compared, {} widened verdict(s)",
-            widened.len()
+            "{compared} cases compared, {} widened verdict(s), {} narrowed",
+            widened.len(),
+            narrowed.len()
         );
     }
     Ok(widened.is_empty())

@@ -95,7 +95,10 @@ fn explain_names_the_stage_the_verdicts_and_their_citations() {
         text.contains("cn.floor.third_party.lost_contact_only — "),
         "{text}"
     );
-    assert!(text.contains("c1: request callback"), "{text}");
+    assert!(
+        text.contains("c1: caller identity, request callback"),
+        "{text}"
+    );
     assert!(!text.contains('\u{1b}'), "no colour when asked for none");
     let coloured = stdout(&arrears(&[
         "explain",

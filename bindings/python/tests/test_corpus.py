@@ -1,38 +1,64 @@
-"""The conformance corpus through the Python package: the same decisions as the native engine."""
+"""The conformance corpus through the Python package: the same decisions as the native engine,
+and every case's claims (checked by tests/conformance/claims.py, which every Python surface
+shares). ARREARS_CORPUS points the suite at another corpus directory."""
 
 import json
 import pathlib
+import subprocess
+import sys
 
 import pytest
 
 import arrears
 
-CORPUS = pathlib.Path(__file__).resolve().parents[3] / "tests" / "conformance"
-CASES = sorted(p for p in (CORPUS / "cases").iterdir() if p.is_dir())
+REPO = pathlib.Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(REPO / "tests" / "conformance"))
+import claims  # noqa: E402
+
+CORPUS = claims.corpus_dir(REPO / "tests" / "conformance")
+CASES = claims.load_corpus(CORPUS)
 
 
-def _policy(meta):
-    p = meta["policy"]
-    return (CORPUS / p).read_text() if p.endswith(".json") else p
-
-
-@pytest.mark.parametrize("case_dir", CASES, ids=[c.name for c in CASES])
-def test_corpus_case_gives_the_native_bytes(case_dir):
-    meta = json.loads((case_dir / "meta.json").read_text())
-    expected = (case_dir / "expected.json").read_bytes().decode()
-    assert expected.endswith("\n")
-    expected = expected[:-1]
+def _output(case):
     try:
-        engine = arrears.Engine(_policy(meta))
-        got = engine.decide_json((case_dir / "case.json").read_text())
+        return arrears.Engine(case.policy).decide_json(case.case_text)
     except arrears.ArrearsError as e:
-        got = e.to_json()
-    assert got == expected
+        return e.to_json()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_corpus_case_gives_the_native_bytes_and_its_claims_hold(case):
+    assert case.expected.endswith(b"\n")
+    identical, failed = case.check(_output(case))
+    assert identical
+    assert failed == []
+
+
+def test_a_falsified_claim_fails_the_corpus_report(tmp_path):
+    first = CASES[0]
+    (tmp_path / "cases" / first.name).mkdir(parents=True)
+    for f in ("case.json", "expected.json"):
+        (tmp_path / "cases" / first.name / f).write_bytes((first.dir / f).read_bytes())
+    (tmp_path / "digests.json").write_bytes((CORPUS / "digests.json").read_bytes())
+    (tmp_path / "policies").mkdir()
+    for p in (CORPUS / "policies").iterdir():
+        (tmp_path / "policies" / p.name).write_bytes(p.read_bytes())
+    meta = json.loads(json.dumps(first.meta))
+    claim = meta["expect"][0]
+    claim[next(k for k in ("is", "has", "lacks") if k in claim)] = "a value no decision holds"
+    (tmp_path / "cases" / first.name / "meta.json").write_text(json.dumps(meta))
+    run = subprocess.run([sys.executable, str(REPO / "bindings" / "python" / "corpus_report.py"), str(tmp_path)],
+                         capture_output=True, text=True)
+    assert run.returncode == 1, run.stderr
+    line = json.loads(run.stdout)
+    assert line["differ"] == []
+    assert len(line["failed_claims"]) == 1
+    assert line["failed_claims"][0].startswith(f"{first.name}: {claim['at']}")
 
 
 def test_decide_takes_and_returns_dicts():
     engine = arrears.Engine("cn-microloan")
-    case = json.loads((CORPUS.parents[1] / "examples" / "cases" / "overdue-consumer-loan.json").read_text())
+    case = json.loads((REPO / "examples" / "cases" / "overdue-consumer-loan.json").read_text())
     d = engine.decide(case)
     assert d["delinquency"]["days_past_due"] == 23
     assert d["delinquency"]["stage"]["id"] == "late"

@@ -3,14 +3,19 @@
 import collections
 import json
 import pathlib
+import sys
 
 import pytest
 
 import arrears
 
-CORPUS = pathlib.Path(__file__).resolve().parents[3] / "tests" / "conformance"
+REPO = pathlib.Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(REPO / "tests" / "conformance"))
+import claims  # noqa: E402
+
+CORPUS = claims.corpus_dir(REPO / "tests" / "conformance")
 CASES = sorted(p for p in (CORPUS / "cases").iterdir() if p.is_dir())
-EXAMPLE = CORPUS.parents[1] / "examples" / "cases" / "overdue-consumer-loan.json"
+EXAMPLE = REPO / "examples" / "cases" / "overdue-consumer-loan.json"
 
 
 def _policy(meta):
@@ -22,6 +27,13 @@ def _expected(case_dir):
     text = (case_dir / "expected.json").read_bytes().decode()
     assert text.endswith("\n")
     return text[:-1]
+
+
+def _masked(decision):
+    """A decision dict with its policy digest written as the expected files write it."""
+    if isinstance(decision, dict) and isinstance(decision.get("policy"), dict):
+        decision = dict(decision, policy=dict(decision["policy"], digest="@digest"))
+    return decision
 
 
 def _by_policy():
@@ -42,7 +54,7 @@ def test_corpus_through_decide_many_json_gives_the_native_bytes():
         got = engine.decide_many_json([(d / "case.json").read_text() for d in dirs])
         assert len(got) == len(dirs)
         for d, g in zip(dirs, got):
-            assert g == _expected(d), d.name
+            assert claims.mask_digests(g)[0] == _expected(d), d.name
         checked += len(dirs)
     assert checked >= len(CASES) - 2
 
@@ -70,7 +82,7 @@ def test_corpus_through_decide_many_gives_the_native_decisions_and_errors():
             if isinstance(out, arrears.ArrearsError):
                 assert out.to_dict() == expected, d.name
             else:
-                assert out == expected, d.name
+                assert _masked(out) == expected, d.name
 
 
 def test_mixed_good_and_bad_cases_keep_their_order():

@@ -12,14 +12,17 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::{AccountFlags, BorrowerFlags, ChannelKind, LetterKind, RiskGrade, Role};
+use crate::case::{
+    AccountFlags, BorrowerFlags, CallOutcome, ChannelKind, ConsentLimit, Direction, EventType,
+    LetterKind, Medium, RiskGrade, Role,
+};
 use crate::time::{ClockTime, Date, Weekday};
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PolicyDocument {
-    /// Stable identifier, e.g. `cn-microloan`.
+    /// Stable identifier, e.g. `acme-consumer-loans`.
     pub id: String,
     /// The document's own version, reported in every decision.
     pub version: String,
@@ -58,6 +61,10 @@ pub struct PolicyDocument {
     /// The disclosure matrix.
     #[serde(default)]
     pub disclosures: Vec<DisclosureDef>,
+    /// What the lender must do by a deadline once an event starts the clock (a notice within
+    /// N days of the first communication), reported in every decision while open.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub obligations: Vec<ObligationDef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -123,6 +130,10 @@ pub struct CalendarDef {
     /// Make-up working days: weekend dates that are working days.
     #[serde(default)]
     pub working_days: Vec<Date>,
+    /// The years the holiday list is complete for. When given, a decision whose business date or
+    /// any instant it reports falls in another year carries the `calendar_not_covered` warning.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub years: Vec<i32>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub cite: String,
 }
@@ -149,6 +160,9 @@ pub struct ActionDef {
     /// Free labels rules can select on: `contact`, `pressure`, `phone`, `legal`, ...
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The medium the action communicates through, which an `opt_out` event can name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub medium: Option<Medium>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -157,8 +171,11 @@ pub struct ActionDef {
 pub struct ContactDefs {
     /// When the borrower counts as lost-contact.
     pub lost_contact: LostContactDef,
-    /// How long a direct consent to be called lasts, in days, when it names no `until`.
+    /// How long a direct consent lasts, in days, when it names no `until`.
     pub consent_days: u32,
+    /// What a consent lifts, for whom, and what ends it.
+    #[serde(default, skip_serializing_if = "is_default_consent")]
+    pub consent: ConsentDef,
     pub promises: PromiseDef,
 }
 
@@ -167,9 +184,16 @@ impl Default for ContactDefs {
         ContactDefs {
             lost_contact: LostContactDef {
                 failed_attempts: 3,
+                distinct_days: 1,
+                channels: Vec::new(),
+                failures: default_failures(),
+                each_channel: false,
+                all_wrong_number: true,
+                reset_by: default_resets(),
                 cite: String::new(),
             },
             consent_days: 7,
+            consent: ConsentDef::default(),
             promises: PromiseDef {
                 horizon_days: 3,
                 cite: String::new(),
@@ -178,14 +202,129 @@ impl Default for ContactDefs {
     }
 }
 
+/// When the borrower is lost-contact: enough failed attempts to reach them, over enough local
+/// days, since the last time they were in touch; or every phone of theirs is a wrong number.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LostContactDef {
-    /// Consecutive failed outbound calls to the borrower, with no conversation since, that make
-    /// the borrower lost-contact. A `wrong_number` outcome on every borrower phone does too.
+    /// Failed outbound calls to the borrower, since the last reset, that make the borrower
+    /// lost-contact (on every channel, with `each_channel`).
     pub failed_attempts: u32,
+    /// The failed calls fall on at least this many different local days (of the borrower's
+    /// first zone).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub distinct_days: u32,
+    /// The borrower's channel kinds whose calls count; empty means any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<ChannelKind>,
+    /// Call outcomes that count as a failed attempt.
+    #[serde(
+        default = "default_failures",
+        skip_serializing_if = "is_default_failures"
+    )]
+    pub failures: Vec<CallOutcome>,
+    /// Every one of the borrower's channels (of `channels`) must have failed `failed_attempts`
+    /// times on `distinct_days` days, rather than all of them together.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub each_channel: bool,
+    /// A `wrong_number` as the last outcome on every borrower phone also makes the borrower
+    /// lost-contact.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub all_wrong_number: bool,
+    /// What puts the borrower back in touch and starts the count again.
+    #[serde(default = "default_resets", skip_serializing_if = "is_default_resets")]
+    pub reset_by: Vec<ContactReset>,
     pub cite: String,
+}
+
+// Fields left at their defaults are left out of the canonical form, so that a document that
+// spells a default out has the digest of one that does not.
+fn one() -> u32 {
+    1
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+fn is_default_failures(v: &[CallOutcome]) -> bool {
+    v == default_failures().as_slice()
+}
+
+fn is_default_resets(v: &[ContactReset]) -> bool {
+    v == default_resets().as_slice()
+}
+
+fn is_default_consent(c: &ConsentDef) -> bool {
+    *c == ConsentDef::default()
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_failures() -> Vec<CallOutcome> {
+    vec![
+        CallOutcome::NoAnswer,
+        CallOutcome::Busy,
+        CallOutcome::Voicemail,
+        CallOutcome::WrongNumber,
+    ]
+}
+
+fn default_resets() -> Vec<ContactReset> {
+    vec![ContactReset::ConnectedCall, ContactReset::RefusedCall]
+}
+
+/// An event that shows the borrower is in touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ContactReset {
+    /// A call with the borrower that connected, in either direction.
+    ConnectedCall,
+    /// A call the borrower answered and declined.
+    RefusedCall,
+    /// Any call the borrower made.
+    InboundCall,
+    /// A text or email the borrower sent.
+    InboundMessage,
+    /// A promise to pay.
+    Promise,
+    /// A payment.
+    Payment,
+}
+
+/// What a direct consent does (its duration is `consent_days` or its own `until`).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConsentDef {
+    /// The limits a consent lifts when the event names no `scope`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub default_scope: Vec<ConsentLimit>,
+    /// What ends a consent before its time runs out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ends_on: Vec<ConsentEnd>,
+    /// A consent that names a channel lifts limits on that channel only.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub per_channel: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cite: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentEnd {
+    /// The next telephone conversation with the party who consented (the conversation itself is
+    /// still covered).
+    Conversation,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -308,6 +447,13 @@ pub struct RuleDef {
     /// visit); reported with the action, never evaluated against the future.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obligation: Option<String>,
+    /// The rule does not apply while this holds: it lets the candidate through at every instant
+    /// at which the condition is true, whatever its kind says. This is how a limit that the
+    /// person's consent lifts (`consent_active`), or that binds only below a number of days past
+    /// due (`dpd_at_least`), is written. A floor rule's exception is part of the floor: a lender
+    /// document cannot widen it, only add rules of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unless: Option<Condition>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -376,11 +522,32 @@ pub struct CapDef {
     /// Events that do not count.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude: Vec<Exclusion>,
-    /// Whose events count: the candidate's party, its channel, or the whole account.
+    /// Only calls with one of these outcomes count (other kinds of event are not filtered);
+    /// empty means every outcome.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcomes: Vec<CallOutcome>,
+    /// Events with parties of these kinds do not count (persons a regulation exempts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude_parties: Vec<PartyKind>,
+    /// Whose events count: the candidate's party, its channel, the debtor (every party of the
+    /// account), or the whole account.
     pub scope: Scope,
     pub period: Period,
     /// The action is allowed only while fewer than this many counted events fall in the period.
     pub limit: u32,
+    /// Count only events at these local times of day, and block only during them (a cap per
+    /// morning, say). Whole days when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<HoursDef>,
+}
+
+/// A part of the local day, `from` inclusive to `to` exclusive (`24:00` is the end of the day).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HoursDef {
+    pub from: ClockTime,
+    pub to: ClockTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -414,6 +581,10 @@ pub enum CountKind {
     Visit,
     /// Any outbound communication: call, SMS, email, letter or visit.
     Contact,
+    /// Outbound text messages.
+    Text,
+    /// Outbound emails.
+    Email,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
@@ -424,10 +595,15 @@ pub enum Exclusion {
     Inbound,
     /// Calls that never connected to the dialled number (busy signal, not in service).
     NotConnected,
-    /// Calls placed while a direct consent of the party covered them: such calls neither count
-    /// toward the cap nor are limited by it. A conversation still counts as one when it was had
-    /// on a consented call (a conversation is not a placed call).
+    /// Calls placed while a direct consent of the party lifting `frequency` covered them: such
+    /// calls neither count toward the cap nor are limited by it. A conversation still counts as
+    /// one when it was had on a consented call (a conversation is not a placed call).
     UnderConsent,
+    /// Calls that reached a wrong number.
+    WrongNumber,
+    /// Events before the party's latest request to be contacted (a call or message from them, or
+    /// a consent): a request reopens what the cap closed.
+    BeforeRequest,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
@@ -436,6 +612,9 @@ pub enum Exclusion {
 pub enum Scope {
     Party,
     Channel,
+    /// The debtor: every party of the account together (`debtor` is accepted as its name too;
+    /// every event a cap can count names a party).
+    #[serde(alias = "debtor")]
     Account,
 }
 
@@ -471,8 +650,41 @@ pub enum Condition {
     Objected,
     /// The candidate's party has a verified identity (the borrower always has).
     Verified,
-    /// The candidate's channel is opted out.
+    /// The candidate's channel is opted out (the address).
     OptedOut,
+    /// The candidate's party opted out (an `opt_out` event) of the medium of the candidate's
+    /// action, or of every medium.
+    OptedOutMedium,
+    /// The case names a contact of one of these kinds.
+    HasContact(Vec<PartyKind>),
+    /// The borrower has a channel of one of these kinds.
+    BorrowerHasChannel(Vec<ChannelKind>),
+    /// The candidate's party reached the lender on the candidate's channel (an inbound call or
+    /// message from it).
+    ChannelUsedByParty,
+    /// The candidate's party consented to the use of the candidate's channel (a `consent`
+    /// naming it, whatever its scope and however long ago).
+    ChannelConsented,
+    /// A consent of the candidate's party lifting this limit (its `scope`, or the policy's
+    /// default scope) covers the candidate's channel now.
+    Consented(ConsentLimit),
+    /// The candidate's party asked to be contacted (an inbound call or message, or a consent)
+    /// after the last outbound communication with them.
+    Requested,
+    /// An outbound communication of these event types reached the borrower at least `days`
+    /// days ago (the local day it was sent being the first) and was not returned undeliverable
+    /// within those days.
+    CommunicationSent(CommunicationSent),
+    /// A dispute is open (by flag or event) and not resolved, verified or not.
+    DisputeOpen,
+    /// The last call on the candidate's channel reached a wrong number.
+    WrongNumber,
+    /// Something is still owed on the account (past due or not).
+    BalanceOutstanding,
+    /// The obligation with this id is open (started, not satisfied) for some party.
+    ObligationOpen(String),
+    /// The obligation with this id is open and past its deadline for some party.
+    ObligationOverdue(String),
     /// The candidate's channel reaches a workplace.
     Workplace,
     /// The candidate's party has been contacted (outbound) before.
@@ -514,6 +726,59 @@ pub struct LetterSent {
     pub kind: LetterKind,
     #[serde(default)]
     pub days: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CommunicationSent {
+    /// Event types that count (`letter`, `email`, `sms`, ...).
+    pub types: Vec<EventType>,
+    #[serde(default)]
+    pub days: u32,
+}
+
+/// Events an obligation watches: every non-empty list must match.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EventPattern {
+    pub types: Vec<EventType>,
+    /// Outcomes a call must have (other event types are not filtered).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outcomes: Vec<CallOutcome>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub directions: Vec<Direction>,
+    /// Letter kinds, for `letter` events.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub letters: Vec<LetterKind>,
+}
+
+/// A duty with a deadline: the first event matching `starts` with a party of `parties` starts
+/// the clock; an event matching `satisfied_by` for that party (at any time) satisfies it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ObligationDef {
+    pub id: String,
+    pub cite: String,
+    #[serde(default, skip_serializing_if = "Layer::is_strategy")]
+    pub layer: Layer,
+    /// What is owed, as the decision names it (often an action id: `validation_notice`).
+    pub obligation: String,
+    /// The kinds of party it is owed to.
+    pub parties: Vec<PartyKind>,
+    /// The obligation exists only while this holds at `as_of`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    pub starts: EventPattern,
+    pub satisfied_by: EventPattern,
+    /// Days after the starting event's local date, that date excluded, the last being the due
+    /// date (due by its end).
+    pub due_days: u32,
+    /// Count only working days of the policy's calendar.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub working_days: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

@@ -70,6 +70,9 @@ pub struct LenderDocument {
     pub escalation: Option<Vec<TriggerDef>>,
     #[serde(default)]
     pub disclosures: Option<Vec<DisclosureDef>>,
+    /// Obligations added to the base's.
+    #[serde(default)]
+    pub obligations: Option<Vec<ObligationDef>>,
 }
 
 /// Composes a lender document over its base. Every loosening and every clash is reported.
@@ -225,6 +228,37 @@ pub fn compose(
                 ),
             ));
         }
+        let (ll, bl) = (&contact.lost_contact, &b.lost_contact);
+        if ll.distinct_days < bl.distinct_days
+            || (bl.each_channel && !ll.each_channel)
+            || ll.failures.iter().any(|o| !bl.failures.contains(o))
+            || (ll.all_wrong_number && !bl.all_wrong_number)
+            || bl.reset_by.iter().any(|r| !ll.reset_by.contains(r))
+        {
+            out.push(diag(
+                "contact.lost_contact",
+                format!(
+                    "this definition of lost contact would reach third parties sooner than the floor's ({})",
+                    bl.cite
+                ),
+            ));
+        }
+        let (lc, bc) = (&contact.consent, &b.consent);
+        if lc
+            .default_scope
+            .iter()
+            .any(|x| !bc.default_scope.contains(x))
+            || bc.ends_on.iter().any(|x| !lc.ends_on.contains(x))
+            || (bc.per_channel && !lc.per_channel)
+        {
+            out.push(diag(
+                "contact.consent",
+                format!(
+                    "this consent lifts more, or ends later, than the floor's ({})",
+                    bc.cite
+                ),
+            ));
+        }
         if contact.consent_days > b.consent_days {
             out.push(diag(
                 "contact.consent_days",
@@ -302,6 +336,12 @@ pub fn compose(
         &lender.remove,
         lender.disclosures.as_ref(),
     );
+    let obligations = merged(
+        &base.obligations,
+        |o| &o.id,
+        &lender.remove,
+        lender.obligations.as_ref(),
+    );
     Ok(PolicyDocument {
         id: lender.id,
         version: lender.version,
@@ -322,6 +362,7 @@ pub fn compose(
         queues: lender.queues.unwrap_or_else(|| base.queues.clone()),
         escalation: lender.escalation.unwrap_or_else(|| base.escalation.clone()),
         disclosures,
+        obligations,
     })
 }
 
@@ -427,6 +468,21 @@ fn loosening(lender: &RuleDef, floor: &RuleDef, calendar: &CalendarDef) -> Optio
         }
         if let Some(x) = l.exclude.iter().find(|x| !f.exclude.contains(x)) {
             return Some(format!("it excludes {x:?} calls, which the floor counts").to_lowercase());
+        }
+        // An empty list counts every outcome; a list counts fewer unless it keeps all the floor's.
+        let counts_fewer_outcomes = !l.outcomes.is_empty()
+            && (f.outcomes.is_empty() || f.outcomes.iter().any(|o| !l.outcomes.contains(o)));
+        if counts_fewer_outcomes {
+            return Some("it counts calls of fewer outcomes than the floor".to_string());
+        }
+        if let Some(p) = l
+            .exclude_parties
+            .iter()
+            .find(|p| !f.exclude_parties.contains(p))
+        {
+            return Some(
+                format!("it leaves out {p:?} parties, which the floor counts").to_lowercase(),
+            );
         }
         return None;
     }

@@ -113,6 +113,12 @@ pub fn check(doc: &PolicyDocument) -> Vec<Diagnostic> {
             }
         }
         if let Some(cap) = &r.cap {
+            if cap.hours.is_some_and(|h| h.from >= h.to) {
+                c.err(
+                    format!("{path}.cap.hours"),
+                    "the hours of a cap run from an earlier to a later time of the same day",
+                );
+            }
             if let Period::Days(0) = cap.period {
                 c.err(
                     format!("{path}.cap.period.days"),
@@ -194,7 +200,43 @@ pub fn check(doc: &PolicyDocument) -> Vec<Diagnostic> {
             check_condition(&mut c, &format!("{path}.when"), w);
         }
     }
+    for (i, o) in doc.obligations.iter().enumerate() {
+        let path = format!("obligations[{i}]");
+        if o.parties.is_empty() {
+            c.err(
+                format!("{path}.parties"),
+                "an obligation is owed to at least one party kind",
+            );
+        }
+        if o.starts.types.is_empty() || o.satisfied_by.types.is_empty() {
+            c.err(
+                path.clone(),
+                "starts and satisfied_by each name at least one event type",
+            );
+        }
+        if o.due_days > 5000 {
+            c.err(format!("{path}.due_days"), "day counts are at most 5000");
+        }
+        if let Some(w) = &o.when {
+            check_condition(&mut c, &format!("{path}.when"), w);
+            if mentions_obligation(w) {
+                c.err(
+                    format!("{path}.when"),
+                    "an obligation's condition cannot depend on obligations",
+                );
+            }
+        }
+    }
     c.out
+}
+
+fn mentions_obligation(cond: &Condition) -> bool {
+    match cond {
+        Condition::All(v) | Condition::Any(v) => v.iter().any(mentions_obligation),
+        Condition::Not(c) => mentions_obligation(c),
+        Condition::ObligationOpen(_) | Condition::ObligationOverdue(_) => true,
+        _ => false,
+    }
 }
 
 fn check_unique<'a>(c: &mut Checker, list: &str, ids: impl Iterator<Item = &'a str>) {
@@ -232,6 +274,9 @@ fn check_rule_ids(c: &mut Checker) {
     }
     for (i, d) in doc.disclosures.iter().enumerate() {
         ids.push((format!("disclosures[{i}].id"), &d.id));
+    }
+    for (i, o) in doc.obligations.iter().enumerate() {
+        ids.push((format!("obligations[{i}].id"), &o.id));
     }
     let mut seen: BTreeMap<&str, String> = BTreeMap::new();
     for (path, id) in ids {
@@ -466,6 +511,17 @@ fn check_condition(c: &mut Checker, path: &str, cond: &Condition) {
             if *n > 5000 =>
         {
             c.err(path.to_string(), "day counts are at most 5000");
+        }
+        Condition::ObligationOpen(id) | Condition::ObligationOverdue(id)
+            if !c.doc.obligations.iter().any(|o| o.id == *id) =>
+        {
+            c.err(path.to_string(), format!("unknown obligation {id:?}"));
+        }
+        Condition::CommunicationSent(s) if s.days > 5000 || s.types.is_empty() => {
+            c.err(
+                format!("{path}.communication_sent"),
+                "name at least one event type, and at most 5000 days",
+            );
         }
         Condition::LetterSent(l) if l.days > 5000 => {
             c.err(

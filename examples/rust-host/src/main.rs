@@ -2,13 +2,18 @@
 //!
 //! ```text
 //! rust-host decide COMPONENT POLICY CASE.json   # print the decision (or the error object)
-//! rust-host corpus COMPONENT CORPUS_DIR         # run the conformance corpus, compare bytes
+//! rust-host corpus COMPONENT CORPUS_DIR         # run the conformance corpus: bytes and claims
 //! rust-host bench  COMPONENT POLICY DIR         # decisions/s over DIR/cases-N.jsonl
 //! ```
 //!
 //! The component imports nothing, so the linker is empty: no WASI, no host functions.
 
 use std::path::Path;
+
+// The corpus checks every Rust surface shares (masked digest, digests.json, the claims of
+// meta.json); a host of your own needs only `run`.
+#[path = "../../../tests/conformance/claims.rs"]
+mod claims;
 
 use wasmtime::component::{Component, Linker, ResourceAny};
 use wasmtime::{Engine, Error, Result, Store};
@@ -93,31 +98,42 @@ fn corpus(host: &mut Host, dir: &Path) -> Result<bool> {
         .filter(|p| p.is_dir())
         .collect();
     cases.sort();
-    let (mut same, mut differ) = (0usize, Vec::new());
+    let digests: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("digests.json"))?)?;
+    let (mut same, mut differ, mut failed, mut claim_total) = (0usize, Vec::new(), Vec::new(), 0);
     for case_dir in &cases {
+        let name = case_dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let meta: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(case_dir.join("meta.json"))?)?;
-        let policy = policy_text(dir, meta["policy"].as_str().unwrap_or_default())?;
+        let reference = meta["policy"].as_str().unwrap_or_default();
+        let policy = policy_text(dir, reference)?;
         let case = std::fs::read_to_string(case_dir.join("case.json"))?;
-        let mut got = run(host, &policy, &case)?;
-        got.push('\n');
-        if got.as_bytes() == std::fs::read(case_dir.join("expected.json"))? {
+        let out = run(host, &policy, &case)?;
+        if (claims::mask_digests(&out).0 + "\n").as_bytes()
+            == std::fs::read(case_dir.join("expected.json"))?
+        {
             same += 1;
         } else {
-            differ.push(
-                case_dir
-                    .file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned(),
-            );
+            differ.push(name.clone());
+        }
+        if let Some(problem) = claims::digest_problem(&digests, reference, &out) {
+            failed.push(format!("{name}: {problem}"));
+        }
+        let output = serde_json::from_str(&out).unwrap_or_default();
+        claim_total += claims::claim_count(&meta);
+        for f in claims::claim_failures(&meta, &output) {
+            failed.push(format!("{name}: {f}"));
         }
     }
     println!(
         "{}",
-        serde_json::json!({ "surface": "component (Rust, wasmtime)", "cases": cases.len(), "identical": same, "differ": differ })
+        serde_json::json!({ "surface": "component (Rust, wasmtime)", "cases": cases.len(), "identical": same, "differ": differ, "claims": claim_total, "failed_claims": failed })
     );
-    Ok(differ.is_empty())
+    Ok(differ.is_empty() && failed.is_empty())
 }
 
 fn bench(host: &mut Host, policy: &str, dir: &Path) -> Result<()> {

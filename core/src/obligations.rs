@@ -1,0 +1,125 @@
+//! Obligations: duties with a deadline that an event starts and another satisfies (a notice
+//! within N days of the first communication). Each is computed once per decision, for every
+//! party it is owed to; the open ones are reported, and conditions can ask whether one is open or
+//! past its deadline, which is how a policy makes an obligation a prerequisite.
+
+use crate::case::{Event, BORROWER};
+use crate::decision::ObligationOutput;
+use crate::engine::{Facts, Target};
+use crate::policy::{EventPattern, ObligationDef, PartyKind};
+use crate::time::Seconds;
+
+#[derive(Debug, Clone)]
+pub struct ObligationState<'a> {
+    pub def: &'a ObligationDef,
+    /// `borrower` or a contact id.
+    pub party: &'a str,
+    /// When the starting event happened.
+    pub started: Seconds,
+    /// The end of the due date, local time: overdue from this instant.
+    pub due_by: Seconds,
+    pub satisfied: bool,
+}
+
+impl EventPattern {
+    pub fn matches(&self, e: &Event) -> bool {
+        self.types.contains(&e.kind)
+            && (self.outcomes.is_empty()
+                || e.kind != crate::case::EventType::Call
+                || e.outcome.is_some_and(|o| self.outcomes.contains(&o)))
+            && (self.directions.is_empty()
+                || self
+                    .directions
+                    .contains(&e.direction.unwrap_or(crate::case::Direction::Outbound)))
+            && (self.letters.is_empty() || e.letter.is_some_and(|l| self.letters.contains(&l)))
+    }
+}
+
+/// The state of every obligation of the policy that applies to the case.
+pub fn obligations<'a>(facts: &Facts<'a>) -> Vec<ObligationState<'a>> {
+    let doc = facts.policy.document();
+    let mut out = Vec::new();
+    for def in &doc.obligations {
+        let mut parties: Vec<Target<'a>> = Vec::new();
+        for kind in &def.parties {
+            if *kind == PartyKind::Borrower {
+                parties.push(facts.borrower_target());
+            } else {
+                let mut contacts: Vec<_> = facts
+                    .case
+                    .contacts
+                    .iter()
+                    .filter(|c| PartyKind::of_role(c.role) == *kind)
+                    .collect();
+                contacts.sort_by(|a, b| a.id.cmp(&b.id));
+                parties.extend(contacts.into_iter().map(|c| Target {
+                    party: &c.id,
+                    kind: *kind,
+                    contact: Some(c),
+                    channel: None,
+                    action: None,
+                }));
+            }
+        }
+        for t in parties {
+            if def.when.as_ref().is_some_and(|w| !facts.holds_now(w, &t)) {
+                continue;
+            }
+            let of_party = |e: &&&Event| e.party.as_deref() == Some(t.party);
+            let Some(start) = facts
+                .history
+                .events
+                .iter()
+                .filter(of_party)
+                .find(|e| def.starts.matches(e))
+            else {
+                continue;
+            };
+            let satisfied = facts
+                .history
+                .events
+                .iter()
+                .filter(of_party)
+                .any(|e| def.satisfied_by.matches(e));
+            let started = start.at.seconds();
+            let zone = facts.primary;
+            let mut day = zone.date_of(started);
+            let mut left = def.due_days;
+            while left > 0 {
+                day = day.add_days(1);
+                if !def.working_days || facts.calendar.is_working_day(day) {
+                    left -= 1;
+                }
+            }
+            out.push(ObligationState {
+                def,
+                party: t.party,
+                started,
+                due_by: zone.start_of(day.add_days(1)),
+                satisfied,
+            });
+        }
+    }
+    out
+}
+
+/// The open obligations as the decision reports them, in policy order then party order.
+pub fn report(facts: &Facts) -> Vec<ObligationOutput> {
+    facts
+        .obligations
+        .iter()
+        .filter(|o| !o.satisfied)
+        .map(|o| ObligationOutput {
+            obligation: o.def.obligation.clone(),
+            party: if o.party == BORROWER {
+                BORROWER.to_string()
+            } else {
+                o.party.to_string()
+            },
+            due_by: facts.primary.render(o.due_by),
+            overdue: facts.as_of >= o.due_by,
+            rule: o.def.id.clone(),
+            cite: o.def.cite.clone(),
+        })
+        .collect()
+}
