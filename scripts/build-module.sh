@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the plain WebAssembly module (bindings/module for wasm32-unknown-unknown, profile wasm),
 # checks it imports nothing, and copies it where the Java and Go libraries embed it:
-#   bindings/java/src/main/resources/dev/arrears/arrears.wasm
+#   bindings/java/src/main/wasm/arrears.wasm
 #   bindings/go/arrears.wasm
 # Both copies are committed (a `go get` user and a fresh `mvn verify` need them); with --check the
 # script builds afresh and fails if either committed copy differs from the new build.
@@ -20,7 +20,7 @@ cargo build -q --locked -p arrears-module --target wasm32-unknown-unknown --prof
 built=target/module/wasm32-unknown-unknown/wasm/arrears_module.wasm
 cp "$built" target/arrears.module.wasm
 python3 scripts/check-module-imports.py target/arrears.module.wasm
-destinations=(bindings/java/src/main/resources/dev/arrears/arrears.wasm bindings/go/arrears.wasm)
+destinations=(bindings/java/src/main/wasm/arrears.wasm bindings/go/arrears.wasm)
 if [ "${1:-}" = "--check" ]; then
   for d in "${destinations[@]}"; do
     if ! cmp -s "$built" "$d"; then

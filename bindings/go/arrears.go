@@ -245,11 +245,15 @@ func (e *Engine) DecideMany(ctx context.Context, cases [][]byte) ([]Result, erro
 	if err != nil {
 		return nil, err
 	}
-	if !a.ok {
-		return nil, parseError(text)
-	}
 	var decided []json.RawMessage
-	if err := json.Unmarshal(text, &decided); err != nil {
+	if !a.ok {
+		// The engine read the batch differently from json.Valid (it is the judge): every case
+		// alone, each answer in its slot.
+		alone = alone[:0]
+		for i := range cases {
+			alone = append(alone, i)
+		}
+	} else if err := json.Unmarshal(text, &decided); err != nil {
 		return nil, fmt.Errorf("arrears: unreadable batch answer: %w", err)
 	}
 	out := make([]Result, len(cases))
