@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The conformance corpus on every surface that is built here, and one table: surface × cases ×
 # identical bytes. Exits non-zero if any surface differs from the expected bytes, or if fewer
-# surfaces answered than ARREARS_SURFACES (default 1; CI asks for all seven, so a surface that
+# surfaces answered than ARREARS_SURFACES (default 1; CI asks for all nine, so a surface that
 # fails to start cannot drop silently out of the table).
 #   bash scripts/conformance.sh
 set -uo pipefail
@@ -14,6 +14,13 @@ run() { "$@" >> "$results" 2>/dev/null || true; }
 run cargo run -q --release -p arrears-core --example corpus -- "$corpus"
 if [ -f js/test/corpus-report.mjs ] && [ -d js/dist ]; then run node js/test/corpus-report.mjs; fi
 if [ -f js/test/browser-report.mjs ] && [ -x /usr/bin/chromium ] && [ -d js/dist ]; then run node js/test/browser-report.mjs; fi
+# The plain module's libraries: Go (wazero) and Java (Chicory), once their scripts have built them.
+if command -v go >/dev/null && [ -f bindings/go/arrears.wasm ]; then
+  run bash -c 'cd bindings/go && go run ./cmd/corpus-report ../../tests/conformance'
+fi
+if [ -f bindings/java/target/classpath.txt ] && [ -d bindings/java/target/test-classes ]; then
+  run java -cp "bindings/java/target/test-classes:bindings/java/target/classes:$(cat bindings/java/target/classpath.txt)" dev.arrears.CorpusReport tests/conformance
+fi
 if [ -f "$component" ]; then
   [ -x examples/rust-host/target/release/rust-host ] && run examples/rust-host/target/release/rust-host corpus "$component" "$corpus"
   python3 -c "import wasmtime" 2>/dev/null && run python3 examples/python-host/host.py corpus "$component" "$corpus"
