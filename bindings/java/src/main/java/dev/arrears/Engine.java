@@ -35,7 +35,12 @@ public final class Engine implements AutoCloseable {
     private int handle;
 
     private Engine(String policy) {
-        instance = Instance.builder(MODULE).withMachineFactory(ArrearsModule::create).build();
+        this(policy, Instance.builder(MODULE).withMachineFactory(ArrearsModule::create).build());
+    }
+
+    /** An engine on a given instance of the module (the benchmark compares Chicory's interpreter). */
+    Engine(String policy, Instance instance) {
+        this.instance = instance;
         memory = instance.memory();
         alloc = instance.export("arrears_alloc");
         free = instance.export("arrears_free");
