@@ -30,7 +30,10 @@ pub fn text(bytes: &[u8]) -> Result<&str, Error> {
         Error::new(
             ErrorCode::InvalidJson,
             "",
-            format!("the input is not UTF-8 text (byte {} is not)", e.valid_up_to()),
+            format!(
+                "the input is not UTF-8 text (byte {} is not)",
+                e.valid_up_to()
+            ),
         )
     })
 }

@@ -43,7 +43,11 @@ impl State {
             Err(e) => (e.to_json(), false),
         };
         let handle = self.handle();
-        let answer = Answer { text: text.into_bytes(), ok, engine };
+        let answer = Answer {
+            text: text.into_bytes(),
+            ok,
+            engine,
+        };
         self.answers.insert(handle, answer);
         handle
     }
@@ -72,7 +76,10 @@ fn input(state: &State, ptr: u32, len: u32) -> Result<&'static [u8], Error> {
         return Err(Error::new(
             ErrorCode::InvalidJson,
             "",
-            format!("bytes {ptr}..{} were not allocated with arrears_alloc", ptr + len),
+            format!(
+                "bytes {ptr}..{} were not allocated with arrears_alloc",
+                ptr + len
+            ),
         ));
     }
     // SAFETY: the range lies inside a live allocation of ours (checked above), which stays
@@ -118,9 +125,7 @@ pub extern "C" fn arrears_free(ptr: u32, _len: u32) {
 #[no_mangle]
 pub extern "C" fn arrears_engine_new(ptr: u32, len: u32) -> u32 {
     with(|s| {
-        let built = input(s, ptr, len)
-            .and_then(ffi::text)
-            .and_then(ffi::engine);
+        let built = input(s, ptr, len).and_then(ffi::text).and_then(ffi::engine);
         match built {
             Ok(engine) => {
                 let summary = ffi::policy_summary(&engine);
@@ -139,7 +144,10 @@ pub extern "C" fn arrears_engine_new(ptr: u32, len: u32) -> u32 {
 pub extern "C" fn arrears_decide(engine: u32, ptr: u32, len: u32) -> u32 {
     with(|s| {
         let result = input(s, ptr, len).and_then(ffi::text).and_then(|case| {
-            let e = s.engines.get(&engine).ok_or_else(|| unknown_engine(engine))?;
+            let e = s
+                .engines
+                .get(&engine)
+                .ok_or_else(|| unknown_engine(engine))?;
             e.decide_json(case)
         });
         s.answer(result, 0)
@@ -153,7 +161,10 @@ pub extern "C" fn arrears_decide(engine: u32, ptr: u32, len: u32) -> u32 {
 pub extern "C" fn arrears_decide_many(engine: u32, ptr: u32, len: u32) -> u32 {
     with(|s| {
         let result = input(s, ptr, len).and_then(ffi::text).and_then(|cases| {
-            let e = s.engines.get(&engine).ok_or_else(|| unknown_engine(engine))?;
+            let e = s
+                .engines
+                .get(&engine)
+                .ok_or_else(|| unknown_engine(engine))?;
             ffi::decide_many_json(e, cases)
         });
         s.answer(result, 0)

@@ -30,7 +30,10 @@ fn unhex(hex: &str) -> Vec<u8> {
 
 #[test]
 fn bad_inputs_give_the_recorded_error_objects() {
-    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/abi/bad-inputs.json");
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/abi/bad-inputs.json"
+    );
     let mut doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(file).expect("bad-inputs.json")).unwrap();
     let bless = std::env::var_os("ARREARS_BLESS").is_some();
@@ -46,7 +49,11 @@ fn bad_inputs_give_the_recorded_error_objects() {
             &input,
         );
         if entry["call"] != "decide_many" || !got.starts_with('[') {
-            assert!(got.contains("\"error\""), "{}: not an error: {got}", entry["name"]);
+            assert!(
+                got.contains("\"error\""),
+                "{}: not an error: {got}",
+                entry["name"]
+            );
         }
         if bless {
             entry["expected"] = got.into();
