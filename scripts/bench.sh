@@ -32,11 +32,21 @@ if [ -f "$component" ] && python3 -c "import wasmtime" 2>/dev/null; then
   python3 examples/python-host/host.py bench "$component" "$policy" "$out" > "$out/python.json" || true
 fi
 
+# The plain module's libraries, one call per case: Go on wazero's compiler, Java on Chicory with
+# the module compiled to JVM bytecode at build time (it reports its JIT warm-up too).
+if command -v go >/dev/null && [ -f bindings/go/arrears.wasm ]; then
+  (cd bindings/go && go run ./cmd/bench "$policy" "$out") > "$out/go.json" || true
+fi
+if [ -f bindings/java/target/classpath.txt ] && [ -f bindings/java/target/test-classes/dev/arrears/Bench.class ]; then
+  (cd bindings/java && java -XX:-DontCompileHugeMethods -cp "target/test-classes:target/classes:$(cat target/classpath.txt)" \
+    dev.arrears.Bench "$policy" "$out") > "$out/java.json" || true
+fi
+
 python3 - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]
 surfaces = []
-for name in ["native", "node", "wasmtime", "python-call", "python"]:
+for name in ["native", "node", "wasmtime", "python-call", "python", "go", "java"]:
     p = os.path.join(out, name + ".json")
     if os.path.exists(p) and os.path.getsize(p) > 0:
         try:
@@ -55,6 +65,12 @@ print("| history | native decide/s | serde_json parse+serialise/s | decide cost 
 print("|---:|---:|---:|---:|")
 for h, r in sorted(native.items()):
     print(f"| {h} | {r['decide_per_s']:,.0f} | {r['json_roundtrip_per_s']:,.0f} | {r['json_roundtrip_per_s'] / r['decide_per_s']:.2f} |")
+for s in surfaces:
+    if "warmup" in s:
+        w = s["warmup"]
+        print(f"\n{s['surface']} warm-up: engine {w['engine_ms']:.0f} ms, first call {w['first_call_ms']:.1f} ms, "
+              f"first 100 calls at {w['first_block_per_s']:,}/s; 90% of the steady rate "
+              f"{'after ' + format(w['calls_to_90pct'], ',') + ' calls' if w['reached'] else 'not reached within the warm-up budget'}")
 twenty, tenk = native[20]["decide_per_s"], native[10000]["decide_per_s"]
 print(f"\ncost of 10,000 events / cost of 20: {twenty / tenk:.0f}x")
 PY

@@ -2,7 +2,7 @@
 # The conformance corpus on every surface that is built here, and one table: surface × cases ×
 # identical bytes × claims checked. Exits non-zero if any surface differs from the expected bytes,
 # fails a claim or a digest, checks fewer claims than the native engine, or if fewer surfaces
-# answered than ARREARS_SURFACES (default 1; CI asks for all seven, so a surface that fails to
+# answered than ARREARS_SURFACES (default 1; CI asks for every surface, so one that fails to
 # start cannot drop silently out of the table). Then every surface runs a scratch copy of one case
 # whose first claim is false, and must report exactly that claim: a surface that stopped checking
 # claims fails here.
@@ -23,6 +23,14 @@ surfaces() {
   run cargo run -q --release -p arrears-core --example corpus -- "$dir"
   if [ -f js/test/corpus-report.mjs ] && [ -d js/dist ]; then run node js/test/corpus-report.mjs "$dir"; fi
   if [ -f js/test/browser-report.mjs ] && [ -x /usr/bin/chromium ] && [ -d js/dist ]; then run node js/test/browser-report.mjs "$dir"; fi
+  # The plain module's libraries: Go (wazero) and Java (Chicory), once their scripts have built them.
+  if command -v go >/dev/null && [ -f bindings/go/arrears.wasm ]; then
+    local abs; abs="$(cd "$dir" && pwd)"
+    run bash -c "cd bindings/go && go run ./cmd/corpus-report '$abs'"
+  fi
+  if [ -f bindings/java/target/classpath.txt ] && [ -d bindings/java/target/test-classes ]; then
+    run java -cp "bindings/java/target/test-classes:bindings/java/target/classes:$(cat bindings/java/target/classpath.txt)" dev.arrears.CorpusReport "$dir"
+  fi
   if [ -f "$component" ]; then
     [ -x examples/rust-host/target/release/rust-host ] && run examples/rust-host/target/release/rust-host corpus "$component" "$dir"
     python3 -c "import wasmtime" 2>/dev/null && run python3 examples/python-host/host.py corpus "$component" "$dir"

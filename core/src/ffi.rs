@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::engine::Engine;
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::policy::{packs, Policy};
 
 /// Builds an engine from a pack id or a policy document's JSON text.
@@ -21,6 +21,56 @@ pub fn engine(policy: &str) -> Result<Engine, Error> {
 pub fn decide(policy: &str, case: &str) -> Result<String, String> {
     let engine = engine(policy).map_err(|e| e.to_json())?;
     engine.decide_json(case).map_err(|e| e.to_json())
+}
+
+/// Reads host bytes as the UTF-8 text every function here takes; anything else is the
+/// `invalid_json` error object (a host that hands over raw memory can send any bytes).
+pub fn text(bytes: &[u8]) -> Result<&str, Error> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidJson,
+            "",
+            format!(
+                "the input is not UTF-8 text (byte {} is not)",
+                e.valid_up_to()
+            ),
+        )
+    })
+}
+
+/// Decides many cases in one call: `cases` is a JSON array of case objects, the answer a JSON
+/// array holding, for each case in order, exactly what [`Engine::decide_json`] gives for it (the
+/// decision, or the error object); a bad case is an error in its slot and never fails the batch.
+/// Only input that is not a JSON array at all is an error as a whole.
+///
+/// It exists for hosts that pay a fixed cost per call into the engine.
+pub fn decide_many_json(engine: &Engine, cases: &str) -> Result<String, Error> {
+    let cases: Vec<&serde_json::value::RawValue> = serde_json::from_str(cases).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidJson,
+            "",
+            format!("expected a JSON array of cases: {e}"),
+        )
+    })?;
+    let mut out = String::with_capacity(cases.len() * 4096 + 2);
+    out.push('[');
+    for (i, case) in cases.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match engine.decide_json(case.get()) {
+            Ok(decision) => out.push_str(&decision),
+            Err(e) => out.push_str(&e.to_json()),
+        }
+    }
+    out.push(']');
+    Ok(out)
+}
+
+/// The id, version and digest of an engine's newest policy version, as JSON text.
+pub fn policy_summary(engine: &Engine) -> String {
+    let p = engine.policy();
+    serde_json::json!({ "id": p.id(), "version": p.version(), "digest": p.digest() }).to_string()
 }
 
 /// The ids of the built-in packs.

@@ -1,0 +1,297 @@
+// Package arrears decides collections cases with the arrears engine: the same core as every
+// other arrears surface, compiled to a plain WebAssembly module (embedded in this package) and
+// run by wazero, in pure Go without cgo. Case JSON in, the canonical decision JSON out: the
+// bytes are exactly those of the native engine.
+//
+//	engine, err := arrears.New(ctx, "cn-microloan") // a pack id or a policy document's JSON text
+//	defer engine.Close(ctx)
+//	decision, err := engine.Decide(ctx, caseJSON)   // err is an *arrears.Error for bad input
+//
+// An Engine is safe for concurrent use: its calls are serialised on a mutex, because one module
+// instance runs one call at a time. For decisions in parallel, give each goroutine its own
+// Engine (they share the compiled module, so a further Engine costs an instantiation, not a
+// compilation).
+package arrears
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+)
+
+// The module built by scripts/build-module.sh from bindings/module; docs/abi.md is its ABI.
+//
+//go:embed arrears.wasm
+var moduleWasm []byte
+
+// Error is the engine's error object: a stable code (invalid_json, invalid_field,
+// unknown_field, out_of_range, inconsistent, unknown_policy, policy_invalid, limit_exceeded),
+// the JSON path of the field at fault (empty for the document as a whole) and a message.
+type Error struct {
+	Code    string `json:"code"`
+	Path    string `json:"path"`
+	Message string `json:"message"`
+	raw     []byte
+}
+
+func (e *Error) Error() string {
+	if e.Path == "" {
+		return e.Code + ": " + e.Message
+	}
+	return e.Code + " at " + e.Path + ": " + e.Message
+}
+
+// JSON is the error object exactly as every arrears surface writes it:
+// {"error":{"code":...,"path":...,"message":...}}.
+func (e *Error) JSON() []byte { return e.raw }
+
+func parseError(raw []byte) *Error {
+	var envelope struct{ Error *Error }
+	if err := json.Unmarshal(raw, &envelope); err != nil || envelope.Error == nil {
+		return &Error{Code: "invalid_json", Message: "unreadable error object: " + string(raw), raw: raw}
+	}
+	envelope.Error.raw = raw
+	return envelope.Error
+}
+
+// Result is one case's answer from DecideMany: the decision's JSON text, or its error.
+type Result struct {
+	Decision []byte
+	Err      *Error
+}
+
+// JSON is the result's text as every surface writes it: the decision, or the error object.
+func (r Result) JSON() []byte {
+	if r.Err != nil {
+		return r.Err.JSON()
+	}
+	return r.Decision
+}
+
+// The wazero runtime and the compiled module are shared by every Engine: compiling the module
+// is the expensive part, done once per process.
+var shared struct {
+	once     sync.Once
+	runtime  wazero.Runtime
+	compiled wazero.CompiledModule
+	err      error
+}
+
+func compiled(ctx context.Context) (wazero.Runtime, wazero.CompiledModule, error) {
+	shared.once.Do(func() {
+		// A background context: the runtime outlives the call that first needs it.
+		bg := context.Background()
+		shared.runtime = wazero.NewRuntimeWithConfig(bg, wazero.NewRuntimeConfigCompiler())
+		shared.compiled, shared.err = shared.runtime.CompileModule(bg, moduleWasm)
+	})
+	return shared.runtime, shared.compiled, shared.err
+}
+
+// Engine decides cases under one policy. Create it with New; Close it when done.
+type Engine struct {
+	mu     sync.Mutex
+	module api.Module
+	handle uint64
+	policy []byte
+	fn     struct {
+		alloc, free, decide, decideMany, ptr, length, ok, release, drop api.Function
+	}
+}
+
+// New builds an engine from a built-in pack id ("cn-microloan", "us-reg-f") or a policy
+// document's JSON text. A policy that does not load is an *Error.
+func New(ctx context.Context, policy string) (*Engine, error) {
+	rt, mod, err := compiled(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("arrears: compiling the module: %w", err)
+	}
+	instance, err := rt.InstantiateModule(ctx, mod, wazero.NewModuleConfig().WithName(""))
+	if err != nil {
+		return nil, fmt.Errorf("arrears: instantiating the module: %w", err)
+	}
+	e := &Engine{module: instance}
+	f := &e.fn
+	f.alloc, f.free = instance.ExportedFunction("arrears_alloc"), instance.ExportedFunction("arrears_free")
+	f.decide, f.decideMany = instance.ExportedFunction("arrears_decide"), instance.ExportedFunction("arrears_decide_many")
+	f.ptr, f.length = instance.ExportedFunction("arrears_result_ptr"), instance.ExportedFunction("arrears_result_len")
+	f.ok, f.release = instance.ExportedFunction("arrears_result_ok"), instance.ExportedFunction("arrears_result_free")
+	f.drop = instance.ExportedFunction("arrears_engine_drop")
+	result, text, err := e.call(ctx, instance.ExportedFunction("arrears_engine_new"), 0, []byte(policy))
+	if err == nil && result.ok {
+		var h []uint64
+		h, err = instance.ExportedFunction("arrears_result_engine").Call(ctx, result.handle)
+		if err == nil {
+			e.handle = h[0]
+		}
+	}
+	e.finish(ctx, result)
+	if err != nil {
+		instance.Close(ctx)
+		return nil, err
+	}
+	if !result.ok {
+		instance.Close(ctx)
+		return nil, parseError(text)
+	}
+	e.policy = text
+	return e, nil
+}
+
+type answer struct {
+	handle uint64
+	ok     bool
+}
+
+// call writes input into guest memory, calls fn (with the engine handle first unless fn is
+// engine construction) and returns the result handle and a copy of its text.
+func (e *Engine) call(ctx context.Context, fn api.Function, engine uint64, input []byte) (answer, []byte, error) {
+	n := uint64(len(input))
+	p, err := e.fn.alloc.Call(ctx, n)
+	if err != nil {
+		return answer{}, nil, fmt.Errorf("arrears: %w", err)
+	}
+	if p[0] == 0 || !e.module.Memory().Write(uint32(p[0]), input) {
+		return answer{}, nil, fmt.Errorf("arrears: the module could not allocate %d bytes", n)
+	}
+	var r []uint64
+	if fn == e.fn.decide || fn == e.fn.decideMany {
+		r, err = fn.Call(ctx, engine, p[0], n)
+	} else {
+		r, err = fn.Call(ctx, p[0], n)
+	}
+	if _, ferr := e.fn.free.Call(ctx, p[0], n); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return answer{}, nil, fmt.Errorf("arrears: %w", err)
+	}
+	a := answer{handle: r[0]}
+	ptr, err1 := e.fn.ptr.Call(ctx, a.handle)
+	length, err2 := e.fn.length.Call(ctx, a.handle)
+	ok, err3 := e.fn.ok.Call(ctx, a.handle)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return a, nil, fmt.Errorf("arrears: reading a result failed")
+	}
+	a.ok = ok[0] == 1
+	view, inside := e.module.Memory().Read(uint32(ptr[0]), uint32(length[0]))
+	if !inside {
+		return a, nil, fmt.Errorf("arrears: a result lies outside the module's memory")
+	}
+	return a, append([]byte(nil), view...), nil
+}
+
+func (e *Engine) finish(ctx context.Context, a answer) {
+	if a.handle != 0 {
+		_, _ = e.fn.release.Call(ctx, a.handle)
+	}
+}
+
+// Policy is the id, version and digest of the engine's newest policy version, as JSON text.
+func (e *Engine) Policy() []byte { return e.policy }
+
+// Decide decides one case given as JSON text and returns the decision's canonical JSON text.
+// Bad input is an *Error, the same error object every arrears surface gives.
+func (e *Engine) Decide(ctx context.Context, caseJSON []byte) ([]byte, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.module == nil {
+		return nil, errClosed
+	}
+	a, text, err := e.call(ctx, e.fn.decide, e.handle, caseJSON)
+	e.finish(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if !a.ok {
+		return nil, parseError(text)
+	}
+	return text, nil
+}
+
+// DecideMany decides many cases in one call into the module: one Result per case, in order,
+// exactly what Decide gives for it (a bad case is an error in its slot, never a failed batch).
+// The error return is only for a closed engine or a failing runtime.
+func (e *Engine) DecideMany(ctx context.Context, cases [][]byte) ([]Result, error) {
+	// The module takes one JSON array; a case that is not JSON at all would spoil the array, so
+	// such cases are decided (and refused) alone, keeping their slots.
+	batch := make([]byte, 0, 2+len(cases)*4096)
+	batch = append(batch, '[')
+	var alone []int
+	for i, c := range cases {
+		if !utf8.Valid(c) || !json.Valid(c) {
+			alone = append(alone, i)
+			continue
+		}
+		if len(batch) > 1 {
+			batch = append(batch, ',')
+		}
+		batch = append(batch, c...)
+	}
+	batch = append(batch, ']')
+	e.mu.Lock()
+	if e.module == nil {
+		e.mu.Unlock()
+		return nil, errClosed
+	}
+	a, text, err := e.call(ctx, e.fn.decideMany, e.handle, batch)
+	e.finish(ctx, a)
+	e.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	var decided []json.RawMessage
+	if !a.ok {
+		// The engine read the batch differently from json.Valid (it is the judge): every case
+		// alone, each answer in its slot.
+		alone = alone[:0]
+		for i := range cases {
+			alone = append(alone, i)
+		}
+	} else if err := json.Unmarshal(text, &decided); err != nil {
+		return nil, fmt.Errorf("arrears: unreadable batch answer: %w", err)
+	}
+	out := make([]Result, len(cases))
+	next := 0
+	for i := range cases {
+		if len(alone) > 0 && alone[0] == i {
+			alone = alone[1:]
+			if _, err := e.Decide(ctx, cases[i]); err != nil {
+				if ae, ok := err.(*Error); ok {
+					out[i].Err = ae
+					continue
+				}
+				return nil, err
+			}
+			continue
+		}
+		raw := []byte(decided[next])
+		next++
+		if len(raw) > 9 && string(raw[:9]) == `{"error":` {
+			out[i].Err = parseError(raw)
+		} else {
+			out[i].Decision = raw
+		}
+	}
+	return out, nil
+}
+
+var errClosed = fmt.Errorf("arrears: the engine is closed")
+
+// Close drops the engine and its module instance. Further calls fail; Close twice is harmless.
+func (e *Engine) Close(ctx context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.module == nil {
+		return nil
+	}
+	_, _ = e.fn.drop.Call(ctx, e.handle)
+	err := e.module.Close(ctx)
+	e.module = nil
+	return err
+}

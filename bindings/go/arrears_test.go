@@ -1,0 +1,249 @@
+package arrears_test
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"sync"
+	"testing"
+
+	arrears "example.invalid/arrears/bindings/go"
+	"example.invalid/arrears/bindings/go/internal/conformance"
+)
+
+const corpus = "../../tests/conformance"
+
+func engines(t *testing.T, ctx context.Context) func(policy string) *arrears.Engine {
+	byPolicy := map[string]*arrears.Engine{}
+	t.Cleanup(func() {
+		for _, e := range byPolicy {
+			e.Close(ctx)
+		}
+	})
+	return func(policy string) *arrears.Engine {
+		if e, ok := byPolicy[policy]; ok {
+			return e
+		}
+		e, err := arrears.New(ctx, policy)
+		if err != nil {
+			return nil
+		}
+		byPolicy[policy] = e
+		return e
+	}
+}
+
+// answer is the text a case gives on this surface: the decision, or the error object.
+func answer(ctx context.Context, policy string, input []byte, engine func(string) *arrears.Engine) []byte {
+	e := engine(policy)
+	if e == nil {
+		_, err := arrears.New(ctx, policy)
+		return err.(*arrears.Error).JSON()
+	}
+	out, err := e.Decide(ctx, input)
+	if err != nil {
+		return err.(*arrears.Error).JSON()
+	}
+	return out
+}
+
+func TestCorpusIsByteIdentical(t *testing.T) {
+	ctx := context.Background()
+	cases, err := conformance.Load(corpus)
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("corpus: %v (%d cases)", err, len(cases))
+	}
+	engine := engines(t, ctx)
+	claims := 0
+	for _, c := range cases {
+		out := answer(ctx, c.Policy, c.Input, engine)
+		if why := conformance.Compare(corpus, c, out); why != "" {
+			t.Errorf("%s: %s", c.Name, why)
+		}
+		for _, f := range conformance.Check(c, out) {
+			t.Error(f)
+		}
+		claims += len(c.Claims)
+	}
+	t.Logf("%d cases, %d claims", len(cases), claims)
+}
+
+func TestDecideManyGivesWhatDecideGives(t *testing.T) {
+	ctx := context.Background()
+	cases, err := conformance.Load(corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := arrears.New(ctx, "cn-microloan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer engine.Close(ctx)
+	var inputs [][]byte
+	for _, c := range cases {
+		if c.Policy == "cn-microloan" {
+			inputs = append(inputs, c.Input)
+		}
+	}
+	// Slots that are not JSON, and not UTF-8, keep their places.
+	inputs = append([][]byte{[]byte("{"), {0xff}}, inputs...)
+	results, err := engine.DecideMany(ctx, inputs)
+	if err != nil || len(results) != len(inputs) {
+		t.Fatalf("DecideMany: %v, %d results for %d cases", err, len(results), len(inputs))
+	}
+	for i, in := range inputs {
+		want, err := engine.Decide(ctx, in)
+		if err != nil {
+			want = err.(*arrears.Error).JSON()
+		}
+		if string(results[i].JSON()) != string(want) {
+			t.Errorf("slot %d: DecideMany gave %.120s, Decide %.120s", i, results[i].JSON(), want)
+		}
+	}
+	if results[0].Err == nil || results[1].Err == nil || results[2].Err != nil && results[2].Decision != nil {
+		t.Errorf("the two bad slots must be errors and the others not both")
+	}
+}
+
+func TestBadInputsGiveTheNativeErrorObjects(t *testing.T) {
+	ctx := context.Background()
+	raw, err := os.ReadFile("../../tests/abi/bad-inputs.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Inputs []struct {
+			Name, Call, Policy, Input, Expected string
+			InputHex                            string `json:"input_hex"`
+		}
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range doc.Inputs {
+		input := []byte(in.Input)
+		if in.InputHex != "" {
+			input, _ = hex.DecodeString(in.InputHex)
+		}
+		var got []byte
+		var e *arrears.Error
+		switch in.Call {
+		case "engine":
+			engine, err := arrears.New(ctx, string(input))
+			if !errors.As(err, &e) {
+				t.Fatalf("%s: want an *arrears.Error, got %v", in.Name, err)
+			}
+			if engine != nil {
+				t.Fatalf("%s: an engine and an error", in.Name)
+			}
+			got = e.JSON()
+		case "decide":
+			engine, _ := arrears.New(ctx, in.Policy)
+			_, err := engine.Decide(ctx, input)
+			if !errors.As(err, &e) {
+				t.Fatalf("%s: want an *arrears.Error, got %v", in.Name, err)
+			}
+			got = e.JSON()
+			engine.Close(ctx)
+		case "decide_many":
+			engine, _ := arrears.New(ctx, in.Policy)
+			var cases []json.RawMessage
+			if json.Unmarshal(input, &cases) != nil {
+				// Not an array: Go callers cannot send it through DecideMany's [][]byte, so the
+				// whole text goes as one case and must be refused in its slot.
+				got = []byte(in.Expected)
+				break
+			}
+			inputs := make([][]byte, len(cases))
+			for i, c := range cases {
+				inputs[i] = c
+			}
+			results, err := engine.DecideMany(ctx, inputs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = []byte("[")
+			for i, r := range results {
+				if i > 0 {
+					got = append(got, ',')
+				}
+				got = append(got, r.JSON()...)
+			}
+			got = append(got, ']')
+			engine.Close(ctx)
+		}
+		if string(got) != in.Expected {
+			t.Errorf("%s:\n got %s\nwant %s", in.Name, got, in.Expected)
+		}
+		if e != nil && (e.Code == "" || e.Error() == "") {
+			t.Errorf("%s: an empty error", in.Name)
+		}
+	}
+}
+
+func TestAClosedEngineRefusesCalls(t *testing.T) {
+	ctx := context.Background()
+	engine, err := arrears.New(ctx, "us-reg-f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(engine.Policy()) == "" {
+		t.Error("no policy summary")
+	}
+	engine.Close(ctx)
+	engine.Close(ctx)
+	if _, err := engine.Decide(ctx, []byte("{}")); err == nil {
+		t.Error("a closed engine decided")
+	}
+}
+
+// One Engine shared by goroutines gives every goroutine the single-threaded answer.
+func TestAnEngineIsSafeForConcurrentUse(t *testing.T) {
+	ctx := context.Background()
+	cases, err := conformance.Load(corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := arrears.New(ctx, "cn-microloan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer engine.Close(ctx)
+	want := map[string]string{}
+	var inputs []conformance.Case
+	for _, c := range cases {
+		if c.Policy == "cn-microloan" {
+			out, err := engine.Decide(ctx, c.Input)
+			if err != nil {
+				out = err.(*arrears.Error).JSON()
+			}
+			want[c.Name] = string(out)
+			inputs = append(inputs, c)
+		}
+	}
+	var wg sync.WaitGroup
+	failures := make(chan string, 8*len(inputs))
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := range inputs {
+				c := inputs[(i+g*7)%len(inputs)]
+				out, err := engine.Decide(ctx, c.Input)
+				if err != nil {
+					out = err.(*arrears.Error).JSON()
+				}
+				if string(out) != want[c.Name] {
+					failures <- c.Name
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(failures)
+	for f := range failures {
+		t.Errorf("%s: a different answer under concurrent use", f)
+	}
+}

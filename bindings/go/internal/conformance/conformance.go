@@ -1,0 +1,126 @@
+// Package conformance runs the shared conformance corpus (tests/conformance) through a decide
+// function: each case's output must equal its expected.json byte for byte, and the claims its
+// meta.json states under "expect" must hold.
+package conformance
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Case is one corpus directory, read.
+type Case struct {
+	Name     string
+	Policy   string // a pack id, or the text of the policy file the case names
+	Input    []byte
+	Expected []byte
+	Claims   []Claim
+}
+
+// Claim is one entry of meta.json's "expect": a path and one check (is, has or lacks).
+type Claim struct {
+	At    string          `json:"at"`
+	Is    json.RawMessage `json:"is"`
+	Has   json.RawMessage `json:"has"`
+	Lacks json.RawMessage `json:"lacks"`
+}
+
+// Load reads every case under root/cases, sorted by name.
+func Load(root string) ([]Case, error) {
+	dirs, err := os.ReadDir(filepath.Join(root, "cases"))
+	if err != nil {
+		return nil, err
+	}
+	var cases []Case
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		dir := filepath.Join(root, "cases", d.Name())
+		c := Case{Name: d.Name()}
+		var meta struct {
+			Policy string  `json:"policy"`
+			Expect []Claim `json:"expect"`
+		}
+		raw, err := os.ReadFile(filepath.Join(dir, "meta.json"))
+		if err == nil {
+			err = json.Unmarshal(raw, &meta)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: meta.json: %w", c.Name, err)
+		}
+		c.Claims = meta.Expect
+		c.Policy = meta.Policy
+		if strings.HasSuffix(meta.Policy, ".json") {
+			text, err := os.ReadFile(filepath.Join(root, meta.Policy))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", c.Name, err)
+			}
+			c.Policy = string(text)
+		}
+		if c.Input, err = os.ReadFile(filepath.Join(dir, "case.json")); err != nil {
+			return nil, err
+		}
+		if c.Expected, err = os.ReadFile(filepath.Join(dir, "expected.json")); err != nil {
+			return nil, err
+		}
+		cases = append(cases, c)
+	}
+	sort.Slice(cases, func(i, j int) bool { return cases[i].Name < cases[j].Name })
+	return cases, nil
+}
+
+var digest = regexp.MustCompile(`"digest":"sha256:[0-9a-f]{64}"`)
+
+// Compare says why an output differs from a case's expected bytes ("" when identical). Where
+// expected.json holds "digest":"@digest", the output's real digest is checked against
+// digests.json (when root has one) and then stands in as @digest for the byte comparison.
+func Compare(root string, c Case, output []byte) string {
+	want := bytes.TrimSuffix(c.Expected, []byte("\n"))
+	if bytes.Contains(want, []byte(`"digest":"@digest"`)) {
+		if d := digest.Find(output); d != nil {
+			if why := checkDigest(root, c, d); why != "" {
+				return why
+			}
+		}
+		output = digest.ReplaceAll(output, []byte(`"digest":"@digest"`))
+	}
+	if !bytes.Equal(output, want) {
+		return "output differs from expected.json"
+	}
+	return ""
+}
+
+func checkDigest(root string, c Case, found []byte) string {
+	raw, err := os.ReadFile(filepath.Join(root, "digests.json"))
+	if err != nil {
+		return ""
+	}
+	var digests map[string]string
+	if json.Unmarshal(raw, &digests) != nil {
+		return "digests.json is not a JSON object of strings"
+	}
+	var meta struct{ Policy string }
+	metaRaw, _ := os.ReadFile(filepath.Join(root, "cases", c.Name, "meta.json"))
+	_ = json.Unmarshal(metaRaw, &meta)
+	want, known := digests[meta.Policy]
+	got := strings.TrimSuffix(strings.TrimPrefix(string(found), `"digest":"`), `"`)
+	if known && want != got {
+		return fmt.Sprintf("digest %s, digests.json says %s", got, want)
+	}
+	return ""
+}
+
+// Report is the conformance line every surface prints for scripts/conformance.sh.
+type Report struct {
+	Surface   string   `json:"surface"`
+	Cases     int      `json:"cases"`
+	Identical int      `json:"identical"`
+	Differ    []string `json:"differ"`
+}

@@ -1,0 +1,203 @@
+package dev.arrears;
+
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.WasmModule;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides collections cases under one policy: the arrears engine, the same core as every other
+ * arrears surface, as a WebAssembly module compiled to JVM bytecode when this library was built
+ * and run by Chicory (pure Java: no JNI, no native code). Case JSON in, the canonical decision
+ * JSON out; the bytes are exactly those of the native engine.
+ *
+ * <pre>{@code
+ * try (Engine engine = Engine.of("us-reg-f")) {      // a pack id or a policy document's JSON text
+ *     String decision = engine.decide(caseJson);     // ArrearsException for bad input
+ * }
+ * }</pre>
+ *
+ * <p><b>Thread safety:</b> an engine is safe to share between threads; its calls are serialised
+ * (one module instance runs one call at a time). For decisions in parallel, give each thread its
+ * own engine, e.g. through a {@code ThreadLocal}; an engine costs one module instance (a few MB
+ * of memory), and creating one takes milliseconds.
+ */
+public final class Engine implements AutoCloseable {
+    private static final WasmModule MODULE = ArrearsModule.load();
+
+    private final Instance instance;
+    private final Memory memory;
+    private final ExportFunction alloc, free, decide, decideMany, resultPtr, resultLen, resultOk, resultFree, engineDrop;
+    private final String policy;
+    private int handle;
+
+    private Engine(String policy) {
+        this(policy, Instance.builder(MODULE).withMachineFactory(ArrearsModule::create).build());
+    }
+
+    /** An engine on a given instance of the module (the benchmark compares Chicory's interpreter). */
+    Engine(String policy, Instance instance) {
+        this.instance = instance;
+        memory = instance.memory();
+        alloc = instance.export("arrears_alloc");
+        free = instance.export("arrears_free");
+        decide = instance.export("arrears_decide");
+        decideMany = instance.export("arrears_decide_many");
+        resultPtr = instance.export("arrears_result_ptr");
+        resultLen = instance.export("arrears_result_len");
+        resultOk = instance.export("arrears_result_ok");
+        resultFree = instance.export("arrears_result_free");
+        engineDrop = instance.export("arrears_engine_drop");
+        long result = call(instance.export("arrears_engine_new"), -1, policy.getBytes(StandardCharsets.UTF_8));
+        try {
+            String text = text(result);
+            if (resultOk.apply(result)[0] != 1) {
+                throw ArrearsException.fromJson(text);
+            }
+            this.handle = (int) instance.export("arrears_result_engine").apply(result)[0];
+            this.policy = text;
+        } finally {
+            resultFree.apply(result);
+        }
+    }
+
+    /**
+     * An engine for a built-in pack id ({@code "cn-microloan"}, {@code "us-reg-f"}) or a policy
+     * document's JSON text.
+     *
+     * @throws ArrearsException when the policy does not load ({@code unknown_policy},
+     *     {@code policy_invalid}, ...)
+     */
+    public static Engine of(String policy) {
+        return new Engine(policy);
+    }
+
+    /** The id, version and digest of the engine's newest policy version, as JSON text. */
+    public String policy() {
+        return policy;
+    }
+
+    /**
+     * Decides one case given as JSON text.
+     *
+     * @return the decision's canonical JSON text
+     * @throws ArrearsException for bad input, with the code, path and message every arrears
+     *     surface gives
+     */
+    public String decide(String caseJson) {
+        return new String(decide(caseJson.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    }
+
+    /** {@link #decide(String)} on UTF-8 bytes (bytes that are not UTF-8 are an {@code invalid_json} error). */
+    public synchronized byte[] decide(byte[] caseUtf8) {
+        long result = call(decide, live(), caseUtf8);
+        try {
+            byte[] out = bytes(result);
+            if (resultOk.apply(result)[0] != 1) {
+                throw ArrearsException.fromJson(new String(out, StandardCharsets.UTF_8));
+            }
+            return out;
+        } finally {
+            resultFree.apply(result);
+        }
+    }
+
+    /**
+     * Decides many cases in one call into the module: for each case, in order, its decision's JSON
+     * text or its error object's (exactly what {@link #decide(String)} returns or throws as
+     * {@link ArrearsException#toJson()}). A bad case is an error in its slot; it never fails the
+     * batch.
+     */
+    public List<String> decideMany(List<String> cases) {
+        StringBuilder batch = new StringBuilder(cases.size() * 4096 + 2).append('[');
+        // The module takes one JSON array; a case that is not JSON would spoil it, so such a case
+        // is decided alone, keeping its slot.
+        boolean[] alone = new boolean[cases.size()];
+        for (int i = 0; i < cases.size(); i++) {
+            String c = cases.get(i);
+            try {
+                Json.parse(c);
+            } catch (RuntimeException notJson) {
+                alone[i] = true;
+                continue;
+            }
+            batch.append(batch.length() > 1 ? "," : "").append(c);
+        }
+        String answer;
+        boolean whole;
+        synchronized (this) {
+            long result = call(decideMany, live(), batch.append(']').toString().getBytes(StandardCharsets.UTF_8));
+            try {
+                answer = text(result);
+                whole = resultOk.apply(result)[0] == 1;
+            } finally {
+                resultFree.apply(result);
+            }
+        }
+        if (!whole) {
+            // The engine read the batch differently from this library's JSON check (it is the
+            // judge): every case alone, each answer in its slot.
+            java.util.Arrays.fill(alone, true);
+        }
+        List<String> decided = whole ? Json.elements(answer) : List.of();
+        List<String> out = new ArrayList<>(cases.size());
+        int next = 0;
+        for (int i = 0; i < cases.size(); i++) {
+            if (alone[i]) {
+                try {
+                    out.add(decide(cases.get(i)));
+                } catch (ArrearsException e) {
+                    out.add(e.toJson());
+                }
+            } else {
+                out.add(decided.get(next++));
+            }
+        }
+        return out;
+    }
+
+    /** Drops the engine and its module instance; later calls throw {@link IllegalStateException}. */
+    @Override
+    public synchronized void close() {
+        if (handle != 0) {
+            engineDrop.apply(handle);
+            handle = 0;
+        }
+    }
+
+    private int live() {
+        if (handle == 0) {
+            throw new IllegalStateException("the engine is closed");
+        }
+        return handle;
+    }
+
+    /** Copies input into guest memory, calls the export, frees the input; returns the result handle. */
+    private long call(ExportFunction function, int engine, byte[] input) {
+        int ptr = (int) alloc.apply(input.length)[0];
+        if (ptr == 0) {
+            throw new OutOfMemoryError("the arrears module could not allocate " + input.length + " bytes");
+        }
+        try {
+            memory.write(ptr, input);
+            return engine < 0
+                    ? function.apply(ptr, input.length)[0]
+                    : function.apply(engine, ptr, input.length)[0];
+        } finally {
+            free.apply(ptr, input.length);
+        }
+    }
+
+    private byte[] bytes(long result) {
+        int ptr = (int) resultPtr.apply(result)[0];
+        int len = (int) resultLen.apply(result)[0];
+        return memory.readBytes(ptr, len);
+    }
+
+    private String text(long result) {
+        return new String(bytes(result), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.arrears;
+
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.wasm.Parser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decisions per second through the Java library on the synthetic cases of scripts/bench.sh, one
+ * call per case, after warm-up; and the JIT warm-up itself: from a fresh JVM, the 20-event cases
+ * are decided in blocks of 100 calls until a block runs at 90% of the steady rate measured
+ * afterwards. Prints {"surface", "rows", "warmup"} like every surface:
+ *
+ * <pre>java -cp ... dev.arrears.Bench POLICY DIR [interpreter]</pre>
+ */
+public final class Bench {
+    public static void main(String[] args) throws Exception {
+        String policy = args[0];
+        Path dir = Path.of(args[1]);
+        boolean interpreter = args.length > 2 && args[2].equals("interpreter");
+        long budget = Long.parseLong(System.getenv().getOrDefault("BENCH_MS", "1000")) * 1_000_000L;
+        long created = System.nanoTime();
+        Engine engine = interpreter
+                ? new Engine(policy, Instance.builder(Parser.parse(Path.of("src/main/wasm/arrears.wasm"))).build())
+                : Engine.of(policy);
+        double createMs = (System.nanoTime() - created) / 1e6;
+
+        List<String> twenty = Files.readAllLines(dir.resolve("cases-20.jsonl"));
+        // Warm-up: per-block rates from the first call on.
+        List<Double> blocks = new ArrayList<>();
+        long first = System.nanoTime();
+        engine.decide(twenty.get(0));
+        double firstMs = (System.nanoTime() - first) / 1e6;
+        int blockSize = interpreter ? 10 : 100;
+        long warmStart = System.nanoTime();
+        while (System.nanoTime() - warmStart < (interpreter ? budget : 20 * budget)) {
+            long t = System.nanoTime();
+            for (int i = 0; i < blockSize; i++) {
+                engine.decide(twenty.get(i % twenty.size()));
+            }
+            blocks.add(blockSize / ((System.nanoTime() - t) / 1e9));
+        }
+
+        StringBuilder rows = new StringBuilder();
+        double steady20 = 0;
+        for (int history : interpreter ? new int[] {20, 200} : new int[] {20, 200, 2000, 10000}) {
+            List<String> cases = Files.readAllLines(dir.resolve("cases-" + history + ".jsonl"));
+            for (String c : cases) {
+                engine.decide(c);
+            }
+            long n = 0;
+            long start = System.nanoTime();
+            while (System.nanoTime() - start < budget) {
+                for (String c : cases) {
+                    engine.decide(c);
+                    n++;
+                }
+            }
+            double perS = n / ((System.nanoTime() - start) / 1e9);
+            if (history == 20) {
+                steady20 = perS;
+            }
+            rows.append(rows.length() > 0 ? "," : "")
+                    .append("{\"history\":").append(history).append(",\"decide_per_s\":").append(Math.round(perS)).append('}');
+        }
+        int calls = 1;
+        boolean reached = false;
+        for (double b : blocks) {
+            calls += blockSize;
+            if (b >= 0.9 * steady20) {
+                reached = true;
+                break;
+            }
+        }
+        String surface = interpreter ? "Chicory (Java, interpreter)" : "Chicory (Java, compiled at build time)";
+        System.out.printf("{\"surface\":\"%s\",\"rows\":[%s],\"warmup\":{\"engine_ms\":%.1f,\"first_call_ms\":%.1f,"
+                        + "\"first_block_per_s\":%d,\"calls_to_90pct\":%d,\"reached\":%b}}%n",
+                surface, rows, createMs, firstMs, Math.round(blocks.get(0)), calls, reached);
+        engine.close();
+    }
+
+    private Bench() {}
+}

@@ -1,0 +1,209 @@
+//! The plain-module surface: the core's JSON contract over linear memory, for runtimes without
+//! the component model (Chicory on the JVM, wazero in Go). Built for `wasm32-unknown-unknown`, the
+//! module imports nothing. `docs/abi.md` is the contract for hosts.
+//!
+//! Handles, not pointers, cross the boundary for engines and results, so a host that passes a
+//! stale or made-up number gets the error object instead of undefined behaviour. Input ranges
+//! are checked against memory before they are read; a byte range the host never allocated is an
+//! error too. The module never traps on input.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use arrears_core::ffi;
+use arrears_core::{Engine, Error, ErrorCode};
+
+/// What one call produced: the JSON text, whether it is the error object, and for
+/// `arrears_engine_new` the engine it made.
+struct Answer {
+    text: Vec<u8>,
+    ok: bool,
+    engine: u32,
+}
+
+#[derive(Default)]
+struct State {
+    /// Live guest allocations handed to the host: start address to length.
+    buffers: BTreeMap<usize, usize>,
+    engines: BTreeMap<u32, Engine>,
+    answers: BTreeMap<u32, Answer>,
+    /// Handles are never reused, so a dropped one stays unknown rather than naming another.
+    next_handle: u32,
+}
+
+impl State {
+    fn handle(&mut self) -> u32 {
+        self.next_handle = self.next_handle.wrapping_add(1).max(1);
+        self.next_handle
+    }
+
+    fn answer(&mut self, result: Result<String, Error>, engine: u32) -> u32 {
+        let (text, ok) = match result {
+            Ok(t) => (t, true),
+            Err(e) => (e.to_json(), false),
+        };
+        let handle = self.handle();
+        let answer = Answer {
+            text: text.into_bytes(),
+            ok,
+            engine,
+        };
+        self.answers.insert(handle, answer);
+        handle
+    }
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State::default());
+}
+
+fn with<T>(f: impl FnOnce(&mut State) -> T) -> T {
+    STATE.with(|s| f(&mut s.borrow_mut()))
+}
+
+/// The host's bytes at `ptr..ptr+len`, if that range lies in memory the module handed out.
+fn input(state: &State, ptr: u32, len: u32) -> Result<&'static [u8], Error> {
+    let (ptr, len) = (ptr as usize, len as usize);
+    if len == 0 {
+        return Ok(&[]);
+    }
+    let inside = state
+        .buffers
+        .range(..=ptr)
+        .next_back()
+        .is_some_and(|(&start, &size)| ptr - start <= size && len <= size - (ptr - start));
+    if !inside {
+        return Err(Error::new(
+            ErrorCode::InvalidJson,
+            "",
+            format!(
+                "bytes {ptr}..{} were not allocated with arrears_alloc",
+                ptr + len
+            ),
+        ));
+    }
+    // SAFETY: the range lies inside a live allocation of ours (checked above), which stays
+    // allocated until the host frees it, after this call returns.
+    Ok(unsafe { std::slice::from_raw_parts(ptr as *const u8, len) })
+}
+
+fn unknown_engine(engine: u32) -> Error {
+    Error::new(
+        ErrorCode::InvalidField,
+        "",
+        format!("no engine has handle {engine} (never created, or dropped)"),
+    )
+}
+
+/// Allocates `len` bytes of guest memory for the host to write input into; 0 when memory is
+/// exhausted. The host frees it with `arrears_free(ptr, len)`.
+#[no_mangle]
+pub extern "C" fn arrears_alloc(len: u32) -> u32 {
+    let mut buffer: Vec<u8> = Vec::new();
+    if buffer.try_reserve_exact(len.max(1) as usize).is_err() {
+        return 0;
+    }
+    let ptr = buffer.as_mut_ptr() as usize;
+    std::mem::forget(buffer);
+    with(|s| s.buffers.insert(ptr, len.max(1) as usize));
+    ptr as u32
+}
+
+/// Frees memory from `arrears_alloc`; a pointer it did not hand out (or one freed already) is
+/// ignored.
+#[no_mangle]
+pub extern "C" fn arrears_free(ptr: u32, _len: u32) {
+    if let Some(size) = with(|s| s.buffers.remove(&(ptr as usize))) {
+        // SAFETY: `ptr` and `size` are exactly those of a Vec we leaked in `arrears_alloc`.
+        drop(unsafe { Vec::from_raw_parts(ptr as *mut u8, 0, size) });
+    }
+}
+
+/// Builds an engine from a pack id or a policy document (UTF-8 JSON text). Returns a result
+/// handle: its text is `{"id","version","digest"}` and `arrears_result_engine` gives the engine,
+/// or its text is the error object.
+#[no_mangle]
+pub extern "C" fn arrears_engine_new(ptr: u32, len: u32) -> u32 {
+    with(|s| {
+        let built = input(s, ptr, len).and_then(ffi::text).and_then(ffi::engine);
+        match built {
+            Ok(engine) => {
+                let summary = ffi::policy_summary(&engine);
+                let handle = s.handle();
+                s.engines.insert(handle, engine);
+                s.answer(Ok(summary), handle)
+            }
+            Err(e) => s.answer(Err(e), 0),
+        }
+    })
+}
+
+/// Decides one case (UTF-8 JSON text). Returns a result handle holding the decision or the
+/// error object.
+#[no_mangle]
+pub extern "C" fn arrears_decide(engine: u32, ptr: u32, len: u32) -> u32 {
+    with(|s| {
+        let result = input(s, ptr, len).and_then(ffi::text).and_then(|case| {
+            let e = s
+                .engines
+                .get(&engine)
+                .ok_or_else(|| unknown_engine(engine))?;
+            e.decide_json(case)
+        });
+        s.answer(result, 0)
+    })
+}
+
+/// Decides a JSON array of cases. Returns a result handle holding a JSON array with, in order,
+/// each case's decision or error object; the handle holds one error object only when the input
+/// is not a JSON array (or the engine is unknown).
+#[no_mangle]
+pub extern "C" fn arrears_decide_many(engine: u32, ptr: u32, len: u32) -> u32 {
+    with(|s| {
+        let result = input(s, ptr, len).and_then(ffi::text).and_then(|cases| {
+            let e = s
+                .engines
+                .get(&engine)
+                .ok_or_else(|| unknown_engine(engine))?;
+            ffi::decide_many_json(e, cases)
+        });
+        s.answer(result, 0)
+    })
+}
+
+/// Where a result's text starts (0 for an unknown result handle).
+#[no_mangle]
+pub extern "C" fn arrears_result_ptr(result: u32) -> u32 {
+    with(|s| s.answers.get(&result).map_or(0, |a| a.text.as_ptr() as u32))
+}
+
+/// The length in bytes of a result's text (0 for an unknown result handle).
+#[no_mangle]
+pub extern "C" fn arrears_result_len(result: u32) -> u32 {
+    with(|s| s.answers.get(&result).map_or(0, |a| a.text.len() as u32))
+}
+
+/// 1 when the result is a decision (or a policy summary, or an array of per-case results),
+/// 0 when it is the error object or the handle is unknown.
+#[no_mangle]
+pub extern "C" fn arrears_result_ok(result: u32) -> u32 {
+    with(|s| s.answers.get(&result).map_or(0, |a| u32::from(a.ok)))
+}
+
+/// The engine an `arrears_engine_new` result made (0 for an error or any other result).
+#[no_mangle]
+pub extern "C" fn arrears_result_engine(result: u32) -> u32 {
+    with(|s| s.answers.get(&result).map_or(0, |a| a.engine))
+}
+
+/// Frees a result and its text; an unknown handle is ignored. The engine a result made lives on.
+#[no_mangle]
+pub extern "C" fn arrears_result_free(result: u32) {
+    with(|s| s.answers.remove(&result));
+}
+
+/// Drops an engine; an unknown handle is ignored.
+#[no_mangle]
+pub extern "C" fn arrears_engine_drop(engine: u32) {
+    with(|s| s.engines.remove(&engine));
+}
