@@ -311,7 +311,7 @@ struct Oracle {
     calendar: Calendar,
     inconvenient: Vec<(Vec<Weekday>, i64, i64)>,
     events: Vec<Event>,
-    /// Per party, the spans in which calls to it are made under a direct consent.
+    /// Per party, the spans in which a direct consent lifting call frequency lasts.
     consents: Vec<(String, i64, i64)>,
     /// Wall-clock spans (start, end) of each window rule (by rule index) and of the inconvenient
     /// times, over the dates the walk can reach.
@@ -345,30 +345,61 @@ impl Oracle {
             })
             .collect();
         events.sort_by_key(|e| e.at);
-        // Consent covers the day it was given and the policy's number of days after it, until the
-        // next conversation with that party (which is itself still covered).
+        // Consent covers the day it was given and the policy's number of days after it; it ends
+        // early at the next conversation with that party (itself still covered) only when the
+        // policy's consent definition says so, and lifts what the event's scope names, or else the
+        // policy's default scope. Only a consent lifting frequency exempts calls from caps.
         let consent_days = policy["contact"]["consent_days"].as_i64().unwrap_or(7);
-        let consents = events
+        let consent_def = &policy["contact"]["consent"];
+        let ends_at_conversation = consent_def["ends_on"]
+            .as_array()
+            .is_some_and(|ends| ends.iter().any(|x| x == "conversation"));
+        let default_scope: Vec<String> = consent_def["default_scope"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|x| x.as_str().unwrap().to_string())
+            .collect();
+        let consents = case["history"]
+            .as_array()
+            .unwrap()
             .iter()
-            .filter(|e| e.kind == "consent")
-            .map(|c| {
-                let party = c.party.clone().unwrap();
+            .filter(|e| e["type"] == "consent")
+            .map(|e| {
+                let party = e["party"].as_str().unwrap().to_string();
+                let at = seconds_of(&e["at"]);
                 let mut end = wall(
                     primary,
-                    days_after(local_date(primary, c.at), consent_days),
+                    days_after(local_date(primary, at), consent_days),
                     0,
                 )
                 .0;
-                if let Some(talk) = events.iter().find(|e| {
-                    e.at > c.at
-                        && e.kind == "call"
-                        && e.outcome.as_deref() == Some("connected")
-                        && e.party.as_deref() == Some(party.as_str())
-                }) {
-                    end = end.min(talk.at + 1);
+                if ends_at_conversation {
+                    if let Some(talk) = events.iter().find(|t| {
+                        t.at > at
+                            && t.kind == "call"
+                            && t.outcome.as_deref() == Some("connected")
+                            && t.party.as_deref() == Some(party.as_str())
+                    }) {
+                        end = end.min(talk.at + 1);
+                    }
                 }
-                (party, c.at, end)
+                let lifts = match e["scope"].as_array() {
+                    Some(scope) => scope
+                        .iter()
+                        .map(|x| x.as_str().unwrap().to_string())
+                        .collect(),
+                    None => default_scope.clone(),
+                };
+                (
+                    party,
+                    at,
+                    end,
+                    lifts.iter().any(|l: &String| l == "frequency"),
+                )
             })
+            .filter(|&(_, _, _, frequency)| frequency)
+            .map(|(party, at, end, _)| (party, at, end))
             .collect();
         let action_tags = policy["actions"]
             .as_array()
