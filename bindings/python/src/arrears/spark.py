@@ -134,9 +134,10 @@ def _decide_texts(policy: str, texts: List[Optional[str]]) -> List[str]:
     return engine.decide_many_json("null" if t is None else t for t in texts)
 
 
-def _decide_batches(policy: str, case_column: str, out_column: str):
-    """The function each executor runs over its partition's Arrow batches: every input column
-    passes through untouched, and the decision text is appended."""
+def _decide_batches(policy: str, case_column: str, out_column: str, drop_case: bool = False):
+    """The function each executor runs over its partition's Arrow batches: the input columns
+    pass through untouched (but the case column when ``drop_case``), and the decision text is
+    appended."""
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
@@ -147,6 +148,8 @@ def _decide_batches(policy: str, case_column: str, out_column: str):
                 # expects the same kind back.
                 kind = cases.type if pa.types.is_large_string(cases.type) else pa.string()
                 decisions = _decide_texts(policy, cases.to_pylist())
+                if drop_case:
+                    part = part.drop_columns([case_column])
                 yield part.append_column(pa.field(out_column, kind), pa.array(decisions, type=kind))
 
     return run
@@ -184,7 +187,7 @@ def decide(
     if clashes:
         raise ValueError(f"the DataFrame already has columns named {clashes}; rename or drop them first")
 
-    staged = cases
+    staged, drop_case = cases, False
     if column is None:
         fields = [c for c in cases.columns if c in CASE_FIELDS]
         missing = [c for c in ("as_of", "account", "borrower") if c not in fields]
@@ -192,7 +195,8 @@ def decide(
             raise ValueError(
                 f"no case column named and no case fields {missing} among the columns {cases.columns}"
             )
-        case_column = "__arrears_case"
+        # The case's JSON text, made in the JVM and sent to the workers only: it does not come back.
+        case_column, drop_case = "__arrears_case", True
         staged = cases.withColumn(
             case_column,
             F.to_json(F.struct(*[cases[c] for c in fields]), {"ignoreNullFields": "true"}),
@@ -203,14 +207,19 @@ def decide(
             raise TypeError(f"column {column!r} holds {kind.simpleString()}, not the case's JSON text")
         case_column = column
 
-    out_schema = StructType(staged.schema.fields + [StructField("decision", StringType(), True)])
-    decided = staged.mapInArrow(_decide_batches(policy, case_column, "decision"), out_schema)
-    # The key columns are read back from the decision text by Spark's own JSON reader, in the
-    # JVM, rather than by a json.loads per row in the Python worker.
+    out_schema = StructType(cases.schema.fields + [StructField("decision", StringType(), True)])
+    decided = staged.mapInArrow(_decide_batches(policy, case_column, "decision", drop_case), out_schema)
+    return _with_keys(decided, cases.columns)
+
+
+def _with_keys(decided: DataFrame, columns: List[str]) -> DataFrame:
+    """``columns`` of ``decided``, its ``decision``, and the key columns read from it."""
+    # Read by Spark's own JSON reader, in the JVM, rather than by a json.loads per row in the
+    # Python worker.
     parsed = "__arrears_key"
     with_key = decided.withColumn(parsed, F.from_json(F.col("decision"), _KEY_SCHEMA))
     return with_key.select(
-        *[with_key[c] for c in cases.columns],
+        *[with_key[c] for c in columns],
         F.col("decision"),
         *[_nested(parsed, path).alias(name) for name, path in _KEY_PATHS],
     )
