@@ -18,6 +18,7 @@ if [ -f "$component" ]; then
   [ -x examples/rust-host/target/release/rust-host ] && run examples/rust-host/target/release/rust-host corpus "$component" "$corpus"
   python3 -c "import wasmtime" 2>/dev/null && run python3 examples/python-host/host.py corpus "$component" "$corpus"
   python3 -c "import arrears" 2>/dev/null && run python3 bindings/python/corpus_report.py "$corpus"
+  python3 -c "import arrears.spark" 2>/dev/null && java -version 2>/dev/null && run python3 bindings/python/spark_corpus_report.py "$corpus"
   [ -f examples/js-host/generated/arrears.js ] && run node examples/js-host/corpus.mjs "$corpus"
 fi
 
