@@ -291,7 +291,11 @@ def report(decisions: DataFrame, column: str = "decision") -> Dict[str, Any]:
 
     A row whose text is an error object (or null, or not JSON) counts under ``errors``.
     """
-    d = F.from_json(F.col(column), _REPORT_SCHEMA)
+    # Parsed once, in its own projection: every figure below reads the parsed struct.
+    parsed = decisions.select(
+        F.from_json(F.col(column), _REPORT_SCHEMA).alias("d"), F.col(column).isNull().alias("missing")
+    )
+    d = F.col("d")
     dpd = d["delinquency"]["days_past_due"]
     # Like `arrears report`: a missing or negative count of days is 0, and the count is capped
     # at the largest 32-bit value.
@@ -300,7 +304,7 @@ def report(decisions: DataFrame, column: str = "decision") -> Dict[str, Any]:
     for name, first, last in _BUCKETS:
         test = days >= first if last is None else days.between(first, last)
         bucket = F.when(test, name) if bucket is None else bucket.when(test, name)
-    is_error = F.col(column).isNull() | d.isNull() | d["error"].isNotNull()
+    is_error = F.col("missing") | d.isNull() | d["error"].isNotNull()
     ok = ~is_error
 
     def fact(figure: str, k1: Column, k2: Optional[Column] = None, amount: Optional[Column] = None) -> Column:
@@ -335,7 +339,7 @@ def report(decisions: DataFrame, column: str = "decision") -> Dict[str, Any]:
         F.transform(allowed, lambda a: F.when(ok, fact("allowed", F.coalesce(a["action"], F.lit("?"))))),
     )
     groups = (
-        decisions.select(F.explode(facts).alias("f"))
+        parsed.select(F.explode(facts).alias("f"))
         .where(F.col("f").isNotNull())
         .groupBy("f.figure", "f.k1", "f.k2")
         .agg(F.count(F.lit(1)).alias("n"), F.sum("f.amount").alias("amount"))
