@@ -35,6 +35,7 @@ surfaces() {
     [ -x examples/rust-host/target/release/rust-host ] && run examples/rust-host/target/release/rust-host corpus "$component" "$dir"
     python3 -c "import wasmtime" 2>/dev/null && run python3 examples/python-host/host.py corpus "$component" "$dir"
     python3 -c "import arrears" 2>/dev/null && run python3 bindings/python/corpus_report.py "$dir"
+    python3 -c "import arrears.spark, pyspark" 2>/dev/null && java -version 2>/dev/null && run python3 bindings/python/spark_corpus_report.py "$dir"
     [ -f examples/js-host/generated/arrears.js ] && run node examples/js-host/corpus.mjs "$dir"
   fi
 }

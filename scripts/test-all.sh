@@ -19,8 +19,8 @@ python3 scripts/cookbook.py --check
 echo "== fuzz: each target for 60 seconds"
 bash scripts/fuzz.sh 60
 
-# Java and Go run before test-wasi.sh, whose closing conformance table then counts them too.
-for surface in scripts/test-wasm.sh scripts/test-java.sh scripts/test-go.sh scripts/test-wasi.sh scripts/new-user.sh; do
+# Java, Go and Spark run before test-wasi.sh, whose closing conformance table then counts them too.
+for surface in scripts/test-wasm.sh scripts/test-java.sh scripts/test-go.sh scripts/test-spark.sh scripts/test-wasi.sh scripts/new-user.sh; do
   if [ -f "$surface" ]; then
     echo "== $surface"
     bash "$surface"

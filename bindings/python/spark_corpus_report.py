@@ -1,0 +1,94 @@
+"""The conformance corpus through Apache Spark (`arrears.spark.decide`, local mode), as a one-line
+JSON summary for scripts/conformance.sh. The Spark test suite checks the same, case by case.
+
+    python3 bindings/python/spark_corpus_report.py [tests/conformance]
+"""
+
+import json
+import pathlib
+import re
+import sys
+
+# A corpus may store "@digest" in place of the policy's digest, so that a policy edit rewrites
+# one digest file and not every expected output; the output's digest is then masked the same way.
+_DIGEST = re.compile(r'"digest":"sha256:[0-9a-f]{64}"')
+_MASKED = '"digest":"@digest"'
+
+
+def expected_text(case_dir: pathlib.Path) -> str:
+    text = (case_dir / "expected.json").read_bytes().decode()
+    return text[:-1] if text.endswith("\n") else text
+
+
+def comparable(got: str, expected: str) -> str:
+    """``got`` as the corpus stores it: with the digest masked when the expected bytes mask it."""
+    return _DIGEST.sub(_MASKED, got) if _MASKED in expected else got
+
+
+def corpus_cases(root: pathlib.Path):
+    """(index, name, policy, case text) for every corpus case, in name order."""
+    dirs = sorted(d for d in (root / "cases").iterdir() if d.is_dir())
+    out = []
+    for i, d in enumerate(dirs):
+        meta = json.loads((d / "meta.json").read_text())
+        policy = meta["policy"]
+        if policy.endswith(".json"):
+            policy = (root / policy).read_text()
+        out.append((i, d.name, policy, (d / "case.json").read_bytes().decode()))
+    return out
+
+
+def decide_corpus(spark, root: pathlib.Path, partitions: int = 2):
+    """Every corpus case decided through Spark, one DataFrame per policy, unioned and sorted back
+    into input order: a list of rows with ``idx``, ``name`` and the columns ``decide`` adds."""
+    from arrears.spark import decide
+
+    cases = corpus_cases(root)
+    decided = None
+    for policy in dict.fromkeys(c[2] for c in cases):
+        rows = [(i, name, text) for i, name, p, text in cases if p == policy]
+        df = spark.createDataFrame(rows, "idx int, name string, case string").repartition(partitions)
+        # A policy the engine refuses is part of the corpus: its error object is every row's output.
+        one = decide(df, policy, column="case", check_policy=False)
+        decided = one if decided is None else decided.unionByName(one)
+    return decided.orderBy("idx").collect()
+
+
+def session(master: str = "local[2]"):
+    from pyspark.sql import SparkSession
+
+    return (
+        SparkSession.builder.master(master)
+        .appName("arrears-corpus")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.pyspark.python", sys.executable)
+        .config("spark.pyspark.driver.python", sys.executable)
+        .getOrCreate()
+    )
+
+
+def main() -> None:
+    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "tests/conformance")
+    spark = session()
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        rows = decide_corpus(spark, root)
+    finally:
+        spark.stop()
+    # The bytes, digests and claims are checked by the checker every Python surface shares.
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tests" / "conformance"))
+    import claims
+
+    cases = claims.load_corpus(root)
+    got = {row["name"]: row["decision"] for row in rows}
+    # A case missing from the output differs as much as a wrong decision.
+    line = claims.summary("PySpark (Python)", cases, [got.get(c.name, "") for c in cases])
+    if len(rows) != len(cases):
+        line["differ"].append(f"{len(rows)} rows for {len(cases)} cases")
+    print(json.dumps(line, ensure_ascii=False))
+    sys.exit(1 if line["differ"] or line["failed_claims"] else 0)
+
+
+if __name__ == "__main__":
+    main()
