@@ -24,7 +24,8 @@ impl Condition {
             | Condition::DueWithinDays(_)
             | Condition::PromiseActive
             | Condition::PromiseDay
-            | Condition::NoConversationForDays(_) => false,
+            | Condition::NoConversationForDays(_)
+            | Condition::ConsentActive => false,
             // "Sent at all" cannot change when nothing else happens; "sent N days ago" can.
             Condition::LetterSent(l) => l.days == 0,
             _ => true,
@@ -123,13 +124,24 @@ impl Facts<'_> {
                     .collect(),
             )
             .intersect(&all()),
-            Condition::LetterSent(l) => from(self.history.first_letter(l.kind).map(|t| {
+            Condition::LetterSent(l) => {
+                // A letter counts as sent before the due date when it went out before the end of
+                // the oldest unpaid due date, in the book's calendar.
+                let by = if l.before_due {
+                    self.standing
+                        .overdue_since
+                        .map(|d| self.book.start_of(d.add_days(1)))
+                } else {
+                    None
+                };
+                from(self.history.first_letter_before(l.kind, by).map(|t| {
                 if l.days == 0 {
                     t
                 } else {
                     self.local_days_after(t, l.days)
                 }
-            })),
+            }))
+            }
             Condition::ConversationHeld => when(self.history.last_conversation.is_some()),
             Condition::NoConversationForDays(n) => {
                 let since = self
@@ -145,6 +157,10 @@ impl Facts<'_> {
                 RecordedEvent::LegalFiled => EventType::LegalFiled,
                 RecordedEvent::Visit => EventType::Visit,
             })),
+            Condition::ConsentActive => {
+                IntervalSet::from_unsorted(self.history.consent_spans(target.party).collect())
+                    .intersect(&all())
+            }
         }
     }
 

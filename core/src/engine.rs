@@ -514,6 +514,15 @@ impl<'a> Facts<'a> {
 
     /// Where one rule lets the candidate through.
     pub fn rule_set(&self, rule: &RuleDef, target: &Target, span: Span) -> IntervalSet {
+        let set = self.rule_kind_set(rule, target, span);
+        match &rule.unless {
+            Some(u) => set.union(&self.holds(u, target, span)),
+            None => set,
+        }
+    }
+
+    /// Where a rule's own kind (window, cap, ...) lets the candidate through, before `unless`.
+    fn rule_kind_set(&self, rule: &RuleDef, target: &Target, span: Span) -> IntervalSet {
         let all = || IntervalSet::span(span.lo, span.hi);
         if rule.window.is_some() || rule.inconvenient_times.is_some() {
             let key = std::ptr::from_ref(rule) as usize;
@@ -609,7 +618,23 @@ impl<'a> Facts<'a> {
             parts.push((reason(&st.id, &st.cite), part));
         }
         for r in rules.iter().filter(|r| r.obligation.is_none()) {
+            // An exception that holds for good lets the rule through for good; one that
+            // changes with time makes the whole rule a set to compute.
             let part = match (&r.forbid_when, &r.require, &r.cap) {
+                _ if r
+                    .unless
+                    .as_ref()
+                    .is_some_and(|u| u.is_time_invariant() && self.holds_now(u, target)) =>
+                {
+                    Part::Fixed(true)
+                }
+                _ if r
+                    .unless
+                    .as_ref()
+                    .is_some_and(|u| !u.is_time_invariant()) =>
+                {
+                    Part::Rule(r)
+                }
                 (Some(c), _, _) if c.is_time_invariant() => Part::Fixed(!self.holds_now(c, target)),
                 (_, Some(c), _) if c.is_time_invariant() => Part::Fixed(self.holds_now(c, target)),
                 (_, _, Some(cap)) if self.cap_is_fixed(cap, target) => {

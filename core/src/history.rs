@@ -233,12 +233,18 @@ impl<'a> History<'a> {
 
     /// The first letter of a kind sent to the borrower.
     pub fn first_letter(&self, kind: LetterKind) -> Option<Seconds> {
+        self.first_letter_before(kind, None)
+    }
+
+    /// The first letter of a kind sent to the borrower before `by` (when given).
+    pub fn first_letter_before(&self, kind: LetterKind, by: Option<Seconds>) -> Option<Seconds> {
         self.events
             .iter()
             .find(|e| {
                 e.kind == EventType::Letter
                     && e.letter == Some(kind)
                     && e.party.as_deref().is_none_or(|p| p == BORROWER)
+                    && by.is_none_or(|b| e.at.seconds() < b)
             })
             .map(|e| e.at.seconds())
     }

@@ -308,6 +308,13 @@ pub struct RuleDef {
     /// visit); reported with the action, never evaluated against the future.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obligation: Option<String>,
+    /// The rule does not apply while this holds: it lets the candidate through at every instant
+    /// at which the condition is true, whatever its kind says. This is how a limit that the
+    /// person's consent lifts (`consent_active`), or that binds only below a number of days past
+    /// due (`dpd_at_least`), is written. A floor rule's exception is part of the floor: a lender
+    /// document cannot widen it, only add rules of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unless: Option<Condition>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -505,6 +512,10 @@ pub enum Condition {
     DisputePending,
     /// The history records an event of this type.
     Recorded(RecordedEvent),
+    /// A direct consent of the candidate's party (a `consent` event) covers the instant: from
+    /// the event to the end of its `until` date, or for `contact.consent_days` local days, and
+    /// never past the next conversation with that party.
+    ConsentActive,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -514,6 +525,11 @@ pub struct LetterSent {
     pub kind: LetterKind,
     #[serde(default)]
     pub days: u32,
+    /// Only a letter sent no later than the due date of the oldest unpaid installment counts
+    /// (a reminder *before* the due date, not one sent once the account is overdue). While
+    /// nothing is overdue, any such letter counts.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub before_due: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
