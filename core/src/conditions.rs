@@ -135,12 +135,12 @@ impl Facts<'_> {
                     None
                 };
                 from(self.history.first_letter_before(l.kind, by).map(|t| {
-                if l.days == 0 {
-                    t
-                } else {
-                    self.local_days_after(t, l.days)
-                }
-            }))
+                    if l.days == 0 {
+                        t
+                    } else {
+                        self.local_days_after(t, l.days)
+                    }
+                }))
             }
             Condition::ConversationHeld => when(self.history.last_conversation.is_some()),
             Condition::NoConversationForDays(n) => {

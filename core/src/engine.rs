@@ -628,13 +628,7 @@ impl<'a> Facts<'a> {
                 {
                     Part::Fixed(true)
                 }
-                _ if r
-                    .unless
-                    .as_ref()
-                    .is_some_and(|u| !u.is_time_invariant()) =>
-                {
-                    Part::Rule(r)
-                }
+                _ if r.unless.as_ref().is_some_and(|u| !u.is_time_invariant()) => Part::Rule(r),
                 (Some(c), _, _) if c.is_time_invariant() => Part::Fixed(!self.holds_now(c, target)),
                 (_, Some(c), _) if c.is_time_invariant() => Part::Fixed(self.holds_now(c, target)),
                 (_, _, Some(cap)) if self.cap_is_fixed(cap, target) => {

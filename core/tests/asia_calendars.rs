@@ -17,7 +17,11 @@ fn compare(pack: &str) {
         .iter()
         .map(|d| d.as_str().unwrap().parse().unwrap())
         .collect();
-    assert!(listed.len() > 10, "{pack}: the fixture lists {}", listed.len());
+    assert!(
+        listed.len() > 10,
+        "{pack}: the fixture lists {}",
+        listed.len()
+    );
     let policy = Policy::builtin(pack).unwrap();
     let cal = policy.calendar();
     let mut wrong = Vec::new();
@@ -27,15 +31,26 @@ fn compare(pack: &str) {
     while d <= last {
         let source = listed.contains(&d);
         if cal.is_holiday(d) != source {
-            wrong.push(format!("{d}: source holiday={source}, pack holiday={}", cal.is_holiday(d)));
+            wrong.push(format!(
+                "{d}: source holiday={source}, pack holiday={}",
+                cal.is_holiday(d)
+            ));
         }
         d = d.add_days(1);
         days += 1;
     }
     assert_eq!(days, 730);
-    assert!(wrong.is_empty(), "{pack} against {}:\n{}", fixture["source"], wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{pack} against {}:\n{}",
+        fixture["source"],
+        wrong.join("\n")
+    );
     // The pack says which years it covers, and they are the fixture's.
-    assert!(policy.document().calendar.cite.contains("2025 and 2026"), "{pack} names its years");
+    assert!(
+        policy.document().calendar.cite.contains("2025 and 2026"),
+        "{pack} names its years"
+    );
 }
 
 #[test]
@@ -58,10 +73,19 @@ fn indonesia_collects_monday_to_saturday_outside_holidays() {
     let policy = Policy::builtin("id-ojk").unwrap();
     let cal = policy.calendar();
     let d = |s: &str| s.parse::<Date>().unwrap();
-    assert!(cal.is_working_day(d("2026-03-14")), "Saturday is a collection day");
+    assert!(
+        cal.is_working_day(d("2026-03-14")),
+        "Saturday is a collection day"
+    );
     assert!(!cal.is_working_day(d("2026-03-15")), "Sunday is not");
     assert!(!cal.is_working_day(d("2026-03-19")), "Nyepi 2026");
-    assert!(!cal.is_working_day(d("2026-03-20")), "collective leave before Idul Fitri 2026");
-    assert!(!cal.is_working_day(d("2025-12-26")), "collective leave after Christmas 2025");
+    assert!(
+        !cal.is_working_day(d("2026-03-20")),
+        "collective leave before Idul Fitri 2026"
+    );
+    assert!(
+        !cal.is_working_day(d("2025-12-26")),
+        "collective leave after Christmas 2025"
+    );
     assert!(cal.is_working_day(d("2026-03-25")));
 }

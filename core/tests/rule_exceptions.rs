@@ -117,10 +117,22 @@ fn a_prerequisite_letter_counts_only_when_sent_before_the_due_date() {
     let p = policy(rules);
     let letter = |at: &str| json!([ { "at": at, "type": "letter", "party": "borrower", "kind": "reminder" } ]);
     // Sent on the due date itself: counts.
-    let d = decide(&p, &case("2026-03-05T10:00:00+07:00", letter("2026-03-01T09:00:00+07:00")));
+    let d = decide(
+        &p,
+        &case(
+            "2026-03-05T10:00:00+07:00",
+            letter("2026-03-01T09:00:00+07:00"),
+        ),
+    );
     assert_eq!(verdict(&d, "call")["allowed"], true);
     // Sent the day after: too late, and no later event can cure it.
-    let d = decide(&p, &case("2026-03-05T10:00:00+07:00", letter("2026-03-02T09:00:00+07:00")));
+    let d = decide(
+        &p,
+        &case(
+            "2026-03-05T10:00:00+07:00",
+            letter("2026-03-02T09:00:00+07:00"),
+        ),
+    );
     let call = verdict(&d, "call");
     assert_eq!(call["allowed"], false);
     assert_eq!(blocked_by(call), ["reminded"]);
@@ -134,7 +146,11 @@ fn agent_details_are_a_letter_kind_an_agent_action_can_require() {
     let p = policy(rules);
     let d = decide(&p, &case("2026-03-05T10:00:00+07:00", json!([])));
     assert_eq!(verdict(&d, "agent_call")["allowed"], false);
-    assert_eq!(verdict(&d, "call")["allowed"], true, "only agent actions need it");
+    assert_eq!(
+        verdict(&d, "call")["allowed"],
+        true,
+        "only agent actions need it"
+    );
     let sent = json!([ { "at": "2026-03-04T10:00:00+07:00", "type": "letter", "party": "borrower", "channel": "m1", "kind": "agent_details" } ]);
     let d = decide(&p, &case("2026-03-05T10:00:00+07:00", sent));
     assert_eq!(verdict(&d, "agent_call")["allowed"], true);
@@ -145,7 +161,9 @@ fn an_exception_is_checked_like_any_condition_and_an_obligation_takes_none() {
     let bad_stage = policy(hours_unless(json!({ "stage": ["nowhere"] })));
     let err = Policy::from_json(&bad_stage).unwrap_err();
     assert!(err.path.starts_with("rules[0].unless"), "{}", err.path);
-    let obligation = policy(json!([ { "id": "o", "cite": "test", "obligation": "be polite", "unless": "always" } ]));
+    let obligation = policy(
+        json!([ { "id": "o", "cite": "test", "obligation": "be polite", "unless": "always" } ]),
+    );
     let err = Policy::from_json(&obligation).unwrap_err();
     assert!(err.message.contains("no exception"), "{}", err.message);
 }

@@ -377,7 +377,11 @@ fn policy_check_refuses_wider_hours_over_id_ojk_ph_sec_and_in_rbi() {
         r#"{ "id": "id-wide", "version": "1", "extends": "id-ojk",
              "rules": [ { "id": "lender.hours", "cite": "lender", "applies_to": { "tags": ["timed"] },
                           "window": { "slots": [ { "days": ["working_day"], "from": "07:00", "to": "21:00" } ] } } ] }"#,
-        &["lender.hours", "id.pojk22.62.2f.days_and_hours", "art. 62(2)(f)"],
+        &[
+            "lender.hours",
+            "id.pojk22.62.2f.days_and_hours",
+            "art. 62(2)(f)",
+        ],
     );
     // Sundays and holidays are not collection days: a window over every day loosens the floor
     // even inside its hours.
@@ -386,35 +390,62 @@ fn policy_check_refuses_wider_hours_over_id_ojk_ph_sec_and_in_rbi() {
         r#"{ "id": "id-sunday", "version": "1", "extends": "id-ojk",
              "rules": [ { "id": "lender.sundays", "cite": "lender", "applies_to": { "tags": ["timed"] },
                           "window": { "slots": [ { "days": ["any"], "from": "09:00", "to": "17:00" } ] } } ] }"#,
-        &["lender.sundays", "id.pojk22.62.2f.days_and_hours", "on a rest day"],
+        &[
+            "lender.sundays",
+            "id.pojk22.62.2f.days_and_hours",
+            "on a rest day",
+        ],
     );
     check_refuses(
         "ph-wide.json",
         r#"{ "id": "ph-wide", "version": "1", "extends": "ph-sec",
              "rules": [ { "id": "lender.hours", "cite": "lender", "applies_to": { "tags": ["timed"] },
                           "window": { "slots": [ { "days": ["any"], "from": "05:00", "to": "23:00" } ] } } ] }"#,
-        &["lender.hours", "ph.sec.mc18.s1.unreasonable_hours", "Circular No. 18", "05:00-06:00"],
+        &[
+            "lender.hours",
+            "ph.sec.mc18.s1.unreasonable_hours",
+            "Circular No. 18",
+            "05:00-06:00",
+        ],
     );
     check_refuses(
         "in-wide.json",
         r#"{ "id": "in-wide", "version": "1", "extends": "in-rbi",
              "rules": [ { "id": "lender.hours", "cite": "lender", "applies_to": { "tags": ["timed"] },
                           "window": { "slots": [ { "days": ["any"], "from": "08:00", "to": "20:00" } ] } } ] }"#,
-        &["lender.hours", "in.rbi.2022.65.calling_hours", "19:00-20:00"],
+        &[
+            "lender.hours",
+            "in.rbi.2022.65.calling_hours",
+            "19:00-20:00",
+        ],
     );
 }
 
 #[test]
 fn policy_check_refuses_contacting_a_reference_under_id_ojk_ph_sec_and_in_rbi() {
     for (pack, floor_rule, floor_row) in [
-        ("id-ojk", "id.pojk22.62.2c.consumer_only", "id.floor.disclose.consumer_only"),
-        ("ph-sec", "ph.sec.mc18.s1.contact_list", "ph.floor.disclose.no_one_else"),
-        ("in-rbi", "in.rbi.fpc.privacy_of_family_referees_friends", "in.floor.disclose.privacy"),
+        (
+            "id-ojk",
+            "id.pojk22.62.2c.consumer_only",
+            "id.floor.disclose.consumer_only",
+        ),
+        (
+            "ph-sec",
+            "ph.sec.mc18.s1.contact_list",
+            "ph.floor.disclose.no_one_else",
+        ),
+        (
+            "in-rbi",
+            "in.rbi.fpc.privacy_of_family_referees_friends",
+            "in.floor.disclose.privacy",
+        ),
     ] {
         // Dropping the prohibition is refused.
         check_refuses(
             &format!("{pack}-remove.json"),
-            &format!(r#"{{ "id": "x", "version": "1", "extends": "{pack}", "remove": ["{floor_rule}"] }}"#),
+            &format!(
+                r#"{{ "id": "x", "version": "1", "extends": "{pack}", "remove": ["{floor_rule}"] }}"#
+            ),
             &[floor_rule, "cannot be removed"],
         );
         // Telling a reference of the debt is refused.
