@@ -5,7 +5,7 @@
 //! the days since a letter or a conversation add up. Each condition therefore yields the set of
 //! instants in the span at which it holds, which the engine intersects with the other rules.
 
-use crate::case::{EventType, BORROWER};
+use crate::case::{EventType, LetterKind, BORROWER};
 use crate::engine::{Facts, Span, Target};
 use crate::intervals::IntervalSet;
 use crate::policy::{Condition, PartyKind, RecordedEvent};
@@ -157,6 +157,18 @@ impl Facts<'_> {
                 RecordedEvent::LegalFiled => EventType::LegalFiled,
                 RecordedEvent::Visit => EventType::Visit,
             })),
+            Condition::RemindedBeforeDue => {
+                let by = self
+                    .standing
+                    .overdue_since
+                    .map(|d| self.book.start_of(d.add_days(1)));
+                let letter = self.history.first_letter_before(LetterKind::Reminder, by);
+                let message = self.history.first_message_before(by);
+                from(match (letter, message) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                })
+            }
             Condition::ConsentActive => {
                 IntervalSet::from_unsorted(self.history.consent_spans(target.party).collect())
                     .intersect(&all())

@@ -249,6 +249,19 @@ impl<'a> History<'a> {
             .map(|e| e.at.seconds())
     }
 
+    /// The first outbound text or email to the borrower before `by` (when given).
+    pub fn first_message_before(&self, by: Option<Seconds>) -> Option<Seconds> {
+        self.events
+            .iter()
+            .find(|e| {
+                matches!(e.kind, EventType::Sms | EventType::Email)
+                    && e.is_outbound()
+                    && e.party.as_deref() == Some(BORROWER)
+                    && by.is_none_or(|b| e.at.seconds() < b)
+            })
+            .map(|e| e.at.seconds())
+    }
+
     pub fn recorded(&self, kind: EventType) -> bool {
         self.events.iter().any(|e| e.kind == kind)
     }

@@ -167,3 +167,41 @@ fn an_exception_is_checked_like_any_condition_and_an_obligation_takes_none() {
     let err = Policy::from_json(&obligation).unwrap_err();
     assert!(err.message.contains("no exception"), "{}", err.message);
 }
+
+#[test]
+fn a_reminder_before_the_due_date_may_be_a_letter_a_text_or_an_email() {
+    let rules = json!([ { "id": "reminded", "cite": "test", "applies_to": { "tags": ["collection"] },
+                          "require": "reminded_before_due" } ]);
+    let p = policy(rules);
+    let event = |kind: &str, at: &str, direction: &str| json!([ { "at": at, "type": kind, "party": "borrower", "channel": "m1", "direction": direction } ]);
+    let call = |history: Value| {
+        let d = decide(&p, &case("2026-03-05T10:00:00+07:00", history));
+        verdict(&d, "call")["allowed"].clone()
+    };
+    assert_eq!(call(json!([])), false);
+    assert_eq!(
+        call(event("sms", "2026-02-28T09:00:00+07:00", "outbound")),
+        true
+    );
+    assert_eq!(
+        call(event("sms", "2026-03-01T23:00:00+07:00", "outbound")),
+        true,
+        "on the due date"
+    );
+    assert_eq!(
+        call(event("sms", "2026-03-02T09:00:00+07:00", "outbound")),
+        false,
+        "after it"
+    );
+    assert_eq!(
+        call(event("sms", "2026-02-28T09:00:00+07:00", "inbound")),
+        false,
+        "the borrower wrote"
+    );
+    assert_eq!(
+        call(
+            json!([ { "at": "2026-02-27T09:00:00+07:00", "type": "letter", "party": "borrower", "kind": "reminder" } ])
+        ),
+        true
+    );
+}

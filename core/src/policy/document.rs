@@ -516,6 +516,11 @@ pub enum Condition {
     /// the event to the end of its `until` date, or for `contact.consent_days` local days, and
     /// never past the next conversation with that party.
     ConsentActive,
+    /// The borrower was sent a written reminder no later than the due date of the oldest unpaid
+    /// installment: a `reminder` letter, or any outbound text or email (before the due date
+    /// there is nothing else a message to the borrower can be about). While nothing is overdue,
+    /// any such message counts.
+    RemindedBeforeDue,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
