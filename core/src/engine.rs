@@ -586,14 +586,19 @@ impl<'a> Facts<'a> {
 
     /// Where one rule lets the candidate through, consent included.
     pub fn rule_set(&self, rule: &RuleDef, target: &Target, span: Span) -> IntervalSet {
-        let set = self.rule_set_alone(rule, target, span);
-        match rule.lifted_by_consent {
-            Some(limit) => set.union(&self.consented(target, limit, span)),
+        let mut set = self.rule_kind_set(rule, target, span);
+        if let Some(limit) = rule.lifted_by_consent {
+            set = set.union(&self.consented(target, limit, span));
+        }
+        match &rule.unless {
+            Some(u) => set.union(&self.holds(u, target, span)),
             None => set,
         }
     }
 
-    fn rule_set_alone(&self, rule: &RuleDef, target: &Target, span: Span) -> IntervalSet {
+    /// Where a rule's own kind (window, cap, ...) lets the candidate through, before consent and
+    /// `unless`.
+    fn rule_kind_set(&self, rule: &RuleDef, target: &Target, span: Span) -> IntervalSet {
         let all = || IntervalSet::span(span.lo, span.hi);
         if rule.window.is_some() || rule.inconvenient_times.is_some() {
             let key = std::ptr::from_ref(rule) as usize;
@@ -689,9 +694,19 @@ impl<'a> Facts<'a> {
             parts.push((reason(&st.id, &st.cite), part));
         }
         for r in rules.iter().filter(|r| r.obligation.is_none()) {
+            // An exception that holds for good lets the rule through for good; one that
+            // changes with time makes the whole rule a set to compute.
             let part = match (&r.forbid_when, &r.require, &r.cap) {
                 // A consent that lifts the rule lasts for a time: the rule's set changes with it.
                 _ if r.lifted_by_consent.is_some() => Part::Rule(r),
+                _ if r
+                    .unless
+                    .as_ref()
+                    .is_some_and(|u| u.is_time_invariant() && self.holds_now(u, target)) =>
+                {
+                    Part::Fixed(true)
+                }
+                _ if r.unless.as_ref().is_some_and(|u| !u.is_time_invariant()) => Part::Rule(r),
                 (Some(c), _, _) if c.is_time_invariant() => Part::Fixed(!self.holds_now(c, target)),
                 (_, Some(c), _) if c.is_time_invariant() => Part::Fixed(self.holds_now(c, target)),
                 (_, _, Some(cap)) if self.cap_is_fixed(cap, target) => {

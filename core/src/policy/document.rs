@@ -451,6 +451,14 @@ pub struct RuleDef {
     /// candidate through.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifted_by_consent: Option<ConsentLimit>,
+    /// The rule does not apply while this holds: it lets the candidate through at every instant
+    /// at which the condition is true, whatever its kind says. This is how a limit that binds
+    /// only below a number of days past due (`dpd_at_least`) is written; a limit a consent lifts
+    /// is `lifted_by_consent` (or `{"consented": ...}` inside a compound exception). A floor
+    /// rule's exception is part of the floor: a lender document cannot widen it, only add rules
+    /// of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unless: Option<Condition>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -713,6 +721,11 @@ pub enum Condition {
     DisputePending,
     /// The history records an event of this type.
     Recorded(RecordedEvent),
+    /// The borrower was sent a written reminder no later than the due date of the oldest unpaid
+    /// installment: a `reminder` letter, or any outbound text or email (before the due date
+    /// there is nothing else a message to the borrower can be about). While nothing is overdue,
+    /// any such message counts.
+    RemindedBeforeDue,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -722,6 +735,11 @@ pub struct LetterSent {
     pub kind: LetterKind,
     #[serde(default)]
     pub days: u32,
+    /// Only a letter sent no later than the due date of the oldest unpaid installment counts
+    /// (a reminder *before* the due date, not one sent once the account is overdue). While
+    /// nothing is overdue, any such letter counts.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub before_due: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
