@@ -584,20 +584,16 @@ impl<'a> Facts<'a> {
             && sel.when.as_ref().is_none_or(|w| self.holds_now(w, target))
     }
 
-    /// Where one rule lets the candidate through, consent included.
+    /// Where one rule lets the candidate through.
     pub fn rule_set(&self, rule: &RuleDef, target: &Target, span: Span) -> IntervalSet {
-        let mut set = self.rule_kind_set(rule, target, span);
-        if let Some(limit) = rule.lifted_by_consent {
-            set = set.union(&self.consented(target, limit, span));
-        }
+        let set = self.rule_kind_set(rule, target, span);
         match &rule.unless {
             Some(u) => set.union(&self.holds(u, target, span)),
             None => set,
         }
     }
 
-    /// Where a rule's own kind (window, cap, ...) lets the candidate through, before consent and
-    /// `unless`.
+    /// Where a rule's own kind (window, cap, ...) lets the candidate through, before `unless`.
     fn rule_kind_set(&self, rule: &RuleDef, target: &Target, span: Span) -> IntervalSet {
         let all = || IntervalSet::span(span.lo, span.hi);
         if rule.window.is_some() || rule.inconvenient_times.is_some() {
@@ -694,11 +690,7 @@ impl<'a> Facts<'a> {
             parts.push((reason(&st.id, &st.cite), part));
         }
         for r in rules.iter().filter(|r| r.obligation.is_none()) {
-            // An exception that holds for good lets the rule through for good; one that
-            // changes with time makes the whole rule a set to compute.
             let part = match (&r.forbid_when, &r.require, &r.cap) {
-                // A consent that lifts the rule lasts for a time: the rule's set changes with it.
-                _ if r.lifted_by_consent.is_some() => Part::Rule(r),
                 _ if r
                     .unless
                     .as_ref()

@@ -128,13 +128,13 @@ impl<'a> History<'a> {
         }
     }
 
-    /// Spans during which a consent of `party` lifting `frequency` covers its calls (whatever the
-    /// channel).
+    /// Spans during which some consent of `party` lasts, whatever it lifts and whichever channel
+    /// it names.
     pub fn consent_spans(&self, party: &str) -> impl Iterator<Item = (Seconds, Seconds)> + '_ {
         let party = party.to_string();
         self.consents
             .iter()
-            .filter(move |c| c.party == party && c.lifts.contains(&ConsentLimit::Frequency))
+            .filter(move |c| c.party == party)
             .map(|c| (c.from, c.to))
     }
 

@@ -74,7 +74,7 @@ fn hours_unless(cond: Value) -> Value {
 
 #[test]
 fn consent_lifts_a_window_for_as_long_as_it_lasts() {
-    // The same exception is written either way: a compound `unless` can name the consent.
+    // A consent alone, or a consent among other exceptions.
     for p in [
         policy(hours_unless(
             json!({ "any": [ { "dpd_at_least": 400 }, { "consented": "time" } ] }),
@@ -82,7 +82,7 @@ fn consent_lifts_a_window_for_as_long_as_it_lasts() {
         policy(
             json!([ { "id": "hours", "cite": "test", "applies_to": { "tags": ["timed"] },
                          "window": { "slots": [ { "days": ["any"], "from": "08:00", "to": "20:00" } ] },
-                         "lifted_by_consent": "time" } ]),
+                         "unless": { "consented": "time" } } ]),
         ),
     ] {
         consent_lifts_the_hours_window(&p);

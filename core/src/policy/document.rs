@@ -447,16 +447,11 @@ pub struct RuleDef {
     /// visit); reported with the action, never evaluated against the future.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obligation: Option<String>,
-    /// While a consent of the candidate's party covering this limit lasts, the rule lets the
-    /// candidate through.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lifted_by_consent: Option<ConsentLimit>,
     /// The rule does not apply while this holds: it lets the candidate through at every instant
-    /// at which the condition is true, whatever its kind says. This is how a limit that binds
-    /// only below a number of days past due (`dpd_at_least`) is written; a limit a consent lifts
-    /// is `lifted_by_consent` (or `{"consented": ...}` inside a compound exception). A floor
-    /// rule's exception is part of the floor: a lender document cannot widen it, only add rules
-    /// of its own.
+    /// at which the condition is true, whatever its kind says. This is how a limit that the
+    /// person's consent lifts (`{"consented": "time"}`), or that binds only below a number of
+    /// days past due (`dpd_at_least`), is written. A floor rule's exception is part of the
+    /// floor: a lender document cannot widen it, only add rules of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unless: Option<Condition>,
 }
@@ -670,7 +665,8 @@ pub enum Condition {
     /// The candidate's party consented to the use of the candidate's channel (a `consent`
     /// naming it, whatever its scope and however long ago).
     ChannelConsented,
-    /// A consent of the candidate's party lifting this limit covers the candidate now.
+    /// A consent of the candidate's party lifting this limit (its `scope`, or the policy's
+    /// default scope) covers the candidate's channel now.
     Consented(ConsentLimit),
     /// The candidate's party asked to be contacted (an inbound call or message, or a consent)
     /// after the last outbound communication with them.
