@@ -1,6 +1,6 @@
 //! Generic rule vocabulary any policy may use: a rule's `unless` exception (a window that the
-//! person's consent lifts, or that binds only below a number of days past due), and letters
-//! that count only when sent before the due date.
+//! person's consent lifts, or that binds only below a number of days past due), an obligation
+//! started by an account-level event, and letters that count only when sent before the due date.
 //! The policy here belongs to no jurisdiction: it exercises the vocabulary alone.
 
 use arrears_core::{ffi, Policy};
@@ -82,7 +82,7 @@ fn consent_lifts_a_window_for_as_long_as_it_lasts() {
         policy(
             json!([ { "id": "hours", "cite": "test", "applies_to": { "tags": ["timed"] },
                          "window": { "slots": [ { "days": ["any"], "from": "08:00", "to": "20:00" } ] },
-                         "unless": { "consented": "time" } } ]),
+                         "lifted_by_consent": "time" } ]),
         ),
     ] {
         consent_lifts_the_hours_window(&p);
@@ -106,6 +106,41 @@ fn consent_lifts_the_hours_window(p: &str) {
     // The next day the consent is spent.
     let d = decide(p, &case("2026-03-11T21:00:00+07:00", consent));
     assert_eq!(verdict(&d, "call")["allowed"], false);
+}
+
+#[test]
+fn an_account_level_event_starts_an_obligation_owed_to_the_borrower() {
+    let rules = json!([ { "id": "agent_first", "cite": "test", "applies_to": { "tags": ["agent"] },
+                          "forbid_when": { "obligation_open": "agent.details" } } ]);
+    let mut p: Value = serde_json::from_str(&policy(rules)).unwrap();
+    p["obligations"] = json!([ { "id": "agent.details", "cite": "test", "obligation": "agent_details",
+        "parties": ["borrower"], "starts": { "types": ["agency_placed"] },
+        "satisfied_by": { "types": ["letter"], "letters": ["agent_details"] }, "due_days": 0 } ]);
+    let p = p.to_string();
+    // No placement: nothing is owed and nothing waits.
+    let d = decide(&p, &case("2026-03-10T10:00:00+07:00", json!([])));
+    assert_eq!(d["obligations"], json!([]));
+    assert_eq!(verdict(&d, "agent_call")["allowed"], true);
+    // A placement (an event of no party) opens it for the borrower, due that day, and the agent
+    // waits for it.
+    let placed = json!({ "at": "2026-03-09T10:00:00+07:00", "type": "agency_placed" });
+    let d = decide(
+        &p,
+        &case("2026-03-10T10:00:00+07:00", json!([placed.clone()])),
+    );
+    assert_eq!(d["obligations"][0]["party"], "borrower");
+    assert_eq!(d["obligations"][0]["due_by"], "2026-03-10T00:00:00+07:00");
+    assert_eq!(d["obligations"][0]["overdue"], true);
+    assert_eq!(blocked_by(verdict(&d, "agent_call")), ["agent_first"]);
+    assert_eq!(verdict(&d, "call")["allowed"], true);
+    // The particulars sent: satisfied, the agent may call.
+    let sent = json!({ "at": "2026-03-10T09:00:00+07:00", "type": "letter", "party": "borrower", "kind": "agent_details" });
+    let d = decide(
+        &p,
+        &case("2026-03-10T10:00:00+07:00", json!([placed, sent])),
+    );
+    assert_eq!(d["obligations"], json!([]));
+    assert_eq!(verdict(&d, "agent_call")["allowed"], true);
 }
 
 #[test]

@@ -765,7 +765,9 @@ pub struct EventPattern {
 }
 
 /// A duty with a deadline: the first event matching `starts` with a party of `parties` starts
-/// the clock; an event matching `satisfied_by` for that party (at any time) satisfies it.
+/// the clock; an event matching `satisfied_by` for that party (at any time) satisfies it. An
+/// account-level event (`agency_placed`, `escalated`, ...: one that names no party) counts for
+/// every party the obligation is owed to.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
