@@ -76,14 +76,10 @@ fn hours_unless(cond: Value) -> Value {
 fn consent_lifts_a_window_for_as_long_as_it_lasts() {
     // A consent alone, or a consent among other exceptions.
     for p in [
+        policy(hours_unless(json!({ "consented": "time" }))),
         policy(hours_unless(
             json!({ "any": [ { "dpd_at_least": 400 }, { "consented": "time" } ] }),
         )),
-        policy(
-            json!([ { "id": "hours", "cite": "test", "applies_to": { "tags": ["timed"] },
-                         "window": { "slots": [ { "days": ["any"], "from": "08:00", "to": "20:00" } ] },
-                         "lifted_by_consent": "time" } ]),
-        ),
     ] {
         consent_lifts_the_hours_window(&p);
     }
