@@ -322,6 +322,9 @@ pub enum LetterKind {
     Lawyer,
     ValidationNotice,
     Verification,
+    /// The particulars of the collection or recovery agent assigned to the account (name,
+    /// agency, how to verify them), sent to the borrower by any medium.
+    AgentDetails,
 }
 
 /// One thing that happened on the account. Which optional fields apply depends on `type`

@@ -5,7 +5,7 @@
 //! the days since a letter or a conversation add up. Each condition therefore yields the set of
 //! instants in the span at which it holds, which the engine intersects with the other rules.
 
-use crate::case::{EventType, BORROWER};
+use crate::case::{EventType, LetterKind, BORROWER};
 use crate::engine::{Facts, Span, Target};
 use crate::intervals::IntervalSet;
 use crate::policy::{Condition, PartyKind, RecordedEvent};
@@ -200,13 +200,24 @@ impl Facts<'_> {
                     .collect(),
             )
             .intersect(&all()),
-            Condition::LetterSent(l) => from(self.history.first_letter(l.kind).map(|t| {
-                if l.days == 0 {
-                    t
+            Condition::LetterSent(l) => {
+                // A letter counts as sent before the due date when it went out before the end of
+                // the oldest unpaid due date, in the book's calendar.
+                let by = if l.before_due {
+                    self.standing
+                        .overdue_since
+                        .map(|d| self.book.start_of(d.add_days(1)))
                 } else {
-                    self.local_days_after(t, l.days)
-                }
-            })),
+                    None
+                };
+                from(self.history.first_letter_before(l.kind, by).map(|t| {
+                    if l.days == 0 {
+                        t
+                    } else {
+                        self.local_days_after(t, l.days)
+                    }
+                }))
+            }
             Condition::ConversationHeld => when(self.history.last_conversation.is_some()),
             Condition::NoConversationForDays(n) => {
                 let since = self
@@ -222,6 +233,18 @@ impl Facts<'_> {
                 RecordedEvent::LegalFiled => EventType::LegalFiled,
                 RecordedEvent::Visit => EventType::Visit,
             })),
+            Condition::RemindedBeforeDue => {
+                let by = self
+                    .standing
+                    .overdue_since
+                    .map(|d| self.book.start_of(d.add_days(1)));
+                let letter = self.history.first_letter_before(LetterKind::Reminder, by);
+                let message = self.history.first_message_before(by);
+                from(match (letter, message) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                })
+            }
         }
     }
 

@@ -308,12 +308,31 @@ impl<'a> History<'a> {
 
     /// The first letter of a kind sent to the borrower.
     pub fn first_letter(&self, kind: LetterKind) -> Option<Seconds> {
+        self.first_letter_before(kind, None)
+    }
+
+    /// The first letter of a kind sent to the borrower before `by` (when given).
+    pub fn first_letter_before(&self, kind: LetterKind, by: Option<Seconds>) -> Option<Seconds> {
         self.events
             .iter()
             .find(|e| {
                 e.kind == EventType::Letter
                     && e.letter == Some(kind)
                     && e.party.as_deref().is_none_or(|p| p == BORROWER)
+                    && by.is_none_or(|b| e.at.seconds() < b)
+            })
+            .map(|e| e.at.seconds())
+    }
+
+    /// The first outbound text or email to the borrower before `by` (when given).
+    pub fn first_message_before(&self, by: Option<Seconds>) -> Option<Seconds> {
+        self.events
+            .iter()
+            .find(|e| {
+                matches!(e.kind, EventType::Sms | EventType::Email)
+                    && e.is_outbound()
+                    && e.party.as_deref() == Some(BORROWER)
+                    && by.is_none_or(|b| e.at.seconds() < b)
             })
             .map(|e| e.at.seconds())
     }

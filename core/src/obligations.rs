@@ -65,7 +65,9 @@ pub fn obligations<'a>(facts: &Facts<'a>) -> Vec<ObligationState<'a>> {
             if def.when.as_ref().is_some_and(|w| !facts.holds_now(w, &t)) {
                 continue;
             }
-            let of_party = |e: &&&Event| e.party.as_deref() == Some(t.party);
+            // An account-level event (a placement, an escalation: one that names no party)
+            // concerns every party the obligation is owed to.
+            let of_party = |e: &&&Event| e.party.as_deref().is_none_or(|p| p == t.party);
             let Some(start) = facts
                 .history
                 .events

@@ -73,7 +73,7 @@ test('errors are ArrearsError with code, path and message, never a trap', () => 
 });
 
 test('builtinPolicies, version, validatePolicy and the policy getter', () => {
-  assert.deepEqual(builtinPolicies(), ['cn-microloan', 'us-reg-f']);
+  assert.deepEqual(builtinPolicies(), ['cn-microloan', 'us-reg-f', 'id-ojk', 'ph-sec', 'in-rbi']);
   assert.equal(version(), '0.1.0');
   const ok = validatePolicy('cn-microloan');
   assert.equal(ok.valid, true);

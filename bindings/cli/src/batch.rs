@@ -356,6 +356,13 @@ const MARKETS: &[(&str, &str, &[&str])] = &[
             "America/Los_Angeles",
         ],
     ),
+    (
+        "id-ojk",
+        "IDR",
+        &["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"],
+    ),
+    ("ph-sec", "PHP", &["Asia/Manila"]),
+    ("in-rbi", "INR", &["Asia/Kolkata"]),
 ];
 
 /// The currency and zones for accounts under `policy` (a pack id or a document), following the

@@ -40,7 +40,7 @@ enum Color {
 enum Command {
     /// Decide one case: the decision JSON on stdout (exit 0), or the error JSON (exit 2).
     Decide {
-        /// A built-in pack id (cn-microloan, us-reg-f) or a policy document file.
+        /// A built-in pack id (cn-microloan, us-reg-f, id-ojk, ph-sec, in-rbi) or a policy document file.
         #[arg(long)]
         policy: String,
         /// The case file; `-` or nothing reads standard input.

@@ -170,8 +170,14 @@ fn the_example_lender_policies_check_clean_and_pass_their_own_tests() {
     for p in [
         "examples/policies/cn-field-visits.json",
         "examples/policies/us-three-calls-a-week.json",
+        "examples/policies/id-daytime-desk-collection.json",
+        "examples/policies/ph-daytime-every-stage.json",
+        "examples/policies/in-office-hours.json",
         "cn-microloan",
         "us-reg-f",
+        "id-ojk",
+        "ph-sec",
+        "in-rbi",
     ] {
         let o = arrears(&["policy", "check", p]);
         assert_eq!(o.status.code(), Some(0), "{p}: {}", stdout(&o));
@@ -179,7 +185,7 @@ fn the_example_lender_policies_check_clean_and_pass_their_own_tests() {
     let o = arrears(&["policy", "test", "examples/policies"]);
     let text = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{text}");
-    assert!(text.contains("policy tests: 10 passed, 0 failed"), "{text}");
+    assert!(text.contains("policy tests: 20 passed, 0 failed"), "{text}");
 }
 
 #[test]
@@ -499,4 +505,157 @@ fn explain_shows_money_in_units_and_the_queue_move() {
     assert!(text.contains("CNY 1,000.00 overdue"), "{text}");
     assert!(text.contains("Queue tier1 → tier2"), "{text}");
     assert!(!text.contains("minor units"), "{text}");
+
+fn decide_with_the_indonesian_philippine_and_indian_packs() {
+    for (pack, case, stage, allowed) in [
+        (
+            "id-ojk",
+            "tests/conformance/cases/id-pojk22-62-2f-sunday-no-collection/case.json",
+            "kol2",
+            false,
+        ),
+        (
+            "ph-sec",
+            "tests/conformance/cases/ph-sec-mc18-s1-2230-dpd-16-allowed/case.json",
+            "b16_30",
+            true,
+        ),
+        (
+            "in-rbi",
+            "tests/conformance/cases/in-rbi-2022-65-1930-blocked-until-0800/case.json",
+            "sma0",
+            false,
+        ),
+    ] {
+        let o = arrears(&["decide", "--policy", pack, case]);
+        assert_eq!(o.status.code(), Some(0), "{pack}: {}", stdout(&o));
+        let d: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(d["policy"]["id"], pack);
+        assert_eq!(d["delinquency"]["stage"]["id"], stage, "{pack}");
+        let call = d["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["action"] == "call" && a["party"] == "borrower")
+            .unwrap();
+        assert_eq!(call["allowed"], allowed, "{pack}: {call}");
+    }
+    let o = arrears(&["policy", "list"]);
+    let text = stdout(&o);
+    for pack in ["cn-microloan", "us-reg-f", "id-ojk", "ph-sec", "in-rbi"] {
+        assert!(text.contains(pack), "policy list names {pack}: {text}");
+    }
+}
+
+/// `policy check` on a lender document: exit 1 and the report names every id given.
+fn check_refuses(name: &str, doc: &str, names: &[&str]) {
+    let p = write_temp(name, doc);
+    let o = arrears(&["policy", "check", p.to_str().unwrap()]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{name}: {text}");
+    for n in names {
+        assert!(text.contains(n), "{name}: the report names {n}: {text}");
+    }
+}
+
+#[test]
+fn policy_check_refuses_wider_hours_over_id_ojk_ph_sec_and_in_rbi() {
+    check_refuses(
+        "id-wide.json",
+        r#"{ "id": "id-wide", "version": "1", "extends": "id-ojk",
+             "rules": [ { "id": "lender.hours", "cite": "lender", "applies_to": { "tags": ["timed"] },
+                          "window": { "slots": [ { "days": ["working_day"], "from": "07:00", "to": "21:00" } ] } } ] }"#,
+        &[
+            "lender.hours",
+            "id.pojk22.62.2f.days_and_hours",
+            "art. 62(2)(f)",
+        ],
+    );
+    // Sundays and holidays are not collection days: a window over every day loosens the floor
+    // even inside its hours.
+    check_refuses(
+        "id-sunday.json",
+        r#"{ "id": "id-sunday", "version": "1", "extends": "id-ojk",
+             "rules": [ { "id": "lender.sundays", "cite": "lender", "applies_to": { "tags": ["timed"] },
+                          "window": { "slots": [ { "days": ["any"], "from": "09:00", "to": "17:00" } ] } } ] }"#,
+        &[
+            "lender.sundays",
+            "id.pojk22.62.2f.days_and_hours",
+            "on a rest day",
+        ],
+    );
+    check_refuses(
+        "ph-wide.json",
+        r#"{ "id": "ph-wide", "version": "1", "extends": "ph-sec",
+             "rules": [ { "id": "lender.hours", "cite": "lender", "applies_to": { "tags": ["timed"] },
+                          "window": { "slots": [ { "days": ["any"], "from": "05:00", "to": "23:00" } ] } } ] }"#,
+        &[
+            "lender.hours",
+            "ph.sec.mc18.s1.unreasonable_hours",
+            "Circular No. 18",
+            "05:00-06:00",
+        ],
+    );
+    check_refuses(
+        "in-wide.json",
+        r#"{ "id": "in-wide", "version": "1", "extends": "in-rbi",
+             "rules": [ { "id": "lender.hours", "cite": "lender", "applies_to": { "tags": ["timed"] },
+                          "window": { "slots": [ { "days": ["any"], "from": "08:00", "to": "20:00" } ] } } ] }"#,
+        &[
+            "lender.hours",
+            "in.rbi.2022.65.calling_hours",
+            "19:00-20:00",
+        ],
+    );
+}
+
+#[test]
+fn policy_check_refuses_contacting_a_reference_under_id_ojk_ph_sec_and_in_rbi() {
+    for (pack, floor_rule, floor_row) in [
+        (
+            "id-ojk",
+            "id.pojk22.62.2c.consumer_only",
+            "id.floor.disclose.consumer_only",
+        ),
+        (
+            "ph-sec",
+            "ph.sec.mc18.s1.contact_list",
+            "ph.floor.disclose.no_one_else",
+        ),
+        (
+            "in-rbi",
+            "in.rbi.fpc.privacy_of_family_referees_friends",
+            "in.floor.disclose.privacy",
+        ),
+    ] {
+        // Dropping the prohibition is refused.
+        check_refuses(
+            &format!("{pack}-remove.json"),
+            &format!(
+                r#"{{ "id": "x", "version": "1", "extends": "{pack}", "remove": ["{floor_rule}"] }}"#
+            ),
+            &[floor_rule, "cannot be removed"],
+        );
+        // Telling a reference of the debt is refused.
+        check_refuses(
+            &format!("{pack}-tell.json"),
+            &format!(
+                r#"{{ "id": "x", "version": "1", "extends": "{pack}",
+                     "disclosures": [ {{ "id": "lender.tell_references", "cite": "lender", "parties": ["reference"],
+                                         "allow": ["debt_existence"] }} ] }}"#
+            ),
+            &["lender.tell_references", floor_row],
+        );
+        // A ladder step that calls references can never act: the check says so and fails.
+        let strategy = format!(
+            r#"{{ "id": "x", "version": "1", "extends": "{pack}",
+                 "strategy": [ {{ "id": "lender.call_references", "cite": "lender", "action": "call",
+                                 "parties": ["reference"] }} ] }}"#
+        );
+        check_refuses(
+            &format!("{pack}-call.json"),
+            &strategy,
+            &["lender.call_references", "unreachable"],
+        );
+    }
 }

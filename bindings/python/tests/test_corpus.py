@@ -77,5 +77,5 @@ def test_errors_are_typed_with_code_and_path():
 
 
 def test_builtin_policies_and_version():
-    assert arrears.builtin_policies() == ["cn-microloan", "us-reg-f"]
+    assert arrears.builtin_policies() == ["cn-microloan", "us-reg-f", "id-ojk", "ph-sec", "in-rbi"]
     assert arrears.version() == "0.1.0"

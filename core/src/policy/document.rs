@@ -449,9 +449,9 @@ pub struct RuleDef {
     pub obligation: Option<String>,
     /// The rule does not apply while this holds: it lets the candidate through at every instant
     /// at which the condition is true, whatever its kind says. This is how a limit that the
-    /// person's consent lifts (`consent_active`), or that binds only below a number of days past
-    /// due (`dpd_at_least`), is written. A floor rule's exception is part of the floor: a lender
-    /// document cannot widen it, only add rules of its own.
+    /// person's consent lifts (`{"consented": "time"}`), or that binds only below a number of
+    /// days past due (`dpd_at_least`), is written. A floor rule's exception is part of the
+    /// floor: a lender document cannot widen it, only add rules of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unless: Option<Condition>,
 }
@@ -717,6 +717,11 @@ pub enum Condition {
     DisputePending,
     /// The history records an event of this type.
     Recorded(RecordedEvent),
+    /// The borrower was sent a written reminder no later than the due date of the oldest unpaid
+    /// installment: a `reminder` letter, or any outbound text or email (before the due date
+    /// there is nothing else a message to the borrower can be about). While nothing is overdue,
+    /// any such message counts.
+    RemindedBeforeDue,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -726,6 +731,11 @@ pub struct LetterSent {
     pub kind: LetterKind,
     #[serde(default)]
     pub days: u32,
+    /// Only a letter sent no later than the due date of the oldest unpaid installment counts
+    /// (a reminder *before* the due date, not one sent once the account is overdue). While
+    /// nothing is overdue, any such letter counts.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub before_due: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -755,7 +765,9 @@ pub struct EventPattern {
 }
 
 /// A duty with a deadline: the first event matching `starts` with a party of `parties` starts
-/// the clock; an event matching `satisfied_by` for that party (at any time) satisfies it.
+/// the clock; an event matching `satisfied_by` for that party (at any time) satisfies it. An
+/// account-level event (`agency_placed`, `escalated`, ...: one that names no party) counts for
+/// every party the obligation is owed to.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]

@@ -4,15 +4,20 @@
 //! lender's file, and nothing in the engine knows their names.
 
 /// Ids of the built-in packs, in a stable order.
-pub const IDS: &[&str] = &["cn-microloan", "us-reg-f"];
+pub const IDS: &[&str] = &["cn-microloan", "us-reg-f", "id-ojk", "ph-sec", "in-rbi"];
 
-const CN_MICROLOAN: &str = include_str!("../../packs/cn-microloan.json");
-const US_REG_F: &str = include_str!("../../packs/us-reg-f.json");
+const SOURCES: [&str; 5] = [
+    include_str!("../../packs/cn-microloan.json"),
+    include_str!("../../packs/us-reg-f.json"),
+    include_str!("../../packs/id-ojk.json"),
+    include_str!("../../packs/ph-sec.json"),
+    include_str!("../../packs/in-rbi.json"),
+];
 
 /// The JSON text of a built-in pack.
 pub fn source(id: &str) -> Option<&'static str> {
     IDS.iter()
-        .zip([CN_MICROLOAN, US_REG_F])
+        .zip(SOURCES)
         .find(|(known, _)| **known == id)
         .map(|(_, text)| text)
 }

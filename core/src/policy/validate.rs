@@ -90,6 +90,15 @@ pub fn check(doc: &PolicyDocument) -> Vec<Diagnostic> {
                 ),
             );
         }
+        if let Some(u) = &r.unless {
+            check_condition(&mut c, &format!("{path}.unless"), u);
+            if r.obligation.is_some() {
+                c.err(
+                    format!("{path}.unless"),
+                    "an obligation blocks nothing, so it takes no exception",
+                );
+            }
+        }
         if let Some(w) = &r.window {
             if w.slots.is_empty() {
                 c.err(

@@ -237,7 +237,8 @@ def builtin_policies() -> List[str]:
 class Engine:
     """A validated policy, ready to decide cases.
 
-    ``policy`` is a built-in pack id (``"cn-microloan"``, ``"us-reg-f"``), a policy document's
+    ``policy`` is a built-in pack id (``"cn-microloan"``, ``"us-reg-f"``, ``"id-ojk"``,
+    ``"ph-sec"``, ``"in-rbi"``), a policy document's
     JSON text, or a policy document as a dict. An engine belongs to the thread that made it.
     """
 
