@@ -505,7 +505,9 @@ fn explain_shows_money_in_units_and_the_queue_move() {
     assert!(text.contains("CNY 1,000.00 overdue"), "{text}");
     assert!(text.contains("Queue tier1 → tier2"), "{text}");
     assert!(!text.contains("minor units"), "{text}");
+}
 
+#[test]
 fn decide_with_the_indonesian_philippine_and_indian_packs() {
     for (pack, case, stage, allowed) in [
         (
