@@ -85,7 +85,7 @@ func Compare(root string, c Case, output []byte) string {
 	want := bytes.TrimSuffix(c.Expected, []byte("\n"))
 	if bytes.Contains(want, []byte(`"digest":"@digest"`)) {
 		if d := digest.Find(output); d != nil {
-			if why := checkDigest(root, c, d); why != "" {
+			if why := checkDigest(root, c, d, output); why != "" {
 				return why
 			}
 		}
@@ -97,19 +97,30 @@ func Compare(root string, c Case, output []byte) string {
 	return ""
 }
 
-func checkDigest(root string, c Case, found []byte) string {
+func checkDigest(root string, c Case, found, output []byte) string {
 	raw, err := os.ReadFile(filepath.Join(root, "digests.json"))
 	if err != nil {
 		return ""
 	}
-	var digests map[string]string
+	// A policy maps to its digest, or (a file of dated versions) to one digest per version.
+	var digests map[string]json.RawMessage
 	if json.Unmarshal(raw, &digests) != nil {
-		return "digests.json is not a JSON object of strings"
+		return "digests.json is not a JSON object"
 	}
 	var meta struct{ Policy string }
 	metaRaw, _ := os.ReadFile(filepath.Join(root, "cases", c.Name, "meta.json"))
 	_ = json.Unmarshal(metaRaw, &meta)
-	want, known := digests[meta.Policy]
+	entry, known := digests[meta.Policy]
+	var want string
+	if known && json.Unmarshal(entry, &want) != nil {
+		var byVersion map[string]string
+		var decision struct{ Policy struct{ Version string } }
+		_ = json.Unmarshal(output, &decision)
+		if json.Unmarshal(entry, &byVersion) != nil {
+			return "digests.json entry for " + meta.Policy + " is neither a digest nor one per version"
+		}
+		want, known = byVersion[decision.Policy.Version]
+	}
 	got := strings.TrimSuffix(strings.TrimPrefix(string(found), `"digest":"`), `"`)
 	if known && want != got {
 		return fmt.Sprintf("digest %s, digests.json says %s", got, want)
@@ -123,4 +134,7 @@ type Report struct {
 	Cases     int      `json:"cases"`
 	Identical int      `json:"identical"`
 	Differ    []string `json:"differ"`
+	// Claims counts the claims checked; FailedClaims names each that failed ("case: why").
+	Claims       int      `json:"claims"`
+	FailedClaims []string `json:"failed_claims"`
 }
