@@ -26,7 +26,7 @@ const expected = (corpusCase) => JSON.parse(readFileSync(`${repo}/tests/conforma
 
 const SAMPLES = [
   ['cn-spring-festival.json', 'cn-spring-festival-2026-02-16'],
-  ['cn-lost-contact.json', 'cn-lost-contact-three-failed-calls-opens-reference'],
+  ['cn-lost-contact.json', 'cn-guideline-lost-contact-after-failures-on-two-days'],
   ['us-two-zones.json', 'us-two-zones-intersection-evening'],
   ['us-deceased.json', 'us-status-deceased-estate'],
 ];
