@@ -53,15 +53,32 @@ def run(spark: SparkSession, policy: str, source: str, output: str, fmt: str = "
 _BUCKETS = ("current", "1-30", "31-60", "61-90", "91-180", "181-360", "360+")
 
 
+# The digits of each currency's minor unit, as `arrears report` shows money (ISO 4217; whole rupiah).
+_EXPONENTS = {"AUD": 2, "BHD": 3, "BRL": 2, "CAD": 2, "CHF": 2, "CLP": 0, "CNY": 2, "EUR": 2, "GBP": 2,
+              "HKD": 2, "IDR": 0, "INR": 2, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3, "MXN": 2, "MYR": 2,
+              "PHP": 2, "SGD": 2, "THB": 2, "TWD": 2, "USD": 2, "VND": 0}
+
+
+def money(minor: int, currency: str) -> str:
+    """``123456`` CNY as ``CNY 1,234.56``; an unknown currency keeps its minor units and says so."""
+    sign = "-" if minor < 0 else ""
+    exp = _EXPONENTS.get(currency)
+    if exp is None:
+        return f"{currency} {sign}{abs(minor):,} (minor units)"
+    whole, part = divmod(abs(minor), 10**exp)
+    return f"{currency} {sign}{whole:,}" + (f".{part:0{exp}d}" if exp else "")
+
+
 def render(r: Dict[str, Any]) -> str:
-    """The report as `arrears report` prints it."""
+    """The report as `arrears report` prints it for decisions without case summaries."""
     lines = [f"{r['accounts']} accounts decided, {r['errors']} error lines", ""]
-    lines.append(f"{'DPD':<10} {'accounts':>10} {'share':>8}  overdue (minor units)")
+    lines.append(f"{'DPD':<10} {'accounts':>10} {'share':>7}  overdue")
     for name in _BUCKETS:
         b = r["by_days_past_due"][name]
-        share = b["accounts"] * 1000 // r["accounts"] if r["accounts"] else 0
-        amounts = ", ".join(f"{a} {c}" for c, a in b["overdue"].items())
-        lines.append(f"{name:<10} {b['accounts']:>10} {share // 10:>5}.{share % 10}%  {amounts}")
+        share = b.get("share") or "-"
+        amounts = [money(a, c) for c, a in b["overdue"].items()] or ["-"]
+        lines.append(f"{name:<10} {b['accounts']:>10} {share:>7}  {amounts[0]}")
+        lines += [f"{'':<10} {'':>10} {'':>7}  {a}" for a in amounts[1:]]
     lines += ["", "by stage"]
     lines += [f"  {k:<20} {v:>10}" for k, v in r["by_stage"].items()]
     lines += ["", "escalations due"]
@@ -70,6 +87,8 @@ def render(r: Dict[str, Any]) -> str:
     lines += [f"  to {k:<17} {v:>10}" for k, v in r["escalations_due"].items()]
     lines += ["", f"actions allowed now ({r['accounts_with_an_action_now']} accounts have at least one)"]
     lines += [f"  {k:<20} {v:>10}" for k, v in r["allowed_now_by_action"].items()]
+    lines += ["", "time to first contact and complaints: the lines carry no case summary "
+              "(run batch with --with-case-summary)"]
     return "\n".join(lines).rstrip()
 
 

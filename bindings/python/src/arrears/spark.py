@@ -370,9 +370,21 @@ def report(decisions: DataFrame, column: str = "decision") -> Dict[str, Any]:
             out["errors" if r["k1"] == "true" else "accounts"] = r["n"]
     for b in out["by_days_past_due"].values():
         b["overdue"] = dict(sorted(b["overdue"].items()))
+        b["share"] = _percent(b["accounts"], out["accounts"])
     for name in ("by_stage", "escalations_due", "allowed_now_by_action"):
         out[name] = dict(sorted(out[name].items()))
+    # Decision texts carry no case summary (`arrears batch --with-case-summary`), so the figures
+    # that need one are absent, as `arrears report` writes them for such lines.
+    out.update({"with_case_summary": 0, "first_contact": None, "complaints": None, "roll": None})
     return out
+
+
+def _percent(n: int, d: int) -> Optional[str]:
+    """``n`` as a share of ``d`` with one decimal, rounded half up, as `arrears report` writes it."""
+    if d <= 0:
+        return None
+    tenths = (n * 2000 // d + 1) // 2
+    return f"{tenths // 10}.{tenths % 10}%"
 
 
 def _count(df: DataFrame, figure: str, key: Column) -> DataFrame:
