@@ -6,7 +6,7 @@
 //! instants in the span at which it holds, which the engine intersects with the other rules.
 
 use crate::case::{EventType, LetterKind, BORROWER};
-use crate::engine::{Facts, Span, Target};
+use crate::facts::{Facts, Span, Target};
 use crate::intervals::IntervalSet;
 use crate::policy::{Condition, PartyKind, RecordedEvent};
 use crate::time::Seconds;

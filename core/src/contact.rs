@@ -8,7 +8,7 @@
 //! of the person being called.
 
 use crate::case::{CallOutcome, ConsentLimit};
-use crate::engine::{Facts, Span, Target};
+use crate::facts::{Facts, Span, Target};
 use crate::intervals::IntervalSet;
 use crate::policy::{CapDef, CountKind, Exclusion, PartyKind, Period, RestDef, Scope, WindowDef};
 use crate::time::{Date, Seconds, Zone};
@@ -125,29 +125,7 @@ impl Facts<'_> {
     /// Where a frequency cap lets the candidate through: while fewer than `limit` counted events
     /// fall in the period ending on the day in question.
     pub fn cap(&self, cap: &CapDef, target: &Target, span: Span) -> IntervalSet {
-        let dates = self.counted_dates(
-            Counting {
-                counts: cap.counts,
-                exclude: &cap.exclude,
-                outcomes: &cap.outcomes,
-                exclude_parties: &cap.exclude_parties,
-                scope: cap.scope,
-            },
-            target,
-        );
-        let dates = match cap.hours {
-            // Only events inside the hours count: keep the dates of those.
-            Some(h) => self
-                .counted_instants(cap, target)
-                .into_iter()
-                .filter(|&t| {
-                    let clock = self.primary.clock_of(t);
-                    clock >= h.from.seconds() && clock < h.to.seconds()
-                })
-                .map(|t| self.primary.date_of(t))
-                .collect(),
-            None => dates,
-        };
+        let dates = self.cap_dates(cap, target);
         let limit = usize::try_from(cap.limit).unwrap_or(usize::MAX);
         let all = IntervalSet::span(span.lo, span.hi);
         let mut allowed = match cap.period {
@@ -189,6 +167,49 @@ impl Facts<'_> {
             allowed = allowed.union(&self.consented(target, ConsentLimit::Frequency, span));
         }
         allowed
+    }
+
+    /// How many more contacts a cap allows on a local day (first zone) if nothing else happens:
+    /// its limit less what the history already counts in the period ending that day.
+    pub fn cap_room(&self, cap: &CapDef, target: &Target, day: Date) -> u32 {
+        let dates = self.cap_dates(cap, target);
+        let counted = match cap.period {
+            Period::Ever => dates.len(),
+            Period::Days(n) => {
+                let lo = day.add_days(1 - i64::from(n));
+                dates.iter().filter(|d| **d >= lo && **d <= day).count()
+            }
+        };
+        cap.limit
+            .saturating_sub(u32::try_from(counted).unwrap_or(u32::MAX))
+    }
+
+    /// The local dates of the events a cap counts for the target (only those inside its hours,
+    /// for a cap over part of the day).
+    fn cap_dates(&self, cap: &CapDef, target: &Target) -> Vec<Date> {
+        let dates = self.counted_dates(
+            Counting {
+                counts: cap.counts,
+                exclude: &cap.exclude,
+                outcomes: &cap.outcomes,
+                exclude_parties: &cap.exclude_parties,
+                scope: cap.scope,
+            },
+            target,
+        );
+        match cap.hours {
+            // Only events inside the hours count: keep the dates of those.
+            Some(h) => self
+                .counted_instants(cap, target)
+                .into_iter()
+                .filter(|&t| {
+                    let clock = self.primary.clock_of(t);
+                    clock >= h.from.seconds() && clock < h.to.seconds()
+                })
+                .map(|t| self.primary.date_of(t))
+                .collect(),
+            None => dates,
+        }
     }
 
     /// Where a consent of the target's party lifting `limit` covers the target.

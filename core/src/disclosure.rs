@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use crate::case::{Contact, BORROWER};
 use crate::decision::Disclosure;
-use crate::engine::{Facts, Target};
+use crate::facts::{Facts, Target};
 use crate::policy::{Category, PartyKind};
 
 pub fn disclosures(facts: &Facts) -> Vec<Disclosure> {

@@ -7,7 +7,7 @@
 //! never escalated) is not that queue.
 
 use crate::decision::{Queue, Reason, TraceEntry};
-use crate::engine::Facts;
+use crate::facts::Facts;
 use crate::policy::StatusDef;
 
 pub fn queue(facts: &Facts, statuses: &[&StatusDef], trace: &mut Vec<TraceEntry>) -> Queue {

@@ -5,7 +5,7 @@
 
 use crate::case::{Event, BORROWER};
 use crate::decision::ObligationOutput;
-use crate::engine::{Facts, Target};
+use crate::facts::{Facts, Target};
 use crate::policy::{EventPattern, ObligationDef, PartyKind};
 use crate::time::Seconds;
 

@@ -30,9 +30,9 @@ pub fn promises(
     policy: &Policy,
     history: &History,
     primary: Zone,
+    as_of: Seconds,
 ) -> Vec<PromiseState> {
     let horizon = i64::from(policy.document().contact.promises.horizon_days);
-    let as_of = case.as_of.seconds();
     history
         .events
         .iter()

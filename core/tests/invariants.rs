@@ -1,6 +1,6 @@
 //! Invariants that hold for every case (issue: speed, scale and robustness).
 
-use arrears_core::engine::Facts;
+use arrears_core::facts::Facts;
 use arrears_core::{synthetic, Case, Engine, Policy};
 use proptest::prelude::*;
 use serde_json::{json, Value};

@@ -1,0 +1,323 @@
+//! The solver: for one candidate, the set of instants at which every rule that applies lets it
+//! through, and from that set the verdict at `as_of` (allowed, until when, or from when).
+//!
+//! Each rule, status and step condition becomes a part; parts fixed for the whole decision are read
+//! once at `as_of`, the others become sets of instants over a horizon that widens only when the
+//! answer lies beyond it, so the common case stays cheap.
+
+use crate::decision::{ActionVerdict, Reason};
+use crate::facts::{Facts, Span, Target};
+use crate::intervals::IntervalSet;
+use crate::policy::{RuleDef, Selector, StepDef};
+use crate::time::{Seconds, Zone, DAY};
+
+/// The horizons searched, in days, each only when the answer lies beyond the one before: today's
+/// window and tomorrow's cover most verdicts, a fortnight covers weekends, holiday weeks, caps
+/// and rests, and the widest sees past a year of holidays and the longest day counts in
+/// practice. Beyond it an action counts as never allowed.
+const HORIZONS_DAYS: [i64; 3] = [3, 16, 800];
+const LONG_HORIZON_DAYS: i64 = HORIZONS_DAYS[2];
+
+/// One thing that decides a candidate. Each part either is fixed for the whole decision (a flag, a
+/// role, a count over the whole history) or changes with time (windows, day counts, promises).
+/// Fixed parts are read once at `as_of`; only the changing ones are turned into sets, horizon by
+/// horizon.
+pub(crate) enum Part<'r> {
+    Fixed(bool),
+    Holds(&'r crate::policy::Condition),
+    Lacks(&'r crate::policy::Condition),
+    Rule(&'r RuleDef),
+}
+
+/// The parts of one candidate, each with the rule (and citation) it stands for.
+pub(crate) struct Parts<'r> {
+    pub list: Vec<(Reason, Part<'r>)>,
+    /// The rules that attach an obligation to the candidate rather than block it.
+    pub conditions: Vec<Reason>,
+    /// Some part blocks for good.
+    pub fixed_block: bool,
+    /// The first part is the step's own condition, which changes with time.
+    pub step_condition_first: bool,
+}
+
+/// Where every set lets the candidate through.
+pub(crate) fn intersection(sets: &[IntervalSet], span: Span) -> IntervalSet {
+    let mut combined = IntervalSet::span(span.lo, span.hi);
+    for set in sets {
+        combined = combined.intersect(set);
+        if combined.is_empty() {
+            break;
+        }
+    }
+    combined
+}
+
+/// The verdict on one candidate before it is written out.
+pub struct Verdict {
+    pub allowed: bool,
+    pub until: Option<Seconds>,
+    pub next_at: Option<Seconds>,
+    pub blocked_by: Vec<Reason>,
+    pub conditions: Vec<Reason>,
+}
+
+impl Verdict {
+    pub(crate) fn into_output(self, step: &StepDef, target: &Target, zone: Zone) -> ActionVerdict {
+        ActionVerdict {
+            action: step.action.clone(),
+            party: target.party.to_string(),
+            channel: target.channel.map(|c| c.id.clone()),
+            rule: step.id.clone(),
+            allowed: self.allowed,
+            allowed_until: self.until.map(|t| zone.render(t)),
+            blocked_by: self.blocked_by,
+            next_allowed_at: self.next_at.map(|t| zone.render(t)),
+            conditions: self.conditions,
+        }
+    }
+}
+
+impl Facts<'_> {
+    /// Whether a rule's selector covers a candidate.
+    pub fn selects(&self, sel: &Selector, target: &Target) -> bool {
+        let Some(action) = target.action else {
+            return false;
+        };
+        (sel.actions.is_empty() || sel.actions.contains(&action.id))
+            && (sel.tags.is_empty() || sel.tags.iter().any(|t| action.tags.contains(t)))
+            && (sel.parties.is_empty() || sel.parties.contains(&target.kind))
+            && (sel.channels.is_empty()
+                || target
+                    .channel
+                    .is_some_and(|c| sel.channels.contains(&c.kind)))
+            && (sel.stages.is_empty() || sel.stages.contains(&self.stage.id))
+            && sel.when.as_ref().is_none_or(|w| self.holds_now(w, target))
+    }
+
+    /// Where one rule lets the candidate through.
+    pub fn rule_set(&self, rule: &RuleDef, target: &Target, span: Span) -> IntervalSet {
+        let set = self.rule_kind_set(rule, target, span);
+        match &rule.unless {
+            Some(u) => set.union(&self.holds(u, target, span)),
+            None => set,
+        }
+    }
+
+    /// Where a rule's own kind (window, cap, ...) lets the candidate through, before `unless`.
+    fn rule_kind_set(&self, rule: &RuleDef, target: &Target, span: Span) -> IntervalSet {
+        let all = || IntervalSet::span(span.lo, span.hi);
+        if rule.window.is_some() || rule.inconvenient_times.is_some() {
+            let key = std::ptr::from_ref(rule) as usize;
+            if let Some((_, _, set)) = self
+                .span_sets
+                .borrow()
+                .iter()
+                .find(|(k, hi, _)| *k == key && *hi == span.hi)
+            {
+                return set.clone();
+            }
+            let set = match &rule.window {
+                Some(w) => self.window(w, span),
+                None => self.convenient(span),
+            };
+            self.span_sets
+                .borrow_mut()
+                .push((key, span.hi, set.clone()));
+            set
+        } else if let Some(cap) = &rule.cap {
+            self.cap(cap, target, span)
+        } else if let Some(rest) = &rule.rest {
+            self.rest(rest, target, span)
+        } else if let Some(c) = &rule.forbid_when {
+            self.holds(c, target, span).complement(span.lo, span.hi)
+        } else if let Some(c) = &rule.require {
+            self.holds(c, target, span)
+        } else {
+            all()
+        }
+    }
+
+    /// The parts that decide a candidate: the step's own condition, the statuses that forbid it and
+    /// every rule that selects it. `None` when the step's own condition never holds (the step does
+    /// not apply to this account).
+    pub(crate) fn parts<'r>(
+        &'r self,
+        step: &'r StepDef,
+        target: &Target,
+        statuses: &[&'r crate::policy::StatusDef],
+    ) -> Option<Parts<'r>> {
+        let rules: Vec<&RuleDef> = self
+            .policy
+            .document()
+            .rules
+            .iter()
+            .filter(|r| self.selects(&r.applies_to, target))
+            .collect();
+        let conditions = rules
+            .iter()
+            .filter(|r| r.obligation.is_some())
+            .map(|r| Reason {
+                rule: r.id.clone(),
+                cite: r.cite.clone(),
+            })
+            .collect();
+        let reason = |rule: &str, cite: &str| Reason {
+            rule: rule.to_string(),
+            cite: cite.to_string(),
+        };
+        let mut list: Vec<(Reason, Part)> = Vec::new();
+        if let Some(w) = &step.when {
+            if w.is_time_invariant() {
+                if !self.holds_now(w, target) {
+                    return None; // the step does not apply to this account
+                }
+            } else {
+                list.push((reason(&step.id, &step.cite), Part::Holds(w)));
+            }
+        }
+        for st in statuses
+            .iter()
+            .copied()
+            .filter(|s| s.forbid.as_ref().is_some_and(|f| self.selects(f, target)))
+        {
+            // Statuses are facts of `as_of`; a status that holds blocks for as long as the inputs
+            // say it holds.
+            let part = if st.when.is_time_invariant() {
+                Part::Fixed(!self.holds_now(&st.when, target))
+            } else {
+                Part::Lacks(&st.when)
+            };
+            list.push((reason(&st.id, &st.cite), part));
+        }
+        for r in rules.iter().filter(|r| r.obligation.is_none()) {
+            let part = match (&r.forbid_when, &r.require, &r.cap) {
+                _ if r
+                    .unless
+                    .as_ref()
+                    .is_some_and(|u| u.is_time_invariant() && self.holds_now(u, target)) =>
+                {
+                    Part::Fixed(true)
+                }
+                _ if r.unless.as_ref().is_some_and(|u| !u.is_time_invariant()) => Part::Rule(r),
+                (Some(c), _, _) if c.is_time_invariant() => Part::Fixed(!self.holds_now(c, target)),
+                (_, Some(c), _) if c.is_time_invariant() => Part::Fixed(self.holds_now(c, target)),
+                (_, _, Some(cap)) if self.cap_is_fixed(cap, target) => {
+                    let now = Span {
+                        lo: self.as_of,
+                        hi: self.as_of + 1,
+                    };
+                    Part::Fixed(self.cap(cap, target, now).contains(self.as_of))
+                }
+                _ => Part::Rule(r),
+            };
+            list.push((reason(&r.id, &r.cite), part));
+        }
+        let fixed_block = list.iter().any(|(_, p)| matches!(p, Part::Fixed(false)));
+        if let (true, Some(w)) = (fixed_block, &step.when) {
+            // Blocked for good, but is it a candidate at all? Only if its step ever applies.
+            let reach = Span {
+                lo: self.as_of,
+                hi: self.as_of + LONG_HORIZON_DAYS * DAY,
+            };
+            if !w.is_time_invariant() && self.holds(w, target, reach).is_empty() {
+                return None;
+            }
+        }
+        Some(Parts {
+            list,
+            conditions,
+            fixed_block,
+            step_condition_first: step.when.as_ref().is_some_and(|w| !w.is_time_invariant()),
+        })
+    }
+
+    /// Where each part lets the candidate through over `span`, in the order of the parts.
+    pub(crate) fn part_sets(&self, parts: &Parts, target: &Target, span: Span) -> Vec<IntervalSet> {
+        let all = || IntervalSet::span(span.lo, span.hi);
+        parts
+            .list
+            .iter()
+            .map(|(_, p)| match p {
+                Part::Fixed(true) => all(),
+                Part::Fixed(false) => IntervalSet::empty(),
+                Part::Holds(c) => self.holds(c, target, span),
+                Part::Lacks(c) => self.holds(c, target, span).complement(span.lo, span.hi),
+                Part::Rule(r) => self.rule_set(r, target, span),
+            })
+            .collect()
+    }
+
+    /// Evaluates a candidate: `None` when the step's own condition never holds within the
+    /// horizon (the step does not apply to this account).
+    pub fn verdict(
+        &self,
+        step: &StepDef,
+        target: &Target,
+        statuses: &[&crate::policy::StatusDef],
+    ) -> Option<Verdict> {
+        let parts = self.parts(step, target, statuses)?;
+        let mut result = None;
+        for days in HORIZONS_DAYS {
+            // A fixed prohibition never lifts: one short look settles which rules block now.
+            let days = if parts.fixed_block { 1 } else { days };
+            let span = Span {
+                lo: self.as_of,
+                hi: self.as_of + days * DAY,
+            };
+            let sets = self.part_sets(&parts, target, span);
+            if days == LONG_HORIZON_DAYS && parts.step_condition_first && sets[0].is_empty() {
+                return None; // the step's condition never holds within reach
+            }
+            let combined = intersection(&sets, span);
+            let blocked_by: Vec<Reason> = parts
+                .list
+                .iter()
+                .zip(&sets)
+                .filter(|(_, set)| !set.contains(self.as_of))
+                .map(|((r, _), _)| r.clone())
+                .collect();
+            let now = combined.containing(self.as_of);
+            let varying = parts.list.iter().any(|(_, p)| !matches!(p, Part::Fixed(_)));
+            let reaches_end = |end: Seconds| end >= span.hi;
+            let done = parts.fixed_block
+                || !varying
+                || match now {
+                    Some((_, end)) => !reaches_end(end),
+                    None => combined.first_at_or_after(self.as_of).is_some(),
+                };
+            result = Some(Verdict {
+                allowed: now.is_some(),
+                until: now.map(|(_, end)| end).filter(|&e| !reaches_end(e)),
+                next_at: if now.is_some() {
+                    None
+                } else {
+                    combined.first_at_or_after(self.as_of)
+                },
+                blocked_by,
+                conditions: Vec::clone(&parts.conditions),
+            });
+            if done {
+                break;
+            }
+        }
+        result
+    }
+
+    /// Whether a cap's verdict cannot change with time: it counts the whole history, and no
+    /// consent can lift it.
+    fn cap_is_fixed(&self, cap: &crate::policy::CapDef, target: &Target) -> bool {
+        cap.period == crate::policy::Period::Ever
+            && (!cap
+                .exclude
+                .contains(&crate::policy::Exclusion::UnderConsent)
+                || self
+                    .history
+                    .consent_spans_for(
+                        target.party,
+                        target.channel.map(|c| c.id.as_str()),
+                        crate::case::ConsentLimit::Frequency,
+                    )
+                    .next()
+                    .is_none())
+    }
+}
