@@ -36,13 +36,24 @@ impl Date {
         (self.0 - earlier.0).num_days()
     }
 
+    /// The date `days` later (earlier when negative), saturating at the ends of the calendar
+    /// (years about -262,000 and 262,000).
+    ///
+    /// Dates in the contract are bounded to years 1900-2999 at parse time, but a policy may count
+    /// up to `u32::MAX` days, which lies beyond any calendar. Saturating keeps the one property
+    /// every caller relies on, order: a shift forward never lands earlier, so a deadline or a
+    /// rest that far off stays in the future ("not within reach"), where falling back to the
+    /// input date would have made it today.
     pub fn add_days(self, days: i64) -> Date {
-        // Dates in the contract are bounded to years 1900-2999 at parse time, so a shift by a
-        // bounded number of days stays inside chrono's range.
+        let end = if days < 0 {
+            chrono::NaiveDate::MIN
+        } else {
+            chrono::NaiveDate::MAX
+        };
         Date(
-            self.0
-                .checked_add_signed(chrono::Duration::days(days))
-                .unwrap_or(self.0),
+            chrono::TimeDelta::try_days(days)
+                .and_then(|d| self.0.checked_add_signed(d))
+                .unwrap_or(end),
         )
     }
 
@@ -444,6 +455,19 @@ mod schema {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn add_days_saturates_in_order_instead_of_returning_its_input() {
+        let d = Date::from_ymd(2026, 3, 10).unwrap();
+        assert_eq!(d.add_days(1).to_string(), "2026-03-11");
+        assert_eq!(d.add_days(-10).to_string(), "2026-02-28");
+        for far in [i64::from(u32::MAX), i64::MAX] {
+            assert_eq!(d.add_days(far), Date(chrono::NaiveDate::MAX));
+            assert!(d.add_days(far) > d);
+            assert_eq!(d.add_days(-far), Date(chrono::NaiveDate::MIN));
+            assert!(d.add_days(-far) < d);
+        }
+    }
 
     #[test]
     fn instant_without_offset_is_refused_with_a_hint() {
