@@ -128,16 +128,6 @@ impl<'a> History<'a> {
         }
     }
 
-    /// Spans during which some consent of `party` lasts, whatever it lifts and whichever channel
-    /// it names.
-    pub fn consent_spans(&self, party: &str) -> impl Iterator<Item = (Seconds, Seconds)> + '_ {
-        let party = party.to_string();
-        self.consents
-            .iter()
-            .filter(move |c| c.party == party)
-            .map(|c| (c.from, c.to))
-    }
-
     /// Spans during which a consent of `party` lifting `limit` covers `channel`.
     pub fn consent_spans_for<'s>(
         &'s self,
