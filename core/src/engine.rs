@@ -173,6 +173,9 @@ impl Engine {
         // the status holds, that route is the strategy.
         let mut actions: Vec<ActionVerdict> = Vec::new();
         let mut next: Option<(Seconds, usize)> = None;
+        // Windows and inconvenient times depend on the span only: computed once for every
+        // candidate of this decision.
+        let mut shared = crate::solver::SpanSets::default();
         for step in facts.steps(&statuses) {
             for target in facts.candidates(step) {
                 if actions.iter().any(|a| {
@@ -182,7 +185,8 @@ impl Engine {
                 }) {
                     continue;
                 }
-                let Some(verdict) = facts.verdict(step, &target, &statuses) else {
+                let Some(verdict) = facts.verdict_with(step, &target, &statuses, &mut shared)
+                else {
                     continue;
                 };
                 let at = if verdict.allowed {

@@ -8,8 +8,7 @@ use crate::case::{Case, Channel, Contact, BORROWER};
 use crate::decision::TraceEntry;
 use crate::delinquency::{Ledger, Standing};
 use crate::history::History;
-use crate::intervals::IntervalSet;
-use crate::policy::{ActionDef, PartyKind, Policy, StageDef, StatusDef, StepDef};
+use crate::policy::{ActionDef, ObligationDef, PartyKind, Policy, StageDef, StatusDef, StepDef};
 use crate::promises::PromiseState;
 use crate::time::{Seconds, Zone};
 
@@ -54,6 +53,20 @@ impl Target<'_> {
     }
 }
 
+/// An obligation of the policy owed to one party: when it started, when it is due, whether it
+/// was met (computed in `obligations.rs`).
+#[derive(Debug, Clone)]
+pub struct ObligationState<'a> {
+    pub def: &'a ObligationDef,
+    /// `borrower` or a contact id.
+    pub party: &'a str,
+    /// When the starting event happened.
+    pub started: Seconds,
+    /// The end of the due date, local time: overdue from this instant.
+    pub due_by: Seconds,
+    pub satisfied: bool,
+}
+
 /// Everything about the case the rules ask about, computed once per decision.
 pub struct Facts<'a> {
     pub case: &'a Case,
@@ -72,10 +85,7 @@ pub struct Facts<'a> {
     pub history: History<'a>,
     pub promises: Vec<PromiseState>,
     /// Every obligation of the policy that applies, open or satisfied.
-    pub obligations: Vec<crate::obligations::ObligationState<'a>>,
-    /// Window and inconvenient-time sets, which depend on the span only, not on the candidate:
-    /// computed once per decision and span, keyed by the rule's address.
-    pub(crate) span_sets: std::cell::RefCell<Vec<(usize, Seconds, IntervalSet)>>,
+    pub obligations: Vec<ObligationState<'a>>,
 }
 
 impl<'a> Facts<'a> {
@@ -149,9 +159,8 @@ impl<'a> Facts<'a> {
             history,
             promises,
             obligations: Vec::new(),
-            span_sets: std::cell::RefCell::new(Vec::new()),
         };
-        facts.obligations = crate::obligations::obligations(&facts);
+        facts.obligations = facts.obligation_states();
         (facts, trace)
     }
 

@@ -27,7 +27,7 @@
 //! builds promise identical decisions. Bad input never panics: it is an [`Error`] with a stable
 //! code and the JSON path of the field at fault.
 
-pub mod calendar;
+pub use policy::calendar;
 pub mod case;
 pub mod conditions;
 pub mod contact;

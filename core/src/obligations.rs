@@ -5,21 +5,10 @@
 
 use crate::case::{Event, BORROWER};
 use crate::decision::ObligationOutput;
+pub use crate::facts::ObligationState;
 use crate::facts::{Facts, Target};
 use crate::policy::{EventPattern, ObligationDef, PartyKind};
 use crate::time::Seconds;
-
-#[derive(Debug, Clone)]
-pub struct ObligationState<'a> {
-    pub def: &'a ObligationDef,
-    /// `borrower` or a contact id.
-    pub party: &'a str,
-    /// When the starting event happened.
-    pub started: Seconds,
-    /// The end of the due date, local time: overdue from this instant.
-    pub due_by: Seconds,
-    pub satisfied: bool,
-}
 
 impl EventPattern {
     pub fn matches(&self, e: &Event) -> bool {
@@ -35,8 +24,16 @@ impl EventPattern {
     }
 }
 
+impl<'a> Facts<'a> {
+    /// The state of every obligation of the policy that applies to the case (what
+    /// [`Facts::obligations`] holds once the facts are gathered).
+    pub fn obligation_states(&self) -> Vec<ObligationState<'a>> {
+        obligations(self)
+    }
+}
+
 /// The state of every obligation of the policy that applies to the case.
-pub fn obligations<'a>(facts: &Facts<'a>) -> Vec<ObligationState<'a>> {
+fn obligations<'a>(facts: &Facts<'a>) -> Vec<ObligationState<'a>> {
     let doc = facts.policy.document();
     let mut out = Vec::new();
     for def in &doc.obligations {

@@ -8,7 +8,7 @@
 use crate::decision::{ActionVerdict, Reason};
 use crate::facts::{Facts, Span, Target};
 use crate::intervals::IntervalSet;
-use crate::policy::{RuleDef, Selector, StepDef};
+use crate::policy::{Rule, RuleKind, Selector, StepDef};
 use crate::time::{Seconds, Zone, DAY};
 
 /// The horizons searched, in days, each only when the answer lies beyond the one before: today's
@@ -18,22 +18,51 @@ use crate::time::{Seconds, Zone, DAY};
 const HORIZONS_DAYS: [i64; 3] = [3, 16, 800];
 const LONG_HORIZON_DAYS: i64 = HORIZONS_DAYS[2];
 
+/// The rule (or status, or step) a part stands for and its citation, borrowed from the policy:
+/// a verdict copies them only when it is written out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleRef<'r> {
+    pub rule: &'r str,
+    pub cite: &'r str,
+}
+
+impl RuleRef<'_> {
+    pub fn to_reason(self) -> Reason {
+        Reason {
+            rule: self.rule.to_string(),
+            cite: self.cite.to_string(),
+        }
+    }
+}
+
+impl From<RuleRef<'_>> for Reason {
+    fn from(r: RuleRef<'_>) -> Reason {
+        r.to_reason()
+    }
+}
+
+impl From<&RuleRef<'_>> for Reason {
+    fn from(r: &RuleRef<'_>) -> Reason {
+        r.to_reason()
+    }
+}
+
 /// One thing that decides a candidate. Each part either is fixed for the whole decision (a flag, a
 /// role, a count over the whole history) or changes with time (windows, day counts, promises).
 /// Fixed parts are read once at `as_of`; only the changing ones are turned into sets, horizon by
 /// horizon.
-pub(crate) enum Part<'r> {
+pub enum Part<'r> {
     Fixed(bool),
     Holds(&'r crate::policy::Condition),
     Lacks(&'r crate::policy::Condition),
-    Rule(&'r RuleDef),
+    Rule(&'r Rule),
 }
 
 /// The parts of one candidate, each with the rule (and citation) it stands for.
-pub(crate) struct Parts<'r> {
-    pub list: Vec<(Reason, Part<'r>)>,
+pub struct Parts<'r> {
+    pub list: Vec<(RuleRef<'r>, Part<'r>)>,
     /// The rules that attach an obligation to the candidate rather than block it.
-    pub conditions: Vec<Reason>,
+    pub conditions: Vec<RuleRef<'r>>,
     /// Some part blocks for good.
     pub fixed_block: bool,
     /// The first part is the step's own condition, which changes with time.
@@ -41,7 +70,7 @@ pub(crate) struct Parts<'r> {
 }
 
 /// Where every set lets the candidate through.
-pub(crate) fn intersection(sets: &[IntervalSet], span: Span) -> IntervalSet {
+pub fn intersection(sets: &[IntervalSet], span: Span) -> IntervalSet {
     let mut combined = IntervalSet::span(span.lo, span.hi);
     for set in sets {
         combined = combined.intersect(set);
@@ -52,16 +81,24 @@ pub(crate) fn intersection(sets: &[IntervalSet], span: Span) -> IntervalSet {
     combined
 }
 
+/// Sets of rules that depend on the span only (windows, inconvenient times), kept by whoever
+/// decides several candidates over the same spans so that each is computed once: keyed by the
+/// rule's position in the policy and the span's end (every span starts at `as_of`).
+#[derive(Debug, Default)]
+pub struct SpanSets {
+    sets: Vec<(usize, Seconds, IntervalSet)>,
+}
+
 /// The verdict on one candidate before it is written out.
-pub struct Verdict {
+pub struct Verdict<'r> {
     pub allowed: bool,
     pub until: Option<Seconds>,
     pub next_at: Option<Seconds>,
-    pub blocked_by: Vec<Reason>,
-    pub conditions: Vec<Reason>,
+    pub blocked_by: Vec<RuleRef<'r>>,
+    pub conditions: Vec<RuleRef<'r>>,
 }
 
-impl Verdict {
+impl Verdict<'_> {
     pub(crate) fn into_output(self, step: &StepDef, target: &Target, zone: Zone) -> ActionVerdict {
         ActionVerdict {
             action: step.action.clone(),
@@ -70,21 +107,20 @@ impl Verdict {
             rule: step.id.clone(),
             allowed: self.allowed,
             allowed_until: self.until.map(|t| zone.render(t)),
-            blocked_by: self.blocked_by,
+            blocked_by: self.blocked_by.into_iter().map(Reason::from).collect(),
             next_allowed_at: self.next_at.map(|t| zone.render(t)),
-            conditions: self.conditions,
+            conditions: self.conditions.into_iter().map(Reason::from).collect(),
         }
     }
 }
 
-impl Facts<'_> {
+impl<'a> Facts<'a> {
     /// Whether a rule's selector covers a candidate.
     pub fn selects(&self, sel: &Selector, target: &Target) -> bool {
         let Some(action) = target.action else {
             return false;
         };
-        (sel.actions.is_empty() || sel.actions.contains(&action.id))
-            && (sel.tags.is_empty() || sel.tags.iter().any(|t| action.tags.contains(t)))
+        crate::policy::compiled::admits(sel, action)
             && (sel.parties.is_empty() || sel.parties.contains(&target.kind))
             && (sel.channels.is_empty()
                 || target
@@ -95,8 +131,18 @@ impl Facts<'_> {
     }
 
     /// Where one rule lets the candidate through.
-    pub fn rule_set(&self, rule: &RuleDef, target: &Target, span: Span) -> IntervalSet {
-        let set = self.rule_kind_set(rule, target, span);
+    pub fn rule_set(&self, rule: &Rule, target: &Target, span: Span) -> IntervalSet {
+        self.rule_set_with(rule, target, span, &mut SpanSets::default())
+    }
+
+    fn rule_set_with(
+        &self,
+        rule: &Rule,
+        target: &Target,
+        span: Span,
+        shared: &mut SpanSets,
+    ) -> IntervalSet {
+        let set = self.rule_kind_set(rule, target, span, shared);
         match &rule.unless {
             Some(u) => set.union(&self.holds(u, target, span)),
             None => set,
@@ -104,75 +150,80 @@ impl Facts<'_> {
     }
 
     /// Where a rule's own kind (window, cap, ...) lets the candidate through, before `unless`.
-    fn rule_kind_set(&self, rule: &RuleDef, target: &Target, span: Span) -> IntervalSet {
-        let all = || IntervalSet::span(span.lo, span.hi);
-        if rule.window.is_some() || rule.inconvenient_times.is_some() {
-            let key = std::ptr::from_ref(rule) as usize;
-            if let Some((_, _, set)) = self
-                .span_sets
-                .borrow()
+    fn rule_kind_set(
+        &self,
+        rule: &Rule,
+        target: &Target,
+        span: Span,
+        shared: &mut SpanSets,
+    ) -> IntervalSet {
+        if rule.kind.is_span_only() {
+            if let Some((_, _, set)) = shared
+                .sets
                 .iter()
-                .find(|(k, hi, _)| *k == key && *hi == span.hi)
+                .find(|(i, hi, _)| *i == rule.index && *hi == span.hi)
             {
                 return set.clone();
             }
-            let set = match &rule.window {
-                Some(w) => self.window(w, span),
-                None => self.convenient(span),
+            let set = match &rule.kind {
+                RuleKind::Window(w) => self.window(w, span),
+                _ => self.convenient(span),
             };
-            self.span_sets
-                .borrow_mut()
-                .push((key, span.hi, set.clone()));
-            set
-        } else if let Some(cap) = &rule.cap {
-            self.cap(cap, target, span)
-        } else if let Some(rest) = &rule.rest {
-            self.rest(rest, target, span)
-        } else if let Some(c) = &rule.forbid_when {
-            self.holds(c, target, span).complement(span.lo, span.hi)
-        } else if let Some(c) = &rule.require {
-            self.holds(c, target, span)
-        } else {
-            all()
+            shared.sets.push((rule.index, span.hi, set.clone()));
+            return set;
+        }
+        match &rule.kind {
+            RuleKind::Cap(cap) => self.cap(cap, target, span),
+            RuleKind::Rest(rest) => self.rest(rest, target, span),
+            RuleKind::ForbidWhen(c) => self.holds(c, target, span).complement(span.lo, span.hi),
+            RuleKind::Require(c) => self.holds(c, target, span),
+            RuleKind::Window(_) | RuleKind::InconvenientTimes | RuleKind::Obligation(_) => {
+                IntervalSet::span(span.lo, span.hi)
+            }
         }
     }
 
     /// The parts that decide a candidate: the step's own condition, the statuses that forbid it and
     /// every rule that selects it. `None` when the step's own condition never holds (the step does
     /// not apply to this account).
-    pub(crate) fn parts<'r>(
+    pub fn parts<'r>(
         &'r self,
         step: &'r StepDef,
         target: &Target,
         statuses: &[&'r crate::policy::StatusDef],
-    ) -> Option<Parts<'r>> {
-        let rules: Vec<&RuleDef> = self
-            .policy
-            .document()
-            .rules
-            .iter()
+    ) -> Option<Parts<'r>>
+    where
+        'a: 'r,
+    {
+        let policy: &'a crate::policy::Policy = self.policy;
+        let action_rules = target
+            .action
+            .map(|a| policy.rules_for_action(&a.id))
+            .into_iter()
+            .flatten();
+        let rules: Vec<&'a Rule> = action_rules
             .filter(|r| self.selects(&r.applies_to, target))
             .collect();
         let conditions = rules
             .iter()
-            .filter(|r| r.obligation.is_some())
-            .map(|r| Reason {
-                rule: r.id.clone(),
-                cite: r.cite.clone(),
+            .filter(|r| matches!(r.kind, RuleKind::Obligation(_)))
+            .map(|r| RuleRef {
+                rule: &r.id,
+                cite: &r.cite,
             })
             .collect();
-        let reason = |rule: &str, cite: &str| Reason {
-            rule: rule.to_string(),
-            cite: cite.to_string(),
-        };
-        let mut list: Vec<(Reason, Part)> = Vec::new();
+        let mut list: Vec<(RuleRef<'r>, Part<'r>)> = Vec::new();
         if let Some(w) = &step.when {
             if w.is_time_invariant() {
                 if !self.holds_now(w, target) {
                     return None; // the step does not apply to this account
                 }
             } else {
-                list.push((reason(&step.id, &step.cite), Part::Holds(w)));
+                let reason = RuleRef {
+                    rule: &step.id,
+                    cite: &step.cite,
+                };
+                list.push((reason, Part::Holds(w)));
             }
         }
         for st in statuses
@@ -187,10 +238,18 @@ impl Facts<'_> {
             } else {
                 Part::Lacks(&st.when)
             };
-            list.push((reason(&st.id, &st.cite), part));
+            let reason = RuleRef {
+                rule: &st.id,
+                cite: &st.cite,
+            };
+            list.push((reason, part));
         }
-        for r in rules.iter().filter(|r| r.obligation.is_none()) {
-            let part = match (&r.forbid_when, &r.require, &r.cap) {
+        for r in rules
+            .iter()
+            .copied()
+            .filter(|r| !matches!(r.kind, RuleKind::Obligation(_)))
+        {
+            let part = match &r.kind {
                 _ if r
                     .unless
                     .as_ref()
@@ -199,9 +258,13 @@ impl Facts<'_> {
                     Part::Fixed(true)
                 }
                 _ if r.unless.as_ref().is_some_and(|u| !u.is_time_invariant()) => Part::Rule(r),
-                (Some(c), _, _) if c.is_time_invariant() => Part::Fixed(!self.holds_now(c, target)),
-                (_, Some(c), _) if c.is_time_invariant() => Part::Fixed(self.holds_now(c, target)),
-                (_, _, Some(cap)) if self.cap_is_fixed(cap, target) => {
+                RuleKind::ForbidWhen(c) if c.is_time_invariant() => {
+                    Part::Fixed(!self.holds_now(c, target))
+                }
+                RuleKind::Require(c) if c.is_time_invariant() => {
+                    Part::Fixed(self.holds_now(c, target))
+                }
+                RuleKind::Cap(cap) if self.cap_is_fixed(cap, target) => {
                     let now = Span {
                         lo: self.as_of,
                         hi: self.as_of + 1,
@@ -210,7 +273,11 @@ impl Facts<'_> {
                 }
                 _ => Part::Rule(r),
             };
-            list.push((reason(&r.id, &r.cite), part));
+            let reason = RuleRef {
+                rule: &r.id,
+                cite: &r.cite,
+            };
+            list.push((reason, part));
         }
         let fixed_block = list.iter().any(|(_, p)| matches!(p, Part::Fixed(false)));
         if let (true, Some(w)) = (fixed_block, &step.when) {
@@ -232,7 +299,18 @@ impl Facts<'_> {
     }
 
     /// Where each part lets the candidate through over `span`, in the order of the parts.
-    pub(crate) fn part_sets(&self, parts: &Parts, target: &Target, span: Span) -> Vec<IntervalSet> {
+    pub fn part_sets(&self, parts: &Parts, target: &Target, span: Span) -> Vec<IntervalSet> {
+        self.part_sets_with(parts, target, span, &mut SpanSets::default())
+    }
+
+    /// [`Facts::part_sets`], reusing (and adding to) the span-only sets of earlier candidates.
+    pub fn part_sets_with(
+        &self,
+        parts: &Parts,
+        target: &Target,
+        span: Span,
+        shared: &mut SpanSets,
+    ) -> Vec<IntervalSet> {
         let all = || IntervalSet::span(span.lo, span.hi);
         parts
             .list
@@ -242,19 +320,36 @@ impl Facts<'_> {
                 Part::Fixed(false) => IntervalSet::empty(),
                 Part::Holds(c) => self.holds(c, target, span),
                 Part::Lacks(c) => self.holds(c, target, span).complement(span.lo, span.hi),
-                Part::Rule(r) => self.rule_set(r, target, span),
+                Part::Rule(r) => self.rule_set_with(r, target, span, shared),
             })
             .collect()
     }
 
     /// Evaluates a candidate: `None` when the step's own condition never holds within the
     /// horizon (the step does not apply to this account).
-    pub fn verdict(
-        &self,
-        step: &StepDef,
+    pub fn verdict<'r>(
+        &'r self,
+        step: &'r StepDef,
         target: &Target,
-        statuses: &[&crate::policy::StatusDef],
-    ) -> Option<Verdict> {
+        statuses: &[&'r crate::policy::StatusDef],
+    ) -> Option<Verdict<'r>>
+    where
+        'a: 'r,
+    {
+        self.verdict_with(step, target, statuses, &mut SpanSets::default())
+    }
+
+    /// [`Facts::verdict`], sharing span-only sets with the other candidates of the decision.
+    pub fn verdict_with<'r>(
+        &'r self,
+        step: &'r StepDef,
+        target: &Target,
+        statuses: &[&'r crate::policy::StatusDef],
+        shared: &mut SpanSets,
+    ) -> Option<Verdict<'r>>
+    where
+        'a: 'r,
+    {
         let parts = self.parts(step, target, statuses)?;
         let mut result = None;
         for days in HORIZONS_DAYS {
@@ -264,17 +359,17 @@ impl Facts<'_> {
                 lo: self.as_of,
                 hi: self.as_of + days * DAY,
             };
-            let sets = self.part_sets(&parts, target, span);
+            let sets = self.part_sets_with(&parts, target, span, shared);
             if days == LONG_HORIZON_DAYS && parts.step_condition_first && sets[0].is_empty() {
                 return None; // the step's condition never holds within reach
             }
             let combined = intersection(&sets, span);
-            let blocked_by: Vec<Reason> = parts
+            let blocked_by: Vec<RuleRef> = parts
                 .list
                 .iter()
                 .zip(&sets)
                 .filter(|(_, set)| !set.contains(self.as_of))
-                .map(|((r, _), _)| r.clone())
+                .map(|((r, _), _)| *r)
                 .collect();
             let now = combined.containing(self.as_of);
             let varying = parts.list.iter().any(|(_, p)| !matches!(p, Part::Fixed(_)));
@@ -294,13 +389,14 @@ impl Facts<'_> {
                     combined.first_at_or_after(self.as_of)
                 },
                 blocked_by,
-                conditions: Vec::clone(&parts.conditions),
+                conditions: Vec::new(),
             });
             if done {
                 break;
             }
         }
-        result
+        let conditions = parts.conditions;
+        result.map(|v| Verdict { conditions, ..v })
     }
 
     /// Whether a cap's verdict cannot change with time: it counts the whole history, and no

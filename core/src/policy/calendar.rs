@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::policy::{CalendarDef, DayKind};
+use super::document::{CalendarDef, DayKind};
 use crate::time::{Date, Weekday};
 
 #[derive(Debug, Clone, Default)]

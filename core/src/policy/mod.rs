@@ -6,6 +6,8 @@
 //! order and no white space), so reformatting a file does not change it but any change of meaning
 //! does.
 
+pub mod calendar;
+pub mod compiled;
 pub mod document;
 pub mod layering;
 pub mod lint;
@@ -15,11 +17,12 @@ pub mod validate;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
+pub use compiled::{Rule, RuleKind};
 pub use document::*;
 pub use validate::{check, Diagnostic};
 
-use crate::calendar::Calendar;
 use crate::error::{Error, ErrorCode};
+use calendar::Calendar;
 
 /// Largest policy document accepted, in bytes.
 pub const MAX_POLICY_BYTES: usize = 4 * 1024 * 1024;
@@ -32,6 +35,7 @@ pub struct Policy {
     action_index: BTreeMap<String, usize>,
     queue_index: BTreeMap<String, usize>,
     calendar: Calendar,
+    compiled: compiled::Compiled,
 }
 
 impl Policy {
@@ -86,8 +90,12 @@ impl Policy {
             .map(|(i, q)| (q.id.clone(), i))
             .collect();
         let calendar = Calendar::new(&doc.calendar);
+        let compiled = compiled::Compiled::new(&doc).map_err(|(i, message)| {
+            Error::new(ErrorCode::PolicyInvalid, format!("rules[{i}]"), message)
+        })?;
         Ok(Policy {
             calendar,
+            compiled,
             doc,
             digest: hex,
             action_index,
@@ -160,6 +168,22 @@ impl Policy {
 
     pub fn action(&self, id: &str) -> Option<&ActionDef> {
         self.action_index.get(id).map(|&i| &self.doc.actions[i])
+    }
+
+    /// The contact rules, compiled, in document order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.compiled.rules
+    }
+
+    /// The rules whose action ids and tags admit the action with this id, in document order
+    /// (the rest of each selector is the candidate's to check). None for an unknown action.
+    pub fn rules_for_action(&self, id: &str) -> impl Iterator<Item = &Rule> + '_ {
+        let positions: &[usize] = self
+            .action_index
+            .get(id)
+            .and_then(|&i| self.compiled.rules_by_action.get(i))
+            .map_or(&[], Vec::as_slice);
+        positions.iter().map(|&i| &self.compiled.rules[i])
     }
 
     /// The position of a queue in tier order.
