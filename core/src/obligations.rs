@@ -7,8 +7,7 @@ use crate::case::{Event, BORROWER};
 use crate::decision::ObligationOutput;
 pub use crate::facts::ObligationState;
 use crate::facts::{Facts, Target};
-use crate::policy::{EventPattern, ObligationDef, PartyKind};
-use crate::time::Seconds;
+use crate::policy::{EventPattern, PartyKind};
 
 impl EventPattern {
     pub fn matches(&self, e: &Event) -> bool {

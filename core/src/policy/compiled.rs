@@ -72,6 +72,16 @@ pub struct Rule {
     pub index: usize,
 }
 
+impl Rule {
+    /// The rule's cap, when it is one.
+    pub fn cap(&self) -> Option<&CapDef> {
+        match &self.kind {
+            RuleKind::Cap(cap) => Some(cap),
+            _ => None,
+        }
+    }
+}
+
 /// The compiled parts of a policy, held next to its document by [`super::Policy`].
 #[derive(Debug, Clone, Default)]
 pub struct Compiled {
