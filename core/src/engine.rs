@@ -172,7 +172,7 @@ impl Engine {
         // A status's own route (the estate, the attorney) comes before the stage's ladder: while
         // the status holds, that route is the strategy.
         let mut actions: Vec<ActionVerdict> = Vec::new();
-        let mut next: Option<(Seconds, usize)> = None;
+        let mut next: Option<((Seconds, bool, usize), usize)> = None;
         for step in facts.steps(&statuses) {
             for target in facts.candidates(step) {
                 if actions.iter().any(|a| {
@@ -191,14 +191,25 @@ impl Engine {
                     verdict.next_at
                 };
                 if let Some(at) = at {
-                    if next.is_none_or(|(t, _)| at < t) {
-                        next = Some((at, actions.len()));
+                    // The earliest wins; at the same instant, a day the step's pay-day timing
+                    // favours, then the call order, then the strategy's own order.
+                    let key = (
+                        at,
+                        !facts.prefers(step, at),
+                        crate::policy::call_rank(
+                            &doc.call_order,
+                            target.kind,
+                            target.channel.map(|c| c.kind),
+                        ),
+                    );
+                    if next.is_none_or(|(k, _)| key < k) {
+                        next = Some((key, actions.len()));
                     }
                 }
                 actions.push(verdict.into_output(step, &target, primary));
             }
         }
-        let next_action = next.map(|(at, i)| {
+        let next_action = next.map(|((at, _, _), i)| {
             let a = &actions[i];
             NextAction {
                 action: a.action.clone(),

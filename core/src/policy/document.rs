@@ -50,6 +50,11 @@ pub struct PolicyDocument {
     /// The strategy ladder: which actions each stage calls for, in order of preference.
     #[serde(default)]
     pub strategy: Vec<StepDef>,
+    /// The order in which to try parties and channels when the law allows several at once
+    /// (mobile, home, work, then contacts): the first entry a candidate matches ranks it; a
+    /// candidate no entry matches comes after every one that does. Empty: strategy order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub call_order: Vec<CallOrderEntry>,
     /// Status overrides in order of precedence (the first that holds names the state).
     #[serde(default)]
     pub statuses: Vec<StatusDef>,
@@ -874,6 +879,63 @@ pub struct StepDef {
     /// names no candidate; later, and the candidate is blocked by the step until then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
+    /// Timing relative to the borrower's pay days (the case's `borrower.pay_days`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_day: Option<PayDayTiming>,
+}
+
+/// When, relative to a pay day, a step is best (or only) taken: on the day itself, or a number of
+/// the policy calendar's working days before or after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PayDayTiming {
+    /// 0 for the pay day, -1 for the working day before it, 1 for the working day after; -10 to 10.
+    #[serde(default)]
+    pub working_days: i32,
+    pub mode: PayDayMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PayDayMode {
+    /// The plan marks those days and the next action favours them when the law allows several.
+    Prefer,
+    /// The step is blocked on every other day (and on every day when the case states no pay day).
+    Require,
+}
+
+/// One rank of the call order: candidates to any of `parties` (empty: any party) on a channel of
+/// any of `channels` (empty: any channel).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CallOrderEntry {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<PartyKind>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<ChannelKind>,
+}
+
+impl CallOrderEntry {
+    pub fn matches(&self, party: PartyKind, channel: Option<ChannelKind>) -> bool {
+        (self.parties.is_empty() || self.parties.contains(&party))
+            && (self.channels.is_empty() || channel.is_some_and(|c| self.channels.contains(&c)))
+    }
+}
+
+/// Where a candidate ranks in a call order: the first entry it matches, after every entry when it
+/// matches none.
+pub fn call_rank(
+    order: &[CallOrderEntry],
+    party: PartyKind,
+    channel: Option<ChannelKind>,
+) -> usize {
+    order
+        .iter()
+        .position(|e| e.matches(party, channel))
+        .unwrap_or(order.len())
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

@@ -62,6 +62,9 @@ pub struct LenderDocument {
     pub remove: Vec<String>,
     #[serde(default)]
     pub strategy: Option<Vec<StepDef>>,
+    /// Replaces the base's call order.
+    #[serde(default)]
+    pub call_order: Option<Vec<CallOrderEntry>>,
     #[serde(default)]
     pub statuses: Option<Vec<StatusDef>>,
     #[serde(default)]
@@ -358,6 +361,7 @@ pub fn compose(
         contact: lender.contact.unwrap_or_else(|| base.contact.clone()),
         rules,
         strategy: lender.strategy.unwrap_or_else(|| base.strategy.clone()),
+        call_order: lender.call_order.unwrap_or_else(|| base.call_order.clone()),
         statuses,
         queues: lender.queues.unwrap_or_else(|| base.queues.clone()),
         escalation: lender.escalation.unwrap_or_else(|| base.escalation.clone()),
