@@ -248,9 +248,7 @@ fn a_rule_inside_a_stricter_rule_is_reported_shadowed() {
 
 #[test]
 fn a_lender_market_may_narrow_the_packs_never_widen_it() {
-    let lender = |market: Value| {
-        json!({ "id": "lender-market", "version": "1", "extends": "us-reg-f", "market": market })
-    };
+    let lender = |market: Value| json!({ "id": "lender-market", "version": "1", "extends": "us-reg-f", "market": market });
     // Inherited when omitted.
     let base = Policy::builtin("us-reg-f").unwrap();
     let inherited = load(&json!({ "id": "l", "version": "1", "extends": "us-reg-f" })).unwrap();

@@ -251,7 +251,10 @@ fn a_case_outside_the_declared_market_is_decided_with_a_warning() {
         policy(move |d| d["market"] = json!({ "currencies": currencies, "time_zones": zones }))
     };
     // No market declared: no warning, whatever the case.
-    assert_eq!(decide(&policy(|_| {}), &case(json!([])))["warnings"], json!([]));
+    assert_eq!(
+        decide(&policy(|_| {}), &case(json!([])))["warnings"],
+        json!([])
+    );
     let fits = decide(&market(json!(["USD"]), json!(["UTC"])), &case(json!([])));
     assert_eq!(fits["warnings"], json!([]));
 
@@ -279,7 +282,10 @@ fn a_case_outside_the_declared_market_is_decided_with_a_warning() {
     assert!(travelling.contains("Asia/Tokyo"));
     let d = decide(&market(json!(["USD"]), json!(["UTC"])), &travelling);
     let message = d["warnings"][0]["message"].as_str().unwrap();
-    assert!(message.contains("borrower time zone Asia/Tokyo"), "{message}");
+    assert!(
+        message.contains("borrower time zone Asia/Tokyo"),
+        "{message}"
+    );
     assert!(!message.contains("currency USD"), "{message}");
     let plain = decide(&policy(|_| {}), &travelling);
     assert_eq!(d["actions"], plain["actions"]);
@@ -288,15 +294,32 @@ fn a_case_outside_the_declared_market_is_decided_with_a_warning() {
 #[test]
 fn a_market_must_name_valid_currencies_and_zones() {
     for (market, path) in [
-        (json!({ "currencies": [], "time_zones": ["UTC"] }), "market.currencies"),
-        (json!({ "currencies": ["usd"], "time_zones": ["UTC"] }), "market.currencies[0]"),
-        (json!({ "currencies": ["USD", "USD"], "time_zones": ["UTC"] }), "market.currencies[1]"),
-        (json!({ "currencies": ["USD"], "time_zones": [] }), "market.time_zones"),
-        (json!({ "currencies": ["USD"], "time_zones": ["UTC", "UTC"] }), "market.time_zones[1]"),
+        (
+            json!({ "currencies": [], "time_zones": ["UTC"] }),
+            "market.currencies",
+        ),
+        (
+            json!({ "currencies": ["usd"], "time_zones": ["UTC"] }),
+            "market.currencies[0]",
+        ),
+        (
+            json!({ "currencies": ["USD", "USD"], "time_zones": ["UTC"] }),
+            "market.currencies[1]",
+        ),
+        (
+            json!({ "currencies": ["USD"], "time_zones": [] }),
+            "market.time_zones",
+        ),
+        (
+            json!({ "currencies": ["USD"], "time_zones": ["UTC", "UTC"] }),
+            "market.time_zones[1]",
+        ),
     ] {
-        let mut doc: Value = serde_json::from_str(&arrears_core::Policy::builtin("us-reg-f")
-            .map(|p| serde_json::to_string(p.document()).unwrap())
-            .unwrap())
+        let mut doc: Value = serde_json::from_str(
+            &arrears_core::Policy::builtin("us-reg-f")
+                .map(|p| serde_json::to_string(p.document()).unwrap())
+                .unwrap(),
+        )
         .unwrap();
         doc["market"] = market.clone();
         let err = Engine::from_reference(&doc.to_string()).expect_err("refused");
