@@ -701,3 +701,38 @@ fn policy_check_refuses_contacting_a_reference_under_id_ojk_ph_sec_and_in_rbi() 
         );
     }
 }
+
+#[test]
+fn explain_ends_with_the_decisions_warnings() {
+    let case =
+        root().join("tests/conformance/cases/market-us-reg-f-cny-account-in-shanghai/case.json");
+    let o = arrears(&[
+        "explain",
+        "--policy",
+        "us-reg-f",
+        "--color",
+        "never",
+        case.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    let warnings = text
+        .split("\nWarnings\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        warnings.contains("market_mismatch: the case's currency CNY"),
+        "{warnings}"
+    );
+    // A case that fits has no such section.
+    let o = arrears(&[
+        "explain",
+        "--policy",
+        "cn-microloan",
+        "--color",
+        "never",
+        SAMPLE,
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!stdout(&o).contains("\nWarnings\n"), "{}", stdout(&o));
+}
