@@ -247,7 +247,8 @@ impl Engine {
         }
         let disclosures = crate::disclosure::disclosures(&facts);
         let obligations = crate::obligations::report(&facts);
-        let warnings = calendar_warnings(policy, &facts, &actions, &obligations);
+        let mut warnings = calendar_warnings(policy, &facts, &actions, &obligations);
+        warnings.extend(market_warnings(policy, case));
 
         Decision {
             account_id: case.account.id.clone(),
@@ -326,6 +327,55 @@ fn calendar_warnings(
             "the policy's holiday calendar covers {} only; the decision depends on dates in {}, whose holidays and make-up working days it does not know",
             list(years),
             list(&outside)
+        ),
+    }]
+}
+
+/// `market_mismatch` when the policy declares its market and the case's currency, book zone or a
+/// borrower zone lies outside it: the case is decided, but under rules written for other accounts
+/// (other hours, another calendar, amounts in another unit).
+fn market_warnings(policy: &Policy, case: &Case) -> Vec<Warning> {
+    let Some(market) = &policy.document().market else {
+        return Vec::new();
+    };
+    let mut outside = Vec::new();
+    let currency = &case.account.currency;
+    if !market.currencies.contains(currency) {
+        outside.push(format!("currency {currency}"));
+    }
+    let book = case.account.book_time_zone;
+    if !market.time_zones.contains(&book) {
+        outside.push(format!("book time zone {}", book.name()));
+    }
+    let mut zones: Vec<&str> = case
+        .borrower
+        .time_zones
+        .iter()
+        .filter(|z| !market.time_zones.contains(z))
+        .map(|z| z.name())
+        .collect();
+    zones.sort_unstable();
+    zones.dedup();
+    if !zones.is_empty() {
+        outside.push(format!(
+            "borrower time zone{} {}",
+            if zones.len() == 1 { "" } else { "s" },
+            zones.join(", ")
+        ));
+    }
+    if outside.is_empty() {
+        return Vec::new();
+    }
+    let zones: Vec<&str> = market.time_zones.iter().map(|z| z.name()).collect();
+    vec![Warning {
+        code: "market_mismatch".to_string(),
+        message: format!(
+            "the case's {} {} outside the market of policy {} (currencies: {}; time zones: {}); its rules were not written for such accounts",
+            outside.join(", "),
+            if outside.len() == 1 { "is" } else { "are" },
+            policy.id(),
+            market.currencies.join(", "),
+            zones.join(", ")
         ),
     }]
 }

@@ -16,7 +16,7 @@ use crate::case::{
     AccountFlags, BorrowerFlags, CallOutcome, ChannelKind, ConsentLimit, Direction, EventType,
     LetterKind, Medium, RiskGrade, Role,
 };
-use crate::time::{ClockTime, Date, Weekday};
+use crate::time::{ClockTime, Date, Weekday, Zone};
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -40,6 +40,10 @@ pub struct PolicyDocument {
     pub stages: Vec<StageDef>,
     #[serde(default)]
     pub calendar: CalendarDef,
+    /// The accounts the policy is written for: their currencies and zones. A case outside them is
+    /// still decided, with the `market_mismatch` warning. Absent: any currency and zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<MarketDef>,
     /// The action catalogue: every action a rule or step may name.
     pub actions: Vec<ActionDef>,
     #[serde(default)]
@@ -139,6 +143,22 @@ pub struct CalendarDef {
     /// any instant it reports falls in another year carries the `calendar_not_covered` warning.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub years: Vec<i32>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cite: String,
+}
+
+/// The market a policy governs: a case kept in another currency, or booked in or reaching a
+/// borrower in another zone, is one the policy was not written for (its hours, calendar and
+/// amounts may not mean what they say there).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MarketDef {
+    /// ISO 4217 codes of the currencies accounts are kept in, e.g. `CNY`.
+    pub currencies: Vec<String>,
+    /// IANA zones of the book and of the borrowers, e.g. `Asia/Shanghai`. A link (`US/Eastern`)
+    /// is a name of its own: list it too if cases use it.
+    pub time_zones: Vec<Zone>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub cite: String,
 }
