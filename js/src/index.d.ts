@@ -1,12 +1,61 @@
 // The package's API. The case, decision, error and policy types are generated from the Rust
-// types (through the JSON Schemas); only the four functions below are declared here.
+// types (through the JSON Schemas); the functions and the plan's types are declared here.
 import type { Case } from './types/case.js';
-import type { Decision } from './types/decision.js';
+import type { Decision, PolicyRef, Reason, Warning } from './types/decision.js';
 import type { ErrorEnvelope } from './types/error.js';
 import type { PolicyDocument } from './types/policy.js';
 import type { LenderDocument } from './types/lender-policy.js';
 
 export type { Case, Decision, ErrorEnvelope, PolicyDocument, LenderDocument };
+
+/** How many more contacts a cap allows within one window. */
+export interface CapRoom {
+  /** The cap's rule id. */
+  rule: string;
+  /** Contacts still allowed under it in the window. */
+  remaining: number;
+}
+
+/** One interval in which an action is allowed, if nothing else happens. */
+export interface PlanWindow {
+  /** The instant it opens (RFC 3339). */
+  from: string;
+  /** The instant it closes; at the latest the plan's `until`. */
+  until: string;
+  /** The strategy step that names the action. */
+  rule: string;
+  /** The strategy prefers this window (pay-day timing) over the others it allows. */
+  preferred: boolean;
+  /** The rules that open it, with their citations. */
+  opened_by: Reason[];
+  /** The rules that close it, with their citations. */
+  closed_by: Reason[];
+  /** For each cap on the action, the room left in this window. */
+  caps: CapRoom[];
+}
+
+/** One candidate action of the decision and every window in which it will be allowed. */
+export interface PlanCandidate {
+  action: string;
+  /** `borrower` or a contact id. */
+  party: string;
+  /** The channel id, or null for actions that use none. */
+  channel: string | null;
+  /** Empty when it is not allowed at any time before `until`. */
+  windows: PlanWindow[];
+}
+
+/** Every window of every candidate action from `as_of` until the horizon (docs/plan.md). */
+export interface Plan {
+  account_id: string;
+  as_of: string;
+  /** The horizon: the borrower's local midnight `days` days after the date of `as_of`. */
+  until: string;
+  days: number;
+  policy: PolicyRef;
+  candidates: PlanCandidate[];
+  warnings: Warning[];
+}
 
 /** A built-in pack id, a policy document (full, lender, or `{versions: [...]}`), or its JSON text. */
 export type PolicyInput = string | PolicyDocument | LenderDocument | { versions: Array<PolicyDocument | LenderDocument> };
@@ -31,6 +80,13 @@ export class Engine {
   decide(caseData: Case): Decision;
   /** Decides a case given as JSON text; returns the decision's canonical JSON text. */
   decideJson(caseJson: string): string;
+  /**
+   * Plans a case given as a plain object over `days` local days, 1 to 31 (7 when left out):
+   * every window in which each candidate action will be allowed if nothing else happens.
+   */
+  plan(caseData: Case, days?: number): Plan;
+  /** Plans a case given as JSON text; returns the plan's canonical JSON text. */
+  planJson(caseJson: string, days?: number): string;
   /** The policy's id, version and content digest. */
   readonly policy: { id: string; version: string; digest: string };
   free(): void;
