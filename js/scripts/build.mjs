@@ -54,5 +54,5 @@ writeFileSync(join(dist, 'error.js'), `export { ArrearsError } from './${relativ
 for (const f of readdirSync(join(js, 'src'))) cpSync(join(js, 'src', f), join(dist, f));
 // The contract travels with the package: a user of node_modules/arrears has no repository at hand.
 mkdirSync(join(dist, 'docs'));
-for (const f of ['case.md', 'decision.md', 'errors.md']) cpSync(join(root, 'docs', f), join(dist, 'docs', f));
+for (const f of ['case.md', 'decision.md', 'plan.md', 'errors.md']) cpSync(join(root, 'docs', f), join(dist, 'docs', f));
 console.log(`built ${relative(root, dist)} (${readFileSync(wasm).length} bytes of wasm)`);
