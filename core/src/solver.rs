@@ -16,7 +16,7 @@ use crate::time::{Seconds, Zone, DAY};
 /// and rests, and the widest sees past a year of holidays and the longest day counts in
 /// practice. Beyond it an action counts as never allowed.
 const HORIZONS_DAYS: [i64; 3] = [3, 16, 800];
-const LONG_HORIZON_DAYS: i64 = HORIZONS_DAYS[2];
+pub(crate) const LONG_HORIZON_DAYS: i64 = HORIZONS_DAYS[2];
 
 /// One thing that decides a candidate. Each part either is fixed for the whole decision (a flag, a
 /// role, a count over the whole history) or changes with time (windows, day counts, promises).
@@ -27,6 +27,8 @@ pub(crate) enum Part<'r> {
     Holds(&'r crate::policy::Condition),
     Lacks(&'r crate::policy::Condition),
     Rule(&'r RuleDef),
+    /// The step's pay-day timing, when required.
+    PayDay(&'r crate::policy::PayDayTiming),
 }
 
 /// The parts of one candidate, each with the rule (and citation) it stands for.
@@ -175,6 +177,13 @@ impl Facts<'_> {
                 list.push((reason(&step.id, &step.cite), Part::Holds(w)));
             }
         }
+        if let Some(t) = step
+            .pay_day
+            .as_ref()
+            .filter(|t| t.mode == crate::policy::PayDayMode::Require)
+        {
+            list.push((reason(&step.id, &step.cite), Part::PayDay(t)));
+        }
         for st in statuses
             .iter()
             .copied()
@@ -243,6 +252,7 @@ impl Facts<'_> {
                 Part::Holds(c) => self.holds(c, target, span),
                 Part::Lacks(c) => self.holds(c, target, span).complement(span.lo, span.hi),
                 Part::Rule(r) => self.rule_set(r, target, span),
+                Part::PayDay(t) => self.pay_day_set(t, span),
             })
             .collect()
     }

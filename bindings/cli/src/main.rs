@@ -121,8 +121,8 @@ enum Command {
         /// between, about one account in 200 a month closed and one in 100 a month opened.
         #[arg(long, default_value_t = 0)]
         days_later: u32,
-        /// Accounts in the currency and time zones of the accounts this policy governs (a pack id,
-        /// or a document building on one).
+        /// Accounts in the market this policy declares (a pack id, or a document building on
+        /// one): its first currency, spread over its time zones.
         #[arg(long)]
         policy: Option<String>,
         /// The accounts' currency (overrides --policy's).

@@ -382,55 +382,95 @@ fn generated(args: &[&str]) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The market a pack declares, as `policy show` prints it: its currencies and zones.
+fn declared_market(pack: &str) -> (Vec<String>, Vec<String>) {
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&arrears(&["policy", "show", pack])))
+        .expect("policy show prints the document");
+    let strings = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap_or_else(|| panic!("{pack} declares no market"))
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    (
+        strings(&doc["market"]["currencies"]),
+        strings(&doc["market"]["time_zones"]),
+    )
+}
+
+fn market_warnings(batch_output: &[u8]) -> usize {
+    String::from_utf8_lossy(batch_output)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|d| {
+            d["warnings"]
+                .as_array()
+                .is_some_and(|w| w.iter().any(|w| w["code"] == "market_mismatch"))
+        })
+        .count()
+}
+
 #[test]
-fn gen_for_a_pack_makes_accounts_in_its_currency_and_zones() {
-    for (policy, currency, zones) in [
-        ("us-reg-f", "USD", &["America/"][..]),
-        ("cn-microloan", "CNY", &["Asia/Shanghai"][..]),
+fn gen_for_a_pack_makes_accounts_in_the_market_the_pack_declares() {
+    for (policy, pack) in [
+        ("us-reg-f", "us-reg-f"),
+        ("cn-microloan", "cn-microloan"),
+        ("id-ojk", "id-ojk"),
+        ("ph-sec", "ph-sec"),
+        ("in-rbi", "in-rbi"),
         // A lender document takes the market of the pack it builds on.
-        (
-            "examples/policies/us-three-calls-a-week.json",
-            "USD",
-            &["America/"][..],
-        ),
+        ("examples/policies/us-three-calls-a-week.json", "us-reg-f"),
     ] {
-        let cases = generated(&[
+        let (currencies, zones) = declared_market(pack);
+        let args = [
             "gen",
             "--accounts",
-            "200",
+            "400",
             "--history",
             "2",
             "--policy",
             policy,
-        ]);
+        ];
+        let cases = generated(&args);
+        let mut seen = std::collections::BTreeSet::new();
         for c in &cases {
-            assert_eq!(c["account"]["currency"], currency, "{policy}");
+            assert_eq!(c["account"]["currency"], currencies[0].as_str(), "{policy}");
             let zone = c["account"]["book_time_zone"].as_str().unwrap();
-            assert!(
-                zones.iter().any(|z| zone.starts_with(z)),
-                "{policy}: {zone}"
-            );
+            assert!(zones.iter().any(|z| z == zone), "{policy}: {zone}");
             assert_eq!(c["borrower"]["time_zones"][0], zone);
+            seen.insert(zone.to_string());
         }
+        // Spread over the whole market, not a few of its zones.
+        assert_eq!(seen.len(), zones.len(), "{policy}: {seen:?}");
         let batch = run_with_stdin(
             &["batch", "--policy", policy, "--json-summary"],
-            stdout(&arrears(&[
-                "gen",
-                "--accounts",
-                "200",
-                "--history",
-                "2",
-                "--policy",
-                policy,
-            ]))
-            .as_bytes(),
+            stdout(&arrears(&args)).as_bytes(),
         );
         let summary: serde_json::Value =
             serde_json::from_str(String::from_utf8_lossy(&batch.stderr).trim()).unwrap();
         assert_eq!(summary["errors"], 0, "{policy}: {summary}");
+        assert_eq!(market_warnings(&batch.stdout), 0, "{policy}");
     }
     let o = arrears(&["gen", "--accounts", "1", "--policy", "no-such-pack"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_book_outside_the_policys_market_is_decided_with_a_warning() {
+    // The default book mixes CNY accounts in Shanghai with USD ones in US zones.
+    let book = generated(&["gen", "--accounts", "200", "--history", "2"]);
+    let cny = book
+        .iter()
+        .filter(|c| c["account"]["currency"] == "CNY")
+        .count();
+    assert!(cny > 0 && cny < book.len(), "{cny} of {}", book.len());
+    let text: String = book.iter().map(|c| format!("{c}\n")).collect();
+    let out = run_with_stdin(&["batch", "--policy", "us-reg-f"], text.as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(market_warnings(&out.stdout), cny);
+    let out = run_with_stdin(&["batch", "--policy", "cn-microloan"], text.as_bytes());
+    assert_eq!(market_warnings(&out.stdout), book.len() - cny);
 }
 
 #[test]
@@ -790,4 +830,39 @@ fn plan_reads_standard_input() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let plan: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(plan["days"], 2);
+}
+
+#[test]
+fn explain_ends_with_the_decisions_warnings() {
+    let case =
+        root().join("tests/conformance/cases/market-us-reg-f-cny-account-in-shanghai/case.json");
+    let o = arrears(&[
+        "explain",
+        "--policy",
+        "us-reg-f",
+        "--color",
+        "never",
+        case.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    let warnings = text
+        .split("\nWarnings\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        warnings.contains("market_mismatch: the case's currency CNY"),
+        "{warnings}"
+    );
+    // A case that fits has no such section.
+    let o = arrears(&[
+        "explain",
+        "--policy",
+        "cn-microloan",
+        "--color",
+        "never",
+        SAMPLE,
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!stdout(&o).contains("\nWarnings\n"), "{}", stdout(&o));
 }
