@@ -20,28 +20,31 @@ export interface CapRoom {
 export interface PlanWindow {
   /** The instant it opens (RFC 3339). */
   from: string;
-  /** The instant it closes; at the latest the plan's `until`. */
+  /** The instant it closes (excluded); at the latest the plan's `until`. */
   until: string;
-  /** The strategy step that names the action. */
+  /** The strategy step that names the action in this window. */
   rule: string;
-  /** The strategy prefers this window (pay-day timing) over the others it allows. */
+  /** The window falls on a day the step's pay-day timing prefers. */
   preferred: boolean;
-  /** The rules that open it, with their citations. */
+  /** The rules that held the action back until `from`; empty when open at `as_of`. */
   opened_by: Reason[];
-  /** The rules that close it, with their citations. */
+  /** The rules that hold it back from `until`; empty when it runs to the horizon. */
   closed_by: Reason[];
-  /** For each cap on the action, the room left in this window. */
+  /**
+   * For each cap on the action, the room left in this window, counting the history only:
+   * contacts placed in an earlier window of the same cap period use the same room.
+   */
   caps: CapRoom[];
 }
 
-/** One candidate action of the decision and every window in which it will be allowed. */
+/** A candidate action some decision within the horizon names, and every window it will be allowed in. */
 export interface PlanCandidate {
   action: string;
   /** `borrower` or a contact id. */
   party: string;
   /** The channel id, or null for actions that use none. */
   channel: string | null;
-  /** Empty when it is not allowed at any time before `until`. */
+  /** In time order; empty when it is not allowed at any time before `until`. */
   windows: PlanWindow[];
 }
 
@@ -53,6 +56,7 @@ export interface Plan {
   until: string;
   days: number;
   policy: PolicyRef;
+  /** In the policy's call order, then in the order the strategy first names them. */
   candidates: PlanCandidate[];
   warnings: Warning[];
 }

@@ -30,6 +30,7 @@ test('plan gives the object planJson gives the text of, over a week unless told'
   assert.equal(plan.until, '2026-03-13T00:00:00+08:00');
   const decision = engine.decide(caseObject);
   assert.deepStrictEqual(plan.policy, decision.policy);
+  // The stage holds all three days, so the candidates are the decision's, in its order.
   assert.deepStrictEqual(plan.candidates.map(key), decision.actions.map(key));
   for (const c of plan.candidates) {
     for (const w of c.windows) {

@@ -561,11 +561,16 @@ fn decide(policy: &str, case: Option<&str>, pretty: bool) -> ExitCode {
 fn plan(policy: &str, days: &str, case: Option<&str>, pretty: bool) -> ExitCode {
     let planned = plan_days(days).and_then(|days| {
         let engine = source::policy(policy)?.engine()?;
-        engine.plan_json(&source::input(case)?, days)
+        let case = Case::from_json(&source::input(case)?)?;
+        engine.plan(&case, days)
     });
     match planned {
-        Ok(text) => {
-            emit(&if pretty { indent(&text) } else { text });
+        Ok(p) => {
+            emit(&if pretty {
+                p.to_json_pretty()
+            } else {
+                p.to_json()
+            });
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e, pretty),
@@ -582,60 +587,6 @@ fn plan_days(days: &str) -> Result<u32, Error> {
             format!("--days takes a whole number of days from 1 to 31, not {days:?}"),
         )
     })
-}
-
-/// Compact JSON text indented the way the decision's `--pretty` is, keys left in their order
-/// (reading it into a `serde_json::Value` would sort them).
-fn indent(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() * 2);
-    let mut depth = 0usize;
-    let (mut in_string, mut escaped) = (false, false);
-    let mut chars = json.chars().peekable();
-    let newline = |out: &mut String, depth: usize| {
-        out.push('\n');
-        out.push_str(&"  ".repeat(depth));
-    };
-    while let Some(c) = chars.next() {
-        if in_string {
-            out.push(c);
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => {
-                in_string = true;
-                out.push(c);
-            }
-            '{' | '[' => {
-                out.push(c);
-                // An empty object or list stays on its line, as serde_json writes it.
-                if matches!(chars.peek(), Some('}' | ']')) {
-                    out.push(chars.next().unwrap_or_default());
-                } else {
-                    depth += 1;
-                    newline(&mut out, depth);
-                }
-            }
-            '}' | ']' => {
-                depth = depth.saturating_sub(1);
-                newline(&mut out, depth);
-                out.push(c);
-            }
-            ',' => {
-                out.push(c);
-                newline(&mut out, depth);
-            }
-            ':' => out.push_str(": "),
-            c if c.is_whitespace() => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn explain(policy: &str, case: Option<&str>, color: bool) -> ExitCode {

@@ -735,7 +735,7 @@ fn plan_prints_the_plan_over_seven_local_days_and_exits_0() {
     assert_eq!(
         candidates(&plan, "candidates"),
         candidates(&decision, "actions"),
-        "one candidate per candidate action of the decision, in its order"
+        "the stage holds all week, so the candidates are the decision's, in its order"
     );
     // The borrower may be called now, so the first window of that call opens at as_of.
     let call = plan["candidates"]
