@@ -34,7 +34,7 @@ run(join(js, 'node_modules/.bin/wasm-opt'), [
   wasm, '-o', wasm,
 ]);
 
-for (const name of ['case', 'decision', 'error', 'policy', 'lender-policy']) {
+for (const name of ['case', 'decision', 'plan', 'error', 'policy', 'lender-policy']) {
   const schema = JSON.parse(readFileSync(join(root, 'schemas', `${name}.schema.json`), 'utf8'));
   const ts = await compile(schema, schema.title ?? name, {
     bannerComment: `/* Generated from schemas/${name}.schema.json by js/scripts/build.mjs: do not edit. */`,
