@@ -24,6 +24,9 @@ OUT = ROOT / "docs" / "cookbook.md"
 PACKS = {
     "cn-microloan": "cn-microloan (PRC consumer micro-loans)",
     "us-reg-f": "us-reg-f (United States, Regulation F)",
+    "id-ojk": "id-ojk (Indonesia, OJK)",
+    "ph-sec": "ph-sec (Philippines, SEC)",
+    "in-rbi": "in-rbi (India, RBI)",
 }
 SEGMENT = re.compile(r"^([^\[\]]+)(?:\[([^\]]*)\])?$")
 
@@ -126,7 +129,7 @@ def render() -> str:
     if not dirs:
         raise SystemExit("no cookbook-* cases in the corpus")
     out = [
-        "# Cookbook: one worked case per event and per status",
+        "# Cookbook: one worked case per event and per status, and each pack's main rules",
         "",
         "Each recipe below is a small case, run through a built-in pack, with the parts of the",
         "decision it exists to show. Every one is also a case of the conformance corpus",
@@ -136,9 +139,11 @@ def render() -> str:
         "what the engine does. The fields are described in [case.md](case.md) and",
         "[decision.md](decision.md).",
         "",
-        "Each pack's recipes start from the same account: one installment of 1,200.00 overdue, a",
-        "borrower with a mobile number `m1`, an email address `e1` and a postal address `p1`, and a",
-        "reference contact `c1` with a mobile number `c1m`. Only what a recipe adds is described.",
+        "Each pack's recipes start from the same account: one installment of 1,200.00 overdue (in the",
+        "pack's currency and zone), a borrower with a mobile number `m1`, an email address `e1` and a",
+        "postal address `p1`, and a reference contact `c1` with a mobile number `c1m`. Under us-reg-f",
+        "the validation notice was sent two days after the due date; under id-ojk a due-date reminder",
+        "was texted the day before it. Only what a recipe adds is described.",
         "",
     ]
     for pack, title in PACKS.items():

@@ -69,7 +69,7 @@ cat > "$app/tsconfig.json" <<'JSON'
   "files": ["consumer.ts"] }
 JSON
 cat > "$app/consumer.ts" <<'TS'
-import { Engine, ArrearsError, type Case, type Decision } from 'arrears';
+import { Engine, ArrearsError, type Case, type Decision, type Plan, type PlanWindow } from 'arrears';
 
 const kase: Case = {
   as_of: '2026-03-10T14:30:00+08:00',
@@ -87,6 +87,11 @@ try {
   }
   const next: { at: string } | null = d.next_action;
   console.log(d.delinquency.days_past_due, d.delinquency.overdue_since, next?.at);
+  const plan: Plan = new Engine('cn-microloan').plan(kase, 3);
+  for (const c of plan.candidates) {
+    const windows: PlanWindow[] = c.windows;
+    for (const w of windows) console.log(c.action, c.channel ?? '-', w.from, w.until, w.preferred, w.caps.map((cap) => `${cap.rule} ${cap.remaining}`));
+  }
 } catch (e) {
   if (e instanceof ArrearsError) console.log(e.code, e.path, e.detail);
 }

@@ -28,5 +28,22 @@ start=$(date +%s)
 echo "rust-host build: $(( $(date +%s) - start )) s"
 examples/rust-host/target/release/rust-host corpus target/arrears.component.wasm tests/conformance
 
+echo "== one plan through every host and the package: the same bytes"
+case=examples/cases/overdue-consumer-loan.json
+plans="$(mktemp -d)"
+python3 examples/python-host/host.py plan target/arrears.component.wasm cn-microloan "$case" 3 > "$plans/python-host"
+node examples/js-host/plan.mjs cn-microloan "$case" 3 > "$plans/js-host"
+examples/rust-host/target/release/rust-host plan target/arrears.component.wasm cn-microloan "$case" 3 > "$plans/rust-host"
+python3 -c 'import arrears, sys; print(arrears.Engine("cn-microloan").plan_json(open(sys.argv[1]).read(), 3))' "$case" > "$plans/package"
+python3 - "$plans" <<'PY'
+import json, pathlib, sys
+outs = {p.name: p.read_bytes() for p in sorted(pathlib.Path(sys.argv[1]).iterdir())}
+plan = json.loads(outs["package"])
+assert plan["days"] == 3 and plan["candidates"], plan
+assert len(set(outs.values())) == 1, "the hosts' plans differ: " + ", ".join(f"{k} {len(v)} bytes" for k, v in outs.items())
+print(f"plan over 3 days: {len(plan['candidates'])} candidates, identical on {', '.join(outs)}")
+PY
+rm -rf "$plans"
+
 echo "== every surface"
 ARREARS_SURFACES=10 bash scripts/conformance.sh

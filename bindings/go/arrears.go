@@ -6,6 +6,7 @@
 //	engine, err := arrears.New(ctx, "cn-microloan") // a pack id or a policy document's JSON text
 //	defer engine.Close(ctx)
 //	decision, err := engine.Decide(ctx, caseJSON)   // err is an *arrears.Error for bad input
+//	plan, err := engine.Plan(ctx, caseJSON, 7)      // every allowed window over the next 7 days
 //
 // An Engine is safe for concurrent use: its calls are serialised on a mutex, because one module
 // instance runs one call at a time. For decisions in parallel, give each goroutine its own
@@ -100,7 +101,7 @@ type Engine struct {
 	handle uint64
 	policy []byte
 	fn     struct {
-		alloc, free, decide, decideMany, ptr, length, ok, release, drop api.Function
+		alloc, free, decide, decideMany, plan, ptr, length, ok, release, drop api.Function
 	}
 }
 
@@ -119,6 +120,7 @@ func New(ctx context.Context, policy string) (*Engine, error) {
 	f := &e.fn
 	f.alloc, f.free = instance.ExportedFunction("arrears_alloc"), instance.ExportedFunction("arrears_free")
 	f.decide, f.decideMany = instance.ExportedFunction("arrears_decide"), instance.ExportedFunction("arrears_decide_many")
+	f.plan = instance.ExportedFunction("arrears_plan")
 	f.ptr, f.length = instance.ExportedFunction("arrears_result_ptr"), instance.ExportedFunction("arrears_result_len")
 	f.ok, f.release = instance.ExportedFunction("arrears_result_ok"), instance.ExportedFunction("arrears_result_free")
 	f.drop = instance.ExportedFunction("arrears_engine_drop")
@@ -149,8 +151,9 @@ type answer struct {
 }
 
 // call writes input into guest memory, calls fn (with the engine handle first unless fn is
-// engine construction) and returns the result handle and a copy of its text.
-func (e *Engine) call(ctx context.Context, fn api.Function, engine uint64, input []byte) (answer, []byte, error) {
+// engine construction, and the further arguments last) and returns the result handle and a copy
+// of its text.
+func (e *Engine) call(ctx context.Context, fn api.Function, engine uint64, input []byte, more ...uint64) (answer, []byte, error) {
 	n := uint64(len(input))
 	p, err := e.fn.alloc.Call(ctx, n)
 	if err != nil {
@@ -160,8 +163,8 @@ func (e *Engine) call(ctx context.Context, fn api.Function, engine uint64, input
 		return answer{}, nil, fmt.Errorf("arrears: the module could not allocate %d bytes", n)
 	}
 	var r []uint64
-	if fn == e.fn.decide || fn == e.fn.decideMany {
-		r, err = fn.Call(ctx, engine, p[0], n)
+	if fn == e.fn.decide || fn == e.fn.decideMany || fn == e.fn.plan {
+		r, err = fn.Call(ctx, append([]uint64{engine, p[0], n}, more...)...)
 	} else {
 		r, err = fn.Call(ctx, p[0], n)
 	}
@@ -198,12 +201,26 @@ func (e *Engine) Policy() []byte { return e.policy }
 // Decide decides one case given as JSON text and returns the decision's canonical JSON text.
 // Bad input is an *Error, the same error object every arrears surface gives.
 func (e *Engine) Decide(ctx context.Context, caseJSON []byte) ([]byte, error) {
+	return e.one(ctx, e.fn.decide, caseJSON)
+}
+
+// Plan lays out, for a case given as JSON text, the windows in which each action of its decision
+// is allowed if nothing else happens, from the case's as_of over the given number of local days
+// (1 to 31), with the rules that open and close each window and the room each cap leaves in it;
+// it returns the plan's canonical JSON text. Bad input (a number of days out of range among it)
+// is an *Error, the same error object every arrears surface gives.
+func (e *Engine) Plan(ctx context.Context, caseJSON []byte, days uint32) ([]byte, error) {
+	return e.one(ctx, e.fn.plan, caseJSON, uint64(days))
+}
+
+// one calls an export on one case under the engine: its text, or its error object as an *Error.
+func (e *Engine) one(ctx context.Context, fn api.Function, caseJSON []byte, more ...uint64) ([]byte, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.module == nil {
 		return nil, errClosed
 	}
-	a, text, err := e.call(ctx, e.fn.decide, e.handle, caseJSON)
+	a, text, err := e.call(ctx, fn, e.handle, caseJSON, more...)
 	e.finish(ctx, a)
 	if err != nil {
 		return nil, err

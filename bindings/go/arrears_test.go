@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tetratelabs/wazero"
+
 	arrears "example.invalid/arrears/bindings/go"
 	"example.invalid/arrears/bindings/go/internal/conformance"
 )
@@ -35,14 +37,21 @@ func engines(t *testing.T, ctx context.Context) func(policy string) *arrears.Eng
 	}
 }
 
-// answer is the text a case gives on this surface: the decision, or the error object.
-func answer(ctx context.Context, policy string, input []byte, engine func(string) *arrears.Engine) []byte {
-	e := engine(policy)
+// answer is the text a case gives on this surface: the decision (the plan, for a plan case), or
+// the error object.
+func answer(ctx context.Context, c conformance.Case, engine func(string) *arrears.Engine) []byte {
+	e := engine(c.Policy)
 	if e == nil {
-		_, err := arrears.New(ctx, policy)
+		_, err := arrears.New(ctx, c.Policy)
 		return err.(*arrears.Error).JSON()
 	}
-	out, err := e.Decide(ctx, input)
+	var out []byte
+	var err error
+	if c.PlanDays != nil {
+		out, err = e.Plan(ctx, c.Input, *c.PlanDays)
+	} else {
+		out, err = e.Decide(ctx, c.Input)
+	}
 	if err != nil {
 		return err.(*arrears.Error).JSON()
 	}
@@ -58,7 +67,7 @@ func TestCorpusIsByteIdentical(t *testing.T) {
 	engine := engines(t, ctx)
 	claims := 0
 	for _, c := range cases {
-		out := answer(ctx, c.Policy, c.Input, engine)
+		out := answer(ctx, c, engine)
 		if why := conformance.Compare(corpus, c, out); why != "" {
 			t.Errorf("%s: %s", c.Name, why)
 		}
@@ -116,7 +125,9 @@ func TestBadInputsGiveTheNativeErrorObjects(t *testing.T) {
 	var doc struct {
 		Inputs []struct {
 			Name, Call, Policy, Input, Expected string
-			InputHex                            string `json:"input_hex"`
+			InputHex                            string  `json:"input_hex"`
+			Days                                uint32  `json:"days"`
+			EngineHandle                        *uint64 `json:"engine_handle"`
 		}
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
@@ -129,6 +140,13 @@ func TestBadInputsGiveTheNativeErrorObjects(t *testing.T) {
 		}
 		var got []byte
 		var e *arrears.Error
+		if in.EngineHandle != nil {
+			got = onHandle(t, ctx, in.Call, *in.EngineHandle, input, in.Days)
+			if string(got) != in.Expected {
+				t.Errorf("%s:\n got %s\nwant %s", in.Name, got, in.Expected)
+			}
+			continue
+		}
 		switch in.Call {
 		case "engine":
 			engine, err := arrears.New(ctx, string(input))
@@ -142,6 +160,14 @@ func TestBadInputsGiveTheNativeErrorObjects(t *testing.T) {
 		case "decide":
 			engine, _ := arrears.New(ctx, in.Policy)
 			_, err := engine.Decide(ctx, input)
+			if !errors.As(err, &e) {
+				t.Fatalf("%s: want an *arrears.Error, got %v", in.Name, err)
+			}
+			got = e.JSON()
+			engine.Close(ctx)
+		case "plan":
+			engine, _ := arrears.New(ctx, in.Policy)
+			_, err := engine.Plan(ctx, input, in.Days)
 			if !errors.As(err, &e) {
 				t.Fatalf("%s: want an *arrears.Error, got %v", in.Name, err)
 			}
@@ -183,6 +209,92 @@ func TestBadInputsGiveTheNativeErrorObjects(t *testing.T) {
 	}
 }
 
+// onHandle calls the module's export for call ("decide", "plan") on an engine handle the library
+// never hands out, through the plain ABI of docs/abi.md: the answer must be the error object.
+func onHandle(t *testing.T, ctx context.Context, call string, engine uint64, input []byte, days uint32) []byte {
+	t.Helper()
+	wasm, err := os.ReadFile("arrears.wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigInterpreter())
+	defer rt.Close(ctx)
+	mod, err := rt.Instantiate(ctx, wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	do := func(name string, args ...uint64) uint64 {
+		r, err := mod.ExportedFunction(name).Call(ctx, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(r) == 0 {
+			return 0
+		}
+		return r[0]
+	}
+	n := uint64(len(input))
+	p := do("arrears_alloc", n)
+	mod.Memory().Write(uint32(p), input)
+	args := []uint64{engine, p, n}
+	if call == "plan" {
+		args = append(args, uint64(days))
+	}
+	result := do("arrears_"+call, args...)
+	do("arrears_free", p, n)
+	if do("arrears_result_ok", result) != 0 {
+		t.Errorf("%s on handle %d: a success", call, engine)
+	}
+	text, _ := mod.Memory().Read(uint32(do("arrears_result_ptr", result)), uint32(do("arrears_result_len", result)))
+	text = append([]byte(nil), text...)
+	do("arrears_result_free", result)
+	return text
+}
+
+// A plan over each horizon names that horizon, the case's account and the engine's policy; any
+// other horizon is out_of_range at days.
+func TestPlanCoversTheHorizonAskedFor(t *testing.T) {
+	ctx := context.Background()
+	input, err := os.ReadFile("../../examples/cases/overdue-consumer-loan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := arrears.New(ctx, "us-reg-f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer engine.Close(ctx)
+	var caseDoc struct{ Account struct{ ID string } }
+	var policy struct{ Digest string }
+	_ = json.Unmarshal(input, &caseDoc)
+	_ = json.Unmarshal(engine.Policy(), &policy)
+	for _, days := range []uint32{1, 7, 31} {
+		out, err := engine.Plan(ctx, input, days)
+		if err != nil {
+			t.Fatalf("%d days: %v", days, err)
+		}
+		var plan struct {
+			AccountID  string `json:"account_id"`
+			Days       uint32
+			Policy     struct{ Digest string }
+			Candidates []json.RawMessage
+		}
+		if err := json.Unmarshal(out, &plan); err != nil {
+			t.Fatalf("%d days: %v", days, err)
+		}
+		if plan.Days != days || plan.AccountID != caseDoc.Account.ID || plan.Policy.Digest != policy.Digest || plan.Candidates == nil {
+			t.Errorf("%d days: a plan for %d days of %q under %s: %.200s", days, plan.Days, plan.AccountID, plan.Policy.Digest, out)
+		}
+	}
+	for _, days := range []uint32{0, 32, 1 << 31} {
+		_, err := engine.Plan(ctx, input, days)
+		var e *arrears.Error
+		if !errors.As(err, &e) || e.Code != "out_of_range" || e.Path != "days" {
+			t.Errorf("%d days: %v, want out_of_range at days", days, err)
+		}
+	}
+}
+
 func TestAClosedEngineRefusesCalls(t *testing.T) {
 	ctx := context.Background()
 	engine, err := arrears.New(ctx, "us-reg-f")
@@ -196,6 +308,9 @@ func TestAClosedEngineRefusesCalls(t *testing.T) {
 	engine.Close(ctx)
 	if _, err := engine.Decide(ctx, []byte("{}")); err == nil {
 		t.Error("a closed engine decided")
+	}
+	if _, err := engine.Plan(ctx, []byte("{}"), 7); err == nil {
+		t.Error("a closed engine planned")
 	}
 }
 

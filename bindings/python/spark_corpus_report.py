@@ -1,5 +1,6 @@
-"""The conformance corpus through Apache Spark (`arrears.spark.decide`, local mode), as a one-line
-JSON summary for scripts/conformance.sh. The Spark test suite checks the same, case by case.
+"""The conformance corpus through Apache Spark (`arrears.spark.decide`, and `arrears.spark.plan` for
+a case whose meta.json holds "plan_days"; local mode), as a one-line JSON summary for
+scripts/conformance.sh. The Spark test suite checks the same, case by case.
 
     python3 bindings/python/spark_corpus_report.py [tests/conformance]
 """
@@ -26,7 +27,7 @@ def comparable(got: str, expected: str) -> str:
 
 
 def corpus_cases(root: pathlib.Path):
-    """(index, name, policy, case text) for every corpus case, in name order."""
+    """(index, name, policy, case text, plan days or None) for every corpus case, in name order."""
     dirs = sorted(d for d in (root / "cases").iterdir() if d.is_dir())
     out = []
     for i, d in enumerate(dirs):
@@ -34,23 +35,31 @@ def corpus_cases(root: pathlib.Path):
         policy = meta["policy"]
         if policy.endswith(".json"):
             policy = (root / policy).read_text()
-        out.append((i, d.name, policy, (d / "case.json").read_bytes().decode()))
+        out.append((i, d.name, policy, (d / "case.json").read_bytes().decode(), meta.get("plan_days")))
     return out
 
 
 def decide_corpus(spark, root: pathlib.Path, partitions: int = 2):
-    """Every corpus case decided through Spark, one DataFrame per policy, unioned and sorted back
-    into input order: a list of rows with ``idx``, ``name`` and the columns ``decide`` adds."""
-    from arrears.spark import decide
+    """Every corpus case through Spark, one DataFrame per policy (and per plan horizon), unioned
+    and sorted back into input order: a list of rows with ``idx``, ``name``, ``decision`` (the
+    output text: the decision, or for a plan case the plan) and the key columns ``decide`` or
+    ``plan`` adds (the others null)."""
+    from pyspark.sql import functions as F
+
+    from arrears.spark import decide, plan
 
     cases = corpus_cases(root)
     decided = None
-    for policy in dict.fromkeys(c[2] for c in cases):
-        rows = [(i, name, text) for i, name, p, text in cases if p == policy]
+    for policy, days in dict.fromkeys((c[2], c[4]) for c in cases):
+        rows = [(i, name, text) for i, name, p, text, d in cases if p == policy and d == days]
         df = spark.createDataFrame(rows, "idx int, name string, case string").repartition(partitions)
         # A policy the engine refuses is part of the corpus: its error object is every row's output.
-        one = decide(df, policy, column="case", check_policy=False)
-        decided = one if decided is None else decided.unionByName(one)
+        if days is None:
+            one = decide(df, policy, column="case", check_policy=False)
+        else:
+            one = plan(df, policy, days, column="case", check_policy=False)
+            one = one.withColumn("decision", F.col("plan")).drop("plan")
+        decided = one if decided is None else decided.unionByName(one, allowMissingColumns=True)
     return decided.orderBy("idx").collect()
 
 

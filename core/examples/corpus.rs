@@ -1,6 +1,7 @@
 //! Runs the conformance corpus on the native engine and prints a one-line JSON summary, the same
 //! shape every surface's runner prints for `scripts/conformance.sh`: the bytes (with the policy
-//! digest masked), the digest against `digests.json`, and each case's claims.
+//! digest masked), the digest against `digests.json`, and each case's claims. A plan case
+//! (`"plan_days"` in its meta.json) is planned over that many days instead of decided.
 //!
 //! `cargo run -p arrears-core --example corpus -- tests/conformance`
 
@@ -39,7 +40,15 @@ fn main() {
         } else {
             reference.to_string()
         };
-        let (Ok(out) | Err(out)) = arrears_core::ffi::decide(&policy, &read("case.json"));
+        let (Ok(out) | Err(out)) = match claims::plan_days(&meta) {
+            Ok(None) => arrears_core::ffi::decide(&policy, &read("case.json")),
+            Ok(Some(days)) => arrears_core::ffi::plan(&policy, &read("case.json"), days),
+            Err(problem) => {
+                failed.push(format!("{name}: {problem}"));
+                differ.push(name);
+                continue;
+            }
+        };
         if claims::mask_digests(&out).0 + "\n" != read("expected.json") {
             differ.push(name.clone());
         }

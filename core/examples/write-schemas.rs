@@ -1,4 +1,4 @@
-//! Writes the JSON Schemas of the contract (case, decision, error, policy) to `schemas/`.
+//! Writes the JSON Schemas of the contract (case, decision, plan, error, policy) to `schemas/`.
 //!
 //! Run with `cargo run -p arrears-core --features schema --example write-schemas`. The committed
 //! files are checked against the types by the `schemas_are_current` test, so they cannot drift.

@@ -23,6 +23,8 @@ pub const MAX_CONTACTS: usize = 200;
 pub const MAX_CHANNELS: usize = 50;
 pub const MAX_TIME_ZONES: usize = 8;
 pub const MAX_INCONVENIENT: usize = 100;
+/// Pay days a borrower may state (one per day of the month, and the last working day).
+pub const MAX_PAY_DAYS: usize = 32;
 /// Largest case document accepted, in bytes: room for the bounds above with generous ids.
 pub const MAX_CASE_BYTES: usize = 16 * 1024 * 1024;
 
@@ -123,6 +125,27 @@ pub struct Borrower {
     /// A, B or C; computed from the last three months of installments when absent.
     #[serde(default)]
     pub risk_grade: Option<RiskGrade>,
+    /// The days of the month the borrower is paid, for strategies timed around pay day.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pay_days: Vec<PayDay>,
+}
+
+/// A day the borrower is paid, every month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum PayDay {
+    /// A day of the month, 1 to 31; in a shorter month, its last day.
+    Day(u8),
+    /// `"last_working_day"`: the month's last working day under the policy's calendar.
+    Named(NamedPayDay),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NamedPayDay {
+    LastWorkingDay,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
@@ -454,6 +477,11 @@ impl Case {
             self.borrower.inconvenient_times.len(),
             MAX_INCONVENIENT,
         )?;
+        limit(
+            "borrower.pay_days",
+            self.borrower.pay_days.len(),
+            MAX_PAY_DAYS,
+        )?;
         for (i, c) in self.contacts.iter().enumerate() {
             limit(
                 &format!("contacts[{i}].channels"),
@@ -570,6 +598,17 @@ impl Case {
                     format!("borrower.time_zones[{i}]"),
                     format!("time zone {:?} is listed twice", z.name()),
                 ));
+            }
+        }
+        for (i, d) in self.borrower.pay_days.iter().enumerate() {
+            if let PayDay::Day(n) = d {
+                if !(1..=31).contains(n) {
+                    return Err(Error::new(
+                        ErrorCode::OutOfRange,
+                        format!("borrower.pay_days[{i}]"),
+                        format!("a pay day is a day of the month from 1 to 31 or \"last_working_day\", found {n}"),
+                    ));
+                }
             }
         }
         for (i, t) in self.borrower.inconvenient_times.iter().enumerate() {

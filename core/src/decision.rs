@@ -49,7 +49,7 @@ pub struct ObligationOutput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Warning {
-    /// A stable code: `calendar_not_covered`.
+    /// A stable code: `calendar_not_covered`, `market_mismatch`.
     pub code: String,
     pub message: String,
 }

@@ -172,7 +172,7 @@ impl Engine {
         // A status's own route (the estate, the attorney) comes before the stage's ladder: while
         // the status holds, that route is the strategy.
         let mut actions: Vec<ActionVerdict> = Vec::new();
-        let mut next: Option<(Seconds, usize)> = None;
+        let mut next: Option<((Seconds, bool, usize), usize)> = None;
         // Windows and inconvenient times depend on the span only: computed once for every
         // candidate of this decision.
         let mut shared = crate::solver::SpanSets::default();
@@ -195,14 +195,25 @@ impl Engine {
                     verdict.next_at
                 };
                 if let Some(at) = at {
-                    if next.is_none_or(|(t, _)| at < t) {
-                        next = Some((at, actions.len()));
+                    // The earliest wins; at the same instant, a day the step's pay-day timing
+                    // favours, then the call order, then the strategy's own order.
+                    let key = (
+                        at,
+                        !facts.prefers(step, at),
+                        crate::policy::call_rank(
+                            &doc.call_order,
+                            target.kind,
+                            target.channel.map(|c| c.kind),
+                        ),
+                    );
+                    if next.is_none_or(|(k, _)| key < k) {
+                        next = Some((key, actions.len()));
                     }
                 }
                 actions.push(verdict.into_output(step, &target, primary));
             }
         }
-        let next_action = next.map(|(at, i)| {
+        let next_action = next.map(|((at, _, _), i)| {
             let a = &actions[i];
             NextAction {
                 action: a.action.clone(),
@@ -240,7 +251,8 @@ impl Engine {
         }
         let disclosures = crate::disclosure::disclosures(&facts);
         let obligations = crate::obligations::report(&facts);
-        let warnings = calendar_warnings(policy, &facts, &actions, &obligations);
+        let mut warnings = calendar_warnings(policy, &facts, &actions, &obligations);
+        warnings.extend(market_warnings(policy, case));
 
         Decision {
             account_id: case.account.id.clone(),
@@ -319,6 +331,55 @@ fn calendar_warnings(
             "the policy's holiday calendar covers {} only; the decision depends on dates in {}, whose holidays and make-up working days it does not know",
             list(years),
             list(&outside)
+        ),
+    }]
+}
+
+/// `market_mismatch` when the policy declares its market and the case's currency, book zone or a
+/// borrower zone lies outside it: the case is decided, but under rules written for other accounts
+/// (other hours, another calendar, amounts in another unit).
+fn market_warnings(policy: &Policy, case: &Case) -> Vec<Warning> {
+    let Some(market) = &policy.document().market else {
+        return Vec::new();
+    };
+    let mut outside = Vec::new();
+    let currency = &case.account.currency;
+    if !market.currencies.contains(currency) {
+        outside.push(format!("currency {currency}"));
+    }
+    let book = case.account.book_time_zone;
+    if !market.time_zones.contains(&book) {
+        outside.push(format!("book time zone {}", book.name()));
+    }
+    let mut zones: Vec<&str> = case
+        .borrower
+        .time_zones
+        .iter()
+        .filter(|z| !market.time_zones.contains(z))
+        .map(|z| z.name())
+        .collect();
+    zones.sort_unstable();
+    zones.dedup();
+    if !zones.is_empty() {
+        outside.push(format!(
+            "borrower time zone{} {}",
+            if zones.len() == 1 { "" } else { "s" },
+            zones.join(", ")
+        ));
+    }
+    if outside.is_empty() {
+        return Vec::new();
+    }
+    let zones: Vec<&str> = market.time_zones.iter().map(|z| z.name()).collect();
+    vec![Warning {
+        code: "market_mismatch".to_string(),
+        message: format!(
+            "the case's {} {} outside the market of policy {} (currencies: {}; time zones: {}); its rules were not written for such accounts",
+            outside.join(", "),
+            if outside.len() == 1 { "is" } else { "are" },
+            policy.id(),
+            market.currencies.join(", "),
+            zones.join(", ")
         ),
     }]
 }

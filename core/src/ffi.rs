@@ -23,6 +23,13 @@ pub fn decide(policy: &str, case: &str) -> Result<String, String> {
     engine.decide_json(case).map_err(|e| e.to_json())
 }
 
+/// The contact plan of a case (JSON text) over `days` local days, under a policy (pack id or JSON
+/// text). `Ok` holds the plan JSON, `Err` the error JSON.
+pub fn plan(policy: &str, case: &str, days: u32) -> Result<String, String> {
+    let engine = engine(policy).map_err(|e| e.to_json())?;
+    engine.plan_json(case, days).map_err(|e| e.to_json())
+}
+
 /// Reads host bytes as the UTF-8 text every function here takes; anything else is the
 /// `invalid_json` error object (a host that hands over raw memory can send any bytes).
 pub fn text(bytes: &[u8]) -> Result<&str, Error> {

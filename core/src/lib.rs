@@ -43,6 +43,8 @@ pub mod history;
 pub mod intervals;
 mod json_path;
 pub mod obligations;
+pub mod pay_days;
+pub mod plan;
 pub mod policy;
 pub mod promises;
 pub mod solver;

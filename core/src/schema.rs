@@ -19,7 +19,7 @@ fn written<T: JsonSchema>() -> schemars::Schema {
         .into_root_schema_for::<T>()
 }
 
-/// `(name, pretty JSON text)` of every schema: case, decision, error, policy.
+/// `(name, pretty JSON text)` of every schema: case, decision, plan, error, policy.
 pub fn all() -> Vec<(&'static str, String)> {
     let text = |s: schemars::Schema| {
         let mut t = serde_json::to_string_pretty(&s).unwrap_or_default();
@@ -29,6 +29,7 @@ pub fn all() -> Vec<(&'static str, String)> {
     vec![
         ("case", text(schema_for!(crate::case::Case))),
         ("decision", text(written::<crate::decision::Decision>())),
+        ("plan", text(written::<crate::plan::Plan>())),
         ("error", text(written::<ErrorEnvelope>())),
         ("policy", text(schema_for!(crate::policy::PolicyDocument))),
         (

@@ -16,7 +16,7 @@ use crate::time::{Seconds, Zone, DAY};
 /// and rests, and the widest sees past a year of holidays and the longest day counts in
 /// practice. Beyond it an action counts as never allowed.
 const HORIZONS_DAYS: [i64; 3] = [3, 16, 800];
-const LONG_HORIZON_DAYS: i64 = HORIZONS_DAYS[2];
+pub(crate) const LONG_HORIZON_DAYS: i64 = HORIZONS_DAYS[2];
 
 /// The rule (or status, or step) a part stands for and its citation, borrowed from the policy:
 /// a verdict copies them only when it is written out.
@@ -56,6 +56,8 @@ pub enum Part<'r> {
     Holds(&'r crate::policy::Condition),
     Lacks(&'r crate::policy::Condition),
     Rule(&'r Rule),
+    /// The step's pay-day timing, when required.
+    PayDay(&'r crate::policy::PayDayTiming),
 }
 
 /// The parts of one candidate, each with the rule (and citation) it stands for.
@@ -226,6 +228,17 @@ impl<'a> Facts<'a> {
                 list.push((reason, Part::Holds(w)));
             }
         }
+        if let Some(t) = step
+            .pay_day
+            .as_ref()
+            .filter(|t| t.mode == crate::policy::PayDayMode::Require)
+        {
+            let reason = RuleRef {
+                rule: &step.id,
+                cite: &step.cite,
+            };
+            list.push((reason, Part::PayDay(t)));
+        }
         for st in statuses
             .iter()
             .copied()
@@ -321,6 +334,7 @@ impl<'a> Facts<'a> {
                 Part::Holds(c) => self.holds(c, target, span),
                 Part::Lacks(c) => self.holds(c, target, span).complement(span.lo, span.hi),
                 Part::Rule(r) => self.rule_set_with(r, target, span, shared),
+                Part::PayDay(t) => self.pay_day_set(t, span),
             })
             .collect()
     }

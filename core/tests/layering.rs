@@ -245,3 +245,41 @@ fn a_rule_inside_a_stricter_rule_is_reported_shadowed() {
         "{text}"
     );
 }
+
+#[test]
+fn a_lender_market_may_narrow_the_packs_never_widen_it() {
+    let lender = |market: Value| json!({ "id": "lender-market", "version": "1", "extends": "us-reg-f", "market": market });
+    // Inherited when omitted.
+    let base = Policy::builtin("us-reg-f").unwrap();
+    let inherited = load(&json!({ "id": "l", "version": "1", "extends": "us-reg-f" })).unwrap();
+    assert_eq!(inherited.document().market, base.document().market);
+    assert!(base.document().market.is_some());
+    // Narrowed: accepted, and it is the composed document's market.
+    let narrow = load(&lender(
+        json!({ "currencies": ["USD"], "time_zones": ["America/Chicago"] }),
+    ))
+    .unwrap();
+    assert_eq!(
+        narrow.document().market.as_ref().unwrap().time_zones.len(),
+        1
+    );
+    // Widened by a currency or a zone: refused, naming what is outside.
+    for (market, path, outside) in [
+        (
+            json!({ "currencies": ["USD", "CNY"], "time_zones": ["America/Chicago"] }),
+            "market.currencies[1]",
+            "CNY",
+        ),
+        (
+            json!({ "currencies": ["USD"], "time_zones": ["America/Chicago", "Asia/Shanghai"] }),
+            "market.time_zones[1]",
+            "Asia/Shanghai",
+        ),
+    ] {
+        let err = load(&lender(market)).expect_err("a wider market is refused");
+        assert_eq!(err.code, ErrorCode::PolicyInvalid);
+        assert_eq!(err.path, path);
+        assert!(err.message.contains(outside), "{}", err.message);
+        assert!(err.message.contains("never widen"), "{}", err.message);
+    }
+}

@@ -246,6 +246,88 @@ fn a_calendar_that_declares_its_years_warns_outside_them() {
 }
 
 #[test]
+fn a_case_outside_the_declared_market_is_decided_with_a_warning() {
+    let market = |currencies: Value, zones: Value| {
+        policy(move |d| d["market"] = json!({ "currencies": currencies, "time_zones": zones }))
+    };
+    // No market declared: no warning, whatever the case.
+    assert_eq!(
+        decide(&policy(|_| {}), &case(json!([])))["warnings"],
+        json!([])
+    );
+    let fits = decide(&market(json!(["USD"]), json!(["UTC"])), &case(json!([])));
+    assert_eq!(fits["warnings"], json!([]));
+
+    let d = decide(
+        &market(json!(["CNY"]), json!(["Asia/Shanghai"])),
+        &case(json!([])),
+    );
+    assert_eq!(d["warnings"][0]["code"], "market_mismatch");
+    let message = d["warnings"][0]["message"].as_str().unwrap();
+    for part in [
+        "currency USD",
+        "book time zone UTC",
+        "borrower time zone UTC",
+        "currencies: CNY",
+        "time zones: Asia/Shanghai",
+    ] {
+        assert!(message.contains(part), "{message} lacks {part}");
+    }
+    // Only a borrower zone outside: the warning names that zone alone, and the verdicts are
+    // those the policy gives without a market.
+    let travelling = case(json!([])).replace(
+        "\"time_zones\":[\"UTC\"]",
+        "\"time_zones\":[\"UTC\",\"Asia/Tokyo\"]",
+    );
+    assert!(travelling.contains("Asia/Tokyo"));
+    let d = decide(&market(json!(["USD"]), json!(["UTC"])), &travelling);
+    let message = d["warnings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("borrower time zone Asia/Tokyo"),
+        "{message}"
+    );
+    assert!(!message.contains("currency USD"), "{message}");
+    let plain = decide(&policy(|_| {}), &travelling);
+    assert_eq!(d["actions"], plain["actions"]);
+}
+
+#[test]
+fn a_market_must_name_valid_currencies_and_zones() {
+    for (market, path) in [
+        (
+            json!({ "currencies": [], "time_zones": ["UTC"] }),
+            "market.currencies",
+        ),
+        (
+            json!({ "currencies": ["usd"], "time_zones": ["UTC"] }),
+            "market.currencies[0]",
+        ),
+        (
+            json!({ "currencies": ["USD", "USD"], "time_zones": ["UTC"] }),
+            "market.currencies[1]",
+        ),
+        (
+            json!({ "currencies": ["USD"], "time_zones": [] }),
+            "market.time_zones",
+        ),
+        (
+            json!({ "currencies": ["USD"], "time_zones": ["UTC", "UTC"] }),
+            "market.time_zones[1]",
+        ),
+    ] {
+        let mut doc: Value = serde_json::from_str(
+            &arrears_core::Policy::builtin("us-reg-f")
+                .map(|p| serde_json::to_string(p.document()).unwrap())
+                .unwrap(),
+        )
+        .unwrap();
+        doc["market"] = market.clone();
+        let err = Engine::from_reference(&doc.to_string()).expect_err("refused");
+        assert_eq!(err.path, path, "{market}: {}", err.message);
+    }
+}
+
+#[test]
 fn amounts_beyond_two_to_the_53_are_out_of_range() {
     let text = case(json!([])).replace("\"amount\":1000", "\"amount\":9007199254740992");
     let err = policy(|_| {}).decide_json(&text).unwrap_err();

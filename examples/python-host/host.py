@@ -2,6 +2,7 @@
 what a loan system in Python would copy to call the component directly.
 
     python host.py decide COMPONENT POLICY CASE.json
+    python host.py plan   COMPONENT POLICY CASE.json [DAYS]   # the contact plan, 7 days by default
     python host.py corpus COMPONENT CORPUS_DIR      # every corpus case: native bytes and claims
     python host.py bench  COMPONENT POLICY DIR [decide-many|decide]
                                                     # decisions/s over DIR/cases-N.jsonl: the
@@ -33,6 +34,7 @@ class Rules:
         self.decide_fn = instance.get_func(self.store, instance.get_export_index(self.store, "[method]engine.decide", iface))
         self.decide_many_fn = instance.get_func(
             self.store, instance.get_export_index(self.store, "[method]engine.decide-many", iface))
+        self.plan_fn = instance.get_func(self.store, instance.get_export_index(self.store, "[method]engine.plan", iface))
 
     def _call(self, f, *args):
         try:
@@ -47,6 +49,10 @@ class Rules:
     def decide(self, engine, case_json):
         return self._call(self.decide_fn, engine, case_json)
 
+    def plan(self, engine, case_json, days):
+        # days is a u32: the component refuses 0 and more than 31 itself (out_of_range at days).
+        return self._call(self.plan_fn, engine, case_json, days)
+
     def decide_many(self, engine, cases_json):
         # One call for a list of cases: each wasmtime-py call costs tens of microseconds before
         # any deciding, so a portfolio goes in batches. One result per case, in order, untagged
@@ -59,11 +65,13 @@ def error_json(record):
                       ensure_ascii=False, separators=(",", ":"))
 
 
-def run(rules, policy, case_json):
+def run(rules, policy, case_json, plan_days=None):
+    """The decision's JSON text (the plan's, over `plan_days` days, when given), or the error
+    object every surface writes."""
     engine = rules.engine(policy)
     if not isinstance(engine, component.ResourceAny):
         return error_json(engine)
-    out = rules.decide(engine, case_json)
+    out = rules.decide(engine, case_json) if plan_days is None else rules.plan(engine, case_json, plan_days)
     engine.drop(rules.store)
     return out if isinstance(out, str) else error_json(out)
 
@@ -75,7 +83,8 @@ def corpus(rules, root):
     import claims
 
     cases = claims.load_corpus(root)
-    outputs = [run(rules, c.policy, c.case_text) for c in cases]
+    # A case whose meta.json holds "plan_days" is planned over that many days instead of decided.
+    outputs = [run(rules, c.policy, c.case_text, c.meta.get("plan_days")) for c in cases]
     line = claims.summary("component (Python, wasmtime)", cases, outputs)
     print(json.dumps(line, ensure_ascii=False))
     return not line["differ"] and not line["failed_claims"]
@@ -105,6 +114,11 @@ if __name__ == "__main__":
         p = pathlib.Path(sys.argv[3])
         policy = p.read_text() if p.is_file() else sys.argv[3]
         print(run(Rules(sys.argv[2]), policy, pathlib.Path(sys.argv[4]).read_text()))
+    elif cmd == ["plan"] and len(sys.argv) in (5, 6) and all(a.isdigit() for a in sys.argv[5:]):
+        p = pathlib.Path(sys.argv[3])
+        policy = p.read_text() if p.is_file() else sys.argv[3]
+        days = int(sys.argv[5]) if len(sys.argv) == 6 else 7
+        print(run(Rules(sys.argv[2]), policy, pathlib.Path(sys.argv[4]).read_text(), days))
     elif cmd == ["corpus"] and len(sys.argv) == 4:
         sys.exit(0 if corpus(Rules(sys.argv[2]), sys.argv[3]) else 1)
     elif cmd == ["bench"] and len(sys.argv) in (5, 6) and sys.argv[5:] in ([], ["decide-many"], ["decide"]):

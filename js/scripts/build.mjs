@@ -34,7 +34,7 @@ run(join(js, 'node_modules/.bin/wasm-opt'), [
   wasm, '-o', wasm,
 ]);
 
-for (const name of ['case', 'decision', 'error', 'policy', 'lender-policy']) {
+for (const name of ['case', 'decision', 'plan', 'error', 'policy', 'lender-policy']) {
   const schema = JSON.parse(readFileSync(join(root, 'schemas', `${name}.schema.json`), 'utf8'));
   const ts = await compile(schema, schema.title ?? name, {
     bannerComment: `/* Generated from schemas/${name}.schema.json by js/scripts/build.mjs: do not edit. */`,
@@ -54,5 +54,5 @@ writeFileSync(join(dist, 'error.js'), `export { ArrearsError } from './${relativ
 for (const f of readdirSync(join(js, 'src'))) cpSync(join(js, 'src', f), join(dist, f));
 // The contract travels with the package: a user of node_modules/arrears has no repository at hand.
 mkdirSync(join(dist, 'docs'));
-for (const f of ['case.md', 'decision.md', 'errors.md']) cpSync(join(root, 'docs', f), join(dist, 'docs', f));
+for (const f of ['case.md', 'decision.md', 'plan.md', 'errors.md']) cpSync(join(root, 'docs', f), join(dist, 'docs', f));
 console.log(`built ${relative(root, dist)} (${readFileSync(wasm).length} bytes of wasm)`);

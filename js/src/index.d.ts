@@ -1,12 +1,13 @@
-// The package's API. The case, decision, error and policy types are generated from the Rust
-// types (through the JSON Schemas); only the four functions below are declared here.
+// The package's API. The case, decision, plan, error and policy types are generated from the Rust
+// types (through the JSON Schemas); only the functions are declared here.
 import type { Case } from './types/case.js';
 import type { Decision } from './types/decision.js';
+import type { Plan, PlanCandidate, PlanWindow, CapRoom } from './types/plan.js';
 import type { ErrorEnvelope } from './types/error.js';
 import type { PolicyDocument } from './types/policy.js';
 import type { LenderDocument } from './types/lender-policy.js';
 
-export type { Case, Decision, ErrorEnvelope, PolicyDocument, LenderDocument };
+export type { Case, Decision, Plan, PlanCandidate, PlanWindow, CapRoom, ErrorEnvelope, PolicyDocument, LenderDocument };
 
 /** A built-in pack id, a policy document (full, lender, or `{versions: [...]}`), or its JSON text. */
 export type PolicyInput = string | PolicyDocument | LenderDocument | { versions: Array<PolicyDocument | LenderDocument> };
@@ -31,6 +32,13 @@ export class Engine {
   decide(caseData: Case): Decision;
   /** Decides a case given as JSON text; returns the decision's canonical JSON text. */
   decideJson(caseJson: string): string;
+  /**
+   * Plans a case given as a plain object over `days` local days, 1 to 31 (7 when left out):
+   * every window in which each candidate action will be allowed if nothing else happens.
+   */
+  plan(caseData: Case, days?: number): Plan;
+  /** Plans a case given as JSON text; returns the plan's canonical JSON text. */
+  planJson(caseJson: string, days?: number): string;
   /** The policy's id, version and content digest. */
   readonly policy: { id: string; version: string; digest: string };
   free(): void;

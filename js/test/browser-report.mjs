@@ -1,5 +1,6 @@
-// The conformance corpus through the npm package inside headless Chromium: every case decided by
-// the page, and its output checked in Node like every surface's (masked bytes, digest, claims).
+// The conformance corpus through the npm package inside headless Chromium: every case decided
+// (or, a plan case, planned) by the page, and its output checked in Node like every surface's
+// (masked bytes, digest, claims).
 // One JSON summary line for scripts/conformance.sh.
 //   node js/test/browser-report.mjs [CORPUS_DIR]    (or ARREARS_CORPUS=DIR)
 import { fileURLToPath } from 'node:url';
@@ -19,12 +20,13 @@ export async function browserCorpus(root) {
       const { Engine } = await import('/js/dist/browser.js');
       return cases.map((c) => {
         try {
-          return new Engine(c.policy).decideJson(c.caseText);
+          const engine = new Engine(c.policy);
+          return c.planDays === null ? engine.decideJson(c.caseText) : engine.planJson(c.caseText, c.planDays);
         } catch (e) {
           return JSON.stringify(e);
         }
       });
-    }, cases.map(({ policy, caseText }) => ({ policy, caseText })));
+    }, cases.map(({ policy, caseText, planDays }) => ({ policy, caseText, planDays })));
     return summary('wasm-bindgen (Chromium)', cases, outputs);
   } finally {
     await context.close();

@@ -158,6 +158,16 @@ export function corpusDir(fallback) {
   return process.env.ARREARS_CORPUS || fallback;
 }
 
+/**
+ * The days a plan case plans over (its meta.json's `plan_days`, which makes every surface call
+ * plan instead of decide), or null for a decision case.
+ */
+export function planDays(meta) {
+  return meta?.plan_days === undefined ? null : meta.plan_days;
+}
+
+const wholeDays = (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
+
 /** Every case of a corpus directory, in name order, with its policy text and expected bytes. */
 export function loadCorpus(root) {
   const digestsPath = join(root, 'digests.json');
@@ -175,15 +185,18 @@ export function loadCorpus(root) {
         digests,
         policy: meta.policy.endsWith('.json') ? readFileSync(join(root, meta.policy), 'utf8') : meta.policy,
         caseText: readFileSync(join(dir, 'case.json'), 'utf8'),
+        planDays: planDays(meta),
         expected: readFileSync(join(dir, 'expected.json'), 'utf8'),
       };
     });
 }
 
-/** Checks one case's output text (decision or error JSON): the masked bytes, the digest, the claims. */
+/** Checks one case's output text (decision, plan or error JSON): the masked bytes, the digest, the claims. */
 export function checkCase(c, output) {
   const identical = maskDigests(output).masked + '\n' === c.expected;
   const failed = [];
+  const days = planDays(c.meta);
+  if (days !== null && !wholeDays(days)) failed.push(`${c.name}: meta.json's "plan_days" is ${JSON.stringify(days)}, not a whole number of days`);
   const digest = digestProblem(c.digests, c.reference, output);
   if (digest) failed.push(`${c.name}: ${digest}`);
   let parsed = null;

@@ -65,6 +65,20 @@ pub fn digest_problem(digests: &Value, reference: &str, output: &str) -> Option<
     }
 }
 
+/// The days a *plan case* plans over: its `meta.json`'s `"plan_days"`, which makes every surface
+/// call plan over that many days instead of decide. `Ok(None)` for a decision case; a value that
+/// is no whole number a host could pass is the case's fault, named.
+pub fn plan_days(meta: &Value) -> Result<Option<u32>, String> {
+    match meta.get("plan_days") {
+        None => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| format!("meta.json's \"plan_days\" is {v}, not a whole number of days")),
+    }
+}
+
 enum Step {
     Key(String),
     Select(String, Vec<(String, String)>),

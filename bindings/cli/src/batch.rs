@@ -342,68 +342,22 @@ pub fn gen(
     out.flush()
 }
 
-/// The currency and zones of the accounts a built-in pack governs, keyed by the pack's id: a
-/// generated book for a lender document takes those of the pack it extends.
-const MARKETS: &[(&str, &str, &[&str])] = &[
-    ("cn-microloan", "CNY", &["Asia/Shanghai"]),
-    (
-        "us-reg-f",
-        "USD",
-        &[
-            "America/New_York",
-            "America/Chicago",
-            "America/Denver",
-            "America/Los_Angeles",
-        ],
-    ),
-    (
-        "id-ojk",
-        "IDR",
-        &["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"],
-    ),
-    ("ph-sec", "PHP", &["Asia/Manila"]),
-    ("in-rbi", "INR", &["Asia/Kolkata"]),
-];
-
-/// The currency and zones for accounts under `policy` (a pack id or a document), following the
-/// document's `extends` to the pack it builds on.
+/// The currency and zones for accounts under `policy` (a pack id or a document): the `market`
+/// the policy declares (a lender document inherits its pack's), its first currency and every zone.
 pub fn market(policy: &str) -> Result<(String, Vec<String>), Error> {
-    let src = crate::source::policy(policy)?;
-    let mut reference = policy.to_string();
-    let mut text = src.text.clone();
-    for _ in 0..16 {
-        if let Some((_, currency, zones)) = MARKETS.iter().find(|(id, _, _)| *id == reference) {
-            return Ok((
-                currency.to_string(),
-                zones.iter().map(|z| z.to_string()).collect(),
-            ));
-        }
-        let doc: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        let parent = match &doc["extends"] {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Array(a) => a
-                .first()
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string(),
-            _ => String::new(),
-        };
-        if parent.is_empty() {
-            break;
-        }
-        text = src.resolve(&parent)?;
-        reference = parent;
+    let engine = crate::source::policy(policy)?.engine()?;
+    let doc = engine.policy().document();
+    match &doc.market {
+        Some(m) if !m.currencies.is_empty() && !m.time_zones.is_empty() => Ok((
+            m.currencies[0].clone(),
+            m.time_zones.iter().map(|z| z.name().to_string()).collect(),
+        )),
+        _ => Err(Error::new(
+            ErrorCode::OutOfRange,
+            "policy",
+            format!(
+                "{policy:?} declares no market (the currencies and time zones of its accounts); give --currency and --zone"
+            ),
+        )),
     }
-    Err(Error::new(
-        ErrorCode::UnknownPolicy,
-        "policy",
-        format!(
-            "{policy:?} does not build on a built-in pack ({}); give --currency and --zone",
-            MARKETS
-                .iter()
-                .map(|(id, _, _)| *id)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    ))
 }

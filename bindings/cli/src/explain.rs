@@ -203,5 +203,12 @@ pub fn render(case: &Case, d: &Decision, recorded: Option<&str>, style: &Style) 
         };
         let _ = writeln!(o, "  {}{verify}: {what}", p.party);
     }
+    // Last, where a reader finishes: what the engine could not decide with full knowledge.
+    if !d.warnings.is_empty() {
+        let _ = writeln!(o, "\n{}", style.bold("Warnings"));
+        for w in &d.warnings {
+            let _ = writeln!(o, "  {} {}: {}", style.bad("!"), w.code, w.message);
+        }
+    }
     o
 }

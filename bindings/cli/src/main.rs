@@ -1,7 +1,8 @@
 //! `arrears`: the command-line surface of the engine.
 //!
-//! Machine-facing commands print JSON on stdout and signal failure by exit code: 0 for a decision,
-//! 2 for an error object (bad case, bad policy), so a pipeline can tell them apart without parsing.
+//! Machine-facing commands print JSON on stdout and signal failure by exit code: 0 for a decision
+//! or a plan, 2 for an error object (bad case, bad policy), so a pipeline can tell them apart
+//! without parsing.
 //! The author's tools (`policy check`, `policy test`, `policy diff`) exit 0 only when clean.
 
 mod batch;
@@ -43,6 +44,26 @@ enum Command {
         /// A built-in pack id (cn-microloan, us-reg-f, id-ojk, ph-sec, in-rbi) or a policy document file.
         #[arg(long)]
         policy: String,
+        /// The case file; `-` or nothing reads standard input.
+        case: Option<String>,
+        /// Indent the JSON for people.
+        #[arg(long)]
+        pretty: bool,
+    },
+    /// Plan one case over the coming days: the plan JSON on stdout (exit 0), or the error JSON
+    /// (exit 2).
+    ///
+    /// For each candidate action, every window in which it will be allowed from `as_of` until
+    /// the horizon if nothing else happens, with the rules that open and close it, whether the
+    /// strategy prefers it, and how many more contacts each cap allows in it.
+    Plan {
+        /// A built-in pack id (cn-microloan, us-reg-f, id-ojk, ph-sec, in-rbi) or a policy document file.
+        #[arg(long)]
+        policy: String,
+        /// Local days the plan covers, from 1 to 31: it ends at the borrower's local midnight
+        /// this many days after the date of `as_of`.
+        #[arg(long, default_value = "7", allow_hyphen_values = true)]
+        days: String,
         /// The case file; `-` or nothing reads standard input.
         case: Option<String>,
         /// Indent the JSON for people.
@@ -100,8 +121,8 @@ enum Command {
         /// between, about one account in 200 a month closed and one in 100 a month opened.
         #[arg(long, default_value_t = 0)]
         days_later: u32,
-        /// Accounts in the currency and time zones of the accounts this policy governs (a pack id,
-        /// or a document building on one).
+        /// Accounts in the market this policy declares (a pack id, or a document building on
+        /// one): its first currency, spread over its time zones.
         #[arg(long)]
         policy: Option<String>,
         /// The accounts' currency (overrides --policy's).
@@ -170,6 +191,12 @@ fn main() -> ExitCode {
             case,
             pretty,
         } => decide(&policy, case.as_deref(), pretty),
+        Command::Plan {
+            policy,
+            days,
+            case,
+            pretty,
+        } => plan(&policy, &days, case.as_deref(), pretty),
         Command::Explain {
             policy,
             case,
@@ -529,6 +556,37 @@ fn decide(policy: &str, case: Option<&str>, pretty: bool) -> ExitCode {
         }
         Err(e) => fail(&e, pretty),
     }
+}
+
+fn plan(policy: &str, days: &str, case: Option<&str>, pretty: bool) -> ExitCode {
+    let planned = plan_days(days).and_then(|days| {
+        let engine = source::policy(policy)?.engine()?;
+        let case = Case::from_json(&source::input(case)?)?;
+        engine.plan(&case, days)
+    });
+    match planned {
+        Ok(p) => {
+            emit(&if pretty {
+                p.to_json_pretty()
+            } else {
+                p.to_json()
+            });
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e, pretty),
+    }
+}
+
+/// `--days` as the engine takes it. Any whole number that fits is passed on, so the engine alone
+/// says which horizons it plans; text that is no such number is the same error it gives.
+fn plan_days(days: &str) -> Result<u32, Error> {
+    days.trim().parse().map_err(|_| {
+        Error::new(
+            ErrorCode::OutOfRange,
+            "days",
+            format!("--days takes a whole number of days from 1 to 31, not {days:?}"),
+        )
+    })
 }
 
 fn explain(policy: &str, case: Option<&str>, color: bool) -> ExitCode {

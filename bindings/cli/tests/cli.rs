@@ -382,55 +382,95 @@ fn generated(args: &[&str]) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The market a pack declares, as `policy show` prints it: its currencies and zones.
+fn declared_market(pack: &str) -> (Vec<String>, Vec<String>) {
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&arrears(&["policy", "show", pack])))
+        .expect("policy show prints the document");
+    let strings = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap_or_else(|| panic!("{pack} declares no market"))
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    (
+        strings(&doc["market"]["currencies"]),
+        strings(&doc["market"]["time_zones"]),
+    )
+}
+
+fn market_warnings(batch_output: &[u8]) -> usize {
+    String::from_utf8_lossy(batch_output)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|d| {
+            d["warnings"]
+                .as_array()
+                .is_some_and(|w| w.iter().any(|w| w["code"] == "market_mismatch"))
+        })
+        .count()
+}
+
 #[test]
-fn gen_for_a_pack_makes_accounts_in_its_currency_and_zones() {
-    for (policy, currency, zones) in [
-        ("us-reg-f", "USD", &["America/"][..]),
-        ("cn-microloan", "CNY", &["Asia/Shanghai"][..]),
+fn gen_for_a_pack_makes_accounts_in_the_market_the_pack_declares() {
+    for (policy, pack) in [
+        ("us-reg-f", "us-reg-f"),
+        ("cn-microloan", "cn-microloan"),
+        ("id-ojk", "id-ojk"),
+        ("ph-sec", "ph-sec"),
+        ("in-rbi", "in-rbi"),
         // A lender document takes the market of the pack it builds on.
-        (
-            "examples/policies/us-three-calls-a-week.json",
-            "USD",
-            &["America/"][..],
-        ),
+        ("examples/policies/us-three-calls-a-week.json", "us-reg-f"),
     ] {
-        let cases = generated(&[
+        let (currencies, zones) = declared_market(pack);
+        let args = [
             "gen",
             "--accounts",
-            "200",
+            "400",
             "--history",
             "2",
             "--policy",
             policy,
-        ]);
+        ];
+        let cases = generated(&args);
+        let mut seen = std::collections::BTreeSet::new();
         for c in &cases {
-            assert_eq!(c["account"]["currency"], currency, "{policy}");
+            assert_eq!(c["account"]["currency"], currencies[0].as_str(), "{policy}");
             let zone = c["account"]["book_time_zone"].as_str().unwrap();
-            assert!(
-                zones.iter().any(|z| zone.starts_with(z)),
-                "{policy}: {zone}"
-            );
+            assert!(zones.iter().any(|z| z == zone), "{policy}: {zone}");
             assert_eq!(c["borrower"]["time_zones"][0], zone);
+            seen.insert(zone.to_string());
         }
+        // Spread over the whole market, not a few of its zones.
+        assert_eq!(seen.len(), zones.len(), "{policy}: {seen:?}");
         let batch = run_with_stdin(
             &["batch", "--policy", policy, "--json-summary"],
-            stdout(&arrears(&[
-                "gen",
-                "--accounts",
-                "200",
-                "--history",
-                "2",
-                "--policy",
-                policy,
-            ]))
-            .as_bytes(),
+            stdout(&arrears(&args)).as_bytes(),
         );
         let summary: serde_json::Value =
             serde_json::from_str(String::from_utf8_lossy(&batch.stderr).trim()).unwrap();
         assert_eq!(summary["errors"], 0, "{policy}: {summary}");
+        assert_eq!(market_warnings(&batch.stdout), 0, "{policy}");
     }
     let o = arrears(&["gen", "--accounts", "1", "--policy", "no-such-pack"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_book_outside_the_policys_market_is_decided_with_a_warning() {
+    // The default book mixes CNY accounts in Shanghai with USD ones in US zones.
+    let book = generated(&["gen", "--accounts", "200", "--history", "2"]);
+    let cny = book
+        .iter()
+        .filter(|c| c["account"]["currency"] == "CNY")
+        .count();
+    assert!(cny > 0 && cny < book.len(), "{cny} of {}", book.len());
+    let text: String = book.iter().map(|c| format!("{c}\n")).collect();
+    let out = run_with_stdin(&["batch", "--policy", "us-reg-f"], text.as_bytes());
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(market_warnings(&out.stdout), cny);
+    let out = run_with_stdin(&["batch", "--policy", "cn-microloan"], text.as_bytes());
+    assert_eq!(market_warnings(&out.stdout), book.len() - cny);
 }
 
 #[test]
@@ -660,4 +700,169 @@ fn policy_check_refuses_contacting_a_reference_under_id_ojk_ph_sec_and_in_rbi() 
             &["lender.call_references", "unreachable"],
         );
     }
+}
+
+fn candidates(out: &serde_json::Value, list: &str) -> Vec<(String, String, String)> {
+    out[list]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {list} in {out}"))
+        .iter()
+        .map(|a| {
+            (
+                a["action"].to_string(),
+                a["party"].to_string(),
+                a["channel"].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn plan_prints_the_plan_over_seven_local_days_and_exits_0() {
+    let o = arrears(&["plan", "--policy", "cn-microloan", SAMPLE]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with(r#"{"account_id":"L-1001","#), "{text}");
+    let plan: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(plan["days"], 7);
+    assert_eq!(plan["as_of"], "2026-03-10T14:30:00+08:00");
+    // Local midnight seven days after the borrower's date of as_of (Asia/Shanghai).
+    assert_eq!(plan["until"], "2026-03-17T00:00:00+08:00");
+    assert_eq!(plan["policy"]["id"], "cn-microloan");
+    let decided = arrears(&["decide", "--policy", "cn-microloan", SAMPLE]);
+    let decision: serde_json::Value = serde_json::from_str(&stdout(&decided)).unwrap();
+    assert_eq!(plan["policy"], decision["policy"]);
+    assert_eq!(
+        candidates(&plan, "candidates"),
+        candidates(&decision, "actions"),
+        "the stage holds all week, so the candidates are the decision's, in its order"
+    );
+    // The borrower may be called now, so the first window of that call opens at as_of.
+    let call = plan["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["action"] == "call" && c["party"] == "borrower" && c["channel"] == "m1")
+        .expect("a call to the borrower's mobile");
+    assert_eq!(call["windows"][0]["from"], plan["as_of"]);
+
+    let three = arrears(&["plan", "--policy", "cn-microloan", "--days", "3", SAMPLE]);
+    assert_eq!(three.status.code(), Some(0));
+    let three: serde_json::Value = serde_json::from_str(&stdout(&three)).unwrap();
+    assert_eq!(three["days"], 3);
+    assert_eq!(three["until"], "2026-03-13T00:00:00+08:00");
+}
+
+#[test]
+fn plan_pretty_is_the_same_plan_indented_keys_in_order() {
+    let compact = stdout(&arrears(&["plan", "--policy", "us-reg-f", SAMPLE]));
+    let o = arrears(&["plan", "--policy", "us-reg-f", "--pretty", SAMPLE]);
+    assert_eq!(o.status.code(), Some(0));
+    let pretty = stdout(&o);
+    assert!(
+        pretty.starts_with("{\n  \"account_id\": \"L-1001\",\n  \"as_of\": "),
+        "{pretty}"
+    );
+    let a: serde_json::Value = serde_json::from_str(&compact).unwrap();
+    let b: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+    assert_eq!(a, b);
+    let squeezed: String = {
+        // Whitespace outside strings removed gives the compact bytes back.
+        let (mut out, mut in_string, mut escaped) = (String::new(), false, false);
+        for c in pretty.chars() {
+            if in_string {
+                in_string = escaped || c != '"';
+                escaped = !escaped && c == '\\';
+            } else if c == '"' {
+                in_string = true;
+            } else if c.is_whitespace() {
+                continue;
+            }
+            out.push(c);
+        }
+        out
+    };
+    assert_eq!(squeezed, compact.trim_end());
+}
+
+#[test]
+fn plan_refuses_0_and_32_days_and_text_that_is_no_number_as_out_of_range_at_days() {
+    for days in ["0", "32", "-1", "seven", "4294967296"] {
+        let o = arrears(&["plan", "--policy", "cn-microloan", "--days", days, SAMPLE]);
+        assert_eq!(o.status.code(), Some(2), "--days {days}: {}", stdout(&o));
+        let e: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(e["error"]["code"], "out_of_range", "--days {days}: {e}");
+        assert_eq!(e["error"]["path"], "days", "--days {days}: {e}");
+    }
+    for days in ["1", "31"] {
+        let o = arrears(&["plan", "--policy", "cn-microloan", "--days", days, SAMPLE]);
+        assert_eq!(o.status.code(), Some(0), "--days {days}: {}", stdout(&o));
+    }
+}
+
+#[test]
+fn plan_names_a_missing_case_file_and_reports_a_bad_case_like_decide() {
+    let o = arrears(&["plan", "--policy", "us-reg-f", "no/such/case.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(e["error"]["code"], "invalid_json");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no/such/case.json"),
+        "{e}"
+    );
+    let typo = "tests/conformance/cases/error-unknown-field-typo/case.json";
+    let planned = arrears(&["plan", "--policy", "cn-microloan", typo]);
+    let decided = arrears(&["decide", "--policy", "cn-microloan", typo]);
+    assert_eq!(planned.status.code(), Some(2));
+    assert_eq!(stdout(&planned), stdout(&decided));
+    let o = arrears(&["plan", "--policy", "no-such-pack", SAMPLE]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("unknown_policy"));
+}
+
+#[test]
+fn plan_reads_standard_input() {
+    let case = std::fs::read(root().join(SAMPLE)).unwrap();
+    let o = run_with_stdin(&["plan", "--policy", "us-reg-f", "--days", "2"], &case);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(plan["days"], 2);
+}
+
+#[test]
+fn explain_ends_with_the_decisions_warnings() {
+    let case =
+        root().join("tests/conformance/cases/market-us-reg-f-cny-account-in-shanghai/case.json");
+    let o = arrears(&[
+        "explain",
+        "--policy",
+        "us-reg-f",
+        "--color",
+        "never",
+        case.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    let warnings = text
+        .split("\nWarnings\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        warnings.contains("market_mismatch: the case's currency CNY"),
+        "{warnings}"
+    );
+    // A case that fits has no such section.
+    let o = arrears(&[
+        "explain",
+        "--policy",
+        "cn-microloan",
+        "--color",
+        "never",
+        SAMPLE,
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!stdout(&o).contains("\nWarnings\n"), "{}", stdout(&o));
 }

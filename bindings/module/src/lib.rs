@@ -154,6 +154,23 @@ pub extern "C" fn arrears_decide(engine: u32, ptr: u32, len: u32) -> u32 {
     })
 }
 
+/// Plans one case (UTF-8 JSON text) over the next `days` local days (1 to 31): every window in
+/// which each action of the decision is allowed if nothing else happens. Returns a result handle
+/// holding the plan or the error object (`out_of_range` at `days` for any other count).
+#[no_mangle]
+pub extern "C" fn arrears_plan(engine: u32, ptr: u32, len: u32, days: u32) -> u32 {
+    with(|s| {
+        let result = input(s, ptr, len).and_then(ffi::text).and_then(|case| {
+            let e = s
+                .engines
+                .get(&engine)
+                .ok_or_else(|| unknown_engine(engine))?;
+            e.plan_json(case, days)
+        });
+        s.answer(result, 0)
+    })
+}
+
 /// Decides a JSON array of cases. Returns a result handle holding a JSON array with, in order,
 /// each case's decision or error object; the handle holds one error object only when the input
 /// is not a JSON array (or the engine is unknown).
@@ -183,7 +200,7 @@ pub extern "C" fn arrears_result_len(result: u32) -> u32 {
     with(|s| s.answers.get(&result).map_or(0, |a| a.text.len() as u32))
 }
 
-/// 1 when the result is a decision (or a policy summary, or an array of per-case results),
+/// 1 when the result is a decision (or a plan, a policy summary, an array of per-case results),
 /// 0 when it is the error object or the handle is unknown.
 #[no_mangle]
 pub extern "C" fn arrears_result_ok(result: u32) -> u32 {
@@ -194,6 +211,17 @@ pub extern "C" fn arrears_result_ok(result: u32) -> u32 {
 #[no_mangle]
 pub extern "C" fn arrears_result_engine(result: u32) -> u32 {
     with(|s| s.answers.get(&result).map_or(0, |a| a.engine))
+}
+
+/// A result's text, for native tests of the exports: a native pointer does not fit the `u32`
+/// that `arrears_result_ptr` gives a host, so tests read the text here instead.
+#[doc(hidden)]
+pub fn result_text(result: u32) -> Option<String> {
+    with(|s| {
+        s.answers
+            .get(&result)
+            .map(|a| String::from_utf8_lossy(&a.text).into_owned())
+    })
 }
 
 /// Frees a result and its text; an unknown handle is ignored. The engine a result made lives on.

@@ -16,6 +16,8 @@ REPO = pathlib.Path(__file__).resolve().parents[3]
 CORPUS = REPO / "tests" / "conformance"
 EXAMPLE = (REPO / "examples" / "cases" / "overdue-consumer-loan.json").read_text()
 KEYS = [name for name, _ in aspark.DECISION_COLUMNS]
+# The plan column itself is the corpus rows' `decision` (decide_corpus puts every output there).
+PLAN_KEYS = [name for name, _ in aspark.PLAN_COLUMNS if name != "plan"]
 
 
 def _texts(spark, texts, partitions=1):
@@ -45,16 +47,27 @@ def _key_fields(decision):
     }
 
 
+def _plan_key_fields(plan):
+    """What the key columns of ``plan`` must hold, read from the plan text in Python."""
+    p = json.loads(plan)
+    e = p.get("error") or {}
+    return {"account_id": p.get("account_id"), "until": p.get("until"),
+            "error_code": e.get("code"), "error_path": e.get("path")}
+
+
 def test_the_corpus_through_spark_gives_the_native_bytes(spark):
     rows = decide_corpus(spark, CORPUS)
     cases = corpus_cases(CORPUS)
     assert [r["idx"] for r in rows] == [c[0] for c in cases]
     assert [r["name"] for r in rows] == [c[1] for c in cases]
     errors = 0
-    for row in rows:
+    for row, case in zip(rows, cases):
         expected = expected_text(CORPUS / "cases" / row["name"])
         assert comparable(row["decision"], expected) == expected, row["name"]
-        assert {k: row[k] for k in KEYS} == _key_fields(row["decision"]), row["name"]
+        if case[4] is None:
+            assert {k: row[k] for k in KEYS} == _key_fields(row["decision"]), row["name"]
+        else:  # a plan case: the plan's key columns
+            assert {k: row[k] for k in PLAN_KEYS} == _plan_key_fields(row["decision"]), row["name"]
         errors += row["error_code"] is not None
     # The corpus's error cases (bad JSON, bad fields, an unknown and an invalid policy) came back
     # as rows with their code.
@@ -76,6 +89,31 @@ def test_bad_cases_are_rows_with_their_code_not_a_failed_job(spark):
     assert rows[4]["error_path"] == "as_of"
     assert rows[0]["stage"] == "late" and rows[0]["days_past_due"] == 23 and rows[0]["decision"] == rows[5]["decision"]
     assert all(r["stage"] is None for r in rows[1:5])
+
+
+def test_plan_gives_the_engines_plans_and_bad_cases_as_rows(spark):
+    texts = [EXAMPLE, "{", None, json.dumps({"as_of": "2026-03-10T14:30:00"}), EXAMPLE]
+    df = _texts(spark, texts, 2)
+    rows = aspark.plan(df, "cn-microloan", 3, column="case").orderBy("idx").collect()
+    engine = arrears.Engine("cn-microloan")
+    want = []
+    for t in texts:
+        try:
+            want.append(engine.plan_json("null" if t is None else t, 3))
+        except arrears.ArrearsError as e:
+            want.append(e.to_json())
+    assert [r["plan"] for r in rows] == want
+    assert rows[0]["plan"] != engine.plan_json(EXAMPLE, 4)  # the horizon reached the workers
+    assert [r["error_code"] for r in rows] == [None, "invalid_json", "invalid_json", "invalid_field", None]
+    assert rows[3]["error_path"] == "as_of"
+    assert rows[0]["account_id"] == json.loads(want[0])["account_id"] and rows[0]["until"] == json.loads(want[0])["until"]
+    assert list(rows[0].asDict()) == ["idx", "case"] + [name for name, _ in aspark.PLAN_COLUMNS]
+    for bad in (0, 32, -1):
+        with pytest.raises(arrears.InvalidInput) as e:
+            aspark.plan(df, "cn-microloan", bad, column="case")
+        assert (e.value.code, e.value.path) == ("out_of_range", "days")
+    with pytest.raises(TypeError):
+        aspark.plan(df, "cn-microloan", "7", column="case")
 
 
 def test_an_unknown_policy_raises_on_the_driver_or_fills_every_row(spark):

@@ -20,8 +20,11 @@ CASES = claims.load_corpus(CORPUS)
 
 
 def _output(case):
+    """The decision, or for a plan case (meta.json's "plan_days") the plan; or the error object."""
     try:
-        return arrears.Engine(case.policy).decide_json(case.case_text)
+        engine = arrears.Engine(case.policy)
+        days = case.meta.get("plan_days")
+        return engine.decide_json(case.case_text) if days is None else engine.plan_json(case.case_text, days)
     except arrears.ArrearsError as e:
         return e.to_json()
 

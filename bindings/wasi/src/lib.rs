@@ -51,6 +51,10 @@ impl GuestEngine for Engine {
         cases.into_iter().map(|c| self.decide(c)).collect()
     }
 
+    fn plan(&self, case_json: String, days: u32) -> Result<String, decisions::Error> {
+        self.0.plan_json(&case_json, days).map_err(error)
+    }
+
     fn policy(&self) -> String {
         let p = self.0.policy();
         serde_json::json!({ "id": p.id(), "version": p.version(), "digest": p.digest() })

@@ -1,11 +1,11 @@
 //! The wasm-bindgen surface: a few lines over the core's JSON contract.
 //!
-//! `decideJson` is text in, text out: the very bytes the native engine writes. `decide` takes and
-//! returns plain objects, through JSON text both ways: the case is written by the host's own
-//! `JSON.stringify` and the decision read back by `JSON.parse`. Both run as native code in every
-//! JavaScript engine, where walking the object graph field by field across the boundary (what
-//! serde-wasm-bindgen does) took three times as long; and errors keep their field paths, which
-//! serde-wasm-bindgen's lose.
+//! `decideJson` and `planJson` are text in, text out: the very bytes the native engine writes.
+//! `decide` and `plan` take and return plain objects, through JSON text both ways: the case is
+//! written by the host's own `JSON.stringify` and the decision or plan read back by `JSON.parse`.
+//! Both run as native code in every JavaScript engine, where walking the object graph field by
+//! field across the boundary (what serde-wasm-bindgen does) took three times as long; and errors
+//! keep their field paths, which serde-wasm-bindgen's lose.
 //! Failures are thrown as `ArrearsError` with `code`, `path` and `message`; nothing traps.
 
 use serde::Serialize;
@@ -76,6 +76,27 @@ fn json_text(value: JsValue, what: &str) -> Result<String, JsValue> {
     Ok(v.to_string())
 }
 
+/// The days a plan covers when the host names none: a week, as on the command line.
+const DEFAULT_PLAN_DAYS: u32 = 7;
+
+/// The days a plan covers, as the host gives them: `undefined` for the default, or a whole number
+/// passed on for the engine to judge (it plans 1 to 31 days). Anything else (a fraction, text, a
+/// negative number, which the plain `u32` conversion would wrap or truncate into some other
+/// horizon) is the engine's own error for a bad horizon, `out_of_range` at `days`.
+fn plan_days(days: &JsValue) -> Result<u32, JsValue> {
+    if days.is_undefined() {
+        return Ok(DEFAULT_PLAN_DAYS);
+    }
+    match days.as_f64() {
+        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(n as u32),
+        _ => Err(make_error(
+            "out_of_range",
+            "days",
+            "days is a whole number of days from 1 to 31",
+        )),
+    }
+}
+
 /// A validated policy, ready to decide cases.
 #[wasm_bindgen]
 pub struct Engine {
@@ -104,6 +125,23 @@ impl Engine {
     #[wasm_bindgen(js_name = decideJson)]
     pub fn decide_json(&self, case_json: &str) -> Result<String, JsValue> {
         self.inner.decide_json(case_json).map_err(thrown)
+    }
+
+    /// Plans a case given as a plain object over `days` local days (7 when left out); returns the
+    /// plan as a plain object.
+    pub fn plan(&self, case: JsValue, days: JsValue) -> Result<JsValue, JsValue> {
+        let days = plan_days(&days)?;
+        let text = json_text(case, "case")?;
+        let plan = self.inner.plan_json(&text, days).map_err(thrown)?;
+        json_parse(&plan)
+    }
+
+    /// Plans a case given as JSON text over `days` local days (7 when left out); returns the
+    /// plan's canonical JSON text.
+    #[wasm_bindgen(js_name = planJson)]
+    pub fn plan_json(&self, case_json: &str, days: JsValue) -> Result<String, JsValue> {
+        let days = plan_days(&days)?;
+        self.inner.plan_json(case_json, days).map_err(thrown)
     }
 
     /// The id, version and digest of the policy (its newest version).

@@ -16,7 +16,7 @@ use crate::case::{
     AccountFlags, BorrowerFlags, CallOutcome, ChannelKind, ConsentLimit, Direction, EventType,
     LetterKind, Medium, RiskGrade, Role,
 };
-use crate::time::{ClockTime, Date, Weekday};
+use crate::time::{ClockTime, Date, Weekday, Zone};
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -40,6 +40,10 @@ pub struct PolicyDocument {
     pub stages: Vec<StageDef>,
     #[serde(default)]
     pub calendar: CalendarDef,
+    /// The accounts the policy is written for: their currencies and zones. A case outside them is
+    /// still decided, with the `market_mismatch` warning. Absent: any currency and zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<MarketDef>,
     /// The action catalogue: every action a rule or step may name.
     pub actions: Vec<ActionDef>,
     #[serde(default)]
@@ -50,6 +54,11 @@ pub struct PolicyDocument {
     /// The strategy ladder: which actions each stage calls for, in order of preference.
     #[serde(default)]
     pub strategy: Vec<StepDef>,
+    /// The order in which to try parties and channels when the law allows several at once
+    /// (mobile, home, work, then contacts): the first entry a candidate matches ranks it; a
+    /// candidate no entry matches comes after every one that does. Empty: strategy order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub call_order: Vec<CallOrderEntry>,
     /// Status overrides in order of precedence (the first that holds names the state).
     #[serde(default)]
     pub statuses: Vec<StatusDef>,
@@ -134,6 +143,22 @@ pub struct CalendarDef {
     /// any instant it reports falls in another year carries the `calendar_not_covered` warning.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub years: Vec<i32>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cite: String,
+}
+
+/// The market a policy governs: a case kept in another currency, or booked in or reaching a
+/// borrower in another zone, is one the policy was not written for (its hours, calendar and
+/// amounts may not mean what they say there).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MarketDef {
+    /// ISO 4217 codes of the currencies accounts are kept in, e.g. `CNY`.
+    pub currencies: Vec<String>,
+    /// IANA zones of the book and of the borrowers, e.g. `Asia/Shanghai`. A link (`US/Eastern`)
+    /// is a name of its own: list it too if cases use it.
+    pub time_zones: Vec<Zone>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub cite: String,
 }
@@ -874,6 +899,63 @@ pub struct StepDef {
     /// names no candidate; later, and the candidate is blocked by the step until then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
+    /// Timing relative to the borrower's pay days (the case's `borrower.pay_days`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_day: Option<PayDayTiming>,
+}
+
+/// When, relative to a pay day, a step is best (or only) taken: on the day itself, or a number of
+/// the policy calendar's working days before or after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PayDayTiming {
+    /// 0 for the pay day, -1 for the working day before it, 1 for the working day after; -10 to 10.
+    #[serde(default)]
+    pub working_days: i32,
+    pub mode: PayDayMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PayDayMode {
+    /// The plan marks those days and the next action favours them when the law allows several.
+    Prefer,
+    /// The step is blocked on every other day (and on every day when the case states no pay day).
+    Require,
+}
+
+/// One rank of the call order: candidates to any of `parties` (empty: any party) on a channel of
+/// any of `channels` (empty: any channel).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CallOrderEntry {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<PartyKind>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<ChannelKind>,
+}
+
+impl CallOrderEntry {
+    pub fn matches(&self, party: PartyKind, channel: Option<ChannelKind>) -> bool {
+        (self.parties.is_empty() || self.parties.contains(&party))
+            && (self.channels.is_empty() || channel.is_some_and(|c| self.channels.contains(&c)))
+    }
+}
+
+/// Where a candidate ranks in a call order: the first entry it matches, after every entry when it
+/// matches none.
+pub fn call_rank(
+    order: &[CallOrderEntry],
+    party: PartyKind,
+    channel: Option<ChannelKind>,
+) -> usize {
+    order
+        .iter()
+        .position(|e| e.matches(party, channel))
+        .unwrap_or(order.len())
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

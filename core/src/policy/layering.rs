@@ -17,6 +17,7 @@
 //! - disclosure: allows no category a floor row denies to the same kind of party;
 //! - lost contact and consent: no fewer failed attempts, no longer consent;
 //! - calendar: no holiday removed, no make-up working day added;
+//! - market: no currency or zone the base's market lacks;
 //! - prohibitions, prerequisites, inconvenient times, obligations and statuses: always additive.
 
 use serde::{Deserialize, Serialize};
@@ -48,6 +49,9 @@ pub struct LenderDocument {
     pub stages: Option<Vec<StageDef>>,
     #[serde(default)]
     pub calendar: Option<CalendarDef>,
+    /// The lender's market: within the base's, never beyond it. Omitted: the base's.
+    #[serde(default)]
+    pub market: Option<MarketDef>,
     /// Actions added to the base catalogue.
     #[serde(default)]
     pub actions: Vec<ActionDef>,
@@ -62,6 +66,9 @@ pub struct LenderDocument {
     pub remove: Vec<String>,
     #[serde(default)]
     pub strategy: Option<Vec<StepDef>>,
+    /// Replaces the base's call order.
+    #[serde(default)]
+    pub call_order: Option<Vec<CallOrderEntry>>,
     #[serde(default)]
     pub statuses: Option<Vec<StatusDef>>,
     #[serde(default)]
@@ -300,6 +307,38 @@ pub fn compose(
             }
         }
     }
+    if let (Some(mine), Some(theirs)) = (&lender.market, &base.market) {
+        for (i, cur) in mine.currencies.iter().enumerate() {
+            if !theirs.currencies.contains(cur) {
+                out.push(diag(
+                    format!("market.currencies[{i}]"),
+                    format!(
+                        "{cur} is outside {}'s market ({}); a lender document may narrow the market, never widen it",
+                        base.id,
+                        theirs.currencies.join(", ")
+                    ),
+                ));
+            }
+        }
+        for (i, z) in mine.time_zones.iter().enumerate() {
+            if !theirs.time_zones.contains(z) {
+                out.push(diag(
+                    format!("market.time_zones[{i}]"),
+                    format!(
+                        "{} is outside {}'s market ({}); a lender document may narrow the market, never widen it",
+                        z.name(),
+                        base.id,
+                        theirs
+                            .time_zones
+                            .iter()
+                            .map(|z| z.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
+    }
     if !out.is_empty() {
         return Err(out);
     }
@@ -354,10 +393,12 @@ pub fn compose(
             .unwrap_or_else(|| base.delinquency.clone()),
         stages: lender.stages.unwrap_or_else(|| base.stages.clone()),
         calendar: lender.calendar.unwrap_or_else(|| base.calendar.clone()),
+        market: lender.market.or_else(|| base.market.clone()),
         actions,
         contact: lender.contact.unwrap_or_else(|| base.contact.clone()),
         rules,
         strategy: lender.strategy.unwrap_or_else(|| base.strategy.clone()),
+        call_order: lender.call_order.unwrap_or_else(|| base.call_order.clone()),
         statuses,
         queues: lender.queues.unwrap_or_else(|| base.queues.clone()),
         escalation: lender.escalation.unwrap_or_else(|| base.escalation.clone()),

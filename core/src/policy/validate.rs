@@ -64,6 +64,7 @@ pub fn check(doc: &PolicyDocument) -> Vec<Diagnostic> {
     }
     check_stages(&mut c);
     check_calendar(&mut c);
+    check_market(&mut c);
     check_rule_ids(&mut c);
 
     for (i, r) in doc.rules.iter().enumerate() {
@@ -401,6 +402,49 @@ fn check_calendar(c: &mut Checker) {
     }
     for (p, m) in bad {
         c.err(p, m);
+    }
+}
+
+fn check_market(c: &mut Checker) {
+    let Some(m) = &c.doc.market else {
+        return;
+    };
+    let mut bad = Vec::new();
+    if m.currencies.is_empty() {
+        bad.push((
+            "market.currencies".to_string(),
+            "a market needs at least one currency (leave `market` out to accept any)".to_string(),
+        ));
+    }
+    if m.time_zones.is_empty() {
+        bad.push((
+            "market.time_zones".to_string(),
+            "a market needs at least one time zone (leave `market` out to accept any)".to_string(),
+        ));
+    }
+    for (i, cur) in m.currencies.iter().enumerate() {
+        if cur.len() != 3 || !cur.bytes().all(|b| b.is_ascii_uppercase()) {
+            bad.push((
+                format!("market.currencies[{i}]"),
+                format!("expected an ISO 4217 code of three capital letters, found {cur:?}"),
+            ));
+        } else if m.currencies[..i].contains(cur) {
+            bad.push((
+                format!("market.currencies[{i}]"),
+                format!("{cur} is listed twice"),
+            ));
+        }
+    }
+    for (i, z) in m.time_zones.iter().enumerate() {
+        if m.time_zones[..i].contains(z) {
+            bad.push((
+                format!("market.time_zones[{i}]"),
+                format!("{} is listed twice", z.name()),
+            ));
+        }
+    }
+    for (p, msg) in bad {
+        c.err(p, msg);
     }
 }
 

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! rust-host decide COMPONENT POLICY CASE.json   # print the decision (or the error object)
+//! rust-host plan COMPONENT POLICY CASE.json [DAYS]  # print the contact plan (7 days by default)
 //! rust-host corpus COMPONENT CORPUS_DIR         # run the conformance corpus: bytes and claims
 //! rust-host bench  COMPONENT POLICY DIR         # decisions/s over DIR/cases-N.jsonl
 //! ```
@@ -55,6 +56,18 @@ impl Host {
             .engine()
             .call_decide(&mut self.store, engine, case)
     }
+
+    fn plan(
+        &mut self,
+        engine: ResourceAny,
+        case: &str,
+        days: u32,
+    ) -> Result<Result<String, decisions::Error>> {
+        self.rules
+            .arrears_rules_decisions()
+            .engine()
+            .call_plan(&mut self.store, engine, case, days)
+    }
 }
 
 /// The error object every surface writes: `{"error":{"code","path","message"}}`, keys in that
@@ -69,12 +82,17 @@ fn error_json(e: &decisions::Error) -> String {
     )
 }
 
-/// Decision JSON, or the error object, for a policy reference and a case text.
-fn run(host: &mut Host, policy: &str, case: &str) -> Result<String> {
+/// Decision JSON (the plan's over `plan_days` days, when given), or the error object, for a
+/// policy reference and a case text.
+fn run(host: &mut Host, policy: &str, case: &str, plan_days: Option<u32>) -> Result<String> {
     Ok(match host.engine(policy)? {
         Err(e) => error_json(&e),
         Ok(engine) => {
-            let out = match host.decide(engine, case)? {
+            let answer = match plan_days {
+                None => host.decide(engine, case)?,
+                Some(days) => host.plan(engine, case, days)?,
+            };
+            let out = match answer {
                 Ok(d) => d,
                 Err(e) => error_json(&e),
             };
@@ -112,7 +130,16 @@ fn corpus(host: &mut Host, dir: &Path) -> Result<bool> {
         let reference = meta["policy"].as_str().unwrap_or_default();
         let policy = policy_text(dir, reference)?;
         let case = std::fs::read_to_string(case_dir.join("case.json"))?;
-        let out = run(host, &policy, &case)?;
+        // A case whose meta.json holds "plan_days" is planned over that many days, not decided.
+        let plan_days = match &meta["plan_days"] {
+            serde_json::Value::Null => None,
+            v => Some(
+                v.as_u64()
+                    .and_then(|d| u32::try_from(d).ok())
+                    .ok_or_else(|| Error::msg(format!("{name}: plan_days is not a u32: {v}")))?,
+            ),
+        };
+        let out = run(host, &policy, &case, plan_days)?;
         if (claims::mask_digests(&out).0 + "\n").as_bytes()
             == std::fs::read(case_dir.join("expected.json"))?
         {
@@ -172,16 +199,41 @@ fn bench(host: &mut Host, policy: &str, dir: &Path) -> Result<()> {
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let usage = "usage: rust-host decide COMPONENT POLICY CASE | corpus COMPONENT DIR | bench COMPONENT POLICY DIR";
+    let usage = "usage: rust-host decide COMPONENT POLICY CASE | plan COMPONENT POLICY CASE [DAYS] | corpus COMPONENT DIR | bench COMPONENT POLICY DIR";
+    let policy_arg = |arg: &str| -> Result<String> {
+        Ok(if Path::new(arg).is_file() {
+            std::fs::read_to_string(arg)?
+        } else {
+            arg.to_string()
+        })
+    };
     match args.get(1).map(String::as_str) {
         Some("decide") if args.len() == 5 => {
             let mut host = Host::load(Path::new(&args[2]))?;
-            let policy = if Path::new(&args[3]).is_file() {
-                std::fs::read_to_string(&args[3])?
-            } else {
-                args[3].clone()
+            let policy = policy_arg(&args[3])?;
+            let out = run(
+                &mut host,
+                &policy,
+                &std::fs::read_to_string(&args[4])?,
+                None,
+            )?;
+            println!("{out}");
+        }
+        Some("plan") if args.len() == 5 || args.len() == 6 => {
+            let days = match args.get(5) {
+                None => 7,
+                Some(d) => d
+                    .parse()
+                    .map_err(|_| Error::msg(format!("DAYS must be a whole number, not {d}")))?,
             };
-            let out = run(&mut host, &policy, &std::fs::read_to_string(&args[4])?)?;
+            let mut host = Host::load(Path::new(&args[2]))?;
+            let policy = policy_arg(&args[3])?;
+            let out = run(
+                &mut host,
+                &policy,
+                &std::fs::read_to_string(&args[4])?,
+                Some(days),
+            )?;
             println!("{out}");
         }
         Some("corpus") if args.len() == 4 => {

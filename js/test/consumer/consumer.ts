@@ -1,6 +1,6 @@
 // A consumer of the package's types, type-checked by `tsc` in CI: wrong field names or types in
 // a case, or a misuse of the decision, fail the build.
-import { Engine, ArrearsError, validatePolicy, type Case, type Decision } from '../../dist/index.js';
+import { Engine, ArrearsError, validatePolicy, type Case, type Decision, type Plan, type PlanWindow, type CapRoom } from '../../dist/index.js';
 
 const engine = new Engine('cn-microloan');
 const kase: Case = {
@@ -28,6 +28,15 @@ try {
   const since: string | null = d.delinquency.overdue_since;
   const moveTo: string | null = d.queue.escalate_to;
   console.log(dpd, stage, next, blocked, until, from, chosen, since, moveTo, engine.policy.digest, validatePolicy('us-reg-f').valid);
+  // The plan's keys are always present too: a window's bounds, its rules and the room under caps.
+  const plan: Plan = engine.plan(kase, 3);
+  const week: Plan = JSON.parse(engine.planJson(JSON.stringify(kase)));
+  const windows: PlanWindow[] = plan.candidates.flatMap((c) => c.windows);
+  const room: CapRoom[] = windows.flatMap((w) => w.caps);
+  const openers: string[] = windows.flatMap((w) => w.opened_by.map((r) => r.rule));
+  const channel: string | null = plan.candidates.length ? plan.candidates[0].channel : null;
+  const preferred: boolean[] = windows.map((w) => w.preferred);
+  console.log(plan.until, plan.days, week.policy.digest, room.map((r) => r.remaining), openers, channel, preferred, plan.warnings);
 } catch (e) {
   if (e instanceof ArrearsError) console.log(e.code, e.path, e.detail);
 }

@@ -1,5 +1,6 @@
 // Command corpus-report runs the conformance corpus through the Go library and prints the
 // conformance line scripts/conformance.sh collects; it exits 1 if any case differs or fails a claim.
+// A case whose meta.json sets "plan_days" is planned over that many days instead of decided.
 //
 //	go run ./cmd/corpus-report ../../tests/conformance
 package main
@@ -38,6 +39,8 @@ func main() {
 		}
 		if engine == nil {
 			_, err = arrears.New(ctx, c.Policy)
+		} else if c.PlanDays != nil {
+			out, err = engine.Plan(ctx, c.Input, *c.PlanDays)
 		} else {
 			out, err = engine.Decide(ctx, c.Input)
 		}

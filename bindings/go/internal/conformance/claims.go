@@ -34,8 +34,27 @@ func decode(raw json.RawMessage) (any, error) {
 	return v, err
 }
 
+// segments splits a path on the dots outside brackets: selector values are rule ids, which hold
+// dots.
+func segments(path string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, c := range path {
+		switch {
+		case c == '[':
+			depth++
+		case c == ']':
+			depth--
+		case c == '.' && depth == 0:
+			out = append(out, path[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, path[start:])
+}
+
 func checkClaim(claim Claim, doc any) string {
-	found, resolved, why := resolve(doc, strings.Split(claim.At, "."))
+	found, resolved, why := resolve(doc, segments(claim.At))
 	switch {
 	case claim.Is != nil:
 		want, err := decode(claim.Is)

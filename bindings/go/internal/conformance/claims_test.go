@@ -28,6 +28,7 @@ func TestTrueClaimsHold(t *testing.T) {
 	 {"at":"delinquency.days_past_due","is":23.0},
 	 {"at":"actions[action=sms,party=borrower,channel=m1].allowed","is":false},
 	 {"at":"actions[action=sms,party=borrower,channel=m1].blocked_by[*].rule","has":"us.regf.1006.14h.opt_out"},
+	 {"at":"actions[action=sms,party=borrower,channel=m1].blocked_by[rule=us.regf.1006.14h.opt_out].rule","is":"us.regf.1006.14h.opt_out"},
 	 {"at":"actions[action=call,party=borrower,channel=m1].blocked_by[*].rule","lacks":"us.regf.1006.14h.opt_out"},
 	 {"at":"actions[2].channel","is":"m2"},
 	 {"at":"next_action.action","is":"call"},

@@ -1,6 +1,6 @@
 // Package conformance runs the shared conformance corpus (tests/conformance) through a decide
-// function: each case's output must equal its expected.json byte for byte, and the claims its
-// meta.json states under "expect" must hold.
+// function (or, for a plan case, a plan function): each case's output must equal its
+// expected.json byte for byte, and the claims its meta.json states under "expect" must hold.
 package conformance
 
 import (
@@ -21,6 +21,9 @@ type Case struct {
 	Input    []byte
 	Expected []byte
 	Claims   []Claim
+	// PlanDays is meta.json's "plan_days": set, the case is a plan over that many days, not a
+	// decision.
+	PlanDays *uint32
 }
 
 // Claim is one entry of meta.json's "expect": a path and one check (is, has or lacks).
@@ -45,8 +48,9 @@ func Load(root string) ([]Case, error) {
 		dir := filepath.Join(root, "cases", d.Name())
 		c := Case{Name: d.Name()}
 		var meta struct {
-			Policy string  `json:"policy"`
-			Expect []Claim `json:"expect"`
+			Policy   string  `json:"policy"`
+			Expect   []Claim `json:"expect"`
+			PlanDays *uint32 `json:"plan_days"`
 		}
 		raw, err := os.ReadFile(filepath.Join(dir, "meta.json"))
 		if err == nil {
@@ -56,6 +60,7 @@ func Load(root string) ([]Case, error) {
 			return nil, fmt.Errorf("%s: meta.json: %w", c.Name, err)
 		}
 		c.Claims = meta.Expect
+		c.PlanDays = meta.PlanDays
 		c.Policy = meta.Policy
 		if strings.HasSuffix(meta.Policy, ".json") {
 			text, err := os.ReadFile(filepath.Join(root, meta.Policy))

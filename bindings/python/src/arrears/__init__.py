@@ -1,8 +1,8 @@
 """The arrears collections-rules engine, through its WebAssembly component.
 
 The component exports the WIT interface ``arrears:rules/decisions``: an ``engine`` resource built
-from a policy, whose ``decide`` takes and returns canonical JSON text. This module is a thin layer
-over it: the decision bytes are the engine's own, identical on every host.
+from a policy, whose ``decide`` and ``plan`` take and return canonical JSON text. This module is a
+thin layer over it: the decision and plan bytes are the engine's own, identical on every host.
 """
 
 from __future__ import annotations
@@ -191,6 +191,7 @@ class _Runtime:
                 "[static]engine.create",
                 "[method]engine.decide",
                 "[method]engine.decide-many",
+                "[method]engine.plan",
                 "[method]engine.policy",
             )
         }
@@ -222,6 +223,23 @@ def _chunks(texts: Iterable[str]) -> Iterator[List[str]]:
         chars += len(text)
     if chunk:
         yield chunk
+
+
+def _days(days: Any) -> int:
+    """``days`` as the component's ``u32``. The engine itself refuses 0 and 32 up to the largest
+    ``u32`` (``out_of_range`` at ``days``); a count the component cannot even carry (negative, or
+    2**32 and up) is refused here in the same terms, and anything but an ``int`` is a
+    ``TypeError``, as Python's own functions do."""
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise TypeError(f"days must be an int, not {type(days).__name__}")
+    if not 0 <= days <= 0xFFFFFFFF:
+        raise _days_out_of_range(days)
+    return days
+
+
+def _days_out_of_range(days: int) -> InvalidInput:
+    """The engine's own error for a plan horizon outside 1 to 31 days, word for word."""
+    return InvalidInput("out_of_range", "days", f"a plan covers 1 to 31 local days; {days} were asked for")
 
 
 def version() -> str:
@@ -266,6 +284,27 @@ class Engine:
     def decide(self, case: Dict[str, Any]) -> Dict[str, Any]:
         """Decides a case given as a dict; returns the decision as a dict."""
         return json.loads(self.decide_json(json.dumps(case, ensure_ascii=False)))
+
+    def plan_json(self, case_json: str, days: int = 7) -> str:
+        """Plans a case given as JSON text over the next ``days`` local days (1 to 31, default 7);
+        returns the plan's canonical JSON text.
+
+        The plan lists, for each action, party and channel the decision weighs, every window from
+        the case's ``as_of`` in which it will be allowed if nothing else happens (the rules that
+        open and close each window, the room left under each cap). ``days`` outside 1 to 31
+        raises :class:`InvalidInput` with code ``out_of_range`` at path ``days``; a ``days`` that
+        is not an ``int`` raises ``TypeError``.
+        """
+        result = self._rt.call("[method]engine.plan", self._handle, case_json, _days(days))
+        if isinstance(result, str):
+            return result
+        raise _error(result)
+
+    def plan(self, case: Dict[str, Any], days: int = 7) -> Dict[str, Any]:
+        """Plans a case given as a dict over the next ``days`` local days (1 to 31, default 7);
+        returns the plan as a dict (see :meth:`plan_json`). Errors are raised as by
+        :meth:`decide`."""
+        return json.loads(self.plan_json(json.dumps(case, ensure_ascii=False), days))
 
     def _decide_many(self, texts: Iterable[str]) -> Iterator[Union[str, ArrearsError]]:
         for chunk in _chunks(texts):

@@ -5,6 +5,7 @@
     decided = decide(cases, "cn-microloan", column="value")   # a string column of case JSON
     decided = decide(cases, policy_text)                      # or the case's fields as columns
     decided.write.partitionBy("stage").parquet("decisions")
+    planned = plan(cases, "cn-microloan", days=7, column="value")   # each case's contact plan
 
 Deciding runs on the executors, partition by partition, through Arrow batches (``mapInArrow``):
 each executor's Python worker builds one engine per policy, keeps it for the life of the process,
@@ -37,7 +38,7 @@ from pyspark.sql.types import (
 
 import arrears
 
-__all__ = ["CASE_FIELDS", "DECISION_COLUMNS", "decide", "report"]
+__all__ = ["CASE_FIELDS", "DECISION_COLUMNS", "PLAN_COLUMNS", "decide", "plan", "report"]
 
 #: The top-level fields of a case; when no JSON column is named, the DataFrame's columns of these
 #: names are the case.
@@ -57,6 +58,15 @@ DECISION_COLUMNS: Tuple[Tuple[str, str], ...] = (
     ("next_action_party", "string"),
     ("next_action_channel", "string"),
     ("next_action_at", "string"),  # the instant, with the borrower's offset, as in the decision
+    ("error_code", "string"),
+    ("error_path", "string"),
+)
+
+#: The columns ``plan`` adds, in order, with their Spark SQL types.
+PLAN_COLUMNS: Tuple[Tuple[str, str], ...] = (
+    ("plan", "string"),  # the canonical plan JSON, or the {"error":{...}} object
+    ("account_id", "string"),
+    ("until", "string"),  # the end of the planned horizon, as in the plan
     ("error_code", "string"),
     ("error_path", "string"),
 )
@@ -134,10 +144,28 @@ def _decide_texts(policy: str, texts: List[Optional[str]]) -> List[str]:
     return engine.decide_many_json("null" if t is None else t for t in texts)
 
 
-def _decide_batches(policy: str, case_column: str, out_column: str, drop_case: bool = False):
+def _plan_texts(policy: str, days: int, texts: List[Optional[str]]) -> List[str]:
+    """One JSON text per case, in order: the plan over ``days`` days or the error object. The
+    component plans one case per call (a plan costs a few decisions, so the call's fixed cost
+    matters less than for ``decide``)."""
+    engine = _engine(policy)
+    if isinstance(engine, arrears.ArrearsError):
+        return [engine.to_json()] * len(texts)
+    out = []
+    for t in texts:
+        try:
+            out.append(engine.plan_json("null" if t is None else t, days))
+        except arrears.ArrearsError as e:
+            out.append(e.to_json())
+    return out
+
+
+def _decide_batches(
+    policy: str, case_column: str, out_column: str, drop_case: bool = False, plan_days: Optional[int] = None
+):
     """The function each executor runs over its partition's Arrow batches: the input columns
-    pass through untouched (but the case column when ``drop_case``), and the decision text is
-    appended."""
+    pass through untouched (but the case column when ``drop_case``), and the decision text (the
+    plan's, over ``plan_days`` days, when given) is appended."""
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
@@ -147,7 +175,11 @@ def _decide_batches(policy: str, case_column: str, out_column: str, drop_case: b
                 # Spark sends strings as `string` or `large_string` (a session setting) and
                 # expects the same kind back.
                 kind = cases.type if pa.types.is_large_string(cases.type) else pa.string()
-                decisions = _decide_texts(policy, cases.to_pylist())
+                texts = cases.to_pylist()
+                if plan_days is None:
+                    decisions = _decide_texts(policy, texts)
+                else:
+                    decisions = _plan_texts(policy, plan_days, texts)
                 if drop_case:
                     part = part.drop_columns([case_column])
                 yield part.append_column(pa.field(out_column, kind), pa.array(decisions, type=kind))
@@ -183,7 +215,75 @@ def decide(
     policy = _policy_text(policy)
     if check_policy:
         arrears.Engine(policy)
-    clashes = [name for name, _ in DECISION_COLUMNS if name in cases.columns]
+    staged, case_column, drop_case = _staged(cases, column, DECISION_COLUMNS)
+    out_schema = StructType(cases.schema.fields + [StructField("decision", StringType(), True)])
+    decided = staged.mapInArrow(_decide_batches(policy, case_column, "decision", drop_case), out_schema)
+    return _with_keys(decided, cases.columns)
+
+
+def plan(
+    cases: DataFrame,
+    policy: Union[str, Dict[str, Any]],
+    days: int = 7,
+    column: Optional[str] = None,
+    *,
+    check_policy: bool = True,
+) -> DataFrame:
+    """Plans every case of ``cases`` under ``policy`` over the next ``days`` local days (1 to 31,
+    default 7); returns ``cases`` with the columns of :data:`PLAN_COLUMNS` added (lazily).
+
+    The ``plan`` column holds each case's plan (every window in which each action will be allowed
+    if nothing else happens), the very bytes of ``arrears.Engine.plan_json``, or the error object
+    for a case the engine rejects. ``column``, ``policy`` and ``check_policy`` are as for
+    :func:`decide`; ``days`` outside 1 to 31 raises :class:`arrears.InvalidInput`
+    (``out_of_range`` at ``days``) on the driver, before any job runs.
+    """
+    policy = _policy_text(policy)
+    # A bad horizon is the caller's mistake, not a row's: refused on the driver, in the engine's
+    # own words, before any job runs.
+    if not 1 <= arrears._days(days) <= 31:
+        raise arrears._days_out_of_range(days)
+    if check_policy:
+        arrears.Engine(policy)
+    staged, case_column, drop_case = _staged(cases, column, PLAN_COLUMNS)
+    out_schema = StructType(cases.schema.fields + [StructField("plan", StringType(), True)])
+    planned = staged.mapInArrow(_decide_batches(policy, case_column, "plan", drop_case, days), out_schema)
+    parsed = "__arrears_key"
+    with_key = planned.withColumn(parsed, F.from_json(F.col("plan"), _PLAN_KEY_SCHEMA))
+    return with_key.select(
+        *[with_key[c] for c in cases.columns],
+        F.col("plan"),
+        *[_nested(parsed, path).alias(name) for name, path in _PLAN_KEY_PATHS],
+    )
+
+
+# The part of a plan (or error object) the key columns of ``plan`` come from.
+_PLAN_KEY_SCHEMA = StructType(
+    [
+        StructField("account_id", StringType()),
+        StructField("until", StringType()),
+        StructField(
+            "error",
+            StructType([StructField("code", StringType()), StructField("path", StringType())]),
+        ),
+    ]
+)
+
+_PLAN_KEY_PATHS = (
+    ("account_id", "account_id"),
+    ("until", "until"),
+    ("error_code", "error.code"),
+    ("error_path", "error.path"),
+)
+
+
+def _staged(
+    cases: DataFrame, column: Optional[str], added: Tuple[Tuple[str, str], ...]
+) -> Tuple[DataFrame, str, bool]:
+    """``cases`` with a string column of case JSON, that column's name, and whether it was made
+    here (and is dropped from the output); refuses a DataFrame that already has a column of
+    ``added``."""
+    clashes = [name for name, _ in added if name in cases.columns]
     if clashes:
         raise ValueError(f"the DataFrame already has columns named {clashes}; rename or drop them first")
 
@@ -206,10 +306,7 @@ def decide(
         if not isinstance(kind, StringType):
             raise TypeError(f"column {column!r} holds {kind.simpleString()}, not the case's JSON text")
         case_column = column
-
-    out_schema = StructType(cases.schema.fields + [StructField("decision", StringType(), True)])
-    decided = staged.mapInArrow(_decide_batches(policy, case_column, "decision", drop_case), out_schema)
-    return _with_keys(decided, cases.columns)
+    return staged, case_column, drop_case
 
 
 def _with_keys(decided: DataFrame, columns: List[str]) -> DataFrame:

@@ -17,6 +17,7 @@ import java.util.List;
  * <pre>{@code
  * try (Engine engine = Engine.of("us-reg-f")) {      // a pack id or a policy document's JSON text
  *     String decision = engine.decide(caseJson);     // ArrearsException for bad input
+ *     String plan = engine.plan(caseJson, 7);         // every allowed window over the next 7 days
  * }
  * }</pre>
  *
@@ -30,7 +31,7 @@ public final class Engine implements AutoCloseable {
 
     private final Instance instance;
     private final Memory memory;
-    private final ExportFunction alloc, free, decide, decideMany, resultPtr, resultLen, resultOk, resultFree, engineDrop;
+    private final ExportFunction alloc, free, decide, decideMany, plan, resultPtr, resultLen, resultOk, resultFree, engineDrop;
     private final String policy;
     private int handle;
 
@@ -46,6 +47,7 @@ public final class Engine implements AutoCloseable {
         free = instance.export("arrears_free");
         decide = instance.export("arrears_decide");
         decideMany = instance.export("arrears_decide_many");
+        plan = instance.export("arrears_plan");
         resultPtr = instance.export("arrears_result_ptr");
         resultLen = instance.export("arrears_result_len");
         resultOk = instance.export("arrears_result_ok");
@@ -93,7 +95,29 @@ public final class Engine implements AutoCloseable {
 
     /** {@link #decide(String)} on UTF-8 bytes (bytes that are not UTF-8 are an {@code invalid_json} error). */
     public synchronized byte[] decide(byte[] caseUtf8) {
-        long result = call(decide, live(), caseUtf8);
+        return answer(call(decide, live(), caseUtf8));
+    }
+
+    /**
+     * Plans one case given as JSON text over the next {@code days} local days (1 to 31): every
+     * window in which each action of its decision is allowed if nothing else happens, with the
+     * rules that open and close each window and the room each cap leaves in it.
+     *
+     * @return the plan's canonical JSON text
+     * @throws ArrearsException for bad input ({@code out_of_range} at {@code days} for any other
+     *     number of days), with the code, path and message every arrears surface gives
+     */
+    public String plan(String caseJson, int days) {
+        return new String(plan(caseJson.getBytes(StandardCharsets.UTF_8), days), StandardCharsets.UTF_8);
+    }
+
+    /** {@link #plan(String, int)} on UTF-8 bytes (bytes that are not UTF-8 are an {@code invalid_json} error). */
+    public synchronized byte[] plan(byte[] caseUtf8, int days) {
+        return answer(call(plan, live(), caseUtf8, Integer.toUnsignedLong(days)));
+    }
+
+    /** A result's text, freeing the result; the error object as an exception. */
+    private byte[] answer(long result) {
         try {
             byte[] out = bytes(result);
             if (resultOk.apply(result)[0] != 1) {
@@ -175,17 +199,26 @@ public final class Engine implements AutoCloseable {
         return handle;
     }
 
-    /** Copies input into guest memory, calls the export, frees the input; returns the result handle. */
-    private long call(ExportFunction function, int engine, byte[] input) {
+    /**
+     * Copies input into guest memory, calls the export (engine handle first unless negative,
+     * further arguments last), frees the input; returns the result handle.
+     */
+    private long call(ExportFunction function, int engine, byte[] input, long... more) {
         int ptr = (int) alloc.apply(input.length)[0];
         if (ptr == 0) {
             throw new OutOfMemoryError("the arrears module could not allocate " + input.length + " bytes");
         }
         try {
             memory.write(ptr, input);
-            return engine < 0
-                    ? function.apply(ptr, input.length)[0]
-                    : function.apply(engine, ptr, input.length)[0];
+            if (engine < 0) {
+                return function.apply(ptr, input.length)[0];
+            }
+            long[] args = new long[3 + more.length];
+            args[0] = engine;
+            args[1] = ptr;
+            args[2] = input.length;
+            System.arraycopy(more, 0, args, 3, more.length);
+            return function.apply(args)[0];
         } finally {
             free.apply(ptr, input.length);
         }

@@ -17,7 +17,7 @@ class ClaimsTest {
 
     @SuppressWarnings("unchecked")
     static Conformance.Case sample(String claims) {
-        return new Conformance.Case("sample", "", "", "", (List<Object>) Json.parse(claims));
+        return new Conformance.Case("sample", "", "", "", (List<Object>) Json.parse(claims), null);
     }
 
     @Test
@@ -27,6 +27,7 @@ class ClaimsTest {
                  {"at":"delinquency.days_past_due","is":23.0},
                  {"at":"actions[action=sms,party=borrower,channel=m1].allowed","is":false},
                  {"at":"actions[action=sms,party=borrower,channel=m1].blocked_by[*].rule","has":"us.regf.1006.14h.opt_out"},
+                 {"at":"actions[action=sms,party=borrower,channel=m1].blocked_by[rule=us.regf.1006.14h.opt_out].rule","is":"us.regf.1006.14h.opt_out"},
                  {"at":"actions[action=call,party=borrower,channel=m1].blocked_by[*].rule","lacks":"us.regf.1006.14h.opt_out"},
                  {"at":"actions[2].channel","is":"m2"},
                  {"at":"next_action.action","is":"call"},

@@ -16,12 +16,14 @@ import java.util.stream.Stream;
 
 /**
  * The shared conformance corpus: each case's output must equal its expected.json byte for byte,
- * and the claims its meta.json states under "expect" must hold.
+ * and the claims its meta.json states under "expect" must hold. A case whose meta.json sets
+ * "plan_days" is planned over that many days instead of decided.
  */
 final class Conformance {
     static final Path CORPUS = Path.of(System.getProperty("arrears.corpus", "../../tests/conformance"));
 
-    record Case(String name, String policy, String input, String expected, List<Object> claims) {}
+    /** One corpus case; {@code planDays} is null for a decision, the horizon for a plan case. */
+    record Case(String name, String policy, String input, String expected, List<Object> claims, Integer planDays) {}
 
     static List<Case> load(Path root) throws IOException {
         List<Case> cases = new ArrayList<>();
@@ -35,8 +37,9 @@ final class Conformance {
                 }
                 @SuppressWarnings("unchecked")
                 List<Object> claims = (List<Object>) meta.getOrDefault("expect", List.of());
+                Integer planDays = meta.get("plan_days") instanceof BigDecimal days ? days.intValueExact() : null;
                 cases.add(new Case(dir.getFileName().toString(), policy, read(dir.resolve("case.json")),
-                        read(dir.resolve("expected.json")), claims));
+                        read(dir.resolve("expected.json")), claims, planDays));
             }
         }
         return cases;
@@ -46,7 +49,7 @@ final class Conformance {
         return Files.readString(p, StandardCharsets.UTF_8);
     }
 
-    /** What a case gives on this surface: the decision, or the error object. */
+    /** What a case gives on this surface: the decision (the plan, for a plan case), or the error object. */
     static String answer(Map<String, Engine> engines, Case c) {
         try {
             Engine engine = engines.get(c.policy());
@@ -54,7 +57,7 @@ final class Conformance {
                 engine = Engine.of(c.policy());
                 engines.put(c.policy(), engine);
             }
-            return engine.decide(c.input());
+            return c.planDays() != null ? engine.plan(c.input(), c.planDays()) : engine.decide(c.input());
         } catch (ArrearsException e) {
             return e.toJson();
         }
@@ -116,7 +119,7 @@ final class Conformance {
 
     private static String checkClaim(Map<String, Object> claim, Object doc) {
         String[] why = new String[1];
-        Object found = resolve(doc, List.of(((String) claim.get("at")).split("\\.", -1)), why);
+        Object found = resolve(doc, segments((String) claim.get("at")), why);
         boolean resolved = found != UNRESOLVED;
         if (claim.containsKey("is")) {
             if (!resolved) {
@@ -137,6 +140,26 @@ final class Conformance {
         }
         boolean contains = list.stream().anyMatch(v -> equal(v, want));
         return contains == lacks ? "the list " + list + (contains ? " contains " : " lacks ") + want : null;
+    }
+
+    /** A path's segments: split on the dots outside brackets, as selector values are rule ids, which hold dots. */
+    static List<String> segments(String path) {
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '[') {
+                depth++;
+            } else if (c == ']') {
+                depth--;
+            } else if (c == '.' && depth == 0) {
+                out.add(path.substring(start, i));
+                start = i + 1;
+            }
+        }
+        out.add(path.substring(start));
+        return out;
     }
 
     private static Object resolve(Object v, List<String> segments, String[] why) {

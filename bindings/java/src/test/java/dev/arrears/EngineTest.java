@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.dylibso.chicory.runtime.Instance;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +51,13 @@ class EngineTest {
                     ? HexFormat.of().parseHex((String) in.get("input_hex"))
                     : ((String) in.get("input")).getBytes(StandardCharsets.UTF_8);
             String name = (String) in.get("name");
+            int days = in.get("days") instanceof java.math.BigDecimal d ? d.intValueExact() : 0;
             String got;
+            if (in.containsKey("engine_handle")) {
+                int handle = ((java.math.BigDecimal) in.get("engine_handle")).intValueExact();
+                assertEquals(in.get("expected"), onHandle((String) in.get("call"), handle, input, days), name);
+                continue;
+            }
             switch ((String) in.get("call")) {
                 case "engine" -> {
                     // A policy is a String in Java; bytes that are not UTF-8 cannot be one.
@@ -62,6 +69,13 @@ class EngineTest {
                 case "decide" -> {
                     try (Engine engine = Engine.of((String) in.get("policy"))) {
                         ArrearsException e = assertThrows(ArrearsException.class, () -> engine.decide(input), name);
+                        assertFalse(e.code().isEmpty(), name);
+                        got = e.toJson();
+                    }
+                }
+                case "plan" -> {
+                    try (Engine engine = Engine.of((String) in.get("policy"))) {
+                        ArrearsException e = assertThrows(ArrearsException.class, () -> engine.plan(input, days), name);
                         assertFalse(e.code().isEmpty(), name);
                         got = e.toJson();
                     }
@@ -78,6 +92,53 @@ class EngineTest {
                 }
             }
             assertEquals(in.get("expected"), got, name);
+        }
+    }
+
+    /**
+     * Calls the module's export for {@code call} ("decide", "plan") on an engine handle the
+     * library never hands out, through the plain ABI of docs/abi.md: the answer must be the error
+     * object.
+     */
+    private static String onHandle(String call, int handle, byte[] input, int days) {
+        Instance instance = Instance.builder(ArrearsModule.load()).withMachineFactory(ArrearsModule::create).build();
+        int ptr = (int) instance.export("arrears_alloc").apply(input.length)[0];
+        instance.memory().write(ptr, input);
+        long[] args = call.equals("plan")
+                ? new long[] {handle, ptr, input.length, days}
+                : new long[] {handle, ptr, input.length};
+        long result = instance.export("arrears_" + call).apply(args)[0];
+        instance.export("arrears_free").apply(ptr, input.length);
+        assertEquals(0L, instance.export("arrears_result_ok").apply(result)[0], call + " on handle " + handle);
+        int at = (int) instance.export("arrears_result_ptr").apply(result)[0];
+        int len = (int) instance.export("arrears_result_len").apply(result)[0];
+        String text = new String(instance.memory().readBytes(at, len), StandardCharsets.UTF_8);
+        instance.export("arrears_result_free").apply(result);
+        return text;
+    }
+
+    /** A plan over each horizon names that horizon, the case's account and the engine's policy. */
+    @Test
+    void aPlanCoversTheHorizonAskedFor() throws Exception {
+        String input = Conformance.read(Path.of("../../examples/cases/overdue-consumer-loan.json"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> account = (Map<String, Object>) ((Map<String, Object>) Json.parse(input)).get("account");
+        try (Engine engine = Engine.of("us-reg-f")) {
+            Object digest = ((Map<?, ?>) Json.parse(engine.policy())).get("digest");
+            for (int days : new int[] {1, 7, 31}) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> plan = (Map<String, Object>) Json.parse(engine.plan(input, days));
+                String what = days + " days: " + plan;
+                assertEquals(String.valueOf(days), String.valueOf(plan.get("days")), what);
+                assertEquals(account.get("id"), plan.get("account_id"), what);
+                assertEquals(digest, ((Map<?, ?>) plan.get("policy")).get("digest"), what);
+                assertTrue(plan.get("candidates") instanceof List<?>, what);
+            }
+            for (int days : new int[] {0, 32, -1}) {
+                ArrearsException e = assertThrows(ArrearsException.class, () -> engine.plan(input, days), days + " days");
+                assertEquals("out_of_range", e.code());
+                assertEquals("days", e.path());
+            }
         }
     }
 
@@ -127,6 +188,7 @@ class EngineTest {
         engine.close();
         engine.close();
         assertThrows(IllegalStateException.class, () -> engine.decide("{}"));
+        assertThrows(IllegalStateException.class, () -> engine.plan("{}", 7));
     }
 
     /** One engine shared by eight threads gives each the single-threaded answers. */
