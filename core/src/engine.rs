@@ -172,7 +172,7 @@ impl Engine {
         // A status's own route (the estate, the attorney) comes before the stage's ladder: while
         // the status holds, that route is the strategy.
         let mut actions: Vec<ActionVerdict> = Vec::new();
-        let mut next: Option<((Seconds, bool, usize), usize)> = None;
+        let mut next: Option<((Seconds, bool, usize, usize), usize)> = None;
         for step in facts.steps(&statuses) {
             for target in facts.candidates(step) {
                 if actions.iter().any(|a| {
@@ -192,10 +192,16 @@ impl Engine {
                 };
                 if let Some(at) = at {
                     // The earliest wins; at the same instant, a day the step's pay-day timing
-                    // favours, then the call order, then the strategy's own order.
+                    // favours, then the action the strategy names first, then among that
+                    // action's parties and channels the call order, then the strategy's order.
+                    let first_of_action = actions
+                        .iter()
+                        .position(|a| a.action == step.action)
+                        .unwrap_or(actions.len());
                     let key = (
                         at,
                         !facts.prefers(step, at),
+                        first_of_action,
                         crate::policy::call_rank(
                             &doc.call_order,
                             target.kind,
@@ -209,7 +215,7 @@ impl Engine {
                 actions.push(verdict.into_output(step, &target, primary));
             }
         }
-        let next_action = next.map(|((at, _, _), i)| {
+        let next_action = next.map(|((at, ..), i)| {
             let a = &actions[i];
             NextAction {
                 action: a.action.clone(),
