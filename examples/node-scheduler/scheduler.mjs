@@ -37,6 +37,10 @@ text.split('\n').forEach((line, i) => {
     console.error(`line ${i + 1}: invalid_json: ${e.message}`);
   }
 });
+if (cases.length === 0) {
+  console.error('no accounts to plan');
+  process.exit(1);
+}
 const asOf = asOfOption ?? cases.map((c) => c.as_of).reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
 
 const engine = new Engine(policy);
