@@ -37,7 +37,8 @@ class ClaimError(Exception):
 
 def resolve(value, path: str):
     """Reads `path` (the corpus claim language) in `value`; `[*]` maps the rest over a list."""
-    parts = path.split(".") if path else []
+    # Split on dots outside brackets: selector values are rule ids, which hold dots.
+    parts = re.findall(r"(?:[^.\[]|\[[^\]]*\])+", path) if path else []
     return _walk(value, parts, path)
 
 
@@ -173,6 +174,8 @@ def render() -> str:
             if "error" in output:
                 e = output["error"]
                 out += [f"Error `{e['code']}` at `{e['path']}`: {e['message']}", ""]
+            elif "candidates" in output:
+                out += plan_lines(meta, output)
             else:
                 dq = output["delinquency"]
                 nxt = output["next_action"]
@@ -190,10 +193,34 @@ def render() -> str:
                 ]
                 out += [action_line(a) for a in output["actions"]]
                 out.append("")
-            out += ["Claims (`expect` in its meta.json), checked against the decision:", ""]
+            checked = "the plan" if "candidates" in output else "the decision"
+            out += [f"Claims (`expect` in its meta.json), checked against {checked}:", ""]
             out += [f"- {claim_text(c)}" for c in claims]
             out.append("")
     return "\n".join(out)
+
+
+def plan_lines(meta, plan) -> list[str]:
+    """A plan as a table: each candidate's windows, pay-day preference and cap room."""
+    out = [
+        f"- planned over {meta['plan_days']} days (`plan_days` in meta.json), until {plan['until']}",
+        "",
+        "| candidate | windows (local time; ★ preferred; cap room) |",
+        "|---|---|",
+    ]
+    for c in plan["candidates"]:
+        name = f"{c['action']} → {c['party']}" + (f" on {c['channel']}" if c["channel"] else "")
+        spans = []
+        for w in c["windows"]:
+            text = f"{w['from'][5:16].replace('T', ' ')}–{w['until'][11:16]}"
+            if w["preferred"]:
+                text += " ★"
+            if w["caps"]:
+                text += " (" + ", ".join(f"{r['rule'].rsplit('.', 1)[-1]}: {r['remaining']}" for r in w["caps"]) + ")"
+            spans.append(text)
+        out.append(f"| {name} | {'; '.join(spans) if spans else 'never within the horizon'} |")
+    out.append("")
+    return out
 
 
 def main() -> int:

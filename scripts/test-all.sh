@@ -13,6 +13,9 @@ cargo clippy --workspace --all-targets --features arrears-core/schema -- -D warn
 # WebAssembly by scripts/test-wasi.sh.
 cargo test --workspace --exclude arrears-wasi --features arrears-core/schema
 
+echo "== the plan against a decision at every minute (optimised build: two million decisions)"
+cargo test --release -p arrears-core --test plan_oracle
+
 echo "== docs: the cookbook is what the corpus gives"
 python3 scripts/cookbook.py --check
 

@@ -20,3 +20,4 @@ fi
 echo "typecheck of a consumer: ok"
 (cd js && node scripts/size.mjs)
 (cd js && node --test test/*.test.mjs)
+(cd examples/node-scheduler && npm ci --no-audit --no-fund --silent && node --test scheduler.test.mjs)

@@ -172,7 +172,7 @@ impl Engine {
         // A status's own route (the estate, the attorney) comes before the stage's ladder: while
         // the status holds, that route is the strategy.
         let mut actions: Vec<ActionVerdict> = Vec::new();
-        let mut next: Option<((Seconds, bool, usize), usize)> = None;
+        let mut next: Option<((Seconds, bool, usize, usize), usize)> = None;
         // Windows and inconvenient times depend on the span only: computed once for every
         // candidate of this decision.
         let mut shared = crate::solver::SpanSets::default();
@@ -196,10 +196,16 @@ impl Engine {
                 };
                 if let Some(at) = at {
                     // The earliest wins; at the same instant, a day the step's pay-day timing
-                    // favours, then the call order, then the strategy's own order.
+                    // favours, then the action the strategy names first, then among that
+                    // action's parties and channels the call order, then the strategy's order.
+                    let first_of_action = actions
+                        .iter()
+                        .position(|a| a.action == step.action)
+                        .unwrap_or(actions.len());
                     let key = (
                         at,
                         !facts.prefers(step, at),
+                        first_of_action,
                         crate::policy::call_rank(
                             &doc.call_order,
                             target.kind,
@@ -213,7 +219,7 @@ impl Engine {
                 actions.push(verdict.into_output(step, &target, primary));
             }
         }
-        let next_action = next.map(|((at, _, _), i)| {
+        let next_action = next.map(|((at, ..), i)| {
             let a = &actions[i];
             NextAction {
                 action: a.action.clone(),

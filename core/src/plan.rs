@@ -41,8 +41,9 @@ pub struct Plan {
     pub days: u32,
     /// The policy in force at `as_of`.
     pub policy: PolicyRef,
-    /// Every candidate some decision within the horizon names, in call order, then in the order
-    /// the strategy first names it.
+    /// Every candidate some decision within the horizon names: actions in the order the strategy
+    /// first names them, each action's parties and channels in the policy's call order, then in
+    /// strategy order.
     pub candidates: Vec<PlanCandidate>,
     pub warnings: Vec<Warning>,
 }
@@ -463,12 +464,23 @@ impl Planner {
         }
     }
 
-    /// The candidates in call order, each window cut at local midnights where a cap counts by day.
+    /// The candidates in order, each window cut at local midnights where a cap counts by day.
     fn finish(self, order: &[crate::policy::CallOrderEntry]) -> Vec<PlanCandidate> {
         let primary = self.primary;
-        let mut out: Vec<(usize, usize, PlanCandidate)> = Vec::new();
+        // Actions in the order the strategy first names them; each action's parties and channels
+        // in call order, then in strategy order.
+        let mut actions: Vec<String> = Vec::new();
+        for track in &self.tracks {
+            if !actions.contains(&track.action) {
+                actions.push(track.action.clone());
+            }
+        }
+        let mut out: Vec<((usize, usize), usize, PlanCandidate)> = Vec::new();
         for (n, track) in self.tracks.into_iter().enumerate() {
-            let rank = crate::policy::call_rank(order, track.party_kind, track.channel_kind);
+            let rank = (
+                actions.iter().position(|a| *a == track.action).unwrap_or(0),
+                crate::policy::call_rank(order, track.party_kind, track.channel_kind),
+            );
             let mut windows = Vec::new();
             for piece in track.pieces {
                 let mut cuts = vec![piece.from];

@@ -518,6 +518,19 @@ fn check_step(c: &mut Checker, path: &str, s: &StepDef) {
             "a step names at least one party kind",
         );
     }
+    if let Some(t) = &s.pay_day {
+        // Two working weeks either side of a pay day is as far as timing "around" it reaches;
+        // the bound also keeps the working-day walk short.
+        if !(-10..=10).contains(&t.working_days) {
+            c.err(
+                format!("{path}.pay_day.working_days"),
+                format!(
+                    "a pay-day offset is -10 to 10 working days, found {}",
+                    t.working_days
+                ),
+            );
+        }
+    }
     for (j, p) in s.parties.iter().enumerate() {
         if matches!(p, PartyKind::Voicemail | PartyKind::PostalEnvelope) {
             c.err(
