@@ -196,16 +196,12 @@ impl Engine {
                 };
                 if let Some(at) = at {
                     // The earliest wins; at the same instant, a day the step's pay-day timing
-                    // favours, then the action the strategy names first, then among that
-                    // action's parties and channels the call order, then the strategy's order.
-                    let first_of_action = actions
-                        .iter()
-                        .position(|a| a.action == step.action)
-                        .unwrap_or(actions.len());
+                    // favours, then strategy order, except that within a run of candidates of one
+                    // action (a step's parties and channels) the call order goes first.
                     let key = (
                         at,
                         !facts.prefers(step, at),
-                        first_of_action,
+                        run_start(&actions, &step.action),
                         crate::policy::call_rank(
                             &doc.call_order,
                             target.kind,
@@ -291,6 +287,17 @@ impl Engine {
             trace,
         }
     }
+}
+
+/// Where the run of candidates of `action` that a new candidate joins begins: the strategy lists a
+/// step's parties and channels one after another, and the call order reorders only within such a
+/// run, never an action ahead of another the strategy puts first.
+pub(crate) fn run_start(actions: &[ActionVerdict], action: &str) -> usize {
+    let mut start = actions.len();
+    while start > 0 && actions[start - 1].action == action {
+        start -= 1;
+    }
+    start
 }
 
 /// `calendar_not_covered` when the policy's calendar declares the years it covers and the

@@ -41,9 +41,9 @@ pub struct Plan {
     pub days: u32,
     /// The policy in force at `as_of`.
     pub policy: PolicyRef,
-    /// Every candidate some decision within the horizon names: actions in the order the strategy
-    /// first names them, each action's parties and channels in the policy's call order, then in
-    /// strategy order.
+    /// Every candidate some decision within the horizon names, in strategy order, except that each
+    /// run of candidates of one action (a step's parties and channels) follows the policy's call
+    /// order.
     pub candidates: Vec<PlanCandidate>,
     pub warnings: Vec<Warning>,
 }
@@ -467,18 +467,16 @@ impl Planner {
     /// The candidates in order, each window cut at local midnights where a cap counts by day.
     fn finish(self, order: &[crate::policy::CallOrderEntry]) -> Vec<PlanCandidate> {
         let primary = self.primary;
-        // Actions in the order the strategy first names them; each action's parties and channels
-        // in call order, then in strategy order.
-        let mut actions: Vec<String> = Vec::new();
-        for track in &self.tracks {
-            if !actions.contains(&track.action) {
-                actions.push(track.action.clone());
-            }
-        }
+        // Strategy order, except that within a run of candidates of one action (a step's parties
+        // and channels) the call order goes first, as for the next action.
         let mut out: Vec<((usize, usize), usize, PlanCandidate)> = Vec::new();
+        let mut run = (String::new(), 0usize);
         for (n, track) in self.tracks.into_iter().enumerate() {
+            if track.action != run.0 {
+                run = (track.action.clone(), n);
+            }
             let rank = (
-                actions.iter().position(|a| *a == track.action).unwrap_or(0),
+                run.1,
                 crate::policy::call_rank(order, track.party_kind, track.channel_kind),
             );
             let mut windows = Vec::new();
