@@ -46,6 +46,7 @@ def decide_corpus(spark, root: pathlib.Path, partitions: int = 2):
     ``plan`` adds (the others null)."""
     from pyspark.sql import functions as F
 
+    import arrears
     from arrears.spark import decide, plan
 
     cases = corpus_cases(root)
@@ -57,7 +58,21 @@ def decide_corpus(spark, root: pathlib.Path, partitions: int = 2):
         if days is None:
             one = decide(df, policy, column="case", check_policy=False)
         else:
-            one = plan(df, policy, days, column="case", check_policy=False)
+            try:
+                one = plan(df, policy, days, column="case", check_policy=False)
+            except arrears.InvalidInput as e:
+                # A horizon outside 1 to 31 days is refused on the driver before any job runs; its
+                # error object is then each of those cases' output, as every other surface writes it.
+                one = df.select(
+                    "idx",
+                    "name",
+                    "case",
+                    F.lit(e.to_json()).alias("plan"),
+                    F.lit(None).cast("string").alias("account_id"),
+                    F.lit(None).cast("string").alias("until"),
+                    F.lit(e.code).alias("error_code"),
+                    F.lit(e.path).alias("error_path"),
+                )
             one = one.withColumn("decision", F.col("plan")).drop("plan")
         decided = one if decided is None else decided.unionByName(one, allowMissingColumns=True)
     return decided.orderBy("idx").collect()
