@@ -11,6 +11,7 @@ mod html;
 mod money;
 mod policy_tools;
 mod report;
+mod serve;
 mod source;
 
 use std::io::{IsTerminal, Write};
@@ -148,6 +149,9 @@ enum Command {
         #[arg(long)]
         html: Option<String>,
     },
+    /// Serve decisions over HTTP: POST /v1/decide, /v1/plan and /v1/decide-many (JSON Lines),
+    /// GET /v1/policies, /healthz, /readyz, /metrics and /openapi.json (docs/serve.md).
+    Serve(serve::Args),
     /// Work with policy documents.
     Policy {
         #[command(subcommand)]
@@ -246,6 +250,7 @@ fn main() -> ExitCode {
             json,
             html,
         } => report(input.as_deref(), previous.as_deref(), json, html.as_deref()),
+        Command::Serve(args) => serve::run(args),
         Command::Policy { command } => match command {
             PolicyCommand::List => {
                 for id in arrears_core::ffi::builtin_policies() {
