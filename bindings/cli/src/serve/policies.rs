@@ -72,13 +72,23 @@ pub struct Policies {
 
 /// Loads one reference: a pack id, or a document file and the files its `extends` name.
 pub fn load(reference: &str) -> Result<Served, Error> {
-    let source = source::policy(reference)?;
-    let files = std::cell::RefCell::new(Vec::new());
-    if arrears_core::policy::packs::source(reference).is_none() {
-        files
-            .borrow_mut()
-            .push((PathBuf::from(reference), source.text.clone().into_bytes()));
+    let is_file = arrears_core::policy::packs::source(reference).is_none()
+        && (reference.ends_with(".json")
+            || reference.contains(std::path::MAIN_SEPARATOR)
+            || std::path::Path::new(reference).exists());
+    if !is_file {
+        // A pack id, known or not: the engine's own answer, which lists the packs there are.
+        return Ok(Served {
+            reference: reference.to_string(),
+            engine: Engine::from_reference(reference)?,
+            files: Vec::new(),
+        });
     }
+    let source = source::policy(reference)?;
+    let files = std::cell::RefCell::new(vec![(
+        PathBuf::from(reference),
+        source.text.clone().into_bytes(),
+    )]);
     let engine = Engine::from_reference_with(&source.text, &|name| {
         let text = source.resolve(name)?;
         if arrears_core::policy::packs::source(name).is_none() {
