@@ -408,6 +408,8 @@ async fn decide_many(State(state): State<Arc<AppState>>, req: Request) -> Respon
     let (tx, rx) = mpsc::channel::<Bytes>(8);
     let mut body = req.into_body();
     tokio::spawn(async move {
+        state.metrics.streams.inc();
+        let _open = Open(&state.metrics.streams);
         let mut pending: Vec<u8> = Vec::new();
         let mut oversized = false;
         let mut line_no = 1u64;
@@ -481,6 +483,15 @@ async fn decide_many(State(state): State<Arc<AppState>>, req: Request) -> Respon
         HeaderValue::from_static("application/x-ndjson"),
     );
     r
+}
+
+/// Counts a stream as open until its task ends, however it ends.
+struct Open<'a>(&'a prometheus_client::metrics::gauge::Gauge);
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
 }
 
 /// One stream line's output, read the way `arrears batch` reads its input lines: without its

@@ -48,6 +48,7 @@ pub struct Metrics {
     pub requests: Family<RouteStatus, Counter>,
     pub latency: Histograms,
     pub in_flight: Gauge,
+    pub streams: Gauge,
     pub shed: Counter,
     pub decisions: Family<Stage, Counter>,
     pub errors: Family<Code, Counter>,
@@ -68,6 +69,7 @@ impl Metrics {
         let requests = Family::<RouteStatus, Counter>::default();
         let latency: Histograms = Family::new_with_constructor(latency_buckets);
         let in_flight = Gauge::default();
+        let streams = Gauge::default();
         let shed = Counter::default();
         let decisions = Family::<Stage, Counter>::default();
         let errors = Family::<Code, Counter>::default();
@@ -87,6 +89,11 @@ impl Metrics {
             "http_requests_in_flight",
             "Requests being answered now",
             in_flight.clone(),
+        );
+        registry.register(
+            "decide_many_streams",
+            "Streams of /v1/decide-many still being read or written",
+            streams.clone(),
         );
         registry.register(
             "http_requests_shed",
@@ -118,6 +125,7 @@ impl Metrics {
             requests,
             latency,
             in_flight,
+            streams,
             shed,
             decisions,
             errors,
