@@ -652,17 +652,22 @@ fn a_policy_that_fails_to_reload_leaves_the_old_one_serving_and_is_reported() {
     let s = Service::start(&["--policy", &policy, "--watch-ms", "100"]);
     let text = std::fs::read_to_string(&policy).unwrap();
     std::fs::write(&policy, text.replacen("\"stages\"", "\"stagez\"", 1)).unwrap();
+    let failed = || {
+        s.get("/readyz").json()["reload_failed"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
     wait_for(
         "/readyz reports the failed reload",
         Duration::from_secs(20),
-        || s.get("/readyz").status == 503,
+        || !failed().is_empty(),
     );
-    let ready = s.get("/readyz").json();
-    assert_eq!(ready["error"]["code"], "policy_invalid");
-    assert!(ready["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("policy.json"));
+    // Still ready: the previous version serves, and a bad deploy must not take every replica out.
+    assert_eq!(s.get("/readyz").status, 200);
+    let f = failed();
+    assert_eq!(f[0]["error"]["code"], "policy_invalid");
+    assert_eq!(f[0]["source"], policy.as_str());
     let r = s.post("/v1/decide", &sample());
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["policy"]["version"], "good.1");
@@ -679,7 +684,10 @@ fn a_policy_that_fails_to_reload_leaves_the_old_one_serving_and_is_reported() {
     wait_for("the fixed document serves", Duration::from_secs(20), || {
         served_version(&s) == "good.2"
     });
-    assert_eq!(s.get("/readyz").status, 200);
+    assert!(failed().is_empty());
+    assert!(s.get("/metrics").body.contains(&format!(
+        "arrears_policy_reload_failing{{policy=\"{policy}\"}} 0"
+    )));
 }
 
 #[test]

@@ -560,9 +560,9 @@ async fn healthz() -> Response {
     json_response(StatusCode::OK, "{\"status\":\"ok\"}".into())
 }
 
-/// Not ready while draining, or while a policy's last reload failed (the old version still
-/// serves, but what is deployed is not what runs, and an operator should know before the next
-/// instance starts on the broken document and refuses to start).
+/// Not ready while draining. A failed reload is reported here but does not make the service
+/// unready: its previous version is serving correctly, and a broken document deployed to every
+/// replica at once would otherwise take all of them out of the load balancer together.
 async fn readyz(State(state): State<Arc<AppState>>) -> Response {
     if state.draining.load(Ordering::Relaxed) {
         return service_error(
@@ -572,15 +572,22 @@ async fn readyz(State(state): State<Arc<AppState>>) -> Response {
         );
     }
     let snapshot = state.policies.snapshot();
-    if let Some((reference, e)) = snapshot.failing.iter().next() {
-        let mut e = e.clone();
-        e.message = format!(
-            "{reference}: the last reload failed, its previous version is serving: {}",
-            e.message
-        );
-        return engine_error(StatusCode::SERVICE_UNAVAILABLE, &e);
-    }
-    json_response(StatusCode::OK, "{\"status\":\"ready\"}".into())
+    let failed: Vec<serde_json::Value> = snapshot
+        .failing
+        .iter()
+        .map(|(source, e)| {
+            serde_json::json!({
+                "source": source,
+                "error": serde_json::from_str::<serde_json::Value>(&e.to_json())
+                    .map(|v| v["error"].clone())
+                    .unwrap_or_default(),
+            })
+        })
+        .collect();
+    json_response(
+        StatusCode::OK,
+        serde_json::json!({"status": "ready", "reload_failed": failed}).to_string(),
+    )
 }
 
 async fn metrics(State(state): State<Arc<AppState>>) -> Response {

@@ -180,9 +180,13 @@ pub fn document(version: &str) -> String {
                 "responses": {"200": {"description": "Alive", "content": {"application/json": {"schema": {"type": "object"}}}}}
             }},
             "/readyz": {"get": {
-                "operationId": "ready", "summary": "Readiness: 503 while draining or while a policy's last reload failed", "security": [{}],
-                "responses": {"200": {"description": "Ready", "content": {"application/json": {"schema": {"type": "object"}}}},
-                    "503": error_response("Draining (overloaded) or a failed reload (policy_invalid and the like)", "ErrorEnvelope")}
+                "operationId": "ready", "summary": "Readiness: 503 while draining; 200 otherwise, listing the policies whose last reload failed (their previous versions serve)", "security": [{}],
+                "responses": {"200": {"description": "Ready", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["status", "reload_failed"],
+                        "properties": {"status": {"const": "ready"}, "reload_failed": {"type": "array", "items": {
+                            "type": "object", "required": ["source", "error"],
+                            "properties": {"source": {"type": "string"}, "error": {"$ref": "#/components/schemas/Error"}}}}}}}}},
+                    "503": error_response("Draining: the service is stopping (code overloaded)", "ServiceErrorEnvelope")}
             }},
             "/metrics": {"get": {
                 "operationId": "metrics", "summary": "Prometheus metrics (OpenMetrics text)",
