@@ -50,8 +50,9 @@ impl Service {
         let lines = Arc::clone(&log);
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(at) = line.split("listening on http://").nth(1) {
-                    let addr = at.split_whitespace().next().unwrap_or_default().to_string();
+                if let Some(at) = line.split("listening on ").nth(1) {
+                    let url = at.split_whitespace().next().unwrap_or_default();
+                    let addr = url.split("://").nth(1).unwrap_or_default().to_string();
                     let _ = tx.send(addr);
                 }
                 lines.lock().unwrap().push(line);
@@ -912,4 +913,54 @@ fn serves_several_policies_and_lists_them() {
         // The sample is a Chinese loan: under the US policy it is still decided (with a warning).
         assert_eq!(r.json()["policy"]["id"], id, "{}", r.body);
     }
+}
+
+#[test]
+fn serves_https_from_pem_files() {
+    let dir = Scratch::new("tls");
+    let (cert, key) = (dir.path("cert.pem"), dir.path("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
+        .args(["-nodes", "-days", "1", "-subj", "/CN=localhost"])
+        .args([
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            &key,
+            "-out",
+            &cert,
+        ])
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl makes a test certificate");
+    assert!(made.success());
+    let s = Service::start(&[
+        "--policy",
+        "cn-microloan",
+        "--tls-cert",
+        &cert,
+        "--tls-key",
+        &key,
+    ]);
+    assert!(s.logged("listening on https://"));
+    let out = Command::new("curl")
+        .args(["-sS", "--cacert", &cert, "--data-binary"])
+        .arg(format!("@{}", root().join(SAMPLE).display()))
+        .arg(format!("https://{}/v1/decide", s.addr))
+        .output()
+        .expect("curl");
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(d["delinquency"]["days_past_due"], 23);
+    // Plain HTTP on the TLS port gets no HTTP answer.
+    let mut c = Conn::open(s.addr);
+    c.send("GET", "/healthz", &[], b"");
+    assert!(c.try_read_reply().is_err());
 }
