@@ -126,7 +126,11 @@ impl Facts<'_> {
                         self.local_days_after(t, c.days)
                     }
                 };
-                from(self.history.first_delivered(&c.types, returned_by).map(after))
+                from(
+                    self.history
+                        .first_delivered(&c.types, returned_by)
+                        .map(after),
+                )
             }
             Condition::DisputeOpen => when(self.history.dispute_open),
             Condition::WrongNumber => when(
@@ -212,7 +216,11 @@ impl Facts<'_> {
             Condition::LetterSent(l) => {
                 // A letter counts as sent before the due date when it went out before the end of
                 // the oldest unpaid due date, in the book's calendar.
-                let by = if l.before_due { self.past_due_from() } else { None };
+                let by = if l.before_due {
+                    self.past_due_from()
+                } else {
+                    None
+                };
                 let since = if l.after_due {
                     // Nothing overdue: no letter is a warning about this arrear.
                     match self.past_due_from() {
@@ -222,13 +230,17 @@ impl Facts<'_> {
                 } else {
                     None
                 };
-                from(self.history.first_letter_between(l.kind, since, by).map(|t| {
-                    if l.days == 0 {
-                        t
-                    } else {
-                        self.local_days_after(t, l.days)
-                    }
-                }))
+                from(
+                    self.history
+                        .first_letter_between(l.kind, since, by)
+                        .map(|t| {
+                            if l.days == 0 {
+                                t
+                            } else {
+                                self.local_days_after(t, l.days)
+                            }
+                        }),
+                )
             }
             Condition::ConversationHeld => when(self.history.last_conversation.is_some()),
             Condition::NoConversationForDays(n) => {
@@ -247,7 +259,9 @@ impl Facts<'_> {
             })),
             Condition::RemindedBeforeDue => {
                 let by = self.past_due_from();
-                let letter = self.history.first_letter_between(LetterKind::Reminder, None, by);
+                let letter = self
+                    .history
+                    .first_letter_between(LetterKind::Reminder, None, by);
                 let message = self.history.first_message_before(by);
                 from(match (letter, message) {
                     (Some(a), Some(b)) => Some(a.min(b)),

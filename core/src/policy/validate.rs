@@ -59,7 +59,11 @@ pub fn check(doc: &PolicyDocument) -> Vec<Diagnostic> {
     check_unique(&mut c, "actions", doc.actions.iter().map(|a| a.id.as_str()));
     check_unique(&mut c, "queues", doc.queues.iter().map(|q| q.id.as_str()));
     check_unique(&mut c, "stages", doc.stages.iter().map(|s| s.id.as_str()));
-    check_unique(&mut c, "products", doc.products.iter().map(|p| p.id.as_str()));
+    check_unique(
+        &mut c,
+        "products",
+        doc.products.iter().map(|p| p.id.as_str()),
+    );
     if doc.queues.is_empty() {
         c.err("queues", "a policy needs at least one queue");
     }
