@@ -284,12 +284,12 @@ fn main() -> ExitCode {
                         .map(|id| id.to_string())
                         .collect(),
                 };
-                // Every policy is reported, clean or not.
-                let clean = references
+                // Every policy is reported, clean or not, before the verdict is taken.
+                let reports: Vec<bool> = references
                     .iter()
                     .map(|r| policy_tools::check(r, json, as_of))
-                    .fold(true, |all, one| all && one);
-                verdict(clean)
+                    .collect();
+                verdict(reports.iter().all(|clean| *clean))
             }
             PolicyCommand::Test { path } => verdict(policy_tools::test(&path)),
             PolicyCommand::Diff {
