@@ -847,36 +847,29 @@ fn past_the_bound_on_requests_in_flight_a_request_is_503_with_retry_after() {
         .contains("arrears_http_requests_shed_total 1"));
 }
 
+/// Starts `arrears serve` expecting it to refuse; its exit code and the error object it printed.
+fn refused_start(policies: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
+    for p in policies {
+        args.extend(["--policy", p]);
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_arrears"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let e = serde_json::from_slice(&o.stdout).unwrap_or_default();
+    (o.status.code(), e)
+}
+
 #[test]
 fn a_policy_that_cannot_load_stops_the_start_with_the_error_object() {
-    let o = Command::new(env!("CARGO_BIN_EXE_arrears"))
-        .args([
-            "serve",
-            "--policy",
-            "xx-unknown-pack",
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (code, e) = refused_start(&["xx-unknown-pack"]);
+    assert_eq!(code, Some(2));
     assert_eq!(e["error"]["code"], "unknown_policy");
-    let o = Command::new(env!("CARGO_BIN_EXE_arrears"))
-        .args([
-            "serve",
-            "--policy",
-            "cn-microloan",
-            "--policy",
-            "cn-microloan",
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .current_dir(root())
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    let (code, e) = refused_start(&["cn-microloan", "cn-microloan"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(e["error"]["code"], "policy_invalid");
 }
 
 #[test]
