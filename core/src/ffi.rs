@@ -32,9 +32,10 @@ pub fn plan(policy: &str, case: &str, days: u32) -> Result<String, String> {
 
 /// The arrears case of an Apache Fineract loan (`GET /loans/{id}?associations=repaymentSchedule,transactions`
 /// as JSON text) on a business date (`YYYY-MM-DD`) in the tenant's time zone (an IANA name).
-/// `Ok` holds the case JSON, `Err` the error JSON, whose path points into the loan document.
-pub fn import_fineract(loan: &str, business_date: &str, time_zone: &str) -> Result<String, String> {
-    crate::fineract::import(loan, business_date, time_zone).map_err(|e| e.to_json())
+/// `Ok` holds the case JSON; the error's path points into the loan document (or is
+/// `business_date` or `time_zone`).
+pub fn import_fineract(loan: &str, business_date: &str, time_zone: &str) -> Result<String, Error> {
+    crate::fineract::import(loan, business_date, time_zone)
 }
 
 /// Reads host bytes as the UTF-8 text every function here takes; anything else is the

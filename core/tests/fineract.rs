@@ -3,7 +3,14 @@
 //! (fixtures/fineract/<scenario>/loan.json, with the business date, zone and the figures those
 //! tests assert in meta.json).
 
-use arrears_core::{ffi, Case, Engine};
+use arrears_core::{Case, Engine};
+
+/// The adapter as every surface calls it: JSON text in, the case or the error object out.
+mod ffi {
+    pub fn import_fineract(loan: &str, date: &str, zone: &str) -> Result<String, String> {
+        arrears_core::ffi::import_fineract(loan, date, zone).map_err(|e| e.to_json())
+    }
+}
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

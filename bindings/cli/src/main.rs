@@ -276,8 +276,9 @@ fn main() -> ExitCode {
                     time_zone,
                 },
         } => {
-            let case = source::input(loan.as_deref())
-                .and_then(|text| arrears_core::fineract::import(&text, &business_date, &time_zone));
+            let case = source::input(loan.as_deref()).and_then(|text| {
+                arrears_core::ffi::import_fineract(&text, &business_date, &time_zone)
+            });
             match case {
                 Ok(case) => {
                     emit(&case);
