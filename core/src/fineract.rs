@@ -544,6 +544,6 @@ mod tests {
         assert_eq!(units("0.005", 2), Err("out_of_range".into()));
         assert_eq!(units("1e400", 2), Err("out_of_range".into()));
         assert_eq!(units("99999999999999999999", 2), Err("out_of_range".into()));
-        assert_eq!(units("12,5", 2), Err("invalid_field".into()));
+        assert_eq!(units("\"12,5\"", 2), Err("invalid_field".into()));
     }
 }
