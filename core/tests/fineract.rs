@@ -29,6 +29,13 @@ fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
+/// The case of fixture `name` on `date`, in UTC.
+fn imported(name: &str, date: &str) -> Value {
+    let dir = fixtures().into_iter().find(|p| p.ends_with(name)).unwrap();
+    let case = ffi::import_fineract(&read(&dir.join("loan.json")), date, "UTC").unwrap();
+    serde_json::from_str(&case).unwrap()
+}
+
 /// A decimal such as "1033.33" in minor units of a two-place currency.
 fn cents(s: &str) -> i64 {
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
@@ -109,12 +116,7 @@ fn the_case_of_a_loan_is_the_same_text_on_every_import() {
 
 #[test]
 fn a_reversed_repayment_stays_in_the_case_with_the_reversal_that_cancels_it() {
-    let dir = fixtures()
-        .into_iter()
-        .find(|p| p.ends_with("portions-repayment-reversed"))
-        .unwrap();
-    let case = ffi::import_fineract(&read(&dir.join("loan.json")), "2024-02-20", "UTC").unwrap();
-    let case: Value = serde_json::from_str(&case).unwrap();
+    let case = imported("portions-repayment-reversed", "2024-02-20");
     let payments = case["account"]["payments"].as_array().unwrap();
     let reversal = payments
         .iter()
@@ -128,12 +130,7 @@ fn a_reversed_repayment_stays_in_the_case_with_the_reversal_that_cancels_it() {
 
 #[test]
 fn a_chargeback_is_owed_from_its_own_date_with_what_the_period_paid_counted_against_it() {
-    let dir = fixtures()
-        .into_iter()
-        .find(|p| p.ends_with("chargeback-repaid"))
-        .unwrap();
-    let case = ffi::import_fineract(&read(&dir.join("loan.json")), "2012-04-05", "UTC").unwrap();
-    let case: Value = serde_json::from_str(&case).unwrap();
+    let case = imported("chargeback-repaid", "2012-04-05");
     let cb = case["account"]["payments"]
         .as_array()
         .unwrap()
