@@ -64,6 +64,7 @@ pub fn import_value(loan: &str, business_date: &str, time_zone: &str) -> Result<
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(expecting = "a Fineract loan object")]
 struct LoanDoc {
     id: Option<i64>,
     account_no: Option<String>,
@@ -79,6 +80,7 @@ struct LoanDoc {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(expecting = "a loan status object")]
 struct StatusDoc {
     #[serde(default)]
     active: bool,
@@ -87,18 +89,21 @@ struct StatusDoc {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(expecting = "a currency object with code and decimalPlaces")]
 struct CurrencyDoc {
     code: String,
     decimal_places: u32,
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a repayment schedule object with periods")]
 struct ScheduleDoc {
     periods: Vec<PeriodDoc>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(expecting = "a schedule period object")]
 struct PeriodDoc {
     period: Option<u32>,
     from_date: Option<DateDoc>,
@@ -115,6 +120,7 @@ struct PeriodDoc {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(expecting = "a loan transaction object")]
 struct TransactionDoc {
     id: Option<i64>,
     #[serde(rename = "type")]
@@ -132,6 +138,7 @@ struct TransactionDoc {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(expecting = "a transaction type object")]
 struct TypeDoc {
     #[serde(default)]
     repayment: bool,
@@ -143,6 +150,7 @@ struct TypeDoc {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(expecting = "a delinquent (collection data) object")]
 struct DelinquentDoc {
     #[serde(default)]
     delinquency_pause_periods: Vec<PauseDoc>,
@@ -154,12 +162,14 @@ struct DelinquentDoc {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(expecting = "a pause period object with pausePeriodStart and pausePeriodEnd")]
 struct PauseDoc {
     pause_period_start: DateDoc,
     pause_period_end: DateDoc,
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a delinquency range object")]
 struct RangeDoc {
     classification: Option<String>,
 }
