@@ -1,0 +1,101 @@
+"""The install checks: each artifact of dist/ (scripts/package.sh) installed into an empty project,
+exactly as docs/install.md says, on a PATH without cargo or rustc, deciding the README's sample
+case; each timed from install to the first decision.
+
+    python3 scripts/install-check.py [LANGUAGE ...]     (npm, python, java, go, cli; all if none)
+
+The snippets are read from docs/install.md (a fenced block after `<!-- check: LANG file NAME -->`
+is written to NAME, one after `<!-- check: LANG run -->` is run with bash), so the page cannot
+drift from what is checked. Prints one line per language and, last, 'N passed, N failed'.
+"""
+
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "cases" / "overdue-consumer-loan.json"
+DECIDED = re.compile(r'^23\b|"days_past_due":23\b')
+BLOCK = re.compile(r"<!-- check: (\w+) (file|run)\s*([^ ]*?) -->\n```[a-z]*\n(.*?)```", re.S)
+
+
+def snippets(language):
+    page = (ROOT / "docs" / "install.md").read_text()
+    found = [(kind, name, body) for lang, kind, name, body in BLOCK.findall(page) if lang == language]
+    if not any(kind == "run" for kind, _, _ in found):
+        raise SystemExit(f"docs/install.md has no `check: {language} run` block")
+    return found
+
+
+def toolchain_free_path():
+    """PATH without any directory that holds cargo or rustc: the packages must need neither."""
+    keep = []
+    for d in os.environ.get("PATH", "").split(os.pathsep):
+        if d and not any((pathlib.Path(d) / tool).exists() for tool in ("cargo", "rustc")):
+            keep.append(d)
+    return os.pathsep.join(keep)
+
+
+def check(language, dist, work):
+    project = work / language
+    project.mkdir()
+    shutil.copy(SAMPLE, project / SAMPLE.name)
+    env = dict(os.environ, PATH=toolchain_free_path())
+    # A cold start: the packages' caches of compiled code start empty.
+    env["ARREARS_CACHE_DIR"] = str(work / f"{language}-cache")
+    for var in ("CARGO_TARGET_DIR", "RUSTUP_TOOLCHAIN", "VIRTUAL_ENV"):
+        env.pop(var, None)
+    for tool in ("cargo", "rustc"):
+        if shutil.which(tool, path=env["PATH"]):
+            raise SystemExit(f"{tool} is still on the filtered PATH")
+    if language == "java":
+        # The suite's `mvn install` puts the same coordinates in the local repository: without
+        # removing them, the project would never read the jar from dist/.
+        version = re.search(r'^version = "(.*)"', (ROOT / "Cargo.toml").read_text(), re.M).group(1)
+        shutil.rmtree(pathlib.Path.home() / ".m2" / "repository" / "dev" / "arrears" / "arrears" / version, ignore_errors=True)
+    subst = lambda text: text.replace("/path/to/dist", str(dist)).replace("/path/to/arrears-go", str(work / "arrears-go"))
+    runs = []
+    for kind, name, body in snippets(language):
+        if kind == "file":
+            target = project / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(subst(body))
+        else:
+            runs.append(subst(body))
+    start = time.monotonic()
+    out = subprocess.run(["bash", "-euo", "pipefail", "-c", "\n".join(runs)], cwd=project, env=env,
+                         capture_output=True, text=True, timeout=900)
+    seconds = time.monotonic() - start
+    ok = out.returncode == 0 and DECIDED.search(out.stdout.strip().splitlines()[-1] if out.stdout.strip() else "")
+    return bool(ok), seconds, out
+
+
+def main():
+    dist = ROOT / "dist"
+    languages = sys.argv[1:] or ["npm", "python", "java", "go", "cli"]
+    if not (dist / "SHA256SUMS").exists():
+        raise SystemExit("dist/ is empty: run `bash scripts/package.sh` first")
+    subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=dist, check=True)
+    passed = failed = 0
+    with tempfile.TemporaryDirectory(prefix="arrears-install-") as tmp:
+        work = pathlib.Path(tmp)
+        for language in languages:
+            ok, seconds, out = check(language, dist, work)
+            last = out.stdout.strip().splitlines()[-1][:80] if out.stdout.strip() else ""
+            print(f"install-check {language}: {'ok' if ok else 'FAILED'} in {seconds:.1f} s from install to first decision ({last})")
+            if ok:
+                passed += 1
+            else:
+                failed += 1
+                sys.stderr.write(out.stdout[-3000:] + out.stderr[-3000:])
+    print(f"install-check: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
