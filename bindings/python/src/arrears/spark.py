@@ -14,8 +14,8 @@ to the driver. The ``decision`` column holds, for every row, the decision's cano
 the ``{"error":{...}}`` object for a case the engine rejects: the very bytes of every other
 surface. A bad case is a row with its ``error_code``, never a failed job.
 
-Needs ``pip install arrears[spark]`` on the driver and on every executor (the component runs in
-each executor's Python worker), and Java 17 or later for Spark itself.
+Needs the arrears wheel with its ``spark`` extra (docs/install.md) on the driver and on every
+executor (the component runs in each executor's Python worker), and Java 17 or later for Spark.
 """
 
 from __future__ import annotations
