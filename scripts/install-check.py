@@ -21,7 +21,7 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "cases" / "overdue-consumer-loan.json"
-DECIDED = re.compile(r'^23\b|"days_past_due":23\b')
+DECIDED = re.compile(r'^23\b|"days_past_due":23\b', re.M)
 BLOCK = re.compile(r"<!-- check: (\w+) (file|run)\s*([^ ]*?) -->\n```[a-z]*\n(.*?)```", re.S)
 
 
@@ -84,8 +84,7 @@ def check(language, dist, work):
             times[run] = time.monotonic() - start
             if out.returncode != 0:
                 break
-    decided = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
-    ok = out.returncode == 0 and DECIDED.search(decided)
+    ok = out.returncode == 0 and DECIDED.search(out.stdout)
     return bool(ok), times, out
 
 
@@ -100,7 +99,8 @@ def main():
         work = pathlib.Path(tmp)
         for language in languages:
             ok, t, out = check(language, dist, work)
-            last = out.stdout.strip().splitlines()[-1][:60] if out.stdout.strip() else ""
+            said = DECIDED.search(out.stdout)
+            last = out.stdout[said.start():][:40] if said else out.stdout.strip()[-60:]
             print(
                 f"install-check {language}: {'ok' if ok else 'FAILED'}: {t['install'] + t.get('cold', 0):.1f} s from install"
                 f" to first decision (install {t['install']:.1f} s, first program cold {t.get('cold', 0):.1f} s,"
