@@ -4,6 +4,7 @@ case; each timed from install to the first decision, and the first program timed
 its caches are warm.
 
     python3 scripts/install-check.py [LANGUAGE ...]     (npm, python, java, go, cli; all if none)
+    ARREARS_STARTUP=1 python3 scripts/install-check.py  also: the engine's start-up, cold and warm
 
 The snippets are read from docs/install.md (a fenced block after `<!-- check: LANG file NAME -->`
 is written to NAME, one after `<!-- check: LANG run -->` is run with bash), so the page cannot
@@ -40,6 +41,66 @@ def toolchain_free_path():
         if d and not any((pathlib.Path(d) / tool).exists() for tool in ("cargo", "rustc")):
             keep.append(d)
     return os.pathsep.join(keep)
+
+
+# Start-up: a program that prints the seconds its engine took to be ready (the package's import
+# included where that is where the module is compiled), run in the installed project with an
+# empty cache of compiled code (cold) and again (warm).
+PROBES = {
+    "npm": ({}, "node --input-type=module -e \"const t = performance.now(); const { Engine } = await import('arrears'); "
+                "new Engine('cn-microloan'); console.log((performance.now() - t) / 1000)\""),
+    "python": ({}, ".venv/bin/python -c \"import time; t = time.perf_counter(); import arrears; "
+                   "arrears.Engine('cn-microloan'); print(time.perf_counter() - t)\""),
+    "go": ({"probe/main.go": """package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	arrears "github.com/arrears-engine/arrears/bindings/go"
+)
+
+func main() {
+	start := time.Now()
+	engine, err := arrears.New(context.Background(), "cn-microloan")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(time.Since(start).Seconds())
+	engine.Close(context.Background())
+}
+"""}, "go build -o probe.bin ./probe && ./probe.bin"),
+    "java": ({"src/main/java/Probe.java": """public class Probe {
+    public static void main(String[] args) {
+        long start = System.nanoTime();
+        dev.arrears.Engine.of("cn-microloan").close();
+        System.out.println((System.nanoTime() - start) / 1e9);
+    }
+}
+"""}, "mvn -q -B compile dependency:build-classpath -Dmdep.outputFile=cp.txt && java -cp \"target/classes:$(cat cp.txt)\" Probe"),
+}
+
+
+def startup(language, project, env, work):
+    """Seconds to a ready engine: (cold, warm), or None where no probe applies."""
+    if language not in PROBES:
+        return None
+    files, command = PROBES[language]
+    for name, text in files.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text)
+    env = dict(env, ARREARS_CACHE_DIR=str(work / f"{language}-probe-cache"))
+    times = []
+    for _ in range(2):
+        out = subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=project, env=env,
+                             capture_output=True, text=True, timeout=600)
+        if out.returncode != 0:
+            sys.stderr.write(out.stdout[-2000:] + out.stderr[-2000:])
+            return None
+        # Maven leaves colour codes in front of the program's own line.
+        times.append(float(re.sub(r"\x1b\[[0-9;]*m", "", out.stdout).strip().splitlines()[-1]))
+    return tuple(times)
 
 
 def check(language, dist, work):
@@ -85,6 +146,8 @@ def check(language, dist, work):
             if out.returncode != 0:
                 break
     ok = out.returncode == 0 and DECIDED.search(out.stdout)
+    if ok and os.environ.get("ARREARS_STARTUP"):
+        times["startup"] = startup(language, project, env, work)
     return bool(ok), times, out
 
 
@@ -106,6 +169,9 @@ def main():
                 f" to first decision (install {t['install']:.1f} s, first program cold {t.get('cold', 0):.1f} s,"
                 f" warm {t.get('warm', 0):.1f} s) -> {last}"
             )
+            if t.get("startup"):
+                cold, warm = t["startup"]
+                print(f"startup {language}: engine ready in {cold * 1000:.0f} ms cold, {warm * 1000:.0f} ms warm")
             if ok:
                 passed += 1
             else:
