@@ -62,6 +62,7 @@ def test_a_missing_field_is_named_by_its_own_path(engine):
     with pytest.raises(arrears.InvalidInput) as e:
         engine.decide(case)
     assert (e.value.code, e.value.path) == ("invalid_field", "account.id")
+    case = json.loads(SAMPLE.read_text())
     del case["as_of"]
     with pytest.raises(arrears.InvalidInput) as e:
         engine.decide(case)
