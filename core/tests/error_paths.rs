@@ -390,7 +390,7 @@ fn table() -> Vec<(&'static str, String)> {
         &[("\"currency\": \"CNY\"", "\"curr\\u0065ncy\": \"CNY\"")],
     );
 
-    // Missing fields: the path is the object's.
+    // Missing fields: the path is the missing field itself, inside the object that lacks it.
     case("missing currency", &[("\"currency\": \"CNY\",", "")]);
     case(
         "missing due in an installment",
