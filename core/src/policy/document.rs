@@ -497,7 +497,18 @@ pub struct SlotDef {
     pub days: Vec<DayKind>,
     pub from: ClockTime,
     pub to: ClockTime,
+    /// Whether the instant `from` itself is inside the slot. A text that allows contact "after
+    /// 8:00" leaves 08:00:00 out (`false`); one that forbids it "before 8:00" lets it in (the
+    /// default).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub from_included: bool,
+    /// Whether the instant `to` itself is inside the slot. A text that forbids contact "after
+    /// 10:00 P.M." lets 22:00:00 in (`true`); one that allows it "before 9:00 p.m." leaves it out
+    /// (the default).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub to_included: bool,
 }
+
 
 /// A day selector: a weekday, or a day type from the policy's calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
