@@ -24,6 +24,9 @@ const AFTER_CONVERSATION: &str = "us.regf.1006.14b2i.after_conversation";
 const REG_6B1I: &str = "1006.6(b)(1)(i): \"In the absence of the debt collector's knowledge of \
     circumstances to the contrary, a time before 8:00 a.m. and after 9:00 p.m. local time at the \
     consumer's location is inconvenient\"";
+/// 15 U.S.C. 1692c(a)(1), the statute's own words for the presumed convenient hours.
+const STATUTE_1692C: &str = "15 U.S.C. 1692c(a)(1): convenient is presumed \"after 8 o'clock \
+    antemeridian and before 9 o'clock postmeridian\"";
 /// Comment 6(b)(1)(i)-2, paraphrased.
 const COMMENT_6B1I_2: &str = "comment 6(b)(1)(i)-2 (paraphrased): a collector whose information \
     puts the consumer in more than one time zone (a mobile number with an Eastern area code, a \
@@ -298,18 +301,27 @@ fn comment_6b1i_2_eastern_mobile_pacific_address_1030_eastern_blocked_until_1100
     assert_calls_blocked(
         &tz_eastern_pacific_1030(),
         CONVENIENT_HOURS,
-        "2026-06-10T11:00:00-04:00",
+        "2026-06-10T11:00:01-04:00",
         &why,
     );
 }
 
 #[test]
-fn comment_6b1i_2_eastern_mobile_pacific_address_1100_eastern_allowed_until_2100_eastern() {
-    // 11:00 Eastern is 8:00 Pacific: not before 8 a.m. anywhere; the overlap ends at 9 p.m.
-    // Eastern (6 p.m. Pacific).
-    let why = format!("11:00 EDT = 08:00 PDT; {COMMENT_6B1I_2}; {REG_6B1I}");
-    assert_calls_allowed(
+fn comment_6b1i_2_eastern_mobile_pacific_address_1100_eastern_waits_for_after_1100_then_allowed_until_2100()
+{
+    // 11:00 Eastern is 8:00 Pacific. The comment's convenient times are "after 11:00 a.m. Eastern
+    // time (8:00 a.m. Pacific time)", as 15 U.S.C. 1692c(a)(1) presumes convenient only "after 8
+    // o'clock antemeridian": 11:00:00 itself waits a second; from then the overlap lasts until 9
+    // p.m. Eastern (6 p.m. Pacific).
+    let why = format!("11:00 EDT = 08:00 PDT; {COMMENT_6B1I_2}; {REG_6B1I}; {STATUTE_1692C}");
+    assert_calls_blocked(
         &tz_eastern_pacific_1100(),
+        CONVENIENT_HOURS,
+        "2026-06-10T11:00:01-04:00",
+        &why,
+    );
+    assert_calls_allowed(
+        &consumer("2026-06-10T11:00:01-04:00", &[NY, LA], vec![]),
         "2026-06-10T21:00:00-04:00",
         &why,
     );
@@ -322,7 +334,7 @@ fn comment_6b1i_2_eastern_mobile_pacific_address_2100_eastern_blocked_until_1100
     assert_calls_blocked(
         &tz_eastern_pacific_2100(),
         CONVENIENT_HOURS,
-        "2026-06-11T11:00:00-04:00",
+        "2026-06-11T11:00:01-04:00",
         &why,
     );
 }
@@ -334,7 +346,7 @@ fn comment_6b1i_2_pacific_zone_listed_first_0730_pacific_blocked_until_0800_paci
     assert_calls_blocked(
         &tz_pacific_first_0730(),
         CONVENIENT_HOURS,
-        "2026-06-10T08:00:00-07:00",
+        "2026-06-10T08:00:01-07:00",
         &why,
     );
 }
@@ -345,7 +357,7 @@ fn comment_6b1i_2_eastern_mobile_pacific_address_in_standard_time_1059_blocked_u
     assert_calls_blocked(
         &tz_eastern_pacific_winter_1059(),
         CONVENIENT_HOURS,
-        "2026-01-14T11:00:00-05:00",
+        "2026-01-14T11:00:01-05:00",
         &why,
     );
 }
@@ -356,7 +368,7 @@ fn section_6b1i_before_8_and_at_or_after_9_local_time_are_inconvenient() {
     for a in borrower_calls(&early) {
         assert_eq!(a["allowed"], false, "{REG_6B1I}");
         assert_eq!(
-            a["next_allowed_at"], "2026-06-10T08:00:00-07:00",
+            a["next_allowed_at"], "2026-06-10T08:00:01-07:00",
             "{REG_6B1I}"
         );
     }
@@ -367,7 +379,7 @@ fn section_6b1i_before_8_and_at_or_after_9_local_time_are_inconvenient() {
             "9:00 p.m. itself ends the window. {REG_6B1I}"
         );
         assert_eq!(
-            a["next_allowed_at"], "2026-06-11T08:00:00-07:00",
+            a["next_allowed_at"], "2026-06-11T08:00:01-07:00",
             "{REG_6B1I}"
         );
     }
@@ -384,7 +396,7 @@ fn section_14b2ia_seven_calls_monday_to_sunday_block_an_eighth_until_monday_0800
     assert_calls_blocked(
         &seven_in_seven_mon_to_sun(),
         SEVEN_IN_SEVEN,
-        "2026-06-08T08:00:00-04:00",
+        "2026-06-08T08:00:01-04:00",
         &why,
     );
 }
@@ -408,7 +420,7 @@ fn section_14b2ia_seven_consecutive_days_roll_thursday_to_wednesday_next_call_th
     assert_calls_blocked(
         &seven_in_seven_thu_to_wed(),
         SEVEN_IN_SEVEN,
-        "2026-06-11T08:00:00-04:00",
+        "2026-06-11T08:00:01-04:00",
         &why,
     );
 }
@@ -422,7 +434,7 @@ fn section_14b2ia_seven_calls_on_one_day_on_two_numbers_block_the_person_until_d
     assert_calls_blocked(
         &seven_in_seven_one_day_two_numbers(),
         SEVEN_IN_SEVEN,
-        "2026-06-08T08:00:00-04:00",
+        "2026-06-08T08:00:01-04:00",
         &why,
     );
 }
@@ -438,7 +450,7 @@ fn section_14b2ib_conversation_monday_1000_blocks_a_call_that_afternoon_until_mo
     assert_calls_blocked(
         &conversation_day_one_same_day(),
         AFTER_CONVERSATION,
-        "2026-06-08T08:00:00-04:00",
+        "2026-06-08T08:00:01-04:00",
         &why,
     );
 }
@@ -458,7 +470,7 @@ fn comment_14b4_1_ii_conversation_on_a_call_the_consumer_placed_starts_the_seven
     assert_calls_blocked(
         &conversation_consumer_initiated(),
         AFTER_CONVERSATION,
-        "2026-06-08T08:00:00-04:00",
+        "2026-06-08T08:00:01-04:00",
         &why,
     );
 }
@@ -472,7 +484,7 @@ fn section_14b2ib_seven_days_are_calendar_days_across_the_march_8_clock_change()
     assert_calls_blocked(
         &conversation_across_dst(),
         AFTER_CONVERSATION,
-        "2026-03-09T08:00:00-04:00",
+        "2026-03-09T08:00:01-04:00",
         &why,
     );
 }
@@ -492,7 +504,7 @@ fn comment_14b3ii_1_seven_calls_to_voicemail_are_connected_and_count() {
     assert_calls_blocked(
         &voicemails(),
         SEVEN_IN_SEVEN,
-        "2026-06-08T08:00:00-04:00",
+        "2026-06-08T08:00:01-04:00",
         &why,
     );
 }
@@ -553,7 +565,7 @@ fn section_14b3i_consent_date_is_day_one_so_calls_on_day_eight_count() {
     assert_calls_blocked(
         &consent_then_seven_calls_on_day_eight(),
         SEVEN_IN_SEVEN,
-        "2026-06-15T08:00:00-04:00",
+        "2026-06-15T08:00:01-04:00",
         &why,
     );
 }
@@ -568,9 +580,37 @@ fn section_14b2ib_a_conversation_on_a_consented_call_still_starts_the_seven_days
     assert_calls_blocked(
         &conversation_on_a_consented_call(),
         AFTER_CONVERSATION,
-        "2026-06-10T08:00:00-04:00",
+        "2026-06-10T08:00:01-04:00",
         &why,
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 15 U.S.C. 1692c(a)(1) with 1006.6(b)(1)(i): the end instants of the hours
+
+fn eight_sharp() -> Value {
+    consumer("2026-06-10T08:00:00-04:00", &[NY], vec![])
+}
+
+fn one_second_before_nine() -> Value {
+    consumer("2026-06-10T20:59:59-04:00", &[NY], vec![])
+}
+
+#[test]
+fn statute_1692c_a_1_eight_oclock_itself_is_not_after_eight_so_calls_wait_a_second() {
+    let why = format!("08:00:00 EDT; {STATUTE_1692C}; {REG_6B1I}");
+    assert_calls_blocked(
+        &eight_sharp(),
+        CONVENIENT_HOURS,
+        "2026-06-10T08:00:01-04:00",
+        &why,
+    );
+}
+
+#[test]
+fn statute_1692c_a_1_the_last_second_before_nine_is_allowed_and_nine_itself_is_not() {
+    let why = format!("20:59:59 EDT; {STATUTE_1692C}; {REG_6B1I}");
+    assert_calls_allowed(&one_second_before_nine(), "2026-06-10T21:00:00-04:00", &why);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -584,7 +624,7 @@ const EXAMPLES: &[Example] = &[
         tz_eastern_pacific_1030,
     ),
     (
-        "us-regf-tz-eastern-pacific-1100-allowed-until-2100",
+        "us-regf-tz-eastern-pacific-1100-waits-for-after-1100",
         tz_eastern_pacific_1100,
     ),
     (
@@ -648,6 +688,11 @@ const EXAMPLES: &[Example] = &[
     (
         "us-regf-conversation-on-consented-call-starts-seven-days",
         conversation_on_a_consented_call,
+    ),
+    ("us-regf-1692c-a-1-0800-exactly-waits-a-second", eight_sharp),
+    (
+        "us-regf-1692c-a-1-2059-allowed-until-2100",
+        one_second_before_nine,
     ),
 ];
 
