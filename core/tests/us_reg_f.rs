@@ -614,6 +614,71 @@ fn statute_1692c_a_1_the_last_second_before_nine_is_allowed_and_nine_itself_is_n
 }
 
 // ---------------------------------------------------------------------------------------------
+// Findings of the review of the pack against its texts (validation notice, returned letters,
+// the validation period, the one reply), each a case named after its citation
+
+/// A consumer with a mobile `m1`, an email `e1` and a postal address `p1`, one installment of
+/// 900.00 due on `due`.
+fn mailed_consumer(as_of: &str, due: &str, history: Vec<Value>) -> Value {
+    json!({
+        "as_of": as_of,
+        "account": { "id": "RF-2", "currency": "USD", "book_time_zone": NY,
+                     "installments": [ { "due": due, "amount": 90000 } ] },
+        "borrower": { "time_zones": [NY],
+                      "channels": [ { "id": "m1", "kind": "mobile" }, { "id": "e1", "kind": "email" },
+                                    { "id": "p1", "kind": "postal" } ] },
+        "history": history
+    })
+}
+
+fn letter(at: &str, kind: &str) -> Value {
+    json!({ "at": at, "type": "letter", "party": "borrower", "kind": kind })
+}
+
+/// The verdict on one action to the borrower (on `channel`, when given).
+fn verdict(decision: &Value, action: &str, channel: Option<&str>) -> Value {
+    decision["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|a| {
+            a["action"] == action
+                && a["party"] == "borrower"
+                && channel.is_none_or(|c| a["channel"] == c)
+        })
+        .unwrap_or_else(|| panic!("no {action} verdict in {decision}"))
+        .clone()
+}
+
+/// 1006.34(a)(1)(i)(B), quoted, with 15 U.S.C. 1692g(a).
+const REG_34A1IB: &str = "1006.34(a)(1)(i): a validation notice \"(B) Within five days of that \
+    initial communication\"; 15 U.S.C. 1692g(a): \"Within five days after the initial \
+    communication\"";
+
+/// The initial communication is a conversation on Monday 1 June 2026 at 10:00; on Saturday 6
+/// June, the fifth day after it, no notice has gone out yet. The account is 73 days past due
+/// (stage m3, where the strategy sends a demand letter).
+fn notice_on_the_fifth_day_after() -> Value {
+    mailed_consumer(
+        "2026-06-06T12:00:00-04:00",
+        "2026-03-25",
+        vec![call("2026-06-01T10:00:00-04:00", "connected")],
+    )
+}
+
+#[test]
+fn section_34a1ib_the_notice_is_due_by_the_end_of_the_fifth_day_after_the_first_conversation() {
+    let d = decide(&notice_on_the_fifth_day_after());
+    let o = &d["obligations"][0];
+    assert_eq!(o["obligation"], "validation_notice", "{REG_34A1IB}");
+    assert_eq!(o["due_by"], "2026-06-07T00:00:00-04:00", "{REG_34A1IB}");
+    assert_eq!(o["overdue"], false, "not late on 6 June: {REG_34A1IB}");
+    // Nor does the early flag hold back a demand letter through notice_before_demands.
+    let demand = verdict(&d, "demand_letter", Some("p1"));
+    assert_eq!(demand["allowed"], true, "{REG_34A1IB}: {demand}");
+}
+
+// ---------------------------------------------------------------------------------------------
 // The conformance corpus holds these very cases
 
 type Example = (&'static str, fn() -> Value);
@@ -693,6 +758,10 @@ const EXAMPLES: &[Example] = &[
     (
         "us-regf-1692c-a-1-2059-allowed-until-2100",
         one_second_before_nine,
+    ),
+    (
+        "us-regf-1006-34-a-1-i-b-notice-due-end-of-fifth-day-after",
+        notice_on_the_fifth_day_after,
     ),
 ];
 
