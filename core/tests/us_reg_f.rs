@@ -678,6 +678,27 @@ fn section_34a1ib_the_notice_is_due_by_the_end_of_the_fifth_day_after_the_first_
     assert_eq!(demand["allowed"], true, "{REG_34A1IB}: {demand}");
 }
 
+/// A loan with its next installment due in ten days and nothing past due, never contacted.
+fn nothing_past_due() -> Value {
+    mailed_consumer("2026-06-10T12:00:00-04:00", "2026-06-20", vec![])
+}
+
+#[test]
+fn section_34a1_no_validation_notice_is_proposed_for_a_loan_with_nothing_past_due() {
+    // Collection, and the validation notice that opens it, starts when something is past due; a
+    // performing loan is not in collection (15 U.S.C. 1692a(6)(F)(iii)).
+    let d = decide(&nothing_past_due());
+    assert_eq!(d["delinquency"]["days_past_due"], 0);
+    let offered: Vec<&Value> = d["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter(|a| a["action"] == "validation_notice")
+        .collect();
+    assert!(offered.is_empty(), "{offered:?}");
+    assert_eq!(d["next_action"], Value::Null, "{}", d["next_action"]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The conformance corpus holds these very cases
 
@@ -762,6 +783,10 @@ const EXAMPLES: &[Example] = &[
     (
         "us-regf-1006-34-a-1-i-b-notice-due-end-of-fifth-day-after",
         notice_on_the_fifth_day_after,
+    ),
+    (
+        "us-regf-1006-34-a-1-nothing-past-due-no-validation-notice",
+        nothing_past_due,
     ),
 ];
 
