@@ -699,6 +699,113 @@ fn section_34a1_no_validation_notice_is_proposed_for_a_loan_with_nothing_past_du
     assert_eq!(d["next_action"], Value::Null, "{}", d["next_action"]);
 }
 
+const CREDIT_REPORTING: &str = "us.regf.1006.30a.credit_reporting";
+
+/// Comment 30(a)(1)-3, paraphrased.
+const COMMENT_30A1_3: &str = "comment 30(a)(1)-3 (paraphrased): a notice of undeliverability \
+    received within the reasonable period (14 consecutive days, comment 30(a)(1)-2) means the \
+    letter does not count, until the collector otherwise satisfies 1006.30(a)(1); one received \
+    after it changes nothing";
+
+fn undeliverable(at: &str, channel: Option<&str>) -> Value {
+    let mut e = json!({ "at": at, "type": "undeliverable", "party": "borrower" });
+    if let Some(c) = channel {
+        e["channel"] = json!(c);
+    }
+    e
+}
+
+/// A validation notice mailed on Friday 1 May 2026 (with or without its postal channel on the
+/// record), then `later`; the account is 40-60 days past due in May (stage m2, where the
+/// strategy furnishes to a credit bureau) and nobody has spoken to the consumer.
+fn mailed_notice(as_of: &str, notice_channel: Option<&str>, later: Vec<Value>) -> Value {
+    let mut notice = letter("2026-05-01T10:00:00-04:00", "validation_notice");
+    if let Some(c) = notice_channel {
+        notice["channel"] = json!(c);
+    }
+    let mut h = vec![notice];
+    h.extend(later);
+    mailed_consumer(as_of, "2026-03-25", h)
+}
+
+/// Comment 30(a)(1)-3.i: the notice comes back on 10 May; on 20 May nothing else has been done.
+fn returned_notice() -> Value {
+    mailed_notice(
+        "2026-05-20T12:00:00-04:00",
+        None,
+        vec![undeliverable("2026-05-10T09:00:00-04:00", Some("p1"))],
+    )
+}
+
+/// Comment 30(a)(1)-3.ii: returned on 10 May, a new notice mailed on 11 May; 24 May is the last
+/// of its 14 days.
+fn notice_sent_again_after_return() -> Value {
+    mailed_notice(
+        "2026-05-24T12:00:00-04:00",
+        None,
+        vec![
+            undeliverable("2026-05-10T09:00:00-04:00", Some("p1")),
+            letter("2026-05-11T10:00:00-04:00", "validation_notice"),
+        ],
+    )
+}
+
+/// Comment 30(a)(1)-3.iii: nothing came back from 1 to 14 May; the return arrives on 16 May.
+fn returned_after_the_fourteen_days() -> Value {
+    mailed_notice(
+        "2026-05-20T12:00:00-04:00",
+        None,
+        vec![undeliverable("2026-05-16T09:00:00-04:00", Some("p1"))],
+    )
+}
+
+fn credit_report(case: &Value) -> Value {
+    verdict(&decide(case), "credit_report", None)
+}
+
+#[test]
+fn comment_30a1_3_i_a_notice_returned_within_fourteen_days_does_not_count_however_recorded() {
+    let v = credit_report(&returned_notice());
+    assert_eq!(v["allowed"], false, "{COMMENT_30A1_3}: {v}");
+    assert_eq!(rules(&v), [CREDIT_REPORTING], "{COMMENT_30A1_3}");
+    // The same return, whichever of the two events names the postal address.
+    for (notice, ret) in [(Some("p1"), None), (Some("p1"), Some("p1")), (None, None)] {
+        let case = mailed_notice(
+            "2026-05-20T12:00:00-04:00",
+            notice,
+            vec![undeliverable("2026-05-10T09:00:00-04:00", ret)],
+        );
+        let v = credit_report(&case);
+        assert_eq!(
+            v["allowed"], false,
+            "notice on {notice:?}, return on {ret:?}: {COMMENT_30A1_3}"
+        );
+    }
+    // An email that bounced is not the letter coming back.
+    let bounce = mailed_notice(
+        "2026-05-20T12:00:00-04:00",
+        None,
+        vec![undeliverable("2026-05-10T09:00:00-04:00", Some("e1"))],
+    );
+    assert_eq!(credit_report(&bounce)["allowed"], true, "{COMMENT_30A1_3}");
+}
+
+#[test]
+fn comment_30a1_3_ii_a_new_notice_after_the_return_allows_furnishing_after_its_own_fourteen_days() {
+    let v = credit_report(&notice_sent_again_after_return());
+    assert_eq!(v["allowed"], false, "24 May is day 14: {COMMENT_30A1_3}");
+    assert_eq!(
+        v["next_allowed_at"], "2026-05-25T00:00:00-04:00",
+        "{COMMENT_30A1_3}"
+    );
+}
+
+#[test]
+fn comment_30a1_3_iii_a_return_after_the_fourteen_days_changes_nothing() {
+    let v = credit_report(&returned_after_the_fourteen_days());
+    assert_eq!(v["allowed"], true, "{COMMENT_30A1_3}: {v}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // The conformance corpus holds these very cases
 
@@ -787,6 +894,18 @@ const EXAMPLES: &[Example] = &[
     (
         "us-regf-1006-34-a-1-nothing-past-due-no-validation-notice",
         nothing_past_due,
+    ),
+    (
+        "us-regf-1006-30-a-1-ii-comment-3-i-returned-notice-blocks-furnishing",
+        returned_notice,
+    ),
+    (
+        "us-regf-1006-30-a-1-ii-comment-3-ii-new-notice-waits-its-own-fourteen-days",
+        notice_sent_again_after_return,
+    ),
+    (
+        "us-regf-1006-30-a-1-ii-comment-3-iii-return-after-fourteen-days-changes-nothing",
+        returned_after_the_fourteen_days,
     ),
 ];
 
