@@ -28,7 +28,7 @@ impl Condition {
             | Condition::Consented(_)
             | Condition::ObligationOverdue(_) => false,
             // "Sent at all" cannot change when nothing else happens; "sent N days ago" can.
-            Condition::LetterSent(l) => l.days == 0,
+            Condition::LetterSent(l) => l.days == 0 && l.working_days == 0,
             Condition::CommunicationSent(c) => c.days == 0,
             _ => true,
         }
@@ -210,11 +210,16 @@ impl Facts<'_> {
                 } else {
                     None
                 };
-                from(self.history.first_letter_before(l.kind, by).map(|t| {
-                    if l.days == 0 {
+                let sent = if l.latest {
+                    self.history.last_letter_before(l.kind, by)
+                } else {
+                    self.history.first_letter_before(l.kind, by)
+                };
+                from(sent.map(|t| {
+                    if l.days == 0 && l.working_days == 0 {
                         t
                     } else {
-                        self.local_days_after(t, l.days)
+                        self.after_wait(t, l.working_days, l.days)
                     }
                 }))
             }
@@ -259,8 +264,17 @@ impl Facts<'_> {
 
     /// Local midnight `days` calendar days after the local date of `t` (the date of `t` is day 0).
     fn local_days_after(&self, t: Seconds, days: u32) -> Seconds {
-        self.primary
-            .start_of(self.primary.date_of(t).add_days(i64::from(days)))
+        self.after_wait(t, 0, days)
+    }
+
+    /// Local midnight at the start of the day reached from the local date of `t` by counting
+    /// `working_days` working days of the policy's calendar, then `days` calendar days.
+    fn after_wait(&self, t: Seconds, working_days: u32, days: u32) -> Seconds {
+        let mut d = self.primary.date_of(t);
+        for _ in 0..working_days {
+            d = self.calendar.next_working_day(d);
+        }
+        self.primary.start_of(d.add_days(i64::from(days)))
     }
 
     fn active_promises(&self) -> impl Iterator<Item = &crate::promises::PromiseState> {

@@ -330,9 +330,23 @@ impl<'a> History<'a> {
 
     /// The first letter of a kind sent to the borrower before `by` (when given).
     pub fn first_letter_before(&self, kind: LetterKind, by: Option<Seconds>) -> Option<Seconds> {
+        self.letters_before(kind, by).next()
+    }
+
+    /// The most recent letter of a kind sent to the borrower before `by` (when given).
+    pub fn last_letter_before(&self, kind: LetterKind, by: Option<Seconds>) -> Option<Seconds> {
+        self.letters_before(kind, by).last()
+    }
+
+    /// When letters of a kind were sent to the borrower before `by` (when given), in time order.
+    fn letters_before(
+        &self,
+        kind: LetterKind,
+        by: Option<Seconds>,
+    ) -> impl Iterator<Item = Seconds> + '_ {
         self.events
             .iter()
-            .find(|e| {
+            .filter(move |e| {
                 e.kind == EventType::Letter
                     && e.letter == Some(kind)
                     && e.party.as_deref().is_none_or(|p| p == BORROWER)

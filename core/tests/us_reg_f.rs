@@ -11,6 +11,8 @@
 //! quoted, say so.
 
 use arrears_core::ffi;
+use arrears_core::time::{Date, Weekday};
+use arrears_core::Policy;
 use serde_json::{json, Value};
 
 const NY: &str = "America/New_York";
@@ -806,6 +808,75 @@ fn comment_30a1_3_iii_a_return_after_the_fourteen_days_changes_nothing() {
     assert_eq!(v["allowed"], true, "{COMMENT_30A1_3}: {v}");
 }
 
+/// The legal public holidays of 5 U.S.C. 6103(a) in `year`, each with the day it is observed on
+/// (5 U.S.C. 6103(b): a Saturday holiday the Friday before, a Sunday one the Monday after),
+/// computed from the statute's own words rather than read from a list.
+fn legal_public_holidays(year: i32) -> Vec<Date> {
+    let day = |m: u32, d: u32| Date::from_ymd(year, m, d).expect("a date");
+    // The n-th given weekday of a month (n = 5: the last).
+    let nth = |m: u32, weekday: Weekday, n: i64| {
+        let first = (0..7)
+            .map(|i| day(m, 1).add_days(i))
+            .find(|d| d.weekday() == weekday)
+            .expect("a week has every weekday");
+        let mut d = first.add_days(7 * (n - 1));
+        while d.0.format("%m").to_string() != format!("{m:02}") {
+            d = d.add_days(-7);
+        }
+        d
+    };
+    let fixed = [day(1, 1), day(6, 19), day(7, 4), day(11, 11), day(12, 25)];
+    let moving = [
+        nth(1, Weekday::Mon, 3),  // Birthday of Martin Luther King, Jr.
+        nth(2, Weekday::Mon, 3),  // Washington's Birthday
+        nth(5, Weekday::Mon, 5),  // Memorial Day, the last Monday in May
+        nth(9, Weekday::Mon, 1),  // Labor Day
+        nth(10, Weekday::Mon, 2), // Columbus Day
+        nth(11, Weekday::Thu, 4), // Thanksgiving Day
+    ];
+    let mut out: Vec<Date> = moving.to_vec();
+    for d in fixed {
+        out.push(d);
+        match d.weekday() {
+            Weekday::Sat => out.push(d.add_days(-1)),
+            Weekday::Sun => out.push(d.add_days(1)),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn section_34b5_the_pack_calendar_is_every_legal_public_holiday_of_2024_to_2028_with_observed_days()
+{
+    let doc = Policy::builtin("us-reg-f").expect("the pack");
+    let cal = &doc.document().calendar;
+    assert_eq!(cal.years, [2024, 2025, 2026, 2027, 2028]);
+    let mut listed: Vec<Date> = cal.holidays.iter().map(|h| h.from).collect();
+    assert!(cal.holidays.iter().all(|h| h.from == h.to), "one day each");
+    let mut expected: Vec<Date> = (2024..=2028).flat_map(legal_public_holidays).collect();
+    // New Year's Day 2029 is a Monday: nothing of 2029 is observed in 2028.
+    listed.sort();
+    expected.sort();
+    assert_eq!(listed, expected, "5 U.S.C. 6103(a), (b)");
+}
+
+/// Thanksgiving Day, Thursday 26 November 2026, 10:00: a legal public holiday.
+fn thanksgiving_call() -> Value {
+    consumer("2026-11-26T10:00:00-05:00", &[NY], vec![])
+}
+
+#[test]
+fn section_6b1i_a_legal_public_holiday_is_no_bar_to_calls() {
+    // Regulation F sets no holiday ban on contact; the holidays count only the days before a
+    // notice is assumed received.
+    assert_calls_allowed(
+        &thanksgiving_call(),
+        "2026-11-26T21:00:00-05:00",
+        "1006.6(b)(1)(i) names hours, not days; 5 U.S.C. 6103(a) days matter to 1006.34(b)(5) only",
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // The conformance corpus holds these very cases
 
@@ -906,6 +977,10 @@ const EXAMPLES: &[Example] = &[
     (
         "us-regf-1006-30-a-1-ii-comment-3-iii-return-after-fourteen-days-changes-nothing",
         returned_after_the_fourteen_days,
+    ),
+    (
+        "us-regf-5-usc-6103-a-thanksgiving-calls-allowed",
+        thanksgiving_call,
     ),
 ];
 

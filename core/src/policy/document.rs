@@ -126,6 +126,10 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -765,8 +769,21 @@ pub enum Condition {
 #[serde(deny_unknown_fields)]
 pub struct LetterSent {
     pub kind: LetterKind,
+    /// Calendar days to wait, counted after `working_days` (or after the letter's local date
+    /// when there are none): the condition holds from the local midnight that starts the last
+    /// of them, so `days: 14` alone holds from the fifteenth day counting the letter's date as
+    /// the first.
     #[serde(default)]
     pub days: u32,
+    /// Working days of the policy's calendar to count first, after the letter's local date (a
+    /// notice assumed received "five days, excluding Saturdays, Sundays and holidays, after"
+    /// it is sent): the wait is N working days, then `days` calendar days.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub working_days: u32,
+    /// Count from the most recent letter of the kind rather than the first: a letter sent again
+    /// starts the wait again.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub latest: bool,
     /// Only a letter sent no later than the due date of the oldest unpaid installment counts
     /// (a reminder *before* the due date, not one sent once the account is overdue). While
     /// nothing is overdue, any such letter counts.

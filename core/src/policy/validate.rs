@@ -595,6 +595,12 @@ fn check_condition(c: &mut Checker, path: &str, cond: &Condition) {
                 "day counts are at most 5000",
             );
         }
+        Condition::LetterSent(l) if l.working_days > 366 => {
+            c.err(
+                format!("{path}.letter_sent.working_days"),
+                "working-day counts are at most 366",
+            );
+        }
         _ => {}
     }
 }
