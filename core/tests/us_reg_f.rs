@@ -877,6 +877,72 @@ fn section_6b1i_a_legal_public_holiday_is_no_bar_to_calls() {
     );
 }
 
+const OVERSHADOWING: &str = "us.regf.1006.38b.no_overshadowing";
+
+/// 1006.34(b)(5), quoted.
+const REG_34B5: &str = "1006.34(b)(5): the validation period ends \"30 days after the consumer \
+    receives or is assumed to receive the validation information\", receipt assumed \"at least \
+    five days (excluding legal public holidays identified in 5 U.S.C. 6103(a), Saturdays, and \
+    Sundays) after the debt collector provides it\"";
+
+/// A validation notice mailed at 10:00 on each of `sent` (the last one counts), to an account
+/// past due since `due`, decided at noon on `as_of` (a date).
+fn notice_then_demand(as_of: &str, due: &str, sent: &[&str], later: Vec<Value>) -> Value {
+    let mut h: Vec<Value> = sent
+        .iter()
+        .map(|d| letter(&format!("{d}T10:00:00-05:00"), "validation_notice"))
+        .collect();
+    h.extend(later);
+    h.sort_by_key(|e| e["at"].as_str().unwrap_or_default().to_string());
+    mailed_consumer(&format!("{as_of}T12:00:00-04:00"), due, h)
+}
+
+/// Mailed on Friday 4 September 2026, before Labor Day (Monday 7 September): receipt is
+/// assumed on Monday 14 September (8, 9, 10, 11, 14), the period ends on 14 October. A fixed
+/// 39 days allowed a demand letter from 13 October, inside the period.
+fn notice_before_labor_day() -> Value {
+    notice_then_demand("2026-10-14", "2026-08-01", &["2026-09-04"], vec![])
+}
+
+/// Mailed on Wednesday 24 December 2025: Christmas and New Year's Day fall in the count (26,
+/// 29, 30, 31 December, 2 January), receipt on Friday 2 January 2026, the period ends on
+/// Sunday 1 February. A fixed 39 days allowed a demand letter on 1 February.
+fn notice_over_christmas_and_new_year() -> Value {
+    notice_then_demand("2026-02-01", "2025-11-15", &["2025-12-24"], vec![])
+}
+
+/// Mailed on Monday 2 March 2026, no holiday near: receipt on Monday 9 March, the period ends on
+/// Wednesday 8 April, and a demand letter is allowed on 9 April (a fixed 39 days held it to
+/// 10 April).
+fn notice_in_an_ordinary_week() -> Value {
+    notice_then_demand("2026-04-09", "2026-01-25", &["2026-03-02"], vec![])
+}
+
+fn demand_letter(case: &Value) -> Value {
+    verdict(&decide(case), "demand_letter", Some("p1"))
+}
+
+#[test]
+fn section_34b5_a_notice_mailed_before_a_monday_holiday_is_received_a_working_day_later() {
+    let v = demand_letter(&notice_before_labor_day());
+    assert_eq!(v["allowed"], false, "14 October is the last day: {REG_34B5}");
+    assert_eq!(rules(&v), [OVERSHADOWING]);
+    assert_eq!(v["next_allowed_at"], "2026-10-15T00:00:00-04:00", "{REG_34B5}");
+}
+
+#[test]
+fn section_34b5_christmas_and_new_years_day_are_left_out_of_the_five_days() {
+    let v = demand_letter(&notice_over_christmas_and_new_year());
+    assert_eq!(v["allowed"], false, "1 February is the last day: {REG_34B5}");
+    assert_eq!(v["next_allowed_at"], "2026-02-02T00:00:00-05:00", "{REG_34B5}");
+}
+
+#[test]
+fn section_34b5_the_day_after_the_period_a_demand_letter_is_allowed() {
+    let v = demand_letter(&notice_in_an_ordinary_week());
+    assert_eq!(v["allowed"], true, "the period ended on 8 April: {REG_34B5}; {v}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // The conformance corpus holds these very cases
 
@@ -981,6 +1047,18 @@ const EXAMPLES: &[Example] = &[
     (
         "us-regf-5-usc-6103-a-thanksgiving-calls-allowed",
         thanksgiving_call,
+    ),
+    (
+        "us-regf-1006-34-b-5-notice-before-labor-day-period-to-oct-14",
+        notice_before_labor_day,
+    ),
+    (
+        "us-regf-1006-34-b-5-notice-over-christmas-period-to-feb-1",
+        notice_over_christmas_and_new_year,
+    ),
+    (
+        "us-regf-1006-34-b-5-ordinary-week-demand-allowed-day-after-period",
+        notice_in_an_ordinary_week,
     ),
 ];
 
