@@ -943,6 +943,34 @@ fn section_34b5_the_day_after_the_period_a_demand_letter_is_allowed() {
     assert_eq!(v["allowed"], true, "the period ended on 8 April: {REG_34B5}; {v}");
 }
 
+/// Comment 34(b)(5)-2, quoted in part.
+const COMMENT_34B5_2: &str = "comment 34(b)(5)-2: \"assume a debt collector sends a consumer a \
+    validation notice on January 1, and that notice is returned as undeliverable. After \
+    obtaining accurate location information, the debt collector sends the consumer a subsequent \
+    validation notice on January 15\": the end date is based on the receipt of the notice sent \
+    on January 15";
+
+/// The official example in 2026: the notice of Thursday 1 January comes back on 8 January; a new
+/// one goes out on Thursday 15 January. Receipt of the new one is assumed on Friday 23 January
+/// (16, 20, 21, 22, 23: the weekend and Martin Luther King, Jr.'s Birthday on the 19th left
+/// out), and its period ends on Sunday 22 February.
+fn notice_sent_again() -> Value {
+    notice_then_demand(
+        "2026-02-22",
+        "2025-12-10",
+        &["2026-01-01", "2026-01-15"],
+        vec![undeliverable("2026-01-08T09:00:00-05:00", Some("p1"))],
+    )
+}
+
+#[test]
+fn comment_34b5_2_a_notice_sent_again_starts_the_period_again() {
+    let v = demand_letter(&notice_sent_again());
+    assert_eq!(v["allowed"], false, "{COMMENT_34B5_2}; {v}");
+    assert_eq!(rules(&v), [OVERSHADOWING]);
+    assert_eq!(v["next_allowed_at"], "2026-02-23T00:00:00-05:00", "{COMMENT_34B5_2}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // The conformance corpus holds these very cases
 
@@ -1059,6 +1087,10 @@ const EXAMPLES: &[Example] = &[
     (
         "us-regf-1006-34-b-5-ordinary-week-demand-allowed-day-after-period",
         notice_in_an_ordinary_week,
+    ),
+    (
+        "us-regf-1006-34-b-5-comment-2-notice-sent-again-restarts-period",
+        notice_sent_again,
     ),
 ];
 
