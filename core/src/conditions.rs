@@ -5,7 +5,7 @@
 //! the days since a letter or a conversation add up. Each condition therefore yields the set of
 //! instants in the span at which it holds, which the engine intersects with the other rules.
 
-use crate::case::{EventType, LetterKind, BORROWER};
+use crate::case::{EventType, LetterKind, Medium, BORROWER};
 use crate::facts::{Facts, Span, Target};
 use crate::intervals::IntervalSet;
 use crate::policy::{Condition, PartyKind, RecordedEvent};
@@ -27,6 +27,8 @@ impl Condition {
             | Condition::NoConversationForDays(_)
             | Condition::Consented(_)
             | Condition::ObligationOverdue(_) => false,
+            // "Owed" cannot change when nothing else happens; "at that time" ends.
+            Condition::ReplyOwed(r) => !r.at_that_time,
             // "Sent at all" cannot change when nothing else happens; "sent N days ago" can.
             Condition::LetterSent(l) => l.days == 0 && l.working_days == 0,
             Condition::CommunicationSent(c) => c.days == 0,
@@ -91,6 +93,24 @@ impl Facts<'_> {
                     .is_some_and(|c| self.history.used_channel(target.party, &c.id)),
             ),
             Condition::Consented(limit) => self.consented(target, *limit, span),
+            Condition::ReplyOwed(r) => {
+                let Some(asked) = self.reply_owed(target) else {
+                    return IntervalSet::empty();
+                };
+                if !r.at_that_time {
+                    return from(Some(asked));
+                }
+                // The stretch of designated inconvenient time the person wrote in.
+                let since = Span {
+                    lo: asked,
+                    hi: span.hi.max(asked + 1),
+                };
+                let inconvenient = self.convenient(since).complement(since.lo, since.hi);
+                match inconvenient.containing(asked) {
+                    Some((_, end)) => IntervalSet::span(asked, end).intersect(&all()),
+                    None => IntervalSet::empty(),
+                }
+            }
             Condition::ChannelConsented => when(target.channel.is_some_and(|c| {
                 self.history.events.iter().any(|e| {
                     e.kind == crate::case::EventType::Consent
@@ -260,6 +280,40 @@ impl Facts<'_> {
             hi: self.as_of + 1,
         };
         self.holds(cond, target, span).contains(self.as_of)
+    }
+
+    /// When the candidate's party last got in touch through the candidate's medium (on its
+    /// channel, when the event names one), if nothing has gone to them through that medium
+    /// since: the instant from which the one reply is owed.
+    fn reply_owed(&self, target: &Target) -> Option<Seconds> {
+        let medium = target.medium()?;
+        let channel = target.channel.map(|c| c.id.as_str());
+        let of_medium = |e: &crate::case::Event| {
+            let m = match e.kind {
+                EventType::Call => Medium::Call,
+                EventType::Sms => Medium::Text,
+                EventType::Email => Medium::Email,
+                EventType::Letter => Medium::Postal,
+                _ => return false,
+            };
+            m == medium && e.party.as_deref() == Some(target.party)
+        };
+        let last = self
+            .history
+            .events
+            .iter()
+            .rev()
+            .find(|e| of_medium(e) && e.kind != EventType::Letter && !e.is_outbound())?;
+        if last.channel.is_some() && last.channel.as_deref() != channel {
+            return None;
+        }
+        let at = last.at.seconds();
+        let answered = self
+            .history
+            .events
+            .iter()
+            .any(|e| of_medium(e) && e.is_outbound() && e.at.seconds() > at);
+        (!answered).then_some(at)
     }
 
     /// Local midnight `days` calendar days after the local date of `t` (the date of `t` is day 0).

@@ -702,6 +702,11 @@ pub enum Condition {
     /// The candidate's party reached the lender on the candidate's channel (an inbound call or
     /// message from it).
     ChannelUsedByParty,
+    /// The one reply to a person who got in touch: the candidate's party last called or wrote
+    /// in (an inbound call, text or email) through the candidate's medium, on the candidate's
+    /// channel when the event names one, and nothing has gone to them through that medium
+    /// since. Each message they send opens one reply.
+    ReplyOwed(ReplyOwed),
     /// The candidate's party consented to the use of the candidate's channel (a `consent`
     /// naming it, whatever its scope and however long ago).
     ChannelConsented,
@@ -789,6 +794,16 @@ pub struct LetterSent {
     /// nothing is overdue, any such letter counts.
     #[serde(default, skip_serializing_if = "is_false")]
     pub before_due: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReplyOwed {
+    /// Only while the stretch of time the person designated inconvenient, in which they got in
+    /// touch, lasts ("respond once at that time"); never when they got in touch at another time.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub at_that_time: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -1005,6 +1020,10 @@ pub struct StatusDef {
     /// Candidates this status blocks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forbid: Option<Selector>,
+    /// The status does not block a candidate at the instants this holds for it (the one reply
+    /// to a message the person sent, say). A floor status's exception is part of the floor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unless: Option<Condition>,
     /// Extra steps this status adds to the strategy (the estate route, the attorney route).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<StepDef>,

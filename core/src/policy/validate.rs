@@ -182,6 +182,9 @@ pub fn check(doc: &PolicyDocument) -> Vec<Diagnostic> {
         if let Some(f) = &st.forbid {
             check_selector(&mut c, &format!("{path}.forbid"), f);
         }
+        if let Some(u) = &st.unless {
+            check_condition(&mut c, &format!("{path}.unless"), u);
+        }
         for (j, s) in st.steps.iter().enumerate() {
             check_step(&mut c, &format!("{path}.steps[{j}]"), s);
         }
