@@ -971,6 +971,191 @@ fn comment_34b5_2_a_notice_sent_again_starts_the_period_again() {
     assert_eq!(v["next_allowed_at"], "2026-02-23T00:00:00-05:00", "{COMMENT_34B5_2}");
 }
 
+const DESIGNATED_INCONVENIENT: &str = "us.regf.1006.6b1i.designated_inconvenient";
+const OPT_OUT: &str = "us.regf.1006.14h.opt_out";
+const ATTORNEY: &str = "us.status.attorney";
+
+/// Comment 6(b)(1)-2, paraphrased.
+const COMMENT_6B1_2: &str = "comment 6(b)(1)-2 (paraphrased): a consumer who initiates a \
+    communication at a time they designated inconvenient may be answered once at that time \
+    through the same medium, and once for each further message (2.i: an email at 3:30 p.m. on \
+    a Wednesday answered by email before 5:00 p.m.; 2.iv: an email at 8:30 p.m. on an \
+    inconvenient Friday answered once, by an automated reply say)";
+/// Comment 6(b)(2)-1 and 1006.14(h)(2)(ii), paraphrased.
+const ONE_REPLY: &str = "comment 6(b)(2)-1 (paraphrased): a represented consumer's own \
+    communication is consent to answer it; 1006.14(h)(2)(ii) (paraphrased): a person who gets \
+    in touch through a medium they asked not be used may be answered once through it";
+
+fn email_in(at: &str) -> Value {
+    json!({ "at": at, "type": "email", "party": "borrower", "channel": "e1", "direction": "inbound" })
+}
+
+fn email_out(at: &str) -> Value {
+    json!({ "at": at, "type": "email", "party": "borrower", "channel": "e1" })
+}
+
+/// A consumer 40 days past due in June 2026 (validation notice mailed in May) who wrote in, with
+/// `extra` fields on the borrower.
+fn wrote_in(as_of: &str, history: Vec<Value>, extra: Value) -> Value {
+    let mut h = vec![letter("2026-05-02T10:00:00-04:00", "validation_notice")];
+    h.extend(history);
+    let mut case = mailed_consumer(as_of, "2026-05-01", h);
+    if let (Some(b), Some(x)) = (case["borrower"].as_object_mut(), extra.as_object()) {
+        for (k, v) in x {
+            b.insert(k.clone(), v.clone());
+        }
+    }
+    case
+}
+
+/// Comment 6(b)(1)-1.ii's consumer: weekdays 15:00-17:00 and weekends are inconvenient.
+fn weekday_afternoons_and_weekends() -> Value {
+    json!({ "inconvenient_times": [
+        { "days": ["mon", "tue", "wed", "thu", "fri"], "from": "15:00", "to": "17:00" },
+        { "days": ["sat", "sun"], "from": "00:00", "to": "24:00" } ] })
+}
+
+/// Comment 6(b)(1)-2.i: the consumer emails at 15:30 on Wednesday 10 June; at 15:45 nothing has
+/// been sent back.
+fn email_at_an_inconvenient_time() -> Value {
+    wrote_in(
+        "2026-06-10T15:45:00-04:00",
+        vec![email_in("2026-06-10T15:30:00-04:00")],
+        weekday_afternoons_and_weekends(),
+    )
+}
+
+/// Comment 6(b)(1)-2.iv: Fridays are inconvenient; the consumer emails at 20:30 on Friday 12
+/// June.
+fn email_on_an_inconvenient_friday_evening() -> Value {
+    wrote_in(
+        "2026-06-12T20:35:00-04:00",
+        vec![email_in("2026-06-12T20:30:00-04:00")],
+        json!({ "inconvenient_times": [ { "days": ["fri"], "from": "00:00", "to": "24:00" } ] }),
+    )
+}
+
+/// Comment 6(b)(2)-1: the consumer is represented by an attorney and emails the collector at
+/// 10:00 on Wednesday 10 June.
+fn represented_consumer_writes_in() -> Value {
+    wrote_in(
+        "2026-06-10T10:30:00-04:00",
+        vec![email_in("2026-06-10T10:00:00-04:00")],
+        json!({ "flags": { "attorney_represented": true } }),
+    )
+}
+
+/// 1006.14(h)(2)(ii): the consumer asked on 8 June that email not be used, then emails in at
+/// 10:00 on 10 June.
+fn opted_out_of_email_then_writes_in() -> Value {
+    wrote_in(
+        "2026-06-10T10:30:00-04:00",
+        vec![
+            json!({ "at": "2026-06-08T09:00:00-04:00", "type": "opt_out", "party": "borrower",
+                    "medium": "email" }),
+            email_in("2026-06-10T10:00:00-04:00"),
+        ],
+        json!({}),
+    )
+}
+
+/// `case` with more events after its own.
+fn then(case: &Value, as_of: &str, events: Vec<Value>) -> Value {
+    let mut c = case.clone();
+    c["as_of"] = json!(as_of);
+    let h = c["history"].as_array_mut().expect("history");
+    h.extend(events);
+    c
+}
+
+#[test]
+fn comment_6b1_2_i_an_email_at_a_designated_inconvenient_time_is_answered_once_that_afternoon() {
+    let case = email_at_an_inconvenient_time();
+    let d = decide(&case);
+    let email = verdict(&d, "email", Some("e1"));
+    assert_eq!(email["allowed"], true, "{COMMENT_6B1_2}: {email}");
+    // Only by email: a text is another medium, still at an inconvenient time.
+    let sms = verdict(&d, "sms", Some("m1"));
+    assert_eq!(rules(&sms), [DESIGNATED_INCONVENIENT], "{COMMENT_6B1_2}");
+    // Once: after the reply, the afternoon is closed again until 17:00...
+    let answered = then(
+        &case,
+        "2026-06-10T15:50:00-04:00",
+        vec![email_out("2026-06-10T15:46:00-04:00")],
+    );
+    let email = verdict(&decide(&answered), "email", Some("e1"));
+    assert_eq!(rules(&email), [DESIGNATED_INCONVENIENT], "{COMMENT_6B1_2}");
+    assert_eq!(email["next_allowed_at"], "2026-06-10T17:00:00-04:00");
+    // ...until the consumer writes again: once for each message.
+    let again = then(
+        &answered,
+        "2026-06-10T16:05:00-04:00",
+        vec![email_in("2026-06-10T16:00:00-04:00")],
+    );
+    assert_eq!(verdict(&decide(&again), "email", Some("e1"))["allowed"], true);
+    // The reply belongs to that afternoon: an email of 15:30 left unanswered does not open
+    // Saturday.
+    let weekend = then(&case, "2026-06-13T10:00:00-04:00", vec![]);
+    let email = verdict(&decide(&weekend), "email", Some("e1"));
+    assert_eq!(rules(&email), [DESIGNATED_INCONVENIENT], "{COMMENT_6B1_2}");
+}
+
+#[test]
+fn comment_6b1_2_iv_an_email_on_an_inconvenient_friday_evening_is_answered_once_before_nine() {
+    let email = verdict(
+        &decide(&email_on_an_inconvenient_friday_evening()),
+        "email",
+        Some("e1"),
+    );
+    assert_eq!(email["allowed"], true, "{COMMENT_6B1_2}: {email}");
+    // The hours of 1006.6(b)(1)(i) still end the evening at 9 p.m.
+    assert_eq!(email["allowed_until"], "2026-06-12T21:00:00-04:00");
+}
+
+#[test]
+fn comment_6b2_1_a_represented_consumers_own_email_is_answered_once() {
+    let case = represented_consumer_writes_in();
+    let d = decide(&case);
+    assert_eq!(d["status"]["state"], "attorney_only");
+    let email = verdict(&d, "email", Some("e1"));
+    assert_eq!(email["allowed"], true, "{ONE_REPLY}: {email}");
+    let sms = verdict(&d, "sms", Some("m1"));
+    assert_eq!(rules(&sms), [ATTORNEY], "{ONE_REPLY}");
+    let answered = then(
+        &case,
+        "2026-06-10T11:00:00-04:00",
+        vec![email_out("2026-06-10T10:40:00-04:00")],
+    );
+    let email = verdict(&decide(&answered), "email", Some("e1"));
+    assert_eq!(rules(&email), [ATTORNEY], "after the reply: {ONE_REPLY}");
+}
+
+#[test]
+fn section_14h2ii_a_person_who_writes_through_a_refused_medium_is_answered_once_through_it() {
+    let case = opted_out_of_email_then_writes_in();
+    let before = then(&case, "2026-06-09T10:00:00-04:00", vec![]);
+    let history = before["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter(|e| e["direction"] != "inbound")
+        .cloned()
+        .collect::<Vec<_>>();
+    let mut before = before;
+    before["history"] = json!(history);
+    let email = verdict(&decide(&before), "email", Some("e1"));
+    assert_eq!(rules(&email), [OPT_OUT], "before the message: {ONE_REPLY}");
+    let email = verdict(&decide(&case), "email", Some("e1"));
+    assert_eq!(email["allowed"], true, "{ONE_REPLY}: {email}");
+    let answered = then(
+        &case,
+        "2026-06-10T11:00:00-04:00",
+        vec![email_out("2026-06-10T10:40:00-04:00")],
+    );
+    let email = verdict(&decide(&answered), "email", Some("e1"));
+    assert_eq!(rules(&email), [OPT_OUT], "after the reply: {ONE_REPLY}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // The conformance corpus holds these very cases
 
@@ -1091,6 +1276,22 @@ const EXAMPLES: &[Example] = &[
     (
         "us-regf-1006-34-b-5-comment-2-notice-sent-again-restarts-period",
         notice_sent_again,
+    ),
+    (
+        "us-regf-1006-6-b-1-comment-2-i-email-at-inconvenient-time-answered-once",
+        email_at_an_inconvenient_time,
+    ),
+    (
+        "us-regf-1006-6-b-1-comment-2-iv-friday-evening-email-answered-once",
+        email_on_an_inconvenient_friday_evening,
+    ),
+    (
+        "us-regf-1006-6-b-2-comment-1-represented-consumer-email-answered",
+        represented_consumer_writes_in,
+    ),
+    (
+        "us-regf-1006-14-h-2-ii-opted-out-medium-answered-once",
+        opted_out_of_email_then_writes_in,
     ),
 ];
 
