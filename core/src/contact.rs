@@ -49,8 +49,8 @@ impl Facts<'_> {
                 if slot.days.iter().any(|k| self.calendar.matches(d, *k)) {
                     // Instants are whole seconds: an end left out ("after 8:00") moves the start
                     // to the next second, an end let in ("not after 22:00") keeps its own.
-                    let start = zone.instant_at(d, slot.from.seconds())
-                        + i64::from(!slot.from_included);
+                    let start =
+                        zone.instant_at(d, slot.from.seconds()) + i64::from(!slot.from_included);
                     let end_day = if slot.to <= slot.from {
                         d.add_days(1)
                     } else {

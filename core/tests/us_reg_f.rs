@@ -309,8 +309,7 @@ fn comment_6b1i_2_eastern_mobile_pacific_address_1030_eastern_blocked_until_1100
 }
 
 #[test]
-fn comment_6b1i_2_eastern_mobile_pacific_address_1100_eastern_waits_for_after_1100_then_allowed_until_2100()
-{
+fn comment_6b1i_2_eastern_and_pacific_1100_eastern_waits_a_second_then_allowed_until_2100() {
     // 11:00 Eastern is 8:00 Pacific. The comment's convenient times are "after 11:00 a.m. Eastern
     // time (8:00 a.m. Pacific time)", as 15 U.S.C. 1692c(a)(1) presumes convenient only "after 8
     // o'clock antemeridian": 11:00:00 itself waits a second; from then the overlap lasts until 9
@@ -925,22 +924,37 @@ fn demand_letter(case: &Value) -> Value {
 #[test]
 fn section_34b5_a_notice_mailed_before_a_monday_holiday_is_received_a_working_day_later() {
     let v = demand_letter(&notice_before_labor_day());
-    assert_eq!(v["allowed"], false, "14 October is the last day: {REG_34B5}");
+    assert_eq!(
+        v["allowed"], false,
+        "14 October is the last day: {REG_34B5}"
+    );
     assert_eq!(rules(&v), [OVERSHADOWING]);
-    assert_eq!(v["next_allowed_at"], "2026-10-15T00:00:00-04:00", "{REG_34B5}");
+    assert_eq!(
+        v["next_allowed_at"], "2026-10-15T00:00:00-04:00",
+        "{REG_34B5}"
+    );
 }
 
 #[test]
 fn section_34b5_christmas_and_new_years_day_are_left_out_of_the_five_days() {
     let v = demand_letter(&notice_over_christmas_and_new_year());
-    assert_eq!(v["allowed"], false, "1 February is the last day: {REG_34B5}");
-    assert_eq!(v["next_allowed_at"], "2026-02-02T00:00:00-05:00", "{REG_34B5}");
+    assert_eq!(
+        v["allowed"], false,
+        "1 February is the last day: {REG_34B5}"
+    );
+    assert_eq!(
+        v["next_allowed_at"], "2026-02-02T00:00:00-05:00",
+        "{REG_34B5}"
+    );
 }
 
 #[test]
 fn section_34b5_the_day_after_the_period_a_demand_letter_is_allowed() {
     let v = demand_letter(&notice_in_an_ordinary_week());
-    assert_eq!(v["allowed"], true, "the period ended on 8 April: {REG_34B5}; {v}");
+    assert_eq!(
+        v["allowed"], true,
+        "the period ended on 8 April: {REG_34B5}; {v}"
+    );
 }
 
 /// Comment 34(b)(5)-2, quoted in part.
@@ -968,7 +982,10 @@ fn comment_34b5_2_a_notice_sent_again_starts_the_period_again() {
     let v = demand_letter(&notice_sent_again());
     assert_eq!(v["allowed"], false, "{COMMENT_34B5_2}; {v}");
     assert_eq!(rules(&v), [OVERSHADOWING]);
-    assert_eq!(v["next_allowed_at"], "2026-02-23T00:00:00-05:00", "{COMMENT_34B5_2}");
+    assert_eq!(
+        v["next_allowed_at"], "2026-02-23T00:00:00-05:00",
+        "{COMMENT_34B5_2}"
+    );
 }
 
 const DESIGNATED_INCONVENIENT: &str = "us.regf.1006.6b1i.designated_inconvenient";
@@ -1092,7 +1109,10 @@ fn comment_6b1_2_i_an_email_at_a_designated_inconvenient_time_is_answered_once_t
         "2026-06-10T16:05:00-04:00",
         vec![email_in("2026-06-10T16:00:00-04:00")],
     );
-    assert_eq!(verdict(&decide(&again), "email", Some("e1"))["allowed"], true);
+    assert_eq!(
+        verdict(&decide(&again), "email", Some("e1"))["allowed"],
+        true
+    );
     // The reply belongs to that afternoon: an email of 15:30 left unanswered does not open
     // Saturday.
     let weekend = then(&case, "2026-06-13T10:00:00-04:00", vec![]);

@@ -513,7 +513,6 @@ pub struct SlotDef {
     pub to_included: bool,
 }
 
-
 /// A day selector: a weekday, or a day type from the policy's calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
