@@ -284,42 +284,54 @@ fn a_lender_market_may_narrow_the_packs_never_widen_it() {
     }
 }
 
+/// A lender document over `base` whose one rule is a window of this one slot, every day.
+fn lender_hours(id: &str, base: &str, slot: Value) -> Value {
+    let mut slot = slot;
+    slot["days"] = json!(["any"]);
+    json!({
+        "id": id, "version": "1", "extends": base,
+        "rules": [ { "id": "lender.hours", "cite": "lender", "applies_to": { "tags": ["timed"] },
+                     "window": { "slots": [ slot ] } } ]
+    })
+}
+
 #[test]
 fn a_lender_window_that_lets_in_the_floors_left_out_end_instant_is_refused() {
     // us-reg-f leaves 08:00:00 out ("after 8 o'clock antemeridian"); a lender slot from 08:00
     // with its start included lets that one instant in.
-    let doc = json!({
-        "id": "lender-eight-sharp", "version": "1", "extends": "us-reg-f",
-        "rules": [ { "id": "lender.hours", "cite": "lender", "applies_to": { "tags": ["timed"] },
-                     "window": { "slots": [ { "days": ["any"], "from": "08:00", "to": "20:00" } ] } } ]
-    });
-    let msg = refused(&doc, "lender.hours", "us.regf.1006.6b1i.convenient_hours");
+    let eight_sharp = lender_hours(
+        "lender-eight-sharp",
+        "us-reg-f",
+        json!({ "from": "08:00", "to": "20:00" }),
+    );
+    let msg = refused(
+        &eight_sharp,
+        "lender.hours",
+        "us.regf.1006.6b1i.convenient_hours",
+    );
     assert!(msg.contains("08:00 exactly"), "names the instant: {msg}");
-
-    let same_ends = json!({
-        "id": "lender-after-eight", "version": "1", "extends": "us-reg-f",
-        "rules": [ { "id": "lender.hours", "cite": "lender", "applies_to": { "tags": ["timed"] },
-                     "window": { "slots": [ { "days": ["any"], "from": "08:00", "to": "20:00",
-                                              "from_included": false } ] } } ]
-    });
-    load(&same_ends).expect("a slot that leaves 08:00:00 out too is no looser");
+    let after_eight = lender_hours(
+        "lender-after-eight",
+        "us-reg-f",
+        json!({ "from": "08:00", "to": "20:00", "from_included": false }),
+    );
+    load(&after_eight).expect("a slot that leaves 08:00:00 out too is no looser");
 }
 
 #[test]
 fn a_lender_window_that_lets_in_an_end_the_floor_lets_in_too_is_accepted_and_one_past_it_is_not() {
     // in-rbi lets 19:00:00 in ("after 7:00 p.m." is forbidden); so may a lender, but not 19:00:01.
-    let inclusive = json!({
-        "id": "lender-seven-sharp", "version": "1", "extends": "in-rbi",
-        "rules": [ { "id": "lender.hours", "cite": "lender", "applies_to": { "tags": ["timed"] },
-                     "window": { "slots": [ { "days": ["any"], "from": "09:00", "to": "19:00",
-                                              "to_included": true } ] } } ]
-    });
-    load(&inclusive).expect("19:00:00 is inside the floor");
-    let later = json!({
-        "id": "lender-past-seven", "version": "1", "extends": "in-rbi",
-        "rules": [ { "id": "lender.hours", "cite": "lender", "applies_to": { "tags": ["timed"] },
-                     "window": { "slots": [ { "days": ["any"], "from": "09:00", "to": "19:01" } ] } } ]
-    });
-    let msg = refused(&later, "lender.hours", "in.rbi.2022.65.calling_hours");
+    let seven_sharp = lender_hours(
+        "lender-seven-sharp",
+        "in-rbi",
+        json!({ "from": "09:00", "to": "19:00", "to_included": true }),
+    );
+    load(&seven_sharp).expect("19:00:00 is inside the floor");
+    let past_seven = lender_hours(
+        "lender-past-seven",
+        "in-rbi",
+        json!({ "from": "09:00", "to": "19:01" }),
+    );
+    let msg = refused(&past_seven, "lender.hours", "in.rbi.2022.65.calling_hours");
     assert!(msg.contains("19:00-19:01"), "names the span: {msg}");
 }

@@ -1085,6 +1085,12 @@ fn then(case: &Value, as_of: &str, events: Vec<Value>) -> Value {
     c
 }
 
+/// The email verdict on `case` once the collector has emailed back at `reply_at`, seen at `as_of`.
+fn email_after_the_reply(case: &Value, reply_at: &str, as_of: &str) -> Value {
+    let answered = then(case, as_of, vec![email_out(reply_at)]);
+    verdict(&decide(&answered), "email", Some("e1"))
+}
+
 #[test]
 fn comment_6b1_2_i_an_email_at_a_designated_inconvenient_time_is_answered_once_that_afternoon() {
     let case = email_at_an_inconvenient_time();
@@ -1095,19 +1101,21 @@ fn comment_6b1_2_i_an_email_at_a_designated_inconvenient_time_is_answered_once_t
     let sms = verdict(&d, "sms", Some("m1"));
     assert_eq!(rules(&sms), [DESIGNATED_INCONVENIENT], "{COMMENT_6B1_2}");
     // Once: after the reply, the afternoon is closed again until 17:00...
-    let answered = then(
+    let email = email_after_the_reply(
         &case,
+        "2026-06-10T15:46:00-04:00",
         "2026-06-10T15:50:00-04:00",
-        vec![email_out("2026-06-10T15:46:00-04:00")],
     );
-    let email = verdict(&decide(&answered), "email", Some("e1"));
     assert_eq!(rules(&email), [DESIGNATED_INCONVENIENT], "{COMMENT_6B1_2}");
     assert_eq!(email["next_allowed_at"], "2026-06-10T17:00:00-04:00");
     // ...until the consumer writes again: once for each message.
     let again = then(
-        &answered,
+        &case,
         "2026-06-10T16:05:00-04:00",
-        vec![email_in("2026-06-10T16:00:00-04:00")],
+        vec![
+            email_out("2026-06-10T15:46:00-04:00"),
+            email_in("2026-06-10T16:00:00-04:00"),
+        ],
     );
     assert_eq!(
         verdict(&decide(&again), "email", Some("e1"))["allowed"],
@@ -1141,12 +1149,11 @@ fn comment_6b2_1_a_represented_consumers_own_email_is_answered_once() {
     assert_eq!(email["allowed"], true, "{ONE_REPLY}: {email}");
     let sms = verdict(&d, "sms", Some("m1"));
     assert_eq!(rules(&sms), [ATTORNEY], "{ONE_REPLY}");
-    let answered = then(
+    let email = email_after_the_reply(
         &case,
+        "2026-06-10T10:40:00-04:00",
         "2026-06-10T11:00:00-04:00",
-        vec![email_out("2026-06-10T10:40:00-04:00")],
     );
-    let email = verdict(&decide(&answered), "email", Some("e1"));
     assert_eq!(rules(&email), [ATTORNEY], "after the reply: {ONE_REPLY}");
 }
 
@@ -1167,12 +1174,11 @@ fn section_14h2ii_a_person_who_writes_through_a_refused_medium_is_answered_once_
     assert_eq!(rules(&email), [OPT_OUT], "before the message: {ONE_REPLY}");
     let email = verdict(&decide(&case), "email", Some("e1"));
     assert_eq!(email["allowed"], true, "{ONE_REPLY}: {email}");
-    let answered = then(
+    let email = email_after_the_reply(
         &case,
+        "2026-06-10T10:40:00-04:00",
         "2026-06-10T11:00:00-04:00",
-        vec![email_out("2026-06-10T10:40:00-04:00")],
     );
-    let email = verdict(&decide(&answered), "email", Some("e1"));
     assert_eq!(rules(&email), [OPT_OUT], "after the reply: {ONE_REPLY}");
 }
 
