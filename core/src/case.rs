@@ -52,6 +52,10 @@ pub struct Account {
     pub id: String,
     /// ISO 4217 currency code of every amount in the case.
     pub currency: String,
+    /// The product, in the words of the policy's `products` (e.g. `online_lending`,
+    /// `bank_credit`, `microfinance`), so that each rule binds where its instrument does. Any
+    /// other label, or none, is a product the policy cannot place: every rule then applies,
+    /// those written for one product included.
     #[serde(default)]
     pub product: Option<String>,
     /// The zone whose calendar dates the account's business days follow.

@@ -325,23 +325,37 @@ impl<'a> History<'a> {
 
     /// The first letter of a kind sent to the borrower.
     pub fn first_letter(&self, kind: LetterKind) -> Option<Seconds> {
-        self.first_letter_before(kind, None)
+        self.first_letter_between(kind, None, None)
     }
 
-    /// The first letter of a kind sent to the borrower before `by` (when given).
-    pub fn first_letter_before(&self, kind: LetterKind, by: Option<Seconds>) -> Option<Seconds> {
-        self.letters_before(kind, by).next()
-    }
-
-    /// The most recent letter of a kind sent to the borrower before `by` (when given).
-    pub fn last_letter_before(&self, kind: LetterKind, by: Option<Seconds>) -> Option<Seconds> {
-        self.letters_before(kind, by).last()
-    }
-
-    /// When letters of a kind were sent to the borrower before `by` (when given), in time order.
-    fn letters_before(
+    /// The first letter of a kind sent to the borrower at or after `since` and before `by` (each
+    /// when given).
+    pub fn first_letter_between(
         &self,
         kind: LetterKind,
+        since: Option<Seconds>,
+        by: Option<Seconds>,
+    ) -> Option<Seconds> {
+        self.letters_between(kind, since, by).next()
+    }
+
+    /// The most recent letter of a kind sent to the borrower at or after `since` and before `by`
+    /// (each when given).
+    pub fn last_letter_between(
+        &self,
+        kind: LetterKind,
+        since: Option<Seconds>,
+        by: Option<Seconds>,
+    ) -> Option<Seconds> {
+        self.letters_between(kind, since, by).last()
+    }
+
+    /// When letters of a kind were sent to the borrower at or after `since` and before `by`
+    /// (each when given), in time order.
+    fn letters_between(
+        &self,
+        kind: LetterKind,
+        since: Option<Seconds>,
         by: Option<Seconds>,
     ) -> impl Iterator<Item = Seconds> + '_ {
         self.events
@@ -350,6 +364,7 @@ impl<'a> History<'a> {
                 e.kind == EventType::Letter
                     && e.letter == Some(kind)
                     && e.party.as_deref().is_none_or(|p| p == BORROWER)
+                    && since.is_none_or(|s| e.at.seconds() >= s)
                     && by.is_none_or(|b| e.at.seconds() < b)
             })
             .map(|e| e.at.seconds())

@@ -164,10 +164,15 @@ enum PolicyCommand {
     /// Validate a policy (schema, names, stage table, floor loosening) and lint it (shadowed
     /// rules, unreachable steps); exit 0 only when clean.
     Check {
-        policy: String,
-        /// One JSON report on stdout instead of text.
+        /// The policy; omitted, every built-in pack.
+        policy: Option<String>,
+        /// One JSON report on stdout instead of text (one line per policy).
         #[arg(long)]
         json: bool,
+        /// Also report how many days of holiday calendar the policy has left after this date
+        /// (YYYY-MM-DD): the days to the end of the last year its calendar covers.
+        #[arg(long = "as-of", value_name = "DATE")]
+        as_of: Option<arrears_core::time::Date>,
     },
     /// Run policy test files (`*.test.json`): cases with the facts their decisions must show.
     Test { path: String },
@@ -267,7 +272,25 @@ fn main() -> ExitCode {
                     false,
                 ),
             },
-            PolicyCommand::Check { policy, json } => verdict(policy_tools::check(&policy, json)),
+            PolicyCommand::Check {
+                policy,
+                json,
+                as_of,
+            } => {
+                let references: Vec<String> = match policy {
+                    Some(p) => vec![p],
+                    None => arrears_core::policy::packs::IDS
+                        .iter()
+                        .map(|id| id.to_string())
+                        .collect(),
+                };
+                // Every policy is reported, clean or not, before the verdict is taken.
+                let reports: Vec<bool> = references
+                    .iter()
+                    .map(|r| policy_tools::check(r, json, as_of))
+                    .collect();
+                verdict(reports.iter().all(|clean| *clean))
+            }
             PolicyCommand::Test { path } => verdict(policy_tools::test(&path)),
             PolicyCommand::Diff {
                 old,

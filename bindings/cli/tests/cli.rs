@@ -147,6 +147,37 @@ fn policy_check_refuses_hours_0700_2300_over_cn_microloan_naming_the_floor_rule(
 }
 
 #[test]
+fn policy_check_as_of_reports_the_days_of_calendar_each_pack_has_left() {
+    let o = arrears(&["policy", "check", "--as-of", "2027-07-04"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let text = stdout(&o);
+    for pack in ["cn-microloan", "id-ojk", "ph-sec", "in-rbi"] {
+        assert!(
+            text.contains(&format!(
+                "calendar: {pack} has 180 day(s) of holidays left after 2027-07-04"
+            )),
+            "{pack}: {text}"
+        );
+    }
+    assert!(
+        text.contains("calendar: us-reg-f declares no years"),
+        "{text}"
+    );
+    let json = arrears(&[
+        "policy",
+        "check",
+        "--json",
+        "--as-of",
+        "2028-01-01",
+        "id-ojk",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(report["calendar_days_left"], 0);
+    let bad = arrears(&["policy", "check", "--as-of", "2027-13-01", "id-ojk"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
 fn policy_check_refuses_eight_calls_in_seven_days_over_us_reg_f() {
     let p = write_temp(
         "eight-calls.json",
@@ -688,16 +719,18 @@ fn policy_check_refuses_contacting_a_reference_under_id_ojk_ph_sec_and_in_rbi() 
             ),
             &["lender.tell_references", floor_row],
         );
-        // A ladder step that calls references can never act: the check says so and fails.
+        // A ladder step that calls the employer can never act: the check says so and fails. (A
+        // reference is not such a step in id-ojk: an online loan's emergency contact may be called
+        // to find a borrower who is lost-contact.)
         let strategy = format!(
             r#"{{ "id": "x", "version": "1", "extends": "{pack}",
-                 "strategy": [ {{ "id": "lender.call_references", "cite": "lender", "action": "call",
-                                 "parties": ["reference"] }} ] }}"#
+                 "strategy": [ {{ "id": "lender.call_employer", "cite": "lender", "action": "call",
+                                 "parties": ["employer"] }} ] }}"#
         );
         check_refuses(
             &format!("{pack}-call.json"),
             &strategy,
-            &["lender.call_references", "unreachable"],
+            &["lender.call_employer", "unreachable"],
         );
     }
 }
