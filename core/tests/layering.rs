@@ -320,18 +320,18 @@ fn a_lender_window_that_lets_in_the_floors_left_out_end_instant_is_refused() {
 
 #[test]
 fn a_lender_window_that_lets_in_an_end_the_floor_lets_in_too_is_accepted_and_one_past_it_is_not() {
-    // in-rbi lets 19:00:00 in ("after 7:00 p.m." is forbidden); so may a lender, but not 19:00:01.
-    let seven_sharp = lender_hours(
-        "lender-seven-sharp",
-        "in-rbi",
-        json!({ "from": "09:00", "to": "19:00", "to_included": true }),
+    // ph-sec lets 22:00:00 in ("after 10:00 P.M." is unreasonable); so may a lender, not 22:00:01.
+    let ten_sharp = lender_hours(
+        "lender-ten-sharp",
+        "ph-sec",
+        json!({ "from": "09:00", "to": "22:00", "to_included": true }),
     );
-    load(&seven_sharp).expect("19:00:00 is inside the floor");
-    let past_seven = lender_hours(
-        "lender-past-seven",
-        "in-rbi",
-        json!({ "from": "09:00", "to": "19:01" }),
+    load(&ten_sharp).expect("22:00:00 is inside the floor");
+    let past_ten = lender_hours(
+        "lender-past-ten",
+        "ph-sec",
+        json!({ "from": "09:00", "to": "22:01" }),
     );
-    let msg = refused(&past_seven, "lender.hours", "in.rbi.2022.65.calling_hours");
-    assert!(msg.contains("19:00-19:01"), "names the span: {msg}");
+    let msg = refused(&past_ten, "lender.hours", "ph.sec.mc18.s1.unreasonable_hours");
+    assert!(msg.contains("22:00-22:01"), "names the span: {msg}");
 }
