@@ -332,6 +332,10 @@ fn a_lender_window_that_lets_in_an_end_the_floor_lets_in_too_is_accepted_and_one
         "ph-sec",
         json!({ "from": "09:00", "to": "22:01" }),
     );
-    let msg = refused(&past_ten, "lender.hours", "ph.sec.mc18.s1.unreasonable_hours");
+    let msg = refused(
+        &past_ten,
+        "lender.hours",
+        "ph.sec.mc18.s1.unreasonable_hours",
+    );
     assert!(msg.contains("22:00-22:01"), "names the span: {msg}");
 }
