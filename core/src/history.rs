@@ -448,11 +448,7 @@ fn lost_contact(
     };
     // Payments are contact from the borrower too, when the policy says so.
     let payments: Vec<Seconds> = if def.reset_by.contains(&ContactReset::Payment) {
-        case.account
-            .payments
-            .iter()
-            .map(|p| p.at.seconds())
-            .collect()
+        case.repayments().map(|p| p.at.seconds()).collect()
     } else {
         Vec::new()
     };

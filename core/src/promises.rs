@@ -46,9 +46,7 @@ pub fn promises(
             let honoured = (0..=horizon).contains(&ahead);
             let ends_at = primary.start_of(date.add_days(1));
             let paid: i64 = case
-                .account
-                .payments
-                .iter()
+                .repayments()
                 .filter(|p| {
                     let t = p.at.seconds();
                     t > made_at && t < ends_at

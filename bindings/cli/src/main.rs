@@ -148,10 +148,32 @@ enum Command {
         #[arg(long)]
         html: Option<String>,
     },
+    /// Build a case from another system's record of the loan: the case JSON on stdout (exit 0),
+    /// or the error JSON, with the path of the field at fault in that record (exit 2).
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Work with policy documents.
     Policy {
         #[command(subcommand)]
         command: PolicyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// An Apache Fineract loan as `GET /loans/{id}?associations=repaymentSchedule,transactions`
+    /// returns it (docs/integrations/fineract.md).
+    Fineract {
+        /// The loan response file; `-` or nothing reads standard input.
+        loan: Option<String>,
+        /// The tenant's business date (YYYY-MM-DD): the case's date.
+        #[arg(long)]
+        business_date: String,
+        /// The tenant's time zone (an IANA name): the account's book zone.
+        #[arg(long)]
+        time_zone: String,
     },
 }
 
@@ -251,6 +273,25 @@ fn main() -> ExitCode {
             json,
             html,
         } => report(input.as_deref(), previous.as_deref(), json, html.as_deref()),
+        Command::Import {
+            command:
+                ImportCommand::Fineract {
+                    loan,
+                    business_date,
+                    time_zone,
+                },
+        } => {
+            let case = source::input(loan.as_deref()).and_then(|text| {
+                arrears_core::ffi::import_fineract(&text, &business_date, &time_zone)
+            });
+            match case {
+                Ok(case) => {
+                    emit(&case);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e, false),
+            }
+        }
         Command::Policy { command } => match command {
             PolicyCommand::List => {
                 for id in arrears_core::ffi::builtin_policies() {

@@ -900,3 +900,67 @@ fn explain_ends_with_the_decisions_warnings() {
     assert_eq!(o.status.code(), Some(0));
     assert!(!stdout(&o).contains("\nWarnings\n"), "{}", stdout(&o));
 }
+
+#[test]
+fn import_fineract_prints_a_case_that_decides_to_fineracts_delinquent_days() {
+    let loan = "core/tests/fixtures/fineract/chargeback-overdue/loan.json";
+    let o = arrears(&[
+        "import",
+        "fineract",
+        loan,
+        "--business-date",
+        "2012-04-05",
+        "--time-zone",
+        "America/Sao_Paulo",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let case: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(case["account"]["book_time_zone"], "America/Sao_Paulo");
+    assert_eq!(case["as_of"], "2012-04-05T12:00:00-03:00");
+    let dir = std::env::temp_dir().join(format!("arrears-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("case.json");
+    std::fs::write(&path, stdout(&o)).unwrap();
+    let d = arrears(&["decide", "--policy", "us-reg-f", path.to_str().unwrap()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let d: serde_json::Value = serde_json::from_str(&stdout(&d)).unwrap();
+    assert_eq!(d["delinquency"]["days_past_due"], 14);
+    assert_eq!(d["delinquency"]["overdue_amount"], 20000);
+}
+
+#[test]
+fn import_fineract_gives_the_error_object_with_a_path_into_the_loan_and_exits_2() {
+    let loan =
+        std::fs::read_to_string(root().join("core/tests/fixtures/fineract/pause-ended/loan.json"))
+            .unwrap();
+    let bad = loan.replacen(
+        "\"dueDate\": [\n          2012,\n          2,",
+        "\"dueDate\": [\n          2012,\n          13,",
+        1,
+    );
+    assert_ne!(bad, loan);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_arrears"))
+        .args([
+            "import",
+            "fineract",
+            "--business-date",
+            "2012-03-12",
+            "--time-zone",
+            "UTC",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(bad.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(e["error"]["path"], "repaymentSchedule.periods[1].dueDate");
+}
