@@ -924,8 +924,8 @@ fn table() -> Vec<(&'static str, String)> {
         "letter_sent missing its kind",
         us,
         &[(
-            "\"kind\": \"validation_notice\",\n                \"days\": 39",
-            "\"days\": 39",
+            "\"kind\": \"validation_notice\",\n                \"working_days\": 5",
+            "\"working_days\": 5",
         )],
     );
     policy(
