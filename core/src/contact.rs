@@ -23,7 +23,7 @@ struct Counting<'p> {
     scope: Scope,
 }
 
-impl Facts<'_> {
+impl<'a> Facts<'a> {
     /// Where a window lets any action through, in every borrower zone.
     pub fn window(&self, w: &WindowDef, span: Span) -> IntervalSet {
         let mut acc: Option<IntervalSet> = None;
@@ -92,17 +92,8 @@ impl Facts<'_> {
             scope,
         } = counting;
         let mut dates: Vec<Date> = self
-            .history
-            .events
+            .scoped_events(scope, target)
             .iter()
-            .filter(|e| match scope {
-                Scope::Account => true,
-                Scope::Party => e.party.as_deref() == Some(target.party),
-                Scope::Channel => match target.channel {
-                    Some(ch) => e.channel.as_deref() == Some(ch.id.as_str()),
-                    None => e.party.as_deref() == Some(target.party),
-                },
-            })
             .filter(|e| self.history.counts(e, counts, exclude))
             .filter(|e| {
                 outcomes.is_empty()
@@ -255,17 +246,8 @@ impl Facts<'_> {
 
     /// Instants of the events a cap counts for this target (for caps over part of the day).
     fn counted_instants(&self, cap: &CapDef, target: &Target) -> Vec<Seconds> {
-        self.history
-            .events
+        self.scoped_events(cap.scope, target)
             .iter()
-            .filter(|e| match cap.scope {
-                Scope::Account => true,
-                Scope::Party => e.party.as_deref() == Some(target.party),
-                Scope::Channel => match target.channel {
-                    Some(ch) => e.channel.as_deref() == Some(ch.id.as_str()),
-                    None => e.party.as_deref() == Some(target.party),
-                },
-            })
             .filter(|e| self.history.counts(e, cap.counts, &cap.exclude))
             .filter(|e| {
                 cap.outcomes.is_empty()
@@ -279,6 +261,15 @@ impl Facts<'_> {
             })
             .map(|e| e.at.seconds())
             .collect()
+    }
+
+    /// The events a cap or rest pattern of this scope counts from for the target, in time order.
+    fn scoped_events(&self, scope: Scope, target: &Target) -> &[&'a crate::case::Event] {
+        match (scope, target.channel) {
+            (Scope::Account, _) => &self.history.events,
+            (Scope::Channel, Some(ch)) => self.history.of_channel(&ch.id),
+            (Scope::Party | Scope::Channel, _) => self.history.of_party(target.party),
+        }
     }
 
     /// The kind of a party named in an event.

@@ -13,6 +13,7 @@ use crate::error::{Error, ErrorCode};
 use crate::facts::Facts;
 use crate::policy::Policy;
 use crate::time::Seconds;
+use std::collections::BTreeSet;
 
 /// A policy ready to decide cases: one version, or several with the dates they take effect.
 #[derive(Debug, Clone)]
@@ -176,13 +177,16 @@ impl Engine {
         // Windows and inconvenient times depend on the span only: computed once for every
         // candidate of this decision.
         let mut shared = crate::solver::SpanSets::default();
+        // The candidates with a verdict so far: a later step naming one again adds nothing.
+        let mut named: BTreeSet<(&str, &str, Option<&str>)> = BTreeSet::new();
         for step in facts.steps(&statuses) {
             for target in facts.candidates(step) {
-                if actions.iter().any(|a| {
-                    a.action == step.action
-                        && a.party == target.party
-                        && a.channel.as_deref() == target.channel.map(|c| c.id.as_str())
-                }) {
+                let key = (
+                    step.action.as_str(),
+                    target.party,
+                    target.channel.map(|c| c.id.as_str()),
+                );
+                if named.contains(&key) {
                     continue;
                 }
                 let Some(verdict) = facts.verdict_with(step, &target, &statuses, &mut shared)
@@ -212,6 +216,7 @@ impl Engine {
                         next = Some((key, actions.len()));
                     }
                 }
+                named.insert(key);
                 actions.push(verdict.into_output(step, &target, primary));
             }
         }

@@ -24,6 +24,7 @@ use crate::facts::{Facts, Span, Target};
 use crate::policy::{Period, Policy, Rule, StepDef};
 use crate::solver::{intersection, Part, RuleRef, SpanSets};
 use crate::time::{Seconds, Zone, DAY};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The longest plan, in local days: a month ahead is as far as a campaign is planned, and it keeps
 /// a plan's cost bounded.
@@ -265,6 +266,8 @@ struct Planner {
     end: Seconds,
     primary: Zone,
     tracks: Vec<Track>,
+    /// Where each candidate's track is in `tracks`, by action, party and channel.
+    index: BTreeMap<(String, String, Option<String>), usize>,
     segment: usize,
 }
 
@@ -275,6 +278,7 @@ impl Planner {
             end,
             primary,
             tracks: Vec::new(),
+            index: BTreeMap::new(),
             segment: 0,
         }
     }
@@ -289,15 +293,17 @@ impl Planner {
         let statuses = facts.statuses();
         // Window sets depend on the span only: shared by every candidate of the segment.
         let mut shared = SpanSets::default();
-        let mut here: Vec<usize> = Vec::new();
+        // The tracks this segment names, by index.
+        let mut here: BTreeSet<usize> = BTreeSet::new();
         for step in facts.steps(&statuses) {
             for target in facts.candidates(step) {
                 let channel = target.channel.map(|c| c.id.as_str());
-                let index = self.tracks.iter().position(|t| {
-                    t.action == step.action
-                        && t.party == target.party
-                        && t.channel.as_deref() == channel
-                });
+                let key = (
+                    step.action.clone(),
+                    target.party.to_string(),
+                    channel.map(str::to_string),
+                );
+                let index = self.index.get(&key).copied();
                 if index.is_some_and(|i| here.contains(&i)) {
                     continue; // an earlier step already names it in this segment
                 }
@@ -312,6 +318,7 @@ impl Planner {
                     continue;
                 }
                 let i = index.unwrap_or_else(|| {
+                    self.index.insert(key, self.tracks.len());
                     self.tracks.push(Track {
                         action: step.action.clone(),
                         party: target.party.to_string(),
@@ -323,7 +330,7 @@ impl Planner {
                     });
                     self.tracks.len() - 1
                 });
-                here.push(i);
+                here.insert(i);
                 let combined = intersection(&sets, span);
                 let blocking = |t: Seconds| -> Vec<Reason> {
                     parts

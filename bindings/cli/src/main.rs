@@ -106,8 +106,12 @@ enum Command {
     },
     /// Write a deterministic synthetic portfolio as JSON Lines (for demos, benchmarks and tests).
     Gen {
-        #[arg(long)]
-        accounts: u64,
+        #[arg(long, required_unless_present = "heavy")]
+        accounts: Option<u64>,
+        /// Write one heavy case instead, of shape CONTACTS,CHANNELS_PER_CONTACT,BORROWER_CHANNELS,CALLS
+        /// (`200,50,50,10000` is the case the work budget was measured on).
+        #[arg(long, conflicts_with_all = ["accounts", "days_later", "policy", "currency", "zone"])]
+        heavy: Option<String>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Call events per account.
@@ -237,9 +241,17 @@ fn main() -> ExitCode {
             policy,
             currency,
             zone,
-        } => gen(
-            accounts, seed, history, &buckets, days_later, policy, currency, zone,
-        ),
+            heavy,
+        } => match (heavy, accounts) {
+            (Some(shape), _) => gen_heavy(&shape),
+            (None, Some(accounts)) => gen(
+                accounts, seed, history, &buckets, days_later, policy, currency, zone,
+            ),
+            (None, None) => fail(
+                &Error::new(ErrorCode::OutOfRange, "", "gen needs --accounts or --heavy"),
+                false,
+            ),
+        },
         Command::Report {
             input,
             previous,
@@ -373,6 +385,36 @@ fn batch(
         }
         Err(e) => fail(&e, false),
     }
+}
+
+/// `arrears gen --heavy`: one case of the given shape, on one line.
+fn gen_heavy(shape: &str) -> ExitCode {
+    let numbers: Vec<usize> = shape
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let Ok([contacts, channels_per_contact, borrower_channels, calls]) =
+        <[usize; 4]>::try_from(numbers)
+    else {
+        return fail(
+            &Error::new(
+                ErrorCode::OutOfRange,
+                "",
+                format!("--heavy takes 4 whole numbers (contacts, channels per contact, borrower channels, calls), not {shape:?}"),
+            ),
+            false,
+        );
+    };
+    emit(
+        &arrears_core::synthetic::heavy(arrears_core::synthetic::Heavy {
+            contacts,
+            channels_per_contact,
+            borrower_channels,
+            calls,
+        })
+        .to_string(),
+    );
+    ExitCode::SUCCESS
 }
 
 #[allow(clippy::too_many_arguments)]
