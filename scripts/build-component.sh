@@ -8,7 +8,7 @@ rustup target add wasm32-unknown-unknown >/dev/null
 if [ "$(wasm-tools --version 2>/dev/null | cut -d' ' -f2)" != "1.263.0" ]; then
   cargo install --locked wasm-tools --version 1.263.0
 fi
-cargo build -q -p arrears-wasi --target wasm32-unknown-unknown --profile wasm
+cargo build -q --locked -p arrears-wasi --target wasm32-unknown-unknown --profile wasm
 # Cargo's output follows CARGO_TARGET_DIR when it is set; the component is always target/'s.
 mkdir -p target
 wasm-tools component new "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/arrears_wasi.wasm" -o target/arrears.component.wasm

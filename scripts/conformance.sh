@@ -20,7 +20,7 @@ trap 'rm -rf "$results" "$falsified" "$negative"' EXIT
 surfaces() {
   local dir="$1" out="$2"
   run() { "$@" >> "$out" 2>/dev/null || true; }
-  run cargo run -q --release -p arrears-core --example corpus -- "$dir"
+  run cargo run -q --locked --release -p arrears-core --example corpus -- "$dir"
   if [ -f js/test/corpus-report.mjs ] && [ -d js/dist ]; then run node js/test/corpus-report.mjs "$dir"; fi
   if [ -f js/test/browser-report.mjs ] && [ -x /usr/bin/chromium ] && [ -d js/dist ]; then run node js/test/browser-report.mjs "$dir"; fi
   # The plain module's libraries: Go (wazero) and Java (Chicory), once their scripts have built them.

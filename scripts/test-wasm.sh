@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 
 rustup target add wasm32-unknown-unknown >/dev/null
 if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "0.2.130" ]; then
-  # Not --locked: a dependency version the lock file names is no longer in the registry.
+  # Not --locked, pinned by version only: with --locked the install stops at "failed to select
+  # a version for the requirement `webpki-roots = \"^1.0.10\"` (locked to 1.0.11)", a version the
+  # published lock file names that the registry no longer has (tried again for issue 25).
   cargo install wasm-bindgen-cli --version 0.2.130
 fi
 if [ ! -x /usr/bin/chromium ]; then
