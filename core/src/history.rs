@@ -172,8 +172,7 @@ impl<'a> History<'a> {
             .map_or(&[][..], Vec::as_slice)
             .iter()
             .filter(move |c| {
-                c.lifts.contains(&limit)
-                    && c.channel.is_none_or(|ch| channel == Some(ch))
+                c.lifts.contains(&limit) && c.channel.is_none_or(|ch| channel == Some(ch))
             })
             .map(|c| (c.from, c.to))
     }
