@@ -156,7 +156,7 @@ fn step_cases(engines: &[Engine], lane: u64) -> (u64, u64, Vec<String>) {
                     .unwrap()
                     .with_timezone(&case.as_of.0.timezone()),
             );
-            let decision = engine.decide(&stepped);
+            let decision = engine.decide(&stepped).unwrap();
             let allowed: BTreeSet<String> = decision
                 .actions
                 .iter()

@@ -112,9 +112,23 @@ fn decide_line(
     with_summary: bool,
     s: &mut Summary,
 ) -> String {
-    let result = Case::from_json(line).and_then(|c| engine.try_decide(&c).map(|d| (c, d)));
+    let result = Case::from_json(line).and_then(|c| {
+        let d = engine.decide(&c)?;
+        let json = d.to_json()?;
+        let json = if with_summary {
+            // The decision's fields stay byte for byte what `decide` prints.
+            let summary = arrears_core::error::to_json_text(&case_summary(&c, &d), false)?;
+            format!(
+                "{},\"case_summary\":{summary}}}",
+                json.strip_suffix('}').unwrap_or(&json)
+            )
+        } else {
+            json
+        };
+        Ok((d, json))
+    });
     match result {
-        Ok((case, d)) => {
+        Ok((d, json)) => {
             s.decisions += 1;
             *s.by_stage
                 .entry(d.delinquency.stage.id.clone())
@@ -128,17 +142,7 @@ fn decide_line(
                 .as_ref()
                 .map_or_else(|| "none".to_string(), |n| n.action.clone());
             *s.by_next_action.entry(next).or_default() += 1;
-            let json = d.to_json();
-            if with_summary {
-                // The decision's fields stay byte for byte what `decide` prints.
-                let summary = serde_json::to_string(&case_summary(&case, &d)).unwrap_or_default();
-                format!(
-                    "{},\"case_summary\":{summary}}}",
-                    json.strip_suffix('}').unwrap_or(&json)
-                )
-            } else {
-                json
-            }
+            json
         }
         Err(e) => {
             s.errors += 1;

@@ -558,7 +558,7 @@ fn decide_with_engine(
 ) -> Result<(arrears_core::Engine, Case, arrears_core::Decision), Error> {
     let engine = source::policy(policy)?.engine()?;
     let case = Case::from_json(&source::input(case)?)?;
-    let decision = engine.try_decide(&case)?;
+    let decision = engine.decide(&case)?;
     Ok((engine, case, decision))
 }
 
@@ -588,14 +588,17 @@ fn recorded_queue(
 
 fn decide(policy: &str, case: Option<&str>, pretty: bool) -> ExitCode {
     match decide_case(policy, case) {
-        Ok((_, d)) => {
-            emit(&if pretty {
-                d.to_json_pretty()
-            } else {
-                d.to_json()
-            });
-            ExitCode::SUCCESS
-        }
+        Ok((_, d)) => match if pretty {
+            d.to_json_pretty()
+        } else {
+            d.to_json()
+        } {
+            Ok(text) => {
+                emit(&text);
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e, pretty),
+        },
         Err(e) => fail(&e, pretty),
     }
 }
@@ -607,14 +610,17 @@ fn plan(policy: &str, days: &str, case: Option<&str>, pretty: bool) -> ExitCode 
         engine.plan(&case, days)
     });
     match planned {
-        Ok(p) => {
-            emit(&if pretty {
-                p.to_json_pretty()
-            } else {
-                p.to_json()
-            });
-            ExitCode::SUCCESS
-        }
+        Ok(p) => match if pretty {
+            p.to_json_pretty()
+        } else {
+            p.to_json()
+        } {
+            Ok(text) => {
+                emit(&text);
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e, pretty),
+        },
         Err(e) => fail(&e, pretty),
     }
 }
