@@ -210,6 +210,18 @@ pub enum ChannelKind {
 }
 
 impl ChannelKind {
+    /// The name the contract spells it with.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChannelKind::Mobile => "mobile",
+            ChannelKind::HomePhone => "home_phone",
+            ChannelKind::WorkPhone => "work_phone",
+            ChannelKind::Email => "email",
+            ChannelKind::Sms => "sms",
+            ChannelKind::Postal => "postal",
+        }
+    }
+
     pub fn is_phone(self) -> bool {
         matches!(
             self,

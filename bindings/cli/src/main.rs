@@ -351,7 +351,10 @@ fn batch(
         Ok(s) => {
             let every_line_failed = s.errors > 0 && s.decisions == 0;
             if json_summary {
-                eprintln!("{}", serde_json::to_string(&s).unwrap_or_default());
+                match arrears_core::error::to_json_text(&s, false) {
+                    Ok(text) => eprintln!("{text}"),
+                    Err(e) => return fail(&e, false),
+                }
             } else {
                 eprintln!(
                     "{} decisions, {} errors{}",
@@ -530,7 +533,10 @@ fn report(input: Option<&str>, previous: Option<&str>, json: bool, html: Option<
                 }
             }
             if json {
-                emit(&serde_json::to_string(&r).unwrap_or_default());
+                match arrears_core::error::to_json_text(&r, false) {
+                    Ok(text) => emit(&text),
+                    Err(e) => return fail(&e, false),
+                }
             } else {
                 emit(report::render(&r).trim_end());
             }
@@ -665,8 +671,14 @@ fn explain(policy: &str, case: Option<&str>, color: bool) -> ExitCode {
 
 fn fail(e: &Error, pretty: bool) -> ExitCode {
     let out = if pretty {
-        let v: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap_or_default();
-        serde_json::to_string_pretty(&v).unwrap_or_default()
+        #[derive(serde::Serialize)]
+        struct Envelope<'a> {
+            error: &'a Error,
+        }
+        // The same fields in the same order, laid out; should that ever fail, the compact form
+        // still says everything.
+        arrears_core::error::to_json_text(&Envelope { error: e }, true)
+            .unwrap_or_else(|_| e.to_json())
     } else {
         e.to_json()
     };

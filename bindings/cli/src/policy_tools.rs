@@ -59,7 +59,13 @@ pub fn check(reference: &str, json: bool) -> bool {
             errors,
             warnings,
         };
-        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+        match arrears_core::error::to_json_text(&report, false) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                println!("{}", e.to_json());
+                return false;
+            }
+        }
         return clean;
     }
     for d in &errors {
@@ -179,12 +185,16 @@ fn run_test_file(file: &Path) -> Vec<Outcome> {
                     .map_or_else(|| i.to_string(), str::to_owned)
             );
             let case_text = match (&t["case"], t["case_file"].as_str()) {
-                (Value::Object(_), _) => t["case"].to_string(),
-                (_, Some(f)) => std::fs::read_to_string(dir.join(f)).unwrap_or_default(),
-                _ => String::new(),
+                (Value::Object(_), _) => Ok(t["case"].to_string()),
+                (_, Some(f)) => std::fs::read_to_string(dir.join(f))
+                    .map_err(|e| format!("cannot read case_file {f:?}: {e}")),
+                _ => Ok(String::new()),
             };
             Outcome {
-                failures: check_expectations(&engine, &case_text, &t["expect"]),
+                failures: match case_text {
+                    Ok(text) => check_expectations(&engine, &text, &t["expect"]),
+                    Err(why) => vec![why],
+                },
                 name,
             }
         })
@@ -212,7 +222,10 @@ fn check_expectations(engine: &Engine, case_text: &str, expect: &Value) -> Vec<S
             )]
         }
         (Ok(_), Some(code)) => return vec![format!("expected error {code}, got a decision")],
-        (Ok(d), None) => serde_json::to_value(&d).unwrap_or_default(),
+        (Ok(d), None) => match serde_json::to_value(&d) {
+            Ok(v) => v,
+            Err(e) => return vec![format!("the decision could not be read back as JSON: {e}")],
+        },
     };
     let mut eq = |what: &str, got: &Value, want: &Value| {
         if got != want {

@@ -302,8 +302,15 @@ fn parse_any(
             message: e.message,
         }]
     };
-    let probe: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-    if probe.get("extends").is_none_or(|v| v.is_null()) {
+    // A lender document is one with an `extends` field; text that is not a JSON object at all
+    // is read as a full document, whose parser reports where it goes wrong.
+    let fields: Option<BTreeMap<String, &serde_json::value::RawValue>> =
+        serde_json::from_str(text).ok();
+    let extends = fields
+        .as_ref()
+        .and_then(|f| f.get("extends"))
+        .is_some_and(|v| v.get().trim() != "null");
+    if !extends {
         return parse_document::<PolicyDocument>(text).map_err(as_diag);
     }
     if depth >= 8 {

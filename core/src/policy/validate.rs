@@ -512,7 +512,7 @@ fn check_step(c: &mut Checker, path: &str, s: &StepDef) {
                     let msg = format!(
                         "action {:?} does not go through {:?} channels",
                         a.id,
-                        serde_json::to_value(k).unwrap_or_default()
+                        k.name()
                     );
                     c.err(format!("{path}.channels[{j}]"), msg);
                 }
