@@ -42,6 +42,17 @@ const OUTCOMES: &[&str] = &[
     "refused",
 ];
 
+/// An outbound call at `at` with an outcome drawn from the stream, as a history event with its
+/// instant (to sort by).
+fn call_to(r: &mut SplitMix, zone: Zone, at: i64, party: &str, channel: &str) -> (i64, Value) {
+    let outcome = OUTCOMES[r.below(OUTCOMES.len() as u64) as usize];
+    (
+        at,
+        json!({ "at": zone.render(at), "type": "call", "party": party, "channel": channel,
+                 "direction": "outbound", "outcome": outcome }),
+    )
+}
+
 /// The `index`-th account of the portfolio `seed`, with `history` call events (plus a few others).
 pub fn account(seed: u64, index: u64, history: usize) -> Value {
     let mut r = SplitMix(seed ^ index.wrapping_mul(0xd1b5_4a32_d192_ed03));
@@ -76,20 +87,7 @@ pub fn account(seed: u64, index: u64, history: usize) -> Value {
     let mut events: Vec<(i64, Value)> = (0..history)
         .map(|k| {
             let at = as_of - 60 - r.below(span as u64) as i64;
-            let to_contact = r.below(10) == 0;
-            let (party, channel) = if to_contact {
-                ("c0", "c0m")
-            } else if k % 2 == 0 {
-                ("borrower", "m1")
-            } else {
-                ("borrower", "h1")
-            };
-            let outcome = OUTCOMES[r.below(OUTCOMES.len() as u64) as usize];
-            (
-                at,
-                json!({ "at": zone.render(at), "type": "call", "party": party, "channel": channel,
-                         "direction": "outbound", "outcome": outcome }),
-            )
+            call(&mut r, zone, at, k)
         })
         .collect();
     events.sort_by_key(|(at, _)| *at);
@@ -325,17 +323,12 @@ fn call(r: &mut SplitMix, zone: Zone, at: i64, k: usize) -> (i64, Value) {
     let to_contact = r.below(10) == 0;
     let (party, channel) = if to_contact {
         ("c0", "c0m")
-    } else if k % 2 == 0 {
+    } else if k.is_multiple_of(2) {
         ("borrower", "m1")
     } else {
         ("borrower", "h1")
     };
-    let outcome = OUTCOMES[r.below(OUTCOMES.len() as u64) as usize];
-    (
-        at,
-        json!({ "at": zone.render(at), "type": "call", "party": party, "channel": channel,
-                 "direction": "outbound", "outcome": outcome }),
-    )
+    call_to(r, zone, at, party, channel)
 }
 
 /// The shape of a case built to be as heavy as the case contract lets it be: many contacts,
@@ -399,12 +392,7 @@ pub fn heavy(shape: Heavy) -> Value {
                 let k = (k / parties) % shape.channels_per_contact.max(1);
                 (format!("c{}", p - 1), format!("c{}-{k}", p - 1))
             };
-            let outcome = OUTCOMES[r.below(OUTCOMES.len() as u64) as usize];
-            (
-                at,
-                json!({ "at": zone.render(at), "type": "call", "party": party, "channel": channel,
-                         "direction": "outbound", "outcome": outcome }),
-            )
+            call_to(&mut r, zone, at, &party, &channel)
         })
         .collect();
     events.sort_by_key(|(at, _)| *at);

@@ -122,7 +122,7 @@ fn mutate(v: &mut serde_json::Value, seed: &[u8], depth: usize) {
         }
         Value::Array(items) if !items.is_empty() => {
             let i = pick(items.len());
-            if seed[(depth + 1) % seed.len()] % 4 == 0 {
+            if seed[(depth + 1) % seed.len()].is_multiple_of(4) {
                 let copy = items[i].clone();
                 items.push(copy);
             } else {

@@ -593,40 +593,37 @@ fn recorded_queue(
 }
 
 fn decide(policy: &str, case: Option<&str>, pretty: bool) -> ExitCode {
-    match decide_case(policy, case) {
-        Ok((_, d)) => match if pretty {
+    let text = decide_case(policy, case).and_then(|(_, d)| {
+        if pretty {
             d.to_json_pretty()
         } else {
             d.to_json()
-        } {
-            Ok(text) => {
-                emit(&text);
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(&e, pretty),
-        },
-        Err(e) => fail(&e, pretty),
-    }
+        }
+    });
+    answer(text, pretty)
 }
 
 fn plan(policy: &str, days: &str, case: Option<&str>, pretty: bool) -> ExitCode {
-    let planned = plan_days(days).and_then(|days| {
+    let text = plan_days(days).and_then(|days| {
         let engine = source::policy(policy)?.engine()?;
         let case = Case::from_json(&source::input(case)?)?;
-        engine.plan(&case, days)
-    });
-    match planned {
-        Ok(p) => match if pretty {
+        let p = engine.plan(&case, days)?;
+        if pretty {
             p.to_json_pretty()
         } else {
             p.to_json()
-        } {
-            Ok(text) => {
-                emit(&text);
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(&e, pretty),
-        },
+        }
+    });
+    answer(text, pretty)
+}
+
+/// Prints a decision's or plan's text (exit 0) or the error object (exit 2).
+fn answer(text: Result<String, Error>, pretty: bool) -> ExitCode {
+    match text {
+        Ok(text) => {
+            emit(&text);
+            ExitCode::SUCCESS
+        }
         Err(e) => fail(&e, pretty),
     }
 }
