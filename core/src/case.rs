@@ -56,6 +56,10 @@ pub struct Account {
     pub id: String,
     /// ISO 4217 currency code of every amount in the case.
     pub currency: String,
+    /// The product, in the words of the policy's `products` (e.g. `online_lending`,
+    /// `bank_credit`, `microfinance`), so that each rule binds where its instrument does. Any
+    /// other label, or none, is a product the policy cannot place: every rule then applies,
+    /// those written for one product included.
     #[serde(default)]
     pub product: Option<String>,
     /// The zone whose calendar dates the account's business days follow.
@@ -68,6 +72,142 @@ pub struct Account {
     pub pauses: Vec<Pause>,
     #[serde(default)]
     pub flags: AccountFlags,
+    /// The order in which payments, waivers and write-offs settle the components of an
+    /// installment (oldest installment first); Fineract's default order when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation: Option<Allocation>,
+    /// Days after an installment falls due before days past due count for this account; the
+    /// policy's `delinquency.grace_days` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grace_days: Option<u32>,
+    /// Minor units an installment may stay unpaid and still count as paid for this account; the
+    /// policy's `delinquency.arrears_tolerance` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrears_tolerance: Option<i64>,
+    /// Ask for the decision's `delinquency.installments`: each overdue installment with its days
+    /// past due and amounts.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub report_installments: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// The parts of an amount that loan systems report separately, in minor units; a part left out
+/// is zero.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Components {
+    #[serde(default)]
+    pub principal: i64,
+    #[serde(default)]
+    pub interest: i64,
+    #[serde(default)]
+    pub fees: i64,
+    #[serde(default)]
+    pub penalties: i64,
+}
+
+impl Components {
+    /// The parts in [`Component::ALL`] order.
+    pub fn parts(&self) -> [i64; 4] {
+        [self.principal, self.interest, self.fees, self.penalties]
+    }
+
+    pub fn from_parts(p: [i64; 4]) -> Components {
+        Components {
+            principal: p[0],
+            interest: p[1],
+            fees: p[2],
+            penalties: p[3],
+        }
+    }
+
+    /// The sum of the parts, or `None` past [`MAX_AMOUNT`].
+    pub fn total(&self) -> Option<i64> {
+        self.parts()
+            .iter()
+            .try_fold(0i64, |t, &a| t.checked_add(a).filter(|t| *t <= MAX_AMOUNT))
+    }
+}
+
+/// One part of an amount owed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Component {
+    Principal,
+    Interest,
+    Fees,
+    Penalties,
+}
+
+impl Component {
+    pub const ALL: [Component; 4] = [
+        Component::Principal,
+        Component::Interest,
+        Component::Fees,
+        Component::Penalties,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// How money settles an installment's components: a named order or the four components in order.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum Allocation {
+    Named(NamedAllocation),
+    /// Each of the four components once, first settled first.
+    Order(Vec<Component>),
+}
+
+/// The common orders, named after the components they settle first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NamedAllocation {
+    /// Penalties, fees, interest, then principal: Fineract's default ("mifos-standard-strategy").
+    PenaltiesFeesInterestPrincipal,
+    /// Principal, interest, penalties, then fees.
+    PrincipalInterestPenaltiesFees,
+    /// Interest, principal, penalties, then fees.
+    InterestPrincipalPenaltiesFees,
+    /// Interest, fees, penalties, then principal: the charges before the capital.
+    InterestFeesPenaltiesPrincipal,
+}
+
+impl Allocation {
+    /// The components in the order money settles them.
+    pub fn order(&self) -> [Component; 4] {
+        use Component::*;
+        match self {
+            Allocation::Named(NamedAllocation::PenaltiesFeesInterestPrincipal) => {
+                [Penalties, Fees, Interest, Principal]
+            }
+            Allocation::Named(NamedAllocation::PrincipalInterestPenaltiesFees) => {
+                [Principal, Interest, Penalties, Fees]
+            }
+            Allocation::Named(NamedAllocation::InterestPrincipalPenaltiesFees) => {
+                [Interest, Principal, Penalties, Fees]
+            }
+            Allocation::Named(NamedAllocation::InterestFeesPenaltiesPrincipal) => {
+                [Interest, Fees, Penalties, Principal]
+            }
+            Allocation::Order(v) => {
+                let mut out = [Penalties, Fees, Interest, Principal];
+                if v.len() == 4 {
+                    out.copy_from_slice(v);
+                }
+                out
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -77,10 +217,27 @@ pub struct Installment {
     pub due: Date,
     /// Amount due, in minor units.
     pub amount: i64,
-    /// What has been paid on this installment; when given on any installment, payments are not
-    /// allocated to installments.
+    /// What has been settled on this installment (paid, waived or written off). Given on one
+    /// installment, it must be given on every one: the host has allocated, and payments are then
+    /// not allocated to installments (docs/case.md, ledger).
     #[serde(default)]
     pub paid: Option<i64>,
+    /// The amount due by component; the parts add up to `amount`. Given on one installment, it
+    /// must be given on every one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub components: Option<Components>,
+    /// What has been settled by component; the parts add up to `paid`, which may then be left
+    /// out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_components: Option<Components>,
+}
+
+impl Installment {
+    /// What the host says is settled on it, when it says.
+    pub fn settled(&self) -> Option<i64> {
+        self.paid
+            .or_else(|| self.paid_components.and_then(|c| c.total()))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -89,6 +246,52 @@ pub struct Installment {
 pub struct Payment {
     pub at: Instant,
     pub amount: i64,
+    /// What the entry is; a repayment when absent.
+    #[serde(
+        default,
+        rename = "type",
+        skip_serializing_if = "PaymentKind::is_repayment"
+    )]
+    pub kind: PaymentKind,
+    /// An id a `reversal` can point at, unique among the payments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The id of the entry a `reversal` cancels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reverses: Option<String>,
+    /// The one component a `waiver`, `write_off` or `chargeback` applies to: any component
+    /// (allocation order) for a waiver or write-off, principal for a chargeback, when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<Component>,
+    /// What has been paid back of a `chargeback`, when the installments carry `paid` (the host
+    /// has allocated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid: Option<i64>,
+}
+
+/// What an entry of `account.payments` does to the ledger.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentKind {
+    /// Money from the borrower, settling installments oldest first.
+    #[default]
+    Repayment,
+    /// An amount the lender forgives; it settles like a repayment but is not money received.
+    Waiver,
+    /// An amount the lender writes off; it settles like a waiver.
+    WriteOff,
+    /// A repayment taken back (e.g. by the borrower's bank): the amount is owed again from the
+    /// chargeback's own date.
+    Chargeback,
+    /// Cancels the entry named by `reverses`, as if it had never been made.
+    Reversal,
+}
+
+impl PaymentKind {
+    pub fn is_repayment(&self) -> bool {
+        *self == PaymentKind::Repayment
+    }
 }
 
 /// An inclusive range of dates during which days past due do not accrue.
@@ -575,6 +778,7 @@ impl Case {
             )?;
             not_after(|| format!("account.payments[{i}].at"), p.at, as_of)?;
         }
+        self.validate_ledger()?;
         let mut pauses: Vec<(usize, &Pause)> = self.account.pauses.iter().enumerate().collect();
         for (i, p) in &pauses {
             if p.to < p.from {
@@ -676,6 +880,210 @@ impl Case {
             self.validate_event(i, e, &party_ids)?;
         }
         Ok(())
+    }
+
+    /// The vocabulary of the ledger beyond amounts: who allocates, components, and what each
+    /// payment entry points at.
+    fn validate_ledger(&self) -> Result<(), Error> {
+        let acct = &self.account;
+        let explicit = self.host_allocated();
+        let with_components = acct.installments.iter().any(|i| i.components.is_some());
+        for (i, inst) in acct.installments.iter().enumerate() {
+            let at = |f: &str| format!("account.installments[{i}].{f}");
+            if inst.settled().is_some() != explicit {
+                return Err(Error::new(
+                    ErrorCode::Inconsistent,
+                    at("paid"),
+                    "`paid` is given on some installments and not on others: give it on every installment (the host allocates) or on none (payments are allocated oldest first)",
+                ));
+            }
+            if inst.components.is_some() != with_components {
+                return Err(Error::new(
+                    ErrorCode::Inconsistent,
+                    at("components"),
+                    "`components` is given on some installments and not on others: give it on every installment or on none",
+                ));
+            }
+            for (field, c) in [
+                ("components", inst.components),
+                ("paid_components", inst.paid_components),
+            ] {
+                let Some(c) = c else { continue };
+                for (part, a) in Component::ALL.iter().zip(c.parts()) {
+                    non_negative(|| format!("{}.{}", at(field), component_name(*part)), a)?;
+                }
+                let total = c.total();
+                let want = if field == "components" {
+                    Some(inst.amount)
+                } else {
+                    inst.paid
+                };
+                if let (Some(want), true) = (want, total != want) {
+                    return Err(Error::new(
+                        ErrorCode::Inconsistent,
+                        at(field),
+                        format!(
+                            "the components add up to {}, not {want}",
+                            total.map_or("more than 2^53 - 1".into(), |t| t.to_string())
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(Allocation::Order(order)) = &acct.allocation {
+            let distinct: BTreeSet<&Component> = order.iter().collect();
+            if order.len() != 4 || distinct.len() != 4 {
+                return Err(Error::new(
+                    ErrorCode::InvalidField,
+                    "account.allocation",
+                    "an allocation order names each of principal, interest, fees and penalties once",
+                ));
+            }
+        }
+        if let Some(t) = acct.arrears_tolerance {
+            non_negative(|| "account.arrears_tolerance".into(), t)?;
+        }
+        let mut ids: std::collections::BTreeMap<&str, usize> = Default::default();
+        for (i, p) in acct.payments.iter().enumerate() {
+            if let Some(id) = &p.id {
+                non_empty(|| format!("account.payments[{i}].id"), id)?;
+                if ids.insert(id.as_str(), i).is_some() {
+                    return Err(Error::new(
+                        ErrorCode::Inconsistent,
+                        format!("account.payments[{i}].id"),
+                        format!("duplicate payment id {id:?}"),
+                    ));
+                }
+            }
+        }
+        let mut reversed = BTreeSet::new();
+        for (i, p) in acct.payments.iter().enumerate() {
+            let at = |f: &str| format!("account.payments[{i}].{f}");
+            let kind = payment_kind_name(p.kind);
+            let misplaced = |f: &str| {
+                Error::new(
+                    ErrorCode::InvalidField,
+                    at(f),
+                    format!("field {f:?} does not apply to a {kind}"),
+                )
+            };
+            if p.reverses.is_some() != (p.kind == PaymentKind::Reversal) {
+                return Err(match p.kind {
+                    PaymentKind::Reversal => Error::new(
+                        ErrorCode::InvalidField,
+                        at("reverses"),
+                        "a reversal names the id of the entry it cancels in `reverses`",
+                    ),
+                    _ => misplaced("reverses"),
+                });
+            }
+            if p.component.is_some()
+                && matches!(p.kind, PaymentKind::Repayment | PaymentKind::Reversal)
+            {
+                return Err(misplaced("component"));
+            }
+            if p.paid.is_some() && p.kind != PaymentKind::Chargeback {
+                return Err(misplaced("paid"));
+            }
+            match p.kind {
+                PaymentKind::Waiver | PaymentKind::WriteOff if explicit => {
+                    return Err(Error::new(
+                        ErrorCode::Inconsistent,
+                        at("type"),
+                        format!("the installments carry `paid`, so the host has allocated: count a {kind} in their `paid` instead"),
+                    ))
+                }
+                PaymentKind::Chargeback => match p.paid {
+                    Some(_) if !explicit => {
+                        return Err(Error::new(
+                            ErrorCode::Inconsistent,
+                            at("paid"),
+                            "a chargeback carries `paid` only when the installments do; otherwise repayments are allocated to it",
+                        ))
+                    }
+                    Some(paid) => {
+                        non_negative(|| at("paid"), paid)?;
+                        if paid > p.amount {
+                            return Err(Error::new(
+                                ErrorCode::Inconsistent,
+                                at("paid"),
+                                format!("{paid} paid back on a chargeback of {}", p.amount),
+                            ));
+                        }
+                    }
+                    None => {}
+                },
+                PaymentKind::Reversal => {
+                    let target = p.reverses.as_deref().unwrap_or_default();
+                    let Some(&j) = ids.get(target) else {
+                        return Err(Error::new(
+                            ErrorCode::Inconsistent,
+                            at("reverses"),
+                            format!("no payment has the id {target:?}"),
+                        ));
+                    };
+                    let original = &acct.payments[j];
+                    if original.kind == PaymentKind::Reversal {
+                        return Err(Error::new(
+                            ErrorCode::Inconsistent,
+                            at("reverses"),
+                            "a reversal cannot be reversed: record the entry again instead",
+                        ));
+                    }
+                    if !reversed.insert(target) {
+                        return Err(Error::new(
+                            ErrorCode::Inconsistent,
+                            at("reverses"),
+                            format!("payment {target:?} is reversed twice"),
+                        ));
+                    }
+                    if original.amount != p.amount {
+                        return Err(Error::new(
+                            ErrorCode::Inconsistent,
+                            at("amount"),
+                            format!("a reversal cancels the whole entry: {} here, {} on {target:?}", p.amount, original.amount),
+                        ));
+                    }
+                    if p.at < original.at {
+                        return Err(Error::new(
+                            ErrorCode::Inconsistent,
+                            at("at"),
+                            format!("the reversal ({}) is earlier than the entry it cancels ({})", p.at, original.at),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the installments carry what is settled on them (the host has allocated).
+    pub fn host_allocated(&self) -> bool {
+        self.account
+            .installments
+            .iter()
+            .any(|i| i.settled().is_some())
+    }
+
+    /// The ledger entries that stand: every payment entry except reversals and what they cancel.
+    pub fn standing_payments(&self) -> impl Iterator<Item = &Payment> + '_ {
+        let cancelled: BTreeSet<&str> = self
+            .account
+            .payments
+            .iter()
+            .filter_map(|p| p.reverses.as_deref())
+            .collect();
+        self.account.payments.iter().filter(move |p| {
+            p.kind != PaymentKind::Reversal
+                && p.id.as_deref().is_none_or(|id| !cancelled.contains(id))
+        })
+    }
+
+    /// Money received from the borrower: the repayments that stand.
+    pub fn repayments(&self) -> impl Iterator<Item = &Payment> + '_ {
+        self.standing_payments()
+            .filter(|p| p.kind == PaymentKind::Repayment)
     }
 
     fn validate_event(&self, i: usize, e: &Event, parties: &BTreeSet<&str>) -> Result<(), Error> {
@@ -795,6 +1203,25 @@ impl Case {
         } else {
             self.borrower.time_zones.clone()
         }
+    }
+}
+
+pub fn component_name(c: Component) -> &'static str {
+    match c {
+        Component::Principal => "principal",
+        Component::Interest => "interest",
+        Component::Fees => "fees",
+        Component::Penalties => "penalties",
+    }
+}
+
+fn payment_kind_name(k: PaymentKind) -> &'static str {
+    match k {
+        PaymentKind::Repayment => "repayment",
+        PaymentKind::Waiver => "waiver",
+        PaymentKind::WriteOff => "write_off",
+        PaymentKind::Chargeback => "chargeback",
+        PaymentKind::Reversal => "reversal",
     }
 }
 

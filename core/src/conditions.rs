@@ -108,6 +108,15 @@ impl Facts<'_> {
                 }))
             }
             Condition::CommunicationSent(c) => {
+                // Without a waiting period a return counts whenever it came: a notice that
+                // bounced was never given.
+                let returned_by = |t: Seconds| {
+                    if c.days == 0 {
+                        Seconds::MAX
+                    } else {
+                        self.local_days_after(t, c.days)
+                    }
+                };
                 let after = |t: Seconds| {
                     if c.days == 0 {
                         t
@@ -115,7 +124,11 @@ impl Facts<'_> {
                         self.local_days_after(t, c.days)
                     }
                 };
-                from(self.history.first_delivered(&c.types, after).map(after))
+                from(
+                    self.history
+                        .first_delivered(&c.types, returned_by)
+                        .map(after),
+                )
             }
             Condition::DisputeOpen => when(self.history.dispute_open),
             Condition::WrongNumber => when(
@@ -202,19 +215,30 @@ impl Facts<'_> {
                 // A letter counts as sent before the due date when it went out before the end of
                 // the oldest unpaid due date, in the book's calendar.
                 let by = if l.before_due {
-                    self.standing
-                        .overdue_since
-                        .map(|d| self.book.start_of(d.add_days(1)))
+                    self.past_due_from()
                 } else {
                     None
                 };
-                from(self.history.first_letter_before(l.kind, by).map(|t| {
-                    if l.days == 0 {
-                        t
-                    } else {
-                        self.local_days_after(t, l.days)
+                let since = if l.after_due {
+                    // Nothing overdue: no letter is a warning about this arrear.
+                    match self.past_due_from() {
+                        Some(t) => Some(t),
+                        None => return IntervalSet::empty(),
                     }
-                }))
+                } else {
+                    None
+                };
+                from(
+                    self.history
+                        .first_letter_between(l.kind, since, by)
+                        .map(|t| {
+                            if l.days == 0 {
+                                t
+                            } else {
+                                self.local_days_after(t, l.days)
+                            }
+                        }),
+                )
             }
             Condition::ConversationHeld => when(self.history.last_conversation.is_some()),
             Condition::NoConversationForDays(n) => {
@@ -232,11 +256,10 @@ impl Facts<'_> {
                 RecordedEvent::Visit => EventType::Visit,
             })),
             Condition::RemindedBeforeDue => {
-                let by = self
-                    .standing
-                    .overdue_since
-                    .map(|d| self.book.start_of(d.add_days(1)));
-                let letter = self.history.first_letter_before(LetterKind::Reminder, by);
+                let by = self.past_due_from();
+                let letter = self
+                    .history
+                    .first_letter_between(LetterKind::Reminder, None, by);
                 let message = self.history.first_message_before(by);
                 from(match (letter, message) {
                     (Some(a), Some(b)) => Some(a.min(b)),
@@ -244,6 +267,15 @@ impl Facts<'_> {
                 })
             }
         }
+    }
+
+    /// The instant the oldest unpaid installment became past due: the start of the day after its
+    /// due date, in the book's calendar (a letter before it is a reminder, one from it on a
+    /// warning). None while nothing is overdue.
+    fn past_due_from(&self) -> Option<Seconds> {
+        self.standing
+            .overdue_since
+            .map(|d| self.book.start_of(d.add_days(1)))
     }
 
     /// Whether `cond` holds for the borrower at `as_of` (statuses, triggers).

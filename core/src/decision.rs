@@ -72,10 +72,32 @@ pub struct Delinquency {
     pub overdue_since: Option<Date>,
     /// Minor units of `currency`.
     pub overdue_amount: i64,
+    /// `overdue_amount` by component; present only when the case's installments give
+    /// `components`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overdue_components: Option<crate::case::Components>,
     pub currency: String,
     /// Given in the case, or computed from the installments of the lookback period.
     pub risk_grade: crate::case::RiskGrade,
     pub stage: StageRef,
+    /// Each overdue installment, oldest first; present only when the case sets
+    /// `account.report_installments`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub installments: Option<Vec<OverdueInstallment>>,
+}
+
+/// One installment overdue on the business date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct OverdueInstallment {
+    pub due: Date,
+    /// Counted from this installment's own due date, with the account's grace and pauses.
+    pub days_past_due: u32,
+    /// Minor units still owed on it.
+    pub overdue_amount: i64,
+    /// `overdue_amount` by component; present only when the case gives `components`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overdue_components: Option<crate::case::Components>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -5,14 +5,24 @@
 //! then a function of the business date alone, which lets the contact rules ask "from which day is
 //! DPD at least 7?" without re-running the allocation.
 
-use crate::case::{Case, RiskGrade};
+use crate::case::{Case, Component, Components, Payment, PaymentKind, RiskGrade};
 use crate::policy::Policy;
 use crate::time::{Date, Seconds, Zone, DAY};
+
+/// The order money settles components in when the case names none: penalties, fees, interest,
+/// principal, as Fineract's default strategy does. Without components every amount is
+/// principal, so the order changes nothing for a case that gives none.
+const DEFAULT_ORDER: [Component; 4] = [
+    Component::Penalties,
+    Component::Fees,
+    Component::Interest,
+    Component::Principal,
+];
 
 /// The state of the account's installments after payments.
 #[derive(Debug, Clone)]
 pub struct Ledger {
-    /// Installments in due order: (due date, amount still unpaid, counts as unpaid).
+    /// Installments and reopened chargebacks in due order.
     rows: Vec<Row>,
     /// Pauses as inclusive date ranges, sorted.
     pauses: Vec<(Date, Date)>,
@@ -23,6 +33,8 @@ pub struct Ledger {
 struct Row {
     due: Date,
     amount: i64,
+    /// What is still owed, by component ([`Component::ALL`] order).
+    owed: [i64; 4],
     unpaid: i64,
     is_unpaid: bool,
     /// Whether the installment was still unpaid at the end of its due date.
@@ -36,89 +48,216 @@ pub struct Standing {
     pub overdue_since: Option<Date>,
     pub days_past_due: u32,
     pub overdue_amount: i64,
+    /// The overdue amount by component ([`Component::ALL`] order).
+    pub overdue_parts: [i64; 4],
+}
+
+/// One overdue installment on a business date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OverdueRow {
+    pub due: Date,
+    pub days_past_due: u32,
+    pub overdue_amount: i64,
+    pub overdue_parts: [i64; 4],
+}
+
+/// A row while payments are applied to it.
+struct Open {
+    due: Date,
+    /// When it came to be owed: `None` for an installment, the instant of a chargeback.
+    opened: Option<Seconds>,
+    due_parts: [i64; 4],
+    settled: [i64; 4],
+    settled_at: Option<Seconds>,
+    explicit: bool,
+}
+
+impl Open {
+    fn left(&self) -> i64 {
+        (0..4)
+            .map(|c| self.due_parts[c].saturating_sub(self.settled[c]).max(0))
+            .fold(0i64, i64::saturating_add)
+    }
+}
+
+/// An amount as components: the installment's own split, or all of it principal.
+fn parts_of(amount: i64, components: Option<Components>) -> [i64; 4] {
+    components.map_or([amount, 0, 0, 0], |c| c.parts())
+}
+
+/// `amount` spread over `due` in allocation `order`, each component taking at most what it owes.
+fn spread(amount: i64, due: [i64; 4], order: &[Component; 4]) -> [i64; 4] {
+    let mut out = [0i64; 4];
+    let mut left = amount;
+    for c in order {
+        let take = due[c.index()].max(0).min(left);
+        out[c.index()] = take;
+        left -= take;
+    }
+    // More than is due (an overpaid installment) stays settled, on the first component.
+    out[order[0].index()] = out[order[0].index()].saturating_add(left.max(0));
+    out
 }
 
 impl Ledger {
     pub fn new(case: &Case, policy: &Policy) -> Ledger {
         let rules = &policy.document().delinquency;
-        let tolerance = rules.arrears_tolerance;
-        let book = case.account.book_time_zone;
+        let acct = &case.account;
+        let tolerance = acct.arrears_tolerance.unwrap_or(rules.arrears_tolerance);
+        let grace_days = acct.grace_days.unwrap_or(rules.grace_days);
+        let book = acct.book_time_zone;
+        let order = acct
+            .allocation
+            .as_ref()
+            .map_or(DEFAULT_ORDER, |a| a.order());
+        let explicit = case.host_allocated();
 
-        // Oldest first; equal due dates keep their input order (a stable sort).
-        let mut order: Vec<usize> = (0..case.account.installments.len()).collect();
-        order.sort_by_key(|&i| case.account.installments[i].due);
-
-        let mut payments: Vec<(Seconds, i64)> = case
-            .account
-            .payments
+        let mut open: Vec<Open> = acct
+            .installments
             .iter()
-            .map(|p| (p.at.seconds(), p.amount))
+            .map(|inst| {
+                let due_parts = parts_of(inst.amount, inst.components);
+                let settled = match (inst.paid_components, inst.settled()) {
+                    (Some(c), _) if inst.components.is_some() => c.parts(),
+                    (_, Some(paid)) => spread(paid, due_parts, &order),
+                    (_, None) => [0; 4],
+                };
+                Open {
+                    due: inst.due,
+                    opened: None,
+                    due_parts,
+                    settled,
+                    settled_at: None,
+                    explicit,
+                }
+            })
             .collect();
-        payments.sort();
+        for p in case.standing_payments() {
+            if p.kind != PaymentKind::Chargeback {
+                continue;
+            }
+            let component = p.component.unwrap_or(Component::Principal);
+            let mut due_parts = [0i64; 4];
+            due_parts[component.index()] = p.amount;
+            let mut settled = [0i64; 4];
+            settled[component.index()] = p.paid.unwrap_or(0);
+            open.push(Open {
+                due: book.date_of(p.at.seconds()),
+                opened: Some(p.at.seconds()),
+                due_parts,
+                settled,
+                settled_at: None,
+                explicit,
+            });
+        }
+        // Oldest first; equal due dates keep their input order (a stable sort), chargebacks after
+        // the installments.
+        open.sort_by_key(|r| r.due);
 
-        let mut rows: Vec<Row> = Vec::with_capacity(order.len());
-        // Payments go to the oldest installment that still needs money, in time order; the time
-        // each installment became paid tells whether it was paid late (for the risk grade).
-        let mut allocated: Vec<i64> = vec![0; order.len()];
-        let mut settled_at: Vec<Option<Seconds>> = vec![None; order.len()];
-        let explicit: Vec<Option<i64>> = order
-            .iter()
-            .map(|&i| case.account.installments[i].paid)
-            .collect();
-        for &(at, amount) in &payments {
-            let mut left = amount;
-            for (k, &i) in order.iter().enumerate() {
-                if left == 0 {
-                    break;
-                }
-                if explicit[k].is_some() {
-                    continue;
-                }
-                let due = case.account.installments[i].amount;
-                let need = due.saturating_sub(allocated[k]);
-                if need <= 0 {
-                    continue;
-                }
-                let take = need.min(left);
-                allocated[k] = allocated[k].saturating_add(take);
-                left -= take;
-                if settled_at[k].is_none() && due.saturating_sub(allocated[k]) <= tolerance {
-                    settled_at[k] = Some(at);
+        if !explicit {
+            // Entries in time order (a stable sort keeps the input order of equal instants); each
+            // goes to the oldest row already owed that still needs money, component by component
+            // in the allocation order. The instant a row became settled tells whether it was paid
+            // late (for the risk grade).
+            let mut entries: Vec<&Payment> = case
+                .standing_payments()
+                .filter(|p| p.kind != PaymentKind::Chargeback)
+                .collect();
+            entries.sort_by_key(|p| p.at.seconds());
+            for p in entries {
+                let at = p.at.seconds();
+                let mut left = p.amount;
+                let only = p.component;
+                for row in open.iter_mut() {
+                    if left == 0 {
+                        break;
+                    }
+                    if row.opened.is_some_and(|t| t > at) {
+                        continue;
+                    }
+                    for c in order {
+                        if only.is_some_and(|o| o != c) {
+                            continue;
+                        }
+                        let need = row.due_parts[c.index()].saturating_sub(row.settled[c.index()]);
+                        if need <= 0 {
+                            continue;
+                        }
+                        let take = need.min(left);
+                        row.settled[c.index()] = row.settled[c.index()].saturating_add(take);
+                        left -= take;
+                        if left == 0 {
+                            break;
+                        }
+                    }
+                    if row.settled_at.is_none() && row.left() <= tolerance {
+                        row.settled_at = Some(at);
+                    }
                 }
             }
         }
-        for (k, &i) in order.iter().enumerate() {
-            let inst = &case.account.installments[i];
-            let paid = explicit[k].unwrap_or(allocated[k]);
-            let unpaid = inst.amount.saturating_sub(paid).max(0);
-            let is_unpaid = unpaid > tolerance;
-            let end_of_due = book.start_of(inst.due.add_days(1));
-            let paid_late = match explicit[k] {
-                Some(_) => is_unpaid,
-                None => settled_at[k].is_none_or(|t| t >= end_of_due),
-            } && inst.amount > tolerance;
-            rows.push(Row {
-                due: inst.due,
-                amount: inst.amount,
-                unpaid,
-                is_unpaid,
-                paid_late,
-            });
-        }
-        let mut pauses: Vec<(Date, Date)> =
-            case.account.pauses.iter().map(|p| (p.from, p.to)).collect();
+
+        let rows = open
+            .iter()
+            .map(|r| {
+                let amount = r.due_parts.iter().fold(0i64, |t, a| t.saturating_add(*a));
+                let unpaid = r.left();
+                let is_unpaid = unpaid > tolerance;
+                let end_of_due = book.start_of(r.due.add_days(1));
+                let paid_late = if r.explicit {
+                    is_unpaid
+                } else {
+                    r.settled_at.is_none_or(|t| t >= end_of_due)
+                } && amount > tolerance;
+                let mut owed = [0i64; 4];
+                for (c, o) in owed.iter_mut().enumerate() {
+                    *o = r.due_parts[c].saturating_sub(r.settled[c]).max(0);
+                }
+                Row {
+                    due: r.due,
+                    amount,
+                    owed,
+                    unpaid,
+                    is_unpaid,
+                    paid_late,
+                }
+            })
+            .collect();
+        let mut pauses: Vec<(Date, Date)> = acct.pauses.iter().map(|p| (p.from, p.to)).collect();
         pauses.sort();
         Ledger {
             rows,
             pauses,
-            grace_days: i64::from(rules.grace_days),
+            grace_days: i64::from(grace_days),
         }
+    }
+
+    /// Days past due on `date` of an amount overdue since `since`.
+    fn days_past_due(&self, since: Date, date: Date) -> u32 {
+        let raw = date.days_since(since) - self.grace_days - self.paused_days(since, date);
+        u32::try_from(raw.max(0)).unwrap_or(u32::MAX)
+    }
+
+    /// Each installment overdue on `date`, oldest first, with its own days past due.
+    pub fn overdue_rows(&self, date: Date) -> Vec<OverdueRow> {
+        self.rows
+            .iter()
+            .take_while(|r| r.due < date)
+            .filter(|r| r.is_unpaid)
+            .map(|r| OverdueRow {
+                due: r.due,
+                days_past_due: self.days_past_due(r.due, date),
+                overdue_amount: r.unpaid,
+                overdue_parts: r.owed,
+            })
+            .collect()
     }
 
     /// The delinquency of the account on a business date, given the payments known now.
     pub fn standing(&self, date: Date) -> Standing {
         let mut since = None;
         let mut amount: i64 = 0;
+        let mut parts = [0i64; 4];
         for r in &self.rows {
             if r.due >= date {
                 break;
@@ -126,20 +265,17 @@ impl Ledger {
             if r.is_unpaid {
                 since = since.or(Some(r.due));
                 amount = amount.saturating_add(r.unpaid);
+                for (t, o) in parts.iter_mut().zip(r.owed) {
+                    *t = t.saturating_add(o);
+                }
             }
         }
-        let dpd = match since {
-            None => 0,
-            Some(since) => {
-                let raw = date.days_since(since) - self.grace_days - self.paused_days(since, date);
-                u32::try_from(raw.max(0)).unwrap_or(u32::MAX)
-            }
-        };
         Standing {
             business_date: date,
             overdue_since: since,
-            days_past_due: dpd,
+            days_past_due: since.map_or(0, |since| self.days_past_due(since, date)),
             overdue_amount: amount,
+            overdue_parts: parts,
         }
     }
 

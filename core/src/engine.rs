@@ -7,7 +7,7 @@
 //! candidate becomes allowed. The search starts over a short horizon and widens only when the
 //! answer lies beyond it, so the common case stays cheap.
 
-use crate::case::Case;
+use crate::case::{Case, Components};
 use crate::decision::*;
 use crate::error::{Error, ErrorCode};
 use crate::facts::Facts;
@@ -310,12 +310,26 @@ impl Engine {
                 days_past_due: facts.standing.days_past_due,
                 overdue_since: facts.standing.overdue_since,
                 overdue_amount: facts.standing.overdue_amount,
+                overdue_components: components(case, facts.standing.overdue_parts),
                 currency: case.account.currency.clone(),
                 risk_grade,
                 stage: StageRef {
                     id: stage.id.clone(),
                     label: stage.label.clone(),
                 },
+                installments: case.account.report_installments.then(|| {
+                    facts
+                        .ledger
+                        .overdue_rows(facts.standing.business_date)
+                        .into_iter()
+                        .map(|r| OverdueInstallment {
+                            due: r.due,
+                            days_past_due: r.days_past_due,
+                            overdue_amount: r.overdue_amount,
+                            overdue_components: components(case, r.overdue_parts),
+                        })
+                        .collect()
+                }),
             },
             status,
             queue,
@@ -369,6 +383,16 @@ pub(crate) fn within_candidate_limit(
             "the policy's strategy names {named} candidates (action x party x channel) for this case; at most {MAX_CANDIDATES} are weighed in one decision"
         ),
     ))
+}
+
+/// Amounts by component, written only for a case that gives components: a case without them
+/// keeps the decision it always had, byte for byte.
+fn components(case: &Case, parts: [i64; 4]) -> Option<Components> {
+    case.account
+        .installments
+        .iter()
+        .any(|i| i.components.is_some())
+        .then(|| Components::from_parts(parts))
 }
 
 /// Where the run of candidates of `action` that a new candidate joins begins: the strategy lists a

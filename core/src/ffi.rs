@@ -30,6 +30,14 @@ pub fn plan(policy: &str, case: &str, days: u32) -> Result<String, String> {
     engine.plan_json(case, days).map_err(|e| e.to_json())
 }
 
+/// The arrears case of an Apache Fineract loan (`GET /loans/{id}?associations=repaymentSchedule,transactions`
+/// as JSON text) on a business date (`YYYY-MM-DD`) in the tenant's time zone (an IANA name).
+/// `Ok` holds the case JSON; the error's path points into the loan document (or is
+/// `business_date` or `time_zone`).
+pub fn import_fineract(loan: &str, business_date: &str, time_zone: &str) -> Result<String, Error> {
+    crate::fineract::import(loan, business_date, time_zone)
+}
+
 /// Reads host bytes as the UTF-8 text every function here takes; anything else is the
 /// `invalid_json` error object (a host that hands over raw memory can send any bytes).
 pub fn text(bytes: &[u8]) -> Result<&str, Error> {

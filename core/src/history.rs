@@ -329,17 +329,24 @@ impl<'a> History<'a> {
 
     /// The first letter of a kind sent to the borrower.
     pub fn first_letter(&self, kind: LetterKind) -> Option<Seconds> {
-        self.first_letter_before(kind, None)
+        self.first_letter_between(kind, None, None)
     }
 
-    /// The first letter of a kind sent to the borrower before `by` (when given).
-    pub fn first_letter_before(&self, kind: LetterKind, by: Option<Seconds>) -> Option<Seconds> {
+    /// The first letter of a kind sent to the borrower at or after `since` and before `by` (each
+    /// when given).
+    pub fn first_letter_between(
+        &self,
+        kind: LetterKind,
+        since: Option<Seconds>,
+        by: Option<Seconds>,
+    ) -> Option<Seconds> {
         self.events
             .iter()
             .find(|e| {
                 e.kind == EventType::Letter
                     && e.letter == Some(kind)
                     && e.party.as_deref().is_none_or(|p| p == BORROWER)
+                    && since.is_none_or(|s| e.at.seconds() >= s)
                     && by.is_none_or(|b| e.at.seconds() < b)
             })
             .map(|e| e.at.seconds())
@@ -413,11 +420,7 @@ fn lost_contact(
     };
     // Payments are contact from the borrower too, when the policy says so.
     let payments: Vec<Seconds> = if def.reset_by.contains(&ContactReset::Payment) {
-        case.account
-            .payments
-            .iter()
-            .map(|p| p.at.seconds())
-            .collect()
+        case.repayments().map(|p| p.at.seconds()).collect()
     } else {
         Vec::new()
     };

@@ -39,6 +39,7 @@ pub mod error;
 pub mod escalation;
 pub mod facts;
 pub mod ffi;
+pub mod fineract;
 pub mod history;
 pub mod intervals;
 mod json_path;

@@ -33,12 +33,10 @@ pub fn promises(
     as_of: Seconds,
 ) -> Vec<PromiseState> {
     let horizon = i64::from(policy.document().contact.promises.horizon_days);
-    // Payments in time order with running totals, so each promise sums what was paid in its span
+    // Repayments that stand, in time order with running totals, so each promise sums what was paid in its span
     // by two binary searches instead of a pass over every payment.
     let mut paid_at: Vec<(Seconds, i64)> = case
-        .account
-        .payments
-        .iter()
+        .repayments()
         .map(|p| (p.at.seconds(), p.amount))
         .collect();
     paid_at.sort_unstable();

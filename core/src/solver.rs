@@ -129,7 +129,21 @@ impl<'a> Facts<'a> {
                     .channel
                     .is_some_and(|c| sel.channels.contains(&c.kind)))
             && (sel.stages.is_empty() || sel.stages.contains(&self.stage.id))
+            && self.of_products(&sel.products)
             && sel.when.as_ref().is_none_or(|w| self.holds_now(w, target))
+    }
+
+    /// Whether the account is of one of `products`: an empty list, or a product the policy does
+    /// not tell apart (absent, or another label), selects it, so that a rule written for one
+    /// product binds every account that may be of it.
+    pub fn of_products(&self, products: &[String]) -> bool {
+        products.is_empty()
+            || match self.case.account.product.as_deref() {
+                Some(p) if self.policy.document().products.iter().any(|d| d.id == p) => {
+                    products.iter().any(|q| q == p)
+                }
+                _ => true,
+            }
     }
 
     /// Where one rule lets the candidate through.

@@ -31,6 +31,10 @@ impl Date {
         NaiveDate::from_ymd_opt(y, m, d).map(Date)
     }
 
+    pub fn year(self) -> i32 {
+        self.0.year()
+    }
+
     /// Whole days from `earlier` to `self` (negative when `self` is earlier).
     pub fn days_since(self, earlier: Date) -> i64 {
         (self.0 - earlier.0).num_days()

@@ -54,4 +54,10 @@ export interface Validation {
 
 export function validatePolicy(policy: PolicyInput): Validation;
 export function builtinPolicies(): string[];
+/**
+ * The arrears case of an Apache Fineract loan, as `GET /loans/{id}?associations=repaymentSchedule,transactions`
+ * returns it (an object or its JSON text), on the tenant's business date (`YYYY-MM-DD`) in its
+ * time zone (an IANA name). Throws `ArrearsError` whose `path` points into the loan.
+ */
+export function importFineract(loan: object | string, businessDate: string, timeZone: string): Case;
 export function version(): string;

@@ -72,12 +72,12 @@ struct CaseSummary {
 
 fn case_summary(case: &Case, d: &arrears_core::Decision) -> CaseSummary {
     use arrears_core::case::{CallOutcome, Direction, EventType};
-    let paid = case.account.payments.iter().map(|p| p.amount).sum::<i64>()
+    let paid = case.repayments().map(|p| p.amount).sum::<i64>()
         + case
             .account
             .installments
             .iter()
-            .filter_map(|i| i.paid)
+            .filter_map(|i| i.settled())
             .sum::<i64>();
     let first = d.delinquency.overdue_since.and_then(|since| {
         case.history

@@ -152,10 +152,32 @@ enum Command {
         #[arg(long)]
         html: Option<String>,
     },
+    /// Build a case from another system's record of the loan: the case JSON on stdout (exit 0),
+    /// or the error JSON, with the path of the field at fault in that record (exit 2).
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Work with policy documents.
     Policy {
         #[command(subcommand)]
         command: PolicyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// An Apache Fineract loan as `GET /loans/{id}?associations=repaymentSchedule,transactions`
+    /// returns it (docs/integrations/fineract.md).
+    Fineract {
+        /// The loan response file; `-` or nothing reads standard input.
+        loan: Option<String>,
+        /// The tenant's business date (YYYY-MM-DD): the case's date.
+        #[arg(long)]
+        business_date: String,
+        /// The tenant's time zone (an IANA name): the account's book zone.
+        #[arg(long)]
+        time_zone: String,
     },
 }
 
@@ -168,10 +190,15 @@ enum PolicyCommand {
     /// Validate a policy (schema, names, stage table, floor loosening) and lint it (shadowed
     /// rules, unreachable steps); exit 0 only when clean.
     Check {
-        policy: String,
-        /// One JSON report on stdout instead of text.
+        /// The policy; omitted, every built-in pack.
+        policy: Option<String>,
+        /// One JSON report on stdout instead of text (one line per policy).
         #[arg(long)]
         json: bool,
+        /// Also report how many days of holiday calendar the policy has left after this date
+        /// (YYYY-MM-DD): the days to the end of the last year its calendar covers.
+        #[arg(long = "as-of", value_name = "DATE")]
+        as_of: Option<arrears_core::time::Date>,
     },
     /// Run policy test files (`*.test.json`): cases with the facts their decisions must show.
     Test { path: String },
@@ -258,6 +285,25 @@ fn main() -> ExitCode {
             json,
             html,
         } => report(input.as_deref(), previous.as_deref(), json, html.as_deref()),
+        Command::Import {
+            command:
+                ImportCommand::Fineract {
+                    loan,
+                    business_date,
+                    time_zone,
+                },
+        } => {
+            let case = source::input(loan.as_deref()).and_then(|text| {
+                arrears_core::ffi::import_fineract(&text, &business_date, &time_zone)
+            });
+            match case {
+                Ok(case) => {
+                    emit(&case);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e, false),
+            }
+        }
         Command::Policy { command } => match command {
             PolicyCommand::List => {
                 for id in arrears_core::ffi::builtin_policies() {
@@ -279,7 +325,25 @@ fn main() -> ExitCode {
                     false,
                 ),
             },
-            PolicyCommand::Check { policy, json } => verdict(policy_tools::check(&policy, json)),
+            PolicyCommand::Check {
+                policy,
+                json,
+                as_of,
+            } => {
+                let references: Vec<String> = match policy {
+                    Some(p) => vec![p],
+                    None => arrears_core::policy::packs::IDS
+                        .iter()
+                        .map(|id| id.to_string())
+                        .collect(),
+                };
+                // Every policy is reported, clean or not, before the verdict is taken.
+                let reports: Vec<bool> = references
+                    .iter()
+                    .map(|r| policy_tools::check(r, json, as_of))
+                    .collect();
+                verdict(reports.iter().all(|clean| *clean))
+            }
             PolicyCommand::Test { path } => verdict(policy_tools::test(&path)),
             PolicyCommand::Diff {
                 old,

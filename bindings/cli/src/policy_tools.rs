@@ -18,11 +18,15 @@ struct CheckReport<'a> {
     digest: Option<String>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
+    /// With `--as-of`: days of holiday calendar left after that date (null when the calendar
+    /// declares no years).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    calendar_days_left: Option<Option<i64>>,
 }
 
 /// Validation errors (schema, names, stage table, loosening) and lints (shadowed, unreachable).
 /// Clean means neither.
-pub fn check(reference: &str, json: bool) -> bool {
+pub fn check(reference: &str, json: bool, as_of: Option<arrears_core::time::Date>) -> bool {
     let (errors, warnings, engine) = match source::policy(reference) {
         Err(e) => (
             vec![Diagnostic {
@@ -49,6 +53,7 @@ pub fn check(reference: &str, json: bool) -> bool {
     };
     let newest = engine.as_ref().map(|e| e.policy());
     let clean = errors.is_empty() && warnings.is_empty();
+    let days_left = as_of.and_then(|d| newest.map(|p| p.calendar_days_after(d)));
     if json {
         let report = CheckReport {
             policy: reference,
@@ -58,6 +63,7 @@ pub fn check(reference: &str, json: bool) -> bool {
             digest: newest.map(|p| p.digest().to_string()),
             errors,
             warnings,
+            calendar_days_left: days_left,
         };
         match arrears_core::error::to_json_text(&report, false) {
             Ok(text) => println!("{text}"),
@@ -81,6 +87,25 @@ pub fn check(reference: &str, json: bool) -> bool {
     }
     for d in &warnings {
         println!("warning: {}: {}", d.path, d.message);
+    }
+    if let (Some(date), Some(p)) = (as_of, newest) {
+        match p.calendar_days_after(date) {
+            Some(n) => println!(
+                "calendar: {} has {n} day(s) of holidays left after {date} (years {})",
+                p.id(),
+                p.document()
+                    .calendar
+                    .years
+                    .iter()
+                    .map(i32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => println!(
+                "calendar: {} declares no years (no date is reported uncovered)",
+                p.id()
+            ),
+        }
     }
     match newest {
         Some(p) if clean => println!("ok: {} {} ({})", p.id(), p.version(), p.digest()),

@@ -147,6 +147,37 @@ fn policy_check_refuses_hours_0700_2300_over_cn_microloan_naming_the_floor_rule(
 }
 
 #[test]
+fn policy_check_as_of_reports_the_days_of_calendar_each_pack_has_left() {
+    let o = arrears(&["policy", "check", "--as-of", "2027-07-04"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let text = stdout(&o);
+    for pack in ["cn-microloan", "id-ojk", "ph-sec", "in-rbi"] {
+        assert!(
+            text.contains(&format!(
+                "calendar: {pack} has 180 day(s) of holidays left after 2027-07-04"
+            )),
+            "{pack}: {text}"
+        );
+    }
+    assert!(
+        text.contains("calendar: us-reg-f declares no years"),
+        "{text}"
+    );
+    let json = arrears(&[
+        "policy",
+        "check",
+        "--json",
+        "--as-of",
+        "2028-01-01",
+        "id-ojk",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(report["calendar_days_left"], 0);
+    let bad = arrears(&["policy", "check", "--as-of", "2027-13-01", "id-ojk"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
 fn policy_check_refuses_eight_calls_in_seven_days_over_us_reg_f() {
     let p = write_temp(
         "eight-calls.json",
@@ -369,7 +400,10 @@ fn policy_check_on_a_file_that_is_not_json_says_invalid_json() {
     let message = report["errors"][0]["message"].as_str().unwrap();
     // The message says what is wrong in words; the code is the error object's, not repeated in
     // the message.
-    assert!(message.contains("is not a JSON policy document"), "{message}");
+    assert!(
+        message.contains("is not a JSON policy document"),
+        "{message}"
+    );
     assert!(!message.starts_with("invalid_json"), "{message}");
     let o = arrears(&["decide", "--policy", p.to_str().unwrap(), SAMPLE]);
     assert_eq!(o.status.code(), Some(2));
@@ -691,16 +725,18 @@ fn policy_check_refuses_contacting_a_reference_under_id_ojk_ph_sec_and_in_rbi() 
             ),
             &["lender.tell_references", floor_row],
         );
-        // A ladder step that calls references can never act: the check says so and fails.
+        // A ladder step that calls the employer can never act: the check says so and fails. (A
+        // reference is not such a step in id-ojk: an online loan's emergency contact may be called
+        // to find a borrower who is lost-contact.)
         let strategy = format!(
             r#"{{ "id": "x", "version": "1", "extends": "{pack}",
-                 "strategy": [ {{ "id": "lender.call_references", "cite": "lender", "action": "call",
-                                 "parties": ["reference"] }} ] }}"#
+                 "strategy": [ {{ "id": "lender.call_employer", "cite": "lender", "action": "call",
+                                 "parties": ["employer"] }} ] }}"#
         );
         check_refuses(
             &format!("{pack}-call.json"),
             &strategy,
-            &["lender.call_references", "unreachable"],
+            &["lender.call_employer", "unreachable"],
         );
     }
 }
@@ -868,4 +904,68 @@ fn explain_ends_with_the_decisions_warnings() {
     ]);
     assert_eq!(o.status.code(), Some(0));
     assert!(!stdout(&o).contains("\nWarnings\n"), "{}", stdout(&o));
+}
+
+#[test]
+fn import_fineract_prints_a_case_that_decides_to_fineracts_delinquent_days() {
+    let loan = "core/tests/fixtures/fineract/chargeback-overdue/loan.json";
+    let o = arrears(&[
+        "import",
+        "fineract",
+        loan,
+        "--business-date",
+        "2012-04-05",
+        "--time-zone",
+        "America/Sao_Paulo",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let case: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(case["account"]["book_time_zone"], "America/Sao_Paulo");
+    assert_eq!(case["as_of"], "2012-04-05T12:00:00-03:00");
+    let dir = std::env::temp_dir().join(format!("arrears-import-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("case.json");
+    std::fs::write(&path, stdout(&o)).unwrap();
+    let d = arrears(&["decide", "--policy", "us-reg-f", path.to_str().unwrap()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let d: serde_json::Value = serde_json::from_str(&stdout(&d)).unwrap();
+    assert_eq!(d["delinquency"]["days_past_due"], 14);
+    assert_eq!(d["delinquency"]["overdue_amount"], 20000);
+}
+
+#[test]
+fn import_fineract_gives_the_error_object_with_a_path_into_the_loan_and_exits_2() {
+    let loan =
+        std::fs::read_to_string(root().join("core/tests/fixtures/fineract/pause-ended/loan.json"))
+            .unwrap();
+    let bad = loan.replacen(
+        "\"dueDate\": [\n          2012,\n          2,",
+        "\"dueDate\": [\n          2012,\n          13,",
+        1,
+    );
+    assert_ne!(bad, loan);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_arrears"))
+        .args([
+            "import",
+            "fineract",
+            "--business-date",
+            "2012-03-12",
+            "--time-zone",
+            "UTC",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(bad.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(e["error"]["path"], "repaymentSchedule.periods[1].dueDate");
 }

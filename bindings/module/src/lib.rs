@@ -201,6 +201,29 @@ pub extern "C" fn arrears_decide_many(engine: u32, ptr: u32, len: u32) -> u32 {
     })
 }
 
+/// The arrears case of an Apache Fineract loan: the loan response at `ptr..ptr+len`, the business
+/// date (`YYYY-MM-DD`) at `date_ptr..+date_len` and the tenant's time zone at `zone_ptr..+zone_len`,
+/// all UTF-8. Returns a result handle holding the case or the error object.
+#[no_mangle]
+pub extern "C" fn arrears_import_fineract(
+    ptr: u32,
+    len: u32,
+    date_ptr: u32,
+    date_len: u32,
+    zone_ptr: u32,
+    zone_len: u32,
+) -> u32 {
+    with(|s| {
+        let text = |p, l| input(s, p, l).and_then(ffi::text);
+        let result = text(ptr, len).and_then(|loan| {
+            let date = text(date_ptr, date_len)?;
+            let zone = text(zone_ptr, zone_len)?;
+            ffi::import_fineract(loan, date, zone)
+        });
+        s.answer(result, 0)
+    })
+}
+
 /// Where a result's text starts (0 for an unknown result handle).
 #[no_mangle]
 pub extern "C" fn arrears_result_ptr(result: u32) -> u32 {

@@ -34,6 +34,14 @@ impl Guest for Component {
             .map(str::to_owned)
             .collect()
     }
+
+    fn import_fineract(
+        loan_json: String,
+        business_date: String,
+        time_zone: String,
+    ) -> Result<String, decisions::Error> {
+        arrears_core::ffi::import_fineract(&loan_json, &business_date, &time_zone).map_err(error)
+    }
 }
 
 impl GuestEngine for Engine {

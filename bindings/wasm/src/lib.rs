@@ -168,6 +168,20 @@ pub fn builtin_policies() -> Vec<String> {
         .collect()
 }
 
+/// The arrears case of an Apache Fineract loan (`GET /loans/{id}?associations=repaymentSchedule,transactions`,
+/// as an object or JSON text) on the tenant's business date (`YYYY-MM-DD`) in its time zone.
+#[wasm_bindgen(js_name = importFineract)]
+pub fn import_fineract(
+    loan: JsValue,
+    business_date: &str,
+    time_zone: &str,
+) -> Result<JsValue, JsValue> {
+    let text = json_text(loan, "loan")?;
+    let case =
+        arrears_core::ffi::import_fineract(&text, business_date, time_zone).map_err(thrown)?;
+    json_parse(&case)
+}
+
 /// The engine's version.
 #[wasm_bindgen]
 pub fn version() -> String {

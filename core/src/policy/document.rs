@@ -44,6 +44,12 @@ pub struct PolicyDocument {
     /// still decided, with the `market_mismatch` warning. Absent: any currency and zone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub market: Option<MarketDef>,
+    /// The products the policy tells apart (online lending, bank credit, microfinance, ...),
+    /// each governed by its own instruments: a rule's selector may list the products it applies
+    /// to (`applies_to.products`). A case names its product in `account.product`; a case whose
+    /// product is absent or not in this list is taken to be any of them, so every rule applies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<ProductDef>,
     /// The action catalogue: every action a rule or step may name.
     pub actions: Vec<ActionDef>,
     #[serde(default)]
@@ -159,6 +165,20 @@ pub struct MarketDef {
     /// IANA zones of the book and of the borrowers, e.g. `Asia/Shanghai`. A link (`US/Eastern`)
     /// is a name of its own: list it too if cases use it.
     pub time_zones: Vec<Zone>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cite: String,
+}
+
+/// A product the policy tells apart, named by the instrument that governs it.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProductDef {
+    /// The value of `account.product` that names it, e.g. `online_lending`.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    /// The instrument that governs it.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub cite: String,
 }
@@ -394,6 +414,10 @@ pub struct Selector {
     pub channels: Vec<ChannelKind>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stages: Vec<String>,
+    /// Matches accounts of these products (ids of the policy's `products`). A case whose
+    /// product is absent or unknown to the policy matches every list: the rule applies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<String>,
     /// Matches only while this holds at `as_of` for the candidate (e.g. a risk grade).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Condition>,
@@ -698,7 +722,8 @@ pub enum Condition {
     Requested,
     /// An outbound communication of these event types reached the borrower at least `days`
     /// days ago (the local day it was sent being the first) and was not returned undeliverable
-    /// within those days.
+    /// within those days; with `days: 0` (no waiting period) a return recorded at any time
+    /// before the decision means it never reached the borrower.
     CommunicationSent(CommunicationSent),
     /// A dispute is open (by flag or event) and not resolved, verified or not.
     DisputeOpen,
@@ -761,6 +786,11 @@ pub struct LetterSent {
     /// nothing is overdue, any such letter counts.
     #[serde(default, skip_serializing_if = "is_false")]
     pub before_due: bool,
+    /// Only a letter sent after the due date of the oldest unpaid installment counts (a warning
+    /// once the account is overdue, not one from an earlier arrear). While nothing is overdue,
+    /// no letter counts.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub after_due: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

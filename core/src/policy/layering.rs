@@ -394,6 +394,9 @@ pub fn compose(
         stages: lender.stages.unwrap_or_else(|| base.stages.clone()),
         calendar: lender.calendar.unwrap_or_else(|| base.calendar.clone()),
         market: lender.market.or_else(|| base.market.clone()),
+        // The products are the pack's: which instrument governs an account is not the lender's
+        // to redefine.
+        products: base.products.clone(),
         actions,
         contact: lender.contact.unwrap_or_else(|| base.contact.clone()),
         rules,
@@ -447,6 +450,7 @@ pub fn selectors_overlap(a: &Selector, b: &Selector, actions: &[ActionDef]) -> b
         && meet(&a.parties, &b.parties)
         && meet::<ChannelKind>(&a.channels, &b.channels)
         && meet(&a.stages, &b.stages)
+        && meet(&a.products, &b.products)
 }
 
 /// Why rule `a` lets through something rule `b` does not, when both are of the same kind.
@@ -465,6 +469,7 @@ pub fn selects_superset(big: &Selector, small: &Selector, actions: &[ActionDef])
         && covers(&big.parties, &small.parties)
         && covers::<ChannelKind>(&big.channels, &small.channels)
         && covers(&big.stages, &small.stages)
+        && covers(&big.products, &small.products)
 }
 
 /// Why `lender` is looser than `floor` when both are of the same kind, or `None`.

@@ -86,6 +86,8 @@ pub fn lint(doc: &PolicyDocument) -> Vec<Diagnostic> {
                     && (r.applies_to.parties.is_empty() || r.applies_to.parties.contains(p))
                     && r.applies_to.channels.is_empty()
                     && r.applies_to.stages.is_empty()
+                    // A rule of some products leaves the step to accounts of the others.
+                    && r.applies_to.products.is_empty()
                     && r.applies_to.when.is_none()
             })
         });

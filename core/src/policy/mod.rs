@@ -22,6 +22,7 @@ pub use document::*;
 pub use validate::{check, Diagnostic};
 
 use crate::error::{Error, ErrorCode};
+use crate::time::Date;
 use calendar::Calendar;
 
 /// Largest policy document accepted, in bytes.
@@ -221,6 +222,25 @@ impl Policy {
     /// The document's calendar, indexed for day lookups.
     pub fn calendar(&self) -> &Calendar {
         &self.calendar
+    }
+
+    /// How many days of holiday calendar the policy has left after `date`: the days from it to
+    /// the last of the unbroken run of covered years that contains it (0 when its year is not
+    /// covered). None when the calendar declares no years, so that no date is known uncovered.
+    pub fn calendar_days_after(&self, date: Date) -> Option<i64> {
+        let years = &self.doc.calendar.years;
+        if years.is_empty() {
+            return None;
+        }
+        let mut year = date.year();
+        if !years.contains(&year) {
+            return Some(0);
+        }
+        while years.contains(&(year + 1)) {
+            year += 1;
+        }
+        let last = Date::from_ymd(year, 12, 31)?;
+        Some(last.days_since(date))
     }
 
     pub fn id(&self) -> &str {

@@ -59,6 +59,11 @@ pub fn check(doc: &PolicyDocument) -> Vec<Diagnostic> {
     check_unique(&mut c, "actions", doc.actions.iter().map(|a| a.id.as_str()));
     check_unique(&mut c, "queues", doc.queues.iter().map(|q| q.id.as_str()));
     check_unique(&mut c, "stages", doc.stages.iter().map(|s| s.id.as_str()));
+    check_unique(
+        &mut c,
+        "products",
+        doc.products.iter().map(|p| p.id.as_str()),
+    );
     if doc.queues.is_empty() {
         c.err("queues", "a policy needs at least one queue");
     }
@@ -476,6 +481,14 @@ fn check_selector(c: &mut Checker, path: &str, s: &Selector) {
             c.err(
                 format!("{path}.stages[{j}]"),
                 format!("unknown stage {st:?}"),
+            );
+        }
+    }
+    for (j, p) in s.products.iter().enumerate() {
+        if !c.doc.products.iter().any(|d| d.id == *p) {
+            c.err(
+                format!("{path}.products[{j}]"),
+                format!("unknown product {p:?} (not in the policy's products)"),
             );
         }
     }

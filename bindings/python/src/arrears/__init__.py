@@ -29,6 +29,7 @@ __all__ = [
     "ComponentMissing",
     "Engine",
     "builtin_policies",
+    "import_fineract",
     "version",
 ]
 
@@ -188,6 +189,7 @@ class _Runtime:
             for name in (
                 "version",
                 "builtin-policies",
+                "import-fineract",
                 "[static]engine.create",
                 "[method]engine.decide",
                 "[method]engine.decide-many",
@@ -250,6 +252,18 @@ def version() -> str:
 def builtin_policies() -> List[str]:
     """Ids of the built-in policy packs."""
     return list(_Runtime.get().call("builtin-policies"))
+
+
+def import_fineract(loan: Union[str, Dict[str, Any]], business_date: str, time_zone: str) -> Dict[str, Any]:
+    """The arrears case of an Apache Fineract loan, as ``GET /loans/{id}?associations=
+    repaymentSchedule,transactions`` returns it (JSON text or a dict), on the tenant's business
+    date (``YYYY-MM-DD``) in its time zone (an IANA name). Raises :class:`InvalidInput` whose
+    ``path`` points into the loan."""
+    text = loan if isinstance(loan, str) else json.dumps(loan, ensure_ascii=False)
+    result = _Runtime.get().call("import-fineract", text, business_date, time_zone)
+    if isinstance(result, str):
+        return json.loads(result)
+    raise _error(result)
 
 
 class Engine:
