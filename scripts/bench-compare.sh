@@ -23,7 +23,7 @@ keep="$root/target/bench-base/$rev"
 build() {
   local tree="$1" dest="$2"
   mkdir -p "$dest"
-  (cd "$tree" && cargo build -q --release -p arrears-core --example bench-native --example allocs)
+  (cd "$tree" && cargo build -q --locked --release -p arrears-core --example bench-native --example allocs)
   cp "$CARGO_TARGET_DIR/release/examples/bench-native" "$CARGO_TARGET_DIR/release/examples/allocs" "$dest/"
   (cd "$tree" && bash scripts/build-component.sh >/dev/null)
   cp "$tree/target/arrears.component.wasm" "$dest/"
@@ -46,7 +46,7 @@ build "$root" "$out/head"
 (cd examples/rust-host && cargo build -q --release --locked --target-dir target)
 host=examples/rust-host/target/release/rust-host
 
-cargo build -q --release -p arrears-cli
+cargo build -q --locked --release -p arrears-cli
 for h in 20 200 2000 10000; do
   n=64; [ "$h" -ge 2000 ] && n=8
   "$CARGO_TARGET_DIR/release/arrears" gen --accounts "$n" --seed 1 --history "$h" --buckets uniform > "$out/cases-$h.jsonl"

@@ -10,7 +10,7 @@ accounts="${1:-100000}"
 policy="${2:-cn-microloan}"
 cores="$(nproc)"
 bash scripts/install-spark.sh
-cargo build -q --release -p arrears-cli
+cargo build -q --locked --release -p arrears-cli
 mkdir -p target/spark
 cases=target/spark/bench-cases.jsonl
 target/release/arrears gen --accounts "$accounts" --seed 7 > "$cases"

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 policy="${1:-cn-microloan}"
 out="$(mktemp -d)"
-cargo build -q --release -p arrears-cli -p arrears-core --bins --example bench-native
+cargo build -q --locked --release -p arrears-cli -p arrears-core --bins --example bench-native
 arrears=target/release/arrears
 for h in 20 200 2000 10000; do
   n=64; [ "$h" -ge 2000 ] && n=8

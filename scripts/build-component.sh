@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rustup target add wasm32-unknown-unknown >/dev/null
 bash scripts/tools.sh wasm-tools
-cargo build -q -p arrears-wasi --target wasm32-unknown-unknown --profile wasm
+cargo build -q --locked -p arrears-wasi --target wasm32-unknown-unknown --profile wasm
 # Cargo's output follows CARGO_TARGET_DIR when it is set; the component is always target/'s.
 mkdir -p target
 wasm-tools component new "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/arrears_wasi.wasm" -o target/arrears.component.wasm

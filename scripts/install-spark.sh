@@ -17,6 +17,6 @@ if ! java_ok; then
 fi
 
 python3 -m pip install -q --disable-pip-version-check \
-  wasmtime==50.0.1 pytest pyspark==4.3.0 py4j==0.10.9.9 pyarrow==26.0.1 pandas==2.3.3 numpy==2.4.6
+  wasmtime==50.0.1 pytest==9.2.0 pyspark==4.3.0 py4j==0.10.9.9 pyarrow==26.0.1 pandas==2.3.3 numpy==2.4.6
 [ -f bindings/python/src/arrears/arrears.wasm ] || bash scripts/build-component.sh
 python3 -m pip install -q --disable-pip-version-check "./bindings/python[spark]"

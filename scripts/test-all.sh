@@ -8,13 +8,13 @@ cd "$(dirname "$0")/.."
 echo "== rust: fmt, clippy, tests"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo fmt --all -- --check
-cargo clippy --workspace --all-targets --features arrears-core/schema -- -D warnings
+cargo clippy --locked --workspace --all-targets --features arrears-core/schema -- -D warnings
 # The component crate exports names a native linker cannot take; it is built and tested for
 # WebAssembly by scripts/test-wasi.sh.
-cargo test --workspace --exclude arrears-wasi --features arrears-core/schema
+cargo test --locked --workspace --exclude arrears-wasi --features arrears-core/schema
 
 echo "== the plan against a decision at every minute (optimised build: two million decisions)"
-cargo test --release -p arrears-core --test plan_oracle
+cargo test --locked --release -p arrears-core --test plan_oracle
 
 echo "== docs: the cookbook is what the corpus gives"
 python3 scripts/cookbook.py --check
@@ -41,7 +41,7 @@ python3 scripts/install-check.py
 
 # The HTML report in the Chromium scripts/test-wasm.sh installed: its figures against --json.
 echo "== report page in Chromium"
-ARREARS_BROWSER_TESTS=1 cargo test -p arrears-cli --features arrears-core/schema --test html_report
+ARREARS_BROWSER_TESTS=1 cargo test --locked -p arrears-cli --features arrears-core/schema --test html_report
 
 echo "== the suite left the tracked files as they were"
 dirty=$(git status --porcelain)

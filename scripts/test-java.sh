@@ -7,7 +7,11 @@
 # pinned in the poms and checked against the repository's checksums.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v mvn >/dev/null || { echo "mvn is not installed (the machine image provides Maven 3.8)"; exit 1; }
+if ! command -v mvn >/dev/null; then
+  # Debian's Maven (and the JDK it depends on), when the machine has none (the machine image
+  # provides Maven 3.8 and Java 17).
+  apt-get update -qq && apt-get install -y -qq maven >/dev/null
+fi
 bash scripts/build-module.sh --check
 start=$(date +%s)
 mvn -B -q --strict-checksums -f bindings/java install

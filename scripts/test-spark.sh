@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 bash scripts/install-spark.sh
 # The native command is the reference the suite holds Spark's decisions and report to.
-cargo build -q -p arrears-cli
+cargo build -q --locked -p arrears-cli
 echo "install and build: $(( $(date +%s) - start )) s"
 python3 -m pytest -q bindings/python/spark_tests
 python3 bindings/python/spark_corpus_report.py tests/conformance

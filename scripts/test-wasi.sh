@@ -7,10 +7,10 @@ cd "$(dirname "$0")/.."
 
 bash scripts/build-component.sh
 bash scripts/check-component-imports.sh target/arrears.component.wasm
-cargo clippy -q -p arrears-wasi --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -q --locked -p arrears-wasi --target wasm32-unknown-unknown -- -D warnings
 
 echo "== Python: the wasmtime package, the arrears package and its tests"
-python3 -m pip install -q --disable-pip-version-check wasmtime==50.0.1 pytest
+python3 -m pip install -q --disable-pip-version-check wasmtime==50.0.1 pytest==9.2.0
 python3 -m pip install -q --disable-pip-version-check ./bindings/python
 python3 -c "import arrears; print('arrears', arrears.version(), arrears.builtin_policies())"
 python3 examples/python-host/host.py corpus target/arrears.component.wasm tests/conformance
@@ -24,7 +24,7 @@ node examples/js-host/corpus.mjs tests/conformance
 
 echo "== Rust: the wasmtime crate (its own workspace and profile)"
 start=$(date +%s)
-(cd examples/rust-host && cargo build -q --release)
+(cd examples/rust-host && cargo build -q --locked --release)
 echo "rust-host build: $(( $(date +%s) - start )) s"
 examples/rust-host/target/release/rust-host corpus target/arrears.component.wasm tests/conformance
 

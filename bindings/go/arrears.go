@@ -34,8 +34,10 @@ import (
 var moduleWasm []byte
 
 // Error is the engine's error object: a stable code (invalid_json, invalid_field,
-// unknown_field, out_of_range, inconsistent, unknown_policy, policy_invalid, limit_exceeded),
-// the JSON path of the field at fault (empty for the document as a whole) and a message.
+// unknown_field, out_of_range, inconsistent, unknown_policy, policy_invalid, limit_exceeded,
+// unknown_engine, internal), the JSON path of the field at fault (empty for the document as a
+// whole) and a message. "internal" is a call the module did not finish (it trapped); the engine
+// starts a fresh instance of the module, so the next call works.
 type Error struct {
 	Code    string `json:"code"`
 	Path    string `json:"path"`
@@ -125,11 +127,14 @@ func compilationCache() wazero.CompilationCache {
 
 // Engine decides cases under one policy. Create it with New; Close it when done.
 type Engine struct {
-	mu     sync.Mutex
-	module api.Module
-	handle uint64
-	policy []byte
-	fn     struct {
+	mu       sync.Mutex
+	runtime  wazero.Runtime
+	compiled wazero.CompiledModule
+	source   string // the policy as given to New, to start a fresh instance after a trap
+	module   api.Module
+	handle   uint64
+	policy   []byte
+	fn       struct {
 		alloc, free, decide, decideMany, plan, ptr, length, ok, release, drop api.Function
 	}
 }
@@ -141,11 +146,25 @@ func New(ctx context.Context, policy string) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("arrears: compiling the module: %w", err)
 	}
-	instance, err := rt.InstantiateModule(ctx, mod, wazero.NewModuleConfig().WithName(""))
-	if err != nil {
-		return nil, fmt.Errorf("arrears: instantiating the module: %w", err)
+	return newOn(ctx, rt, mod, policy)
+}
+
+// newOn builds an engine on a given compiled module (the tests give one that can be made to trap).
+func newOn(ctx context.Context, rt wazero.Runtime, mod wazero.CompiledModule, policy string) (*Engine, error) {
+	e := &Engine{runtime: rt, compiled: mod, source: policy}
+	if err := e.start(ctx); err != nil {
+		return nil, err
 	}
-	e := &Engine{module: instance}
+	return e, nil
+}
+
+// start instantiates the module and builds the engine's policy in it.
+func (e *Engine) start(ctx context.Context) error {
+	instance, err := e.runtime.InstantiateModule(ctx, e.compiled, wazero.NewModuleConfig().WithName(""))
+	if err != nil {
+		return fmt.Errorf("arrears: instantiating the module: %w", err)
+	}
+	e.module = instance
 	f := &e.fn
 	f.alloc, f.free = instance.ExportedFunction("arrears_alloc"), instance.ExportedFunction("arrears_free")
 	f.decide, f.decideMany = instance.ExportedFunction("arrears_decide"), instance.ExportedFunction("arrears_decide_many")
@@ -153,7 +172,7 @@ func New(ctx context.Context, policy string) (*Engine, error) {
 	f.ptr, f.length = instance.ExportedFunction("arrears_result_ptr"), instance.ExportedFunction("arrears_result_len")
 	f.ok, f.release = instance.ExportedFunction("arrears_result_ok"), instance.ExportedFunction("arrears_result_free")
 	f.drop = instance.ExportedFunction("arrears_engine_drop")
-	result, text, err := e.call(ctx, instance.ExportedFunction("arrears_engine_new"), 0, []byte(policy))
+	result, text, err := e.call(ctx, instance.ExportedFunction("arrears_engine_new"), 0, []byte(e.source))
 	if err == nil && result.ok {
 		var h []uint64
 		h, err = instance.ExportedFunction("arrears_result_engine").Call(ctx, result.handle)
@@ -162,16 +181,32 @@ func New(ctx context.Context, policy string) (*Engine, error) {
 		}
 	}
 	e.finish(ctx, result)
+	if err == nil && !result.ok {
+		err = parseError(text)
+	}
 	if err != nil {
 		instance.Close(ctx)
-		return nil, err
-	}
-	if !result.ok {
-		instance.Close(ctx)
-		return nil, parseError(text)
+		e.module = nil
+		return err
 	}
 	e.policy = text
-	return e, nil
+	return nil
+}
+
+// trapped answers a call the module did not finish (a trap: a bug, or memory exhausted). The
+// instance's state is unknown after a trap, so it is thrown away and a fresh one built with the
+// same policy: the next call works. The caller gets an *Error with the code "internal".
+func (e *Engine) trapped(ctx context.Context, cause error) *Error {
+	if e.module != nil {
+		_ = e.module.Close(ctx)
+		e.module = nil
+	}
+	message := "the engine stopped in the middle of the call (" + cause.Error() + "); it was started again, and the next call works"
+	if err := e.start(ctx); err != nil {
+		message = "the engine stopped in the middle of the call (" + cause.Error() + ") and could not be started again: " + err.Error()
+	}
+	raw, _ := json.Marshal(map[string]map[string]string{"error": {"code": "internal", "path": "", "message": message}})
+	return &Error{Code: "internal", Message: message, raw: raw}
 }
 
 type answer struct {
@@ -250,10 +285,10 @@ func (e *Engine) one(ctx context.Context, fn api.Function, caseJSON []byte, more
 		return nil, errClosed
 	}
 	a, text, err := e.call(ctx, fn, e.handle, caseJSON, more...)
-	e.finish(ctx, a)
 	if err != nil {
-		return nil, err
+		return nil, e.trapped(ctx, err)
 	}
+	e.finish(ctx, a)
 	if !a.ok {
 		return nil, parseError(text)
 	}
@@ -286,11 +321,13 @@ func (e *Engine) DecideMany(ctx context.Context, cases [][]byte) ([]Result, erro
 		return nil, errClosed
 	}
 	a, text, err := e.call(ctx, e.fn.decideMany, e.handle, batch)
+	if err != nil {
+		trap := e.trapped(ctx, err)
+		e.mu.Unlock()
+		return nil, trap
+	}
 	e.finish(ctx, a)
 	e.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
 	var decided []json.RawMessage
 	if !a.ok {
 		// The engine read the batch differently from json.Valid (it is the judge): every case

@@ -132,7 +132,7 @@ fn interleaved(set: &str, cases: &[Typical], passes: usize) {
     };
     let (mut decide, mut plan) = (Vec::new(), Vec::new());
     for round in 0..ROUNDS + 2 {
-        let order = if round % 2 == 0 {
+        let order = if round.is_multiple_of(2) {
             [false, true]
         } else {
             [true, false]

@@ -77,7 +77,8 @@ fn main() {
         let (json_allocs, json_bytes) = counted(&texts, |t| {
             engine.decide_json(t).map(|s| s.len()).unwrap_or(0)
         });
-        let (engine_allocs, engine_bytes) = counted(&cases, |c| engine.decide(c).actions.len());
+        let (engine_allocs, engine_bytes) =
+            counted(&cases, |c| engine.decide(c).unwrap().actions.len());
         rows.push(serde_json::json!({
             "history": history,
             "allocs_per_decision": json_allocs.round(),

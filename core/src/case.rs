@@ -7,7 +7,7 @@
 //! overlapping pauses, references to channels that do not exist).
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, ErrorCode};
 use crate::time::{ClockTime, Date, Instant, Weekday, Zone};
@@ -21,6 +21,10 @@ pub const MAX_PAYMENTS: usize = 10_000;
 pub const MAX_PAUSES: usize = 1_000;
 pub const MAX_CONTACTS: usize = 200;
 pub const MAX_CHANNELS: usize = 50;
+/// Most channels of the borrower and every contact together (docs/case.md, limits).
+pub const MAX_CASE_CHANNELS: usize = 250;
+/// Most history events naming one party (docs/case.md, limits).
+pub const MAX_PARTY_EVENTS: usize = 5_000;
 pub const MAX_TIME_ZONES: usize = 8;
 pub const MAX_INCONVENIENT: usize = 100;
 /// Pay days a borrower may state (one per day of the month, and the last working day).
@@ -409,6 +413,18 @@ pub enum ChannelKind {
 }
 
 impl ChannelKind {
+    /// The name the contract spells it with.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChannelKind::Mobile => "mobile",
+            ChannelKind::HomePhone => "home_phone",
+            ChannelKind::WorkPhone => "work_phone",
+            ChannelKind::Email => "email",
+            ChannelKind::Sms => "sms",
+            ChannelKind::Postal => "postal",
+        }
+    }
+
     pub fn is_phone(self) -> bool {
         matches!(
             self,
@@ -602,6 +618,12 @@ impl Event {
     pub fn is_outbound(&self) -> bool {
         self.direction != Some(Direction::Inbound)
     }
+
+    /// The party the event concerns. Only events that need no party may leave it out
+    /// (validation refuses the rest), and those concern the borrower (docs/case.md, history).
+    pub fn party(&self) -> &str {
+        self.party.as_deref().unwrap_or(BORROWER)
+    }
 }
 
 /// The party id of the borrower in events and decisions.
@@ -685,12 +707,41 @@ impl Case {
             self.borrower.pay_days.len(),
             MAX_PAY_DAYS,
         )?;
+        // The channels of every party together: candidates are actions x parties x channels,
+        // so this, not each list alone, bounds a decision's work.
+        let mut channels = self.borrower.channels.len();
         for (i, c) in self.contacts.iter().enumerate() {
             limit(
                 &format!("contacts[{i}].channels"),
                 c.channels.len(),
                 MAX_CHANNELS,
             )?;
+            channels += c.channels.len();
+            if channels > MAX_CASE_CHANNELS {
+                return Err(Error::new(
+                    ErrorCode::LimitExceeded,
+                    format!("contacts[{i}].channels"),
+                    format!(
+                        "the borrower and contacts up to this one have {channels} channels together; at most {MAX_CASE_CHANNELS} are accepted"
+                    ),
+                ));
+            }
+        }
+        // Events per party: every question about a candidate reads its party's events.
+        let mut per_party: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, e) in self.history.iter().enumerate() {
+            let n = per_party.entry(e.party()).or_default();
+            *n += 1;
+            if *n > MAX_PARTY_EVENTS {
+                return Err(Error::new(
+                    ErrorCode::LimitExceeded,
+                    format!("history[{i}].party"),
+                    format!(
+                        "more than {MAX_PARTY_EVENTS} events name party {:?}; at most {MAX_PARTY_EVENTS} are accepted",
+                        e.party()
+                    ),
+                ));
+            }
         }
 
         non_empty(|| "account.id".into(), &self.account.id)?;
@@ -1065,7 +1116,7 @@ impl Case {
             _ => {}
         }
         if let Some(ch) = &e.channel {
-            let party = e.party.as_deref().unwrap_or(BORROWER);
+            let party = e.party();
             if self.channel(party, ch).is_none() {
                 return Err(Error::new(
                     ErrorCode::Inconsistent,

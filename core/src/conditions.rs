@@ -112,17 +112,15 @@ impl Facts<'_> {
                 }
             }
             Condition::ChannelConsented => when(target.channel.is_some_and(|c| {
-                self.history.events.iter().any(|e| {
+                self.history.of_channel(&c.id).iter().any(|e| {
                     e.kind == crate::case::EventType::Consent
                         && e.party.as_deref() == Some(target.party)
-                        && e.channel.as_deref() == Some(c.id.as_str())
                 })
             })),
             Condition::Requested => {
                 when(self.history.last_request(target.party).is_some_and(|r| {
-                    !self.history.events.iter().any(|e| {
-                        e.party.as_deref() == Some(target.party)
-                            && e.at.seconds() > r
+                    !self.history.of_party(target.party).iter().any(|e| {
+                        e.at.seconds() > r
                             && self
                                 .history
                                 .counts(e, crate::policy::CountKind::Contact, &[])

@@ -12,6 +12,7 @@ use crate::facts::{Facts, Span, Target};
 use crate::intervals::IntervalSet;
 use crate::policy::{CapDef, CountKind, Exclusion, PartyKind, Period, RestDef, Scope, WindowDef};
 use crate::time::{Date, Seconds, Zone};
+use std::rc::Rc;
 
 /// What a cap or a rest pattern counts.
 #[derive(Clone, Copy)]
@@ -23,7 +24,14 @@ struct Counting<'p> {
     scope: Scope,
 }
 
-impl Facts<'_> {
+/// How many of the sorted dates fall in `[lo, hi]`.
+fn in_period(dates: &[Date], lo: Date, hi: Date) -> usize {
+    let from = dates.partition_point(|d| *d < lo);
+    let to = dates.partition_point(|d| *d <= hi);
+    to.saturating_sub(from)
+}
+
+impl<'a> Facts<'a> {
     /// Where a window lets any action through, in every borrower zone.
     pub fn window(&self, w: &WindowDef, span: Span) -> IntervalSet {
         let mut acc: Option<IntervalSet> = None;
@@ -96,17 +104,8 @@ impl Facts<'_> {
             scope,
         } = counting;
         let mut dates: Vec<Date> = self
-            .history
-            .events
+            .scoped_events(scope, target)
             .iter()
-            .filter(|e| match scope {
-                Scope::Account => true,
-                Scope::Party => e.party.as_deref() == Some(target.party),
-                Scope::Channel => match target.channel {
-                    Some(ch) => e.channel.as_deref() == Some(ch.id.as_str()),
-                    None => e.party.as_deref() == Some(target.party),
-                },
-            })
             .filter(|e| self.history.counts(e, counts, exclude))
             .filter(|e| {
                 outcomes.is_empty()
@@ -148,7 +147,7 @@ impl Facts<'_> {
                 for k in 0..n {
                     let day = today.add_days(k);
                     let lo = day.add_days(1 - n);
-                    let count = dates.iter().filter(|d| **d >= lo && **d <= day).count();
+                    let count = in_period(&dates, lo, day);
                     if count >= limit {
                         blocked.push(match cap.hours {
                             Some(h) => (
@@ -181,7 +180,7 @@ impl Facts<'_> {
             Period::Ever => dates.len(),
             Period::Days(n) => {
                 let lo = day.add_days(1 - i64::from(n));
-                dates.iter().filter(|d| **d >= lo && **d <= day).count()
+                in_period(&dates, lo, day)
             }
         };
         cap.limit
@@ -190,8 +189,47 @@ impl Facts<'_> {
 
     /// The local dates of the events a cap counts for the target (only those inside its hours,
     /// for a cap over part of the day).
-    fn cap_dates(&self, cap: &CapDef, target: &Target) -> Vec<Date> {
-        let dates = self.counted_dates(
+    fn cap_dates(&self, cap: &CapDef, target: &Target) -> Rc<Vec<Date>> {
+        self.account_wide(cap.scope, std::ptr::from_ref(cap) as usize, || {
+            self.cap_dates_for(cap, target)
+        })
+    }
+
+    /// Counted dates of a rule, computed once per decision when the rule counts over the whole
+    /// account (the same for every candidate), and for each target otherwise.
+    fn account_wide(
+        &self,
+        scope: Scope,
+        rule: usize,
+        count: impl FnOnce() -> Vec<Date>,
+    ) -> Rc<Vec<Date>> {
+        if scope != Scope::Account {
+            return Rc::new(count());
+        }
+        if let Some(dates) = self.account_dates.borrow().get(&rule) {
+            return dates.clone();
+        }
+        let dates = Rc::new(count());
+        self.account_dates.borrow_mut().insert(rule, dates.clone());
+        dates
+    }
+
+    fn cap_dates_for(&self, cap: &CapDef, target: &Target) -> Vec<Date> {
+        if let Some(h) = cap.hours {
+            // Only events inside the hours count: keep the dates of those.
+            let mut dates: Vec<Date> = self
+                .counted_instants(cap, target)
+                .into_iter()
+                .filter(|&t| {
+                    let clock = self.primary.clock_of(t);
+                    clock >= h.from.seconds() && clock < h.to.seconds()
+                })
+                .map(|t| self.primary.date_of(t))
+                .collect();
+            dates.sort_unstable();
+            return dates;
+        }
+        self.counted_dates(
             Counting {
                 counts: cap.counts,
                 exclude: &cap.exclude,
@@ -200,20 +238,7 @@ impl Facts<'_> {
                 scope: cap.scope,
             },
             target,
-        );
-        match cap.hours {
-            // Only events inside the hours count: keep the dates of those.
-            Some(h) => self
-                .counted_instants(cap, target)
-                .into_iter()
-                .filter(|&t| {
-                    let clock = self.primary.clock_of(t);
-                    clock >= h.from.seconds() && clock < h.to.seconds()
-                })
-                .map(|t| self.primary.date_of(t))
-                .collect(),
-            None => dates,
-        }
+        )
     }
 
     /// Where a consent of the target's party lifting `limit` covers the target.
@@ -230,16 +255,18 @@ impl Facts<'_> {
     /// Where a rest pattern lets the candidate through: not on the `rest_days` days after a streak
     /// of `streak_days` consecutive days with counted events.
     pub fn rest(&self, rest: &RestDef, target: &Target, span: Span) -> IntervalSet {
-        let dates = self.counted_dates(
-            Counting {
-                counts: rest.counts,
-                exclude: &[],
-                outcomes: &[],
-                exclude_parties: &[],
-                scope: rest.scope,
-            },
-            target,
-        );
+        let dates = self.account_wide(rest.scope, std::ptr::from_ref(rest) as usize, || {
+            self.counted_dates(
+                Counting {
+                    counts: rest.counts,
+                    exclude: &[],
+                    outcomes: &[],
+                    exclude_parties: &[],
+                    scope: rest.scope,
+                },
+                target,
+            )
+        });
         let has = |d: Date| dates.binary_search(&d).is_ok();
         let today = self.primary.date_of(self.as_of);
         let (streak, rest_days) = (i64::from(rest.streak_days), i64::from(rest.rest_days));
@@ -259,17 +286,8 @@ impl Facts<'_> {
 
     /// Instants of the events a cap counts for this target (for caps over part of the day).
     fn counted_instants(&self, cap: &CapDef, target: &Target) -> Vec<Seconds> {
-        self.history
-            .events
+        self.scoped_events(cap.scope, target)
             .iter()
-            .filter(|e| match cap.scope {
-                Scope::Account => true,
-                Scope::Party => e.party.as_deref() == Some(target.party),
-                Scope::Channel => match target.channel {
-                    Some(ch) => e.channel.as_deref() == Some(ch.id.as_str()),
-                    None => e.party.as_deref() == Some(target.party),
-                },
-            })
             .filter(|e| self.history.counts(e, cap.counts, &cap.exclude))
             .filter(|e| {
                 cap.outcomes.is_empty()
@@ -283,6 +301,15 @@ impl Facts<'_> {
             })
             .map(|e| e.at.seconds())
             .collect()
+    }
+
+    /// The events a cap or rest pattern of this scope counts from for the target, in time order.
+    fn scoped_events(&self, scope: Scope, target: &Target) -> &[&'a crate::case::Event] {
+        match (scope, target.channel) {
+            (Scope::Account, _) => &self.history.events,
+            (Scope::Channel, Some(ch)) => self.history.of_channel(&ch.id),
+            (Scope::Party | Scope::Channel, _) => self.history.of_party(target.party),
+        }
     }
 
     /// The kind of a party named in an event.

@@ -189,12 +189,11 @@ pub struct TraceEntry {
 
 impl Decision {
     /// The canonical JSON text of the decision.
-    pub fn to_json(&self) -> String {
-        // A tree of strings, integers, booleans and lists: serialising cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+    pub fn to_json(&self) -> Result<String, crate::error::Error> {
+        crate::error::to_json_text(self, false)
     }
 
-    pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+    pub fn to_json_pretty(&self) -> Result<String, crate::error::Error> {
+        crate::error::to_json_text(self, true)
     }
 }

@@ -13,6 +13,32 @@ use crate::error::{Error, ErrorCode};
 use crate::facts::Facts;
 use crate::policy::Policy;
 use crate::time::Seconds;
+use std::collections::BTreeSet;
+
+/// What a policy reference names, told apart by its structure.
+pub(crate) enum Reference<'a> {
+    /// A built-in pack's id.
+    Pack(&'a str),
+    /// One policy document (or text that is not a JSON object at all, whose error the policy
+    /// parser reports with its position).
+    Document(&'a str),
+    /// A JSON object with a top-level `"versions"` field: dated versions of one policy. Holds
+    /// every top-level field, so that others can be refused.
+    Versions(std::collections::BTreeMap<String, &'a serde_json::value::RawValue>),
+}
+
+impl<'a> Reference<'a> {
+    pub(crate) fn of(reference: &'a str) -> Reference<'a> {
+        if !reference.trim_start().starts_with('{') {
+            return Reference::Pack(reference.trim());
+        }
+        type Fields<'t> = std::collections::BTreeMap<String, &'t serde_json::value::RawValue>;
+        match serde_json::from_str::<Fields>(reference) {
+            Ok(fields) if fields.contains_key("versions") => Reference::Versions(fields),
+            _ => Reference::Document(reference),
+        }
+    }
+}
 
 /// A policy ready to decide cases: one version, or several with the dates they take effect.
 #[derive(Debug, Clone)]
@@ -64,23 +90,28 @@ impl Engine {
         reference: &str,
         resolve: &dyn Fn(&str) -> Result<String, Error>,
     ) -> Result<Engine, Error> {
-        if !reference.trim_start().starts_with('{') {
-            return Policy::builtin(reference.trim()).map(Engine::new);
-        }
-        let probe: serde_json::Value = serde_json::from_str(reference).unwrap_or_default();
-        match probe.get("versions").and_then(|v| v.as_array()) {
-            None => Policy::from_json_with(reference, resolve).map(Engine::new),
-            Some(list) => {
-                if probe.as_object().is_some_and(|o| o.len() > 1) {
+        match Reference::of(reference) {
+            Reference::Pack(id) => Policy::builtin(id).map(Engine::new),
+            Reference::Document(text) => Policy::from_json_with(text, resolve).map(Engine::new),
+            Reference::Versions(fields) => {
+                if fields.len() > 1 {
                     return Err(Error::new(
                         ErrorCode::PolicyInvalid,
                         "",
                         "a versioned policy holds only \"versions\"",
                     ));
                 }
+                let list: Vec<&serde_json::value::RawValue> =
+                    serde_json::from_str(fields["versions"].get()).map_err(|e| {
+                        Error::new(
+                            ErrorCode::PolicyInvalid,
+                            "versions",
+                            format!("\"versions\" is a list of policy documents: {e}"),
+                        )
+                    })?;
                 let mut versions = Vec::with_capacity(list.len());
                 for (i, v) in list.iter().enumerate() {
-                    let p = Policy::from_json_with(&v.to_string(), resolve).map_err(|mut e| {
+                    let p = Policy::from_json_with(v.get(), resolve).map_err(|mut e| {
                         e.path = crate::error::join_path(&format!("versions[{i}]"), &e.path);
                         e
                     })?;
@@ -111,37 +142,37 @@ impl Engine {
     /// Decides a case given as JSON text; the error is the contract's error object.
     pub fn decide_json(&self, case_json: &str) -> Result<String, Error> {
         let case = Case::from_json(case_json)?;
-        self.try_decide(&case).map(|d| d.to_json())
+        self.decide(&case)?.to_json()
     }
 
-    /// Decides a case under the version in force at its business date; a case dated before
-    /// every version is an error.
-    pub fn try_decide(&self, case: &Case) -> Result<Decision, Error> {
-        let date = case.account.book_time_zone.date_of(case.as_of.seconds());
-        match self.policy_at(date) {
-            Some(p) => Ok(self.decide_with(p, case)),
-            None => Err(Error::new(
+    /// Decides a parsed, validated case under the version in force at its business date; a case
+    /// dated before every version is an error, never decided under the earliest.
+    pub fn decide(&self, case: &Case) -> Result<Decision, Error> {
+        let policy = self.version_at(case, case.as_of.seconds())?;
+        self.decide_with(policy, case)
+    }
+
+    /// The version in force on the business date of an instant of the case (`as_of` or later).
+    pub(crate) fn version_at(&self, case: &Case, at: Seconds) -> Result<&Policy, Error> {
+        let date = case.account.book_time_zone.date_of(at);
+        self.policy_at(date).ok_or_else(|| {
+            let earliest = &self.versions[0];
+            Error::new(
                 ErrorCode::OutOfRange,
                 "as_of",
                 format!(
                     "no version of policy {:?} is in force on {date}; the earliest takes effect on {}",
-                    self.versions[0].id(),
-                    self.versions[0].document().effective_from.map(|d| d.to_string()).unwrap_or_default()
+                    earliest.id(),
+                    earliest
+                        .document()
+                        .effective_from
+                        .map_or_else(|| "its first day".to_string(), |d| d.to_string())
                 ),
-            )),
-        }
+            )
+        })
     }
 
-    /// Decides a parsed, validated case under the version in force at its business date (the
-    /// earliest version answers cases dated before every version; [`Engine::try_decide`] refuses
-    /// them instead).
-    pub fn decide(&self, case: &Case) -> Decision {
-        let date = case.account.book_time_zone.date_of(case.as_of.seconds());
-        let policy = self.policy_at(date).unwrap_or(&self.versions[0]);
-        self.decide_with(policy, case)
-    }
-
-    fn decide_with(&self, policy: &Policy, case: &Case) -> Decision {
+    fn decide_with(&self, policy: &Policy, case: &Case) -> Result<Decision, Error> {
         let doc = policy.document();
         let as_of = case.as_of.seconds();
         let (facts, mut trace) = Facts::new(case, policy);
@@ -171,22 +202,30 @@ impl Engine {
 
         // A status's own route (the estate, the attorney) comes before the stage's ladder: while
         // the status holds, that route is the strategy.
+        let steps: Vec<(&crate::policy::StepDef, Vec<crate::facts::Target>)> = facts
+            .steps(&statuses)
+            .map(|step| (step, facts.candidates(step)))
+            .collect();
+        within_candidate_limit(&steps)?;
         let mut actions: Vec<ActionVerdict> = Vec::new();
         let mut next: Option<((Seconds, bool, usize, usize), usize)> = None;
         // Windows and inconvenient times depend on the span only: computed once for every
         // candidate of this decision.
         let mut shared = crate::solver::SpanSets::default();
-        for step in facts.steps(&statuses) {
-            for target in facts.candidates(step) {
-                if actions.iter().any(|a| {
-                    a.action == step.action
-                        && a.party == target.party
-                        && a.channel.as_deref() == target.channel.map(|c| c.id.as_str())
-                }) {
+        // The candidates with a verdict so far: a later step naming one again adds nothing.
+        let mut named: BTreeSet<(&str, &str, Option<&str>)> = BTreeSet::new();
+        for (step, targets) in &steps {
+            let step = *step;
+            for target in targets {
+                let key = (
+                    step.action.as_str(),
+                    target.party,
+                    target.channel.map(|c| c.id.as_str()),
+                );
+                if named.contains(&key) {
                     continue;
                 }
-                let Some(verdict) = facts.verdict_with(step, &target, &statuses, &mut shared)
-                else {
+                let Some(verdict) = facts.verdict_with(step, target, &statuses, &mut shared) else {
                     continue;
                 };
                 let at = if verdict.allowed {
@@ -212,7 +251,8 @@ impl Engine {
                         next = Some((key, actions.len()));
                     }
                 }
-                actions.push(verdict.into_output(step, &target, primary));
+                named.insert(key);
+                actions.push(verdict.into_output(step, target, primary));
             }
         }
         let next_action = next.map(|((at, ..), i)| {
@@ -256,7 +296,7 @@ impl Engine {
         let mut warnings = calendar_warnings(policy, &facts, &actions, &obligations);
         warnings.extend(market_warnings(policy, case));
 
-        Decision {
+        Ok(Decision {
             account_id: case.account.id.clone(),
             as_of: case.as_of.to_string(),
             policy: PolicyRef {
@@ -299,8 +339,50 @@ impl Engine {
             obligations,
             warnings,
             trace,
+        })
+    }
+}
+
+/// Most candidates (action x party x channel, as the strategy's steps name them) one decision
+/// weighs (docs/case.md, limits).
+pub const MAX_CANDIDATES: usize = 2_000;
+
+/// Refuses a decision whose steps name more than [`MAX_CANDIDATES`] distinct candidates (a
+/// later step naming one again costs a lookup, not a verdict), at the list that multiplies them
+/// most: the contacts or the borrower's channels.
+pub(crate) fn within_candidate_limit(
+    steps: &[(&crate::policy::StepDef, Vec<crate::facts::Target>)],
+) -> Result<(), Error> {
+    let mut distinct: BTreeSet<(&str, &str, Option<&str>)> = BTreeSet::new();
+    let mut of_contacts = 0usize;
+    for (step, targets) in steps {
+        for t in targets {
+            let key = (
+                step.action.as_str(),
+                t.party,
+                t.channel.map(|c| c.id.as_str()),
+            );
+            if distinct.insert(key) && t.contact.is_some() {
+                of_contacts += 1;
+            }
         }
     }
+    let named = distinct.len();
+    if named <= MAX_CANDIDATES {
+        return Ok(());
+    }
+    let path = if 2 * of_contacts >= named {
+        "contacts"
+    } else {
+        "borrower.channels"
+    };
+    Err(Error::new(
+        ErrorCode::LimitExceeded,
+        path,
+        format!(
+            "the policy's strategy names {named} candidates (action x party x channel) for this case; at most {MAX_CANDIDATES} are weighed in one decision"
+        ),
+    ))
 }
 
 /// Amounts by component, written only for a case that gives components: a case without them

@@ -28,6 +28,11 @@ pub enum ErrorCode {
     PolicyInvalid,
     /// An input larger than the engine's bounds (docs/case.md, limits).
     LimitExceeded,
+    /// An engine handle the plain WebAssembly module does not hold (never made, or dropped).
+    UnknownEngine,
+    /// The engine could not finish a call it should always finish (its output could not be
+    /// written, or the WebAssembly module trapped): a defect to report, never the caller's input.
+    Internal,
 }
 
 impl ErrorCode {
@@ -41,6 +46,8 @@ impl ErrorCode {
             ErrorCode::UnknownPolicy => "unknown_policy",
             ErrorCode::PolicyInvalid => "policy_invalid",
             ErrorCode::LimitExceeded => "limit_exceeded",
+            ErrorCode::UnknownEngine => "unknown_engine",
+            ErrorCode::Internal => "internal",
         }
     }
 }
@@ -72,13 +79,34 @@ impl Error {
 
     /// The wire form: `{"error":{"code":..,"path":..,"message":..}}`.
     pub fn to_json(&self) -> String {
-        #[derive(Serialize)]
-        struct Envelope<'a> {
-            error: &'a Error,
-        }
-        // Serialising a struct of strings cannot fail.
-        serde_json::to_string(&Envelope { error: self }).unwrap_or_default()
+        // The strings are written as JSON values, whose text form has no failure to hide; the
+        // fields keep the contract's order.
+        let text = |s: &str| serde_json::Value::String(s.to_string()).to_string();
+        format!(
+            "{{\"error\":{{\"code\":\"{}\",\"path\":{},\"message\":{}}}}}",
+            self.code.as_str(),
+            text(&self.path),
+            text(&self.message)
+        )
     }
+}
+
+/// The JSON text of an output (a decision, a plan, a validation). serde_json fails only on maps
+/// with non-string keys or a failing `Serialize`, which these types do not have; if one ever did,
+/// the caller gets `internal`, never an empty success text.
+pub fn to_json_text<T: Serialize>(value: &T, pretty: bool) -> Result<String, Error> {
+    let text = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    };
+    text.map_err(|e| {
+        Error::new(
+            ErrorCode::Internal,
+            "",
+            format!("the output could not be written as JSON ({e})"),
+        )
+    })
 }
 
 impl fmt::Display for Error {

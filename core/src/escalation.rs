@@ -8,7 +8,7 @@
 
 use crate::decision::{Queue, Reason, TraceEntry};
 use crate::facts::Facts;
-use crate::policy::StatusDef;
+use crate::policy::{StatusDef, TriggerMove};
 
 pub fn queue(facts: &Facts, statuses: &[&StatusDef], trace: &mut Vec<TraceEntry>) -> Queue {
     let doc = facts.policy.document();
@@ -18,19 +18,18 @@ pub fn queue(facts: &Facts, statuses: &[&StatusDef], trace: &mut Vec<TraceEntry>
         rule: facts.stage.rule.clone(),
         cite: facts.stage.cite.clone(),
     }];
-    for t in &doc.escalation {
+    for (t, to) in facts.policy.triggers() {
         if !facts.holds_now(&t.when, &borrower) {
             continue;
         }
-        let to = match (&t.queue, t.tiers_up) {
-            (Some(q), _) => q.clone(),
-            (None, Some(n)) => {
+        let to = match to {
+            TriggerMove::Queue(q) => q.clone(),
+            TriggerMove::TiersDown(n) => {
                 let rank = facts.policy.queue_rank(&current).unwrap_or(0);
                 let last = doc.queues.len().saturating_sub(1);
-                let n = usize::try_from(n).unwrap_or(usize::MAX);
+                let n = usize::try_from(*n).unwrap_or(usize::MAX);
                 doc.queues[rank.saturating_add(n).min(last)].id.clone()
             }
-            (None, None) => continue,
         };
         trace.push(TraceEntry {
             rule: t.id.clone(),

@@ -86,6 +86,11 @@ pub struct Facts<'a> {
     pub promises: Vec<PromiseState>,
     /// Every obligation of the policy that applies, open or satisfied.
     pub obligations: Vec<ObligationState<'a>>,
+    /// The dates each cap or rest pattern counted over the whole account (scope `account`),
+    /// by the rule's address in the policy: the same for every candidate, so read from the
+    /// history once per decision rather than once per candidate.
+    pub(crate) account_dates:
+        std::cell::RefCell<std::collections::BTreeMap<usize, std::rc::Rc<Vec<crate::time::Date>>>>,
 }
 
 impl<'a> Facts<'a> {
@@ -159,6 +164,7 @@ impl<'a> Facts<'a> {
             history,
             promises,
             obligations: Vec::new(),
+            account_dates: Default::default(),
         };
         facts.obligations = facts.obligation_states();
         (facts, trace)

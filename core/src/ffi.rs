@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::engine::Engine;
+use crate::engine::{Engine, Reference};
 use crate::error::{Error, ErrorCode};
 use crate::policy::{packs, Policy};
 
@@ -126,7 +126,7 @@ pub fn validate_policy_with(
             }
         }
         Err(e) => {
-            let single = policy.trim_start().starts_with('{') && !policy.contains("\"versions\"");
+            let single = matches!(Reference::of(policy), Reference::Document(_));
             let mut diagnostics = if single {
                 Policy::diagnose_with(policy, resolve)
             } else {
@@ -135,7 +135,7 @@ pub fn validate_policy_with(
             if diagnostics.is_empty() {
                 diagnostics.push(crate::policy::Diagnostic {
                     path: e.path,
-                    message: format!("{}: {}", e.code, e.message),
+                    message: e.message,
                 });
             }
             Validation {
@@ -149,7 +149,7 @@ pub fn validate_policy_with(
     }
 }
 
-/// [`validate_policy`] as JSON text.
-pub fn validate_policy_json(policy: &str) -> String {
-    serde_json::to_string(&validate_policy(policy)).unwrap_or_default()
+/// [`validate_policy`] as JSON text; `Err` holds the error object's text.
+pub fn validate_policy_json(policy: &str) -> Result<String, String> {
+    crate::error::to_json_text(&validate_policy(policy), false).map_err(|e| e.to_json())
 }

@@ -29,7 +29,7 @@ const AS_OF_SECONDS: i64 = 12 * 3600;
 /// Reads a Fineract loan response and returns the arrears case as JSON text (keys sorted).
 pub fn import(loan: &str, business_date: &str, time_zone: &str) -> Result<String, Error> {
     let case = import_value(loan, business_date, time_zone)?;
-    Ok(serde_json::to_string_pretty(&case).unwrap_or_default())
+    crate::error::to_json_text(&case, true)
 }
 
 /// The case as a JSON value, checked by [`Case::from_json`] before it is returned.

@@ -6,10 +6,19 @@ use crate::case::{
 };
 use crate::policy::{ConsentEnd, ContactReset, CountKind, Exclusion, LostContactDef, Policy};
 use crate::time::{Seconds, Zone};
+use std::collections::BTreeMap;
 
 pub struct History<'a> {
     /// Events sorted by time; equal instants keep their input order.
     pub events: Vec<&'a Event>,
+    /// The same events by the party they name, each list in time order: a question about one
+    /// party reads that party's events only, so a decision's work grows with the case's size and
+    /// not with its parties times its events.
+    by_party: BTreeMap<&'a str, Vec<&'a Event>>,
+    /// The same events by the channel they name (channel ids are unique across the case).
+    by_channel: BTreeMap<&'a str, Vec<&'a Event>>,
+    /// Each party's last request to be contacted (see [`History::last_request`]).
+    last_requests: BTreeMap<&'a str, Seconds>,
     /// Since when the borrower has been lost-contact, if they are.
     pub lost_contact_since: Option<Seconds>,
     /// A dispute is open with no verification sent since it was opened.
@@ -22,7 +31,8 @@ pub struct History<'a> {
     pub last_escalated_to: Option<&'a str>,
     /// Consents: party, channel (when the consent is bound to one), the limits lifted, and the
     /// span `[from, to)` it covers.
-    consents: Vec<ConsentSpan<'a>>,
+    /// By party, in the order they were given.
+    consents: BTreeMap<&'a str, Vec<ConsentSpan<'a>>>,
     case: &'a Case,
 }
 
@@ -41,6 +51,23 @@ impl<'a> History<'a> {
         let mut events: Vec<&Event> = case.history.iter().collect();
         events.sort_by_key(|e| e.at.seconds());
         let contact = &policy.document().contact;
+        let mut by_party: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();
+        let mut by_channel: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();
+        let mut last_requests = BTreeMap::new();
+        for e in &events {
+            if let Some(party) = e.party.as_deref() {
+                by_party.entry(party).or_default().push(e);
+                if e.kind == EventType::Consent
+                    || (matches!(e.kind, EventType::Call | EventType::Sms | EventType::Email)
+                        && !e.is_outbound())
+                {
+                    last_requests.insert(party, e.at.seconds());
+                }
+            }
+            if let Some(channel) = e.channel.as_deref() {
+                by_channel.entry(channel).or_default().push(e);
+            }
+        }
 
         let mut last_conversation = None;
         let mut last_escalated_to = None;
@@ -82,7 +109,8 @@ impl<'a> History<'a> {
         // early at whatever the policy says ends it.
         let default_days = i64::from(contact.consent_days);
         let def = &contact.consent;
-        let consents = events
+        let mut consents: BTreeMap<&str, Vec<ConsentSpan>> = BTreeMap::new();
+        let spans = events
             .iter()
             .filter(|e| e.kind == EventType::Consent)
             .filter_map(|e| {
@@ -93,11 +121,10 @@ impl<'a> History<'a> {
                     end = end.min(primary.start_of(until.add_days(1)));
                 }
                 if def.ends_on.contains(&ConsentEnd::Conversation) {
-                    let next_conversation = events.iter().find(|c| {
-                        c.at.seconds() > at
-                            && c.kind == EventType::Call
-                            && c.outcome == Some(CallOutcome::Connected)
-                            && c.party.as_deref() == Some(party)
+                    let theirs = by_party.get(party).map_or(&[][..], Vec::as_slice);
+                    let later = theirs.partition_point(|c| c.at.seconds() <= at);
+                    let next_conversation = theirs[later..].iter().find(|c| {
+                        c.kind == EventType::Call && c.outcome == Some(CallOutcome::Connected)
                     });
                     if let Some(c) = next_conversation {
                         // The conversation itself is still covered; calls after it are not.
@@ -115,11 +142,16 @@ impl<'a> History<'a> {
                     from: at,
                     to: end,
                 })
-            })
-            .collect();
+            });
+        for span in spans {
+            consents.entry(span.party).or_default().push(span);
+        }
 
         History {
             events,
+            by_party,
+            by_channel,
+            last_requests,
             lost_contact_since,
             dispute_pending,
             dispute_open,
@@ -138,11 +170,11 @@ impl<'a> History<'a> {
         limit: ConsentLimit,
     ) -> impl Iterator<Item = (Seconds, Seconds)> + 's {
         self.consents
+            .get(party)
+            .map_or(&[][..], Vec::as_slice)
             .iter()
             .filter(move |c| {
-                c.party == party
-                    && c.lifts.contains(&limit)
-                    && c.channel.is_none_or(|ch| channel == Some(ch))
+                c.lifts.contains(&limit) && c.channel.is_none_or(|ch| channel == Some(ch))
             })
             .map(|c| (c.from, c.to))
     }
@@ -158,32 +190,31 @@ impl<'a> History<'a> {
 
     /// The last request of `party` to be contacted: a call or message from them, or a consent.
     pub fn last_request(&self, party: &str) -> Option<Seconds> {
-        self.events
-            .iter()
-            .rev()
-            .find(|e| {
-                e.party.as_deref() == Some(party)
-                    && (e.kind == EventType::Consent
-                        || (matches!(e.kind, EventType::Call | EventType::Sms | EventType::Email)
-                            && !e.is_outbound()))
-            })
-            .map(|e| e.at.seconds())
+        self.last_requests.get(party).copied()
+    }
+
+    /// The events naming `party`, in time order.
+    pub fn of_party(&self, party: &str) -> &[&'a Event] {
+        self.by_party.get(party).map_or(&[], Vec::as_slice)
+    }
+
+    /// The events naming `channel`, in time order.
+    pub fn of_channel(&self, channel: &str) -> &[&'a Event] {
+        self.by_channel.get(channel).map_or(&[], Vec::as_slice)
     }
 
     /// Whether `party` opted out of `medium` (or of every medium).
     pub fn opted_out_of(&self, party: &str, medium: Option<Medium>) -> bool {
-        self.events.iter().any(|e| {
+        self.of_party(party).iter().any(|e| {
             e.kind == EventType::OptOut
-                && e.party.as_deref() == Some(party)
                 && (e.medium == Some(Medium::All) || (medium.is_some() && e.medium == medium))
         })
     }
 
     /// Whether `party` reached the lender from `channel`.
     pub fn used_channel(&self, party: &str, channel: &str) -> bool {
-        self.events.iter().any(|e| {
+        self.of_channel(channel).iter().any(|e| {
             e.party.as_deref() == Some(party)
-                && e.channel.as_deref() == Some(channel)
                 && matches!(e.kind, EventType::Call | EventType::Sms | EventType::Email)
                 && !e.is_outbound()
         })
@@ -241,10 +272,10 @@ impl<'a> History<'a> {
 
     /// Whether the last call on `channel` reached a wrong number.
     pub fn wrong_number(&self, channel: &str) -> bool {
-        self.events
+        self.of_channel(channel)
             .iter()
             .rev()
-            .find(|e| e.kind == EventType::Call && e.channel.as_deref() == Some(channel))
+            .find(|e| e.kind == EventType::Call)
             .is_some_and(|e| e.outcome == Some(CallOutcome::WrongNumber))
     }
 
@@ -318,9 +349,9 @@ impl<'a> History<'a> {
 
     /// Whether `party` has been contacted (outbound) before.
     pub fn contacted_before(&self, party: &str) -> bool {
-        self.events
+        self.of_party(party)
             .iter()
-            .any(|e| e.party.as_deref() == Some(party) && self.counts(e, CountKind::Contact, &[]))
+            .any(|e| self.counts(e, CountKind::Contact, &[]))
     }
 
     /// The first letter of a kind sent to the borrower.

@@ -21,13 +21,19 @@ use crate::decision::{PolicyRef, Reason, Warning};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorCode};
 use crate::facts::{Facts, Span, Target};
-use crate::policy::{Period, Policy, Rule, StepDef};
+use crate::policy::{Period, Rule, StepDef};
 use crate::solver::{intersection, Part, RuleRef, SpanSets};
 use crate::time::{Seconds, Zone, DAY};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The longest plan, in local days: a month ahead is as far as a campaign is planned, and it keeps
 /// a plan's cost bounded.
 pub const MAX_PLAN_DAYS: u32 = 31;
+
+/// The most candidate-days a plan solves: the decision's candidates times the days planned
+/// (docs/case.md, limits). Each day can cut the horizon into new segments, each of which solves
+/// every candidate again.
+pub const MAX_PLAN_CANDIDATE_DAYS: usize = 31 * 500;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -88,13 +94,12 @@ pub struct CapRoom {
 }
 
 impl Plan {
-    pub fn to_json(&self) -> String {
-        // A tree of strings, integers, booleans and lists: serialising cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+    pub fn to_json(&self) -> Result<String, crate::error::Error> {
+        crate::error::to_json_text(self, false)
     }
 
-    pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+    pub fn to_json_pretty(&self) -> Result<String, crate::error::Error> {
+        crate::error::to_json_text(self, true)
     }
 }
 
@@ -102,7 +107,7 @@ impl Engine {
     /// The contact plan of a case given as JSON text over `days` local days.
     pub fn plan_json(&self, case_json: &str, days: u32) -> Result<String, Error> {
         let case = Case::from_json(case_json)?;
-        self.plan(&case, days).map(|p| p.to_json())
+        self.plan(&case, days)?.to_json()
     }
 
     /// The contact plan of a parsed, validated case over `days` local days (1 to 31).
@@ -115,17 +120,28 @@ impl Engine {
             ));
         }
         // The version in force at `as_of` must exist, exactly as for a decision.
-        let decision = self.try_decide(case)?;
+        let decision = self.decide(case)?;
+        let work = decision.actions.len().saturating_mul(days as usize);
+        if work > MAX_PLAN_CANDIDATE_DAYS {
+            return Err(Error::new(
+                ErrorCode::LimitExceeded,
+                "days",
+                format!(
+                    "{} candidates over {days} days is {work} candidate-days; a plan covers at most {MAX_PLAN_CANDIDATE_DAYS} (plan fewer days, or name fewer channels)",
+                    decision.actions.len()
+                ),
+            ));
+        }
         let as_of = case.as_of.seconds();
         let primary = case.borrower_zones()[0];
         let end = primary.start_of(primary.date_of(as_of).add_days(i64::from(days)));
         let book = case.account.book_time_zone;
 
         let mut planner = Planner::new(as_of, end, primary);
-        let segments = self.segments(case, as_of, end, book, primary);
+        let segments = self.segments(case, as_of, end, book, primary)?;
         let count = segments.len();
         for (i, (lo, hi)) in segments.into_iter().enumerate() {
-            let policy = self.policy_in_force(case, lo);
+            let policy = self.version_at(case, lo)?;
             let (facts, _) = Facts::at(case, policy, lo);
             planner.solve_segment(&facts, Span { lo, hi }, i + 1 == count);
         }
@@ -156,12 +172,6 @@ impl Engine {
         })
     }
 
-    /// The version in force at an instant's business date (the earliest before every version).
-    fn policy_in_force(&self, case: &Case, at: Seconds) -> &Policy {
-        let date = case.account.book_time_zone.date_of(at);
-        self.policy_at(date).unwrap_or(&self.versions()[0])
-    }
-
     /// The horizon cut where the facts a decision holds fixed may change, joined again where they
     /// do not: the stage and risk grade (from the business date), the statuses, the broken
     /// promises and the version in force.
@@ -172,7 +182,7 @@ impl Engine {
         end: Seconds,
         book: Zone,
         primary: Zone,
-    ) -> Vec<(Seconds, Seconds)> {
+    ) -> Result<Vec<(Seconds, Seconds)>, Error> {
         let mut cuts: Vec<Seconds> = Vec::new();
         for zone in [book, primary] {
             let mut d = zone.date_of(as_of).add_days(1);
@@ -182,7 +192,7 @@ impl Engine {
             }
         }
         {
-            let policy = self.policy_in_force(case, as_of);
+            let policy = self.version_at(case, as_of)?;
             let (facts, _) = Facts::at(case, policy, as_of);
             let span = Span { lo: as_of, hi: end };
             let borrower = facts.borrower_target();
@@ -199,23 +209,23 @@ impl Engine {
         cuts.sort_unstable();
         cuts.dedup();
 
-        let signature = |at: Seconds| {
-            let policy = self.policy_in_force(case, at);
+        let signature = |at: Seconds| -> Result<_, Error> {
+            let policy = self.version_at(case, at)?;
             let (facts, _) = Facts::at(case, policy, at);
             let statuses: Vec<&str> = facts.statuses().iter().map(|s| s.id.as_str()).collect();
-            (
+            Ok((
                 std::ptr::from_ref(policy) as usize,
                 facts.stage.id.clone(),
                 facts.risk_grade,
                 statuses.join(","),
                 facts.broken_promises(),
-            )
+            ))
         };
         let mut segments = Vec::new();
         let mut start = as_of;
-        let mut current = signature(as_of);
+        let mut current = signature(as_of)?;
         for cut in cuts {
-            let next = signature(cut);
+            let next = signature(cut)?;
             if next != current {
                 segments.push((start, cut));
                 start = cut;
@@ -223,7 +233,7 @@ impl Engine {
             }
         }
         segments.push((start, end));
-        segments
+        Ok(segments)
     }
 }
 
@@ -265,6 +275,8 @@ struct Planner {
     end: Seconds,
     primary: Zone,
     tracks: Vec<Track>,
+    /// Where each candidate's track is in `tracks`, by action, party and channel.
+    index: BTreeMap<(String, String, Option<String>), usize>,
     segment: usize,
 }
 
@@ -275,6 +287,7 @@ impl Planner {
             end,
             primary,
             tracks: Vec::new(),
+            index: BTreeMap::new(),
             segment: 0,
         }
     }
@@ -289,15 +302,17 @@ impl Planner {
         let statuses = facts.statuses();
         // Window sets depend on the span only: shared by every candidate of the segment.
         let mut shared = SpanSets::default();
-        let mut here: Vec<usize> = Vec::new();
+        // The tracks this segment names, by index.
+        let mut here: BTreeSet<usize> = BTreeSet::new();
         for step in facts.steps(&statuses) {
             for target in facts.candidates(step) {
                 let channel = target.channel.map(|c| c.id.as_str());
-                let index = self.tracks.iter().position(|t| {
-                    t.action == step.action
-                        && t.party == target.party
-                        && t.channel.as_deref() == channel
-                });
+                let key = (
+                    step.action.clone(),
+                    target.party.to_string(),
+                    channel.map(str::to_string),
+                );
+                let index = self.index.get(&key).copied();
                 if index.is_some_and(|i| here.contains(&i)) {
                     continue; // an earlier step already names it in this segment
                 }
@@ -312,6 +327,7 @@ impl Planner {
                     continue;
                 }
                 let i = index.unwrap_or_else(|| {
+                    self.index.insert(key, self.tracks.len());
                     self.tracks.push(Track {
                         action: step.action.clone(),
                         party: target.party.to_string(),
@@ -323,7 +339,7 @@ impl Planner {
                     });
                     self.tracks.len() - 1
                 });
-                here.push(i);
+                here.insert(i);
                 let combined = intersection(&sets, span);
                 let blocking = |t: Seconds| -> Vec<Reason> {
                     parts

@@ -33,11 +33,30 @@ pub fn promises(
     as_of: Seconds,
 ) -> Vec<PromiseState> {
     let horizon = i64::from(policy.document().contact.promises.horizon_days);
+    // Repayments that stand, in time order with running totals, so each promise sums what was paid in its span
+    // by two binary searches instead of a pass over every payment.
+    let mut paid_at: Vec<(Seconds, i64)> = case
+        .repayments()
+        .map(|p| (p.at.seconds(), p.amount))
+        .collect();
+    paid_at.sort_unstable();
+    let mut totals = Vec::with_capacity(paid_at.len() + 1);
+    totals.push(0i64);
+    for &(_, amount) in &paid_at {
+        let last = totals.last().copied().unwrap_or(0);
+        totals.push(last.saturating_add(amount));
+    }
+    let paid_between = |after: Seconds, before: Seconds| -> i64 {
+        let lo = paid_at.partition_point(|&(t, _)| t <= after);
+        let hi = paid_at.partition_point(|&(t, _)| t < before).max(lo);
+        totals[hi] - totals[lo]
+    };
     history
         .events
         .iter()
         .filter(|e| e.kind == EventType::Promise)
         .filter_map(|e| {
+            // Validation requires both of a promise.
             let date = e.date?;
             let amount = e.amount?;
             let made_at = e.at.seconds();
@@ -45,17 +64,9 @@ pub fn promises(
             let ahead = date.days_since(made_on);
             let honoured = (0..=horizon).contains(&ahead);
             let ends_at = primary.start_of(date.add_days(1));
-            let paid: i64 = case
-                .repayments()
-                .filter(|p| {
-                    let t = p.at.seconds();
-                    t > made_at && t < ends_at
-                })
-                .map(|p| p.amount)
-                .fold(0i64, i64::saturating_add);
-            let kept = paid >= amount;
+            let kept = paid_between(made_at, ends_at) >= amount;
             Some(PromiseState {
-                party: e.party.clone().unwrap_or_default(),
+                party: e.party().to_string(),
                 made_at,
                 date,
                 ends_at,

@@ -1,7 +1,8 @@
 //! Placing an account in a stage (docs/decision.md, delinquency).
 //!
-//! Stages are DPD ranges validated at load to cover every DPD exactly once, so the lookup always
-//! succeeds. An account with nothing past due is in the pre-due stage while an unpaid installment
+//! Stages are DPD ranges validated at load to cover every DPD exactly once, from 0 with the last
+//! open-ended; the policy indexes them by their first day, so the lookup has an answer for every
+//! DPD and no stage is ever a fallback. An account with nothing past due is in the pre-due stage while an unpaid installment
 //! falls due within the policy's pre-due days, and in the DPD-0 stage otherwise.
 
 use crate::delinquency::{Ledger, Standing};
@@ -20,8 +21,5 @@ pub fn stage_of<'p>(policy: &'p Policy, ledger: &Ledger, standing: &Standing) ->
             }
         }
     }
-    policy
-        .stage_for_dpd(standing.days_past_due)
-        .or_else(|| policy.document().stages.iter().rev().find(|s| !s.pre_due))
-        .unwrap_or(&policy.document().stages[0])
+    policy.stage_for_dpd(standing.days_past_due)
 }

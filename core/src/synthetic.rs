@@ -42,6 +42,17 @@ const OUTCOMES: &[&str] = &[
     "refused",
 ];
 
+/// An outbound call at `at` with an outcome drawn from the stream, as a history event with its
+/// instant (to sort by).
+fn call_to(r: &mut SplitMix, zone: Zone, at: i64, party: &str, channel: &str) -> (i64, Value) {
+    let outcome = OUTCOMES[r.below(OUTCOMES.len() as u64) as usize];
+    (
+        at,
+        json!({ "at": zone.render(at), "type": "call", "party": party, "channel": channel,
+                 "direction": "outbound", "outcome": outcome }),
+    )
+}
+
 /// The `index`-th account of the portfolio `seed`, with `history` call events (plus a few others).
 pub fn account(seed: u64, index: u64, history: usize) -> Value {
     let mut r = SplitMix(seed ^ index.wrapping_mul(0xd1b5_4a32_d192_ed03));
@@ -76,20 +87,7 @@ pub fn account(seed: u64, index: u64, history: usize) -> Value {
     let mut events: Vec<(i64, Value)> = (0..history)
         .map(|k| {
             let at = as_of - 60 - r.below(span as u64) as i64;
-            let to_contact = r.below(10) == 0;
-            let (party, channel) = if to_contact {
-                ("c0", "c0m")
-            } else if k % 2 == 0 {
-                ("borrower", "m1")
-            } else {
-                ("borrower", "h1")
-            };
-            let outcome = OUTCOMES[r.below(OUTCOMES.len() as u64) as usize];
-            (
-                at,
-                json!({ "at": zone.render(at), "type": "call", "party": party, "channel": channel,
-                         "direction": "outbound", "outcome": outcome }),
-            )
+            call(&mut r, zone, at, k)
         })
         .collect();
     events.sort_by_key(|(at, _)| *at);
@@ -325,15 +323,86 @@ fn call(r: &mut SplitMix, zone: Zone, at: i64, k: usize) -> (i64, Value) {
     let to_contact = r.below(10) == 0;
     let (party, channel) = if to_contact {
         ("c0", "c0m")
-    } else if k % 2 == 0 {
+    } else if k.is_multiple_of(2) {
         ("borrower", "m1")
     } else {
         ("borrower", "h1")
     };
-    let outcome = OUTCOMES[r.below(OUTCOMES.len() as u64) as usize];
-    (
-        at,
-        json!({ "at": zone.render(at), "type": "call", "party": party, "channel": channel,
-                 "direction": "outbound", "outcome": outcome }),
-    )
+    call_to(r, zone, at, party, channel)
+}
+
+/// The shape of a case built to be as heavy as the case contract lets it be: many contacts,
+/// many channels each, and a long call history spread over every one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Heavy {
+    pub contacts: usize,
+    pub channels_per_contact: usize,
+    pub borrower_channels: usize,
+    pub calls: usize,
+}
+
+impl Heavy {
+    /// The case issue reports measured against (200 contacts of 50 channels each, 50 borrower
+    /// channels, 10,000 calls): every list at the size limit it had before candidates were
+    /// bounded.
+    pub const UNBOUNDED: Heavy = Heavy {
+        contacts: 200,
+        channels_per_contact: 50,
+        borrower_channels: 50,
+        calls: 10_000,
+    };
+}
+
+/// A cn-microloan case of the given shape, 40 days past due, with every kind of channel in turn
+/// and the calls spread evenly over the parties and channels in the 25 days before `as_of`.
+pub fn heavy(shape: Heavy) -> Value {
+    const KINDS: &[&str] = &[
+        "mobile",
+        "home_phone",
+        "work_phone",
+        "email",
+        "sms",
+        "postal",
+    ];
+    let zone: Zone = "Asia/Shanghai".parse().unwrap_or(Zone::utc());
+    let today = Date::from_ymd(2026, 3, 10).unwrap_or(Date(chrono::NaiveDate::MIN));
+    let as_of = zone.instant_at(today, 14 * 3600 + 30 * 60);
+    let channels = |prefix: &str, n: usize| -> Vec<Value> {
+        (0..n)
+            .map(|k| json!({ "id": format!("{prefix}-{k}"), "kind": KINDS[k % KINDS.len()] }))
+            .collect()
+    };
+    let contacts: Vec<Value> = (0..shape.contacts)
+        .map(|c| {
+            let role = ["reference", "spouse", "guarantor"][c % 3];
+            json!({ "id": format!("c{c}"), "role": role, "debt_related": false,
+                    "channels": channels(&format!("c{c}"), shape.channels_per_contact) })
+        })
+        .collect();
+    let parties = shape.contacts + 1;
+    let mut r = SplitMix(0x5eed);
+    let mut events: Vec<(i64, Value)> = (0..shape.calls)
+        .map(|k| {
+            let at = as_of - 60 - r.below(25 * DAY as u64) as i64;
+            let p = k % parties;
+            let (party, channel) = if p == 0 {
+                let k = (k / parties) % shape.borrower_channels.max(1);
+                ("borrower".to_string(), format!("b-{k}"))
+            } else {
+                let k = (k / parties) % shape.channels_per_contact.max(1);
+                (format!("c{}", p - 1), format!("c{}-{k}", p - 1))
+            };
+            call_to(&mut r, zone, at, &party, &channel)
+        })
+        .collect();
+    events.sort_by_key(|(at, _)| *at);
+    json!({
+        "as_of": zone.render(as_of),
+        "account": { "id": "HEAVY-1", "currency": "CNY", "book_time_zone": "Asia/Shanghai",
+                     "installments": [ { "due": today.add_days(-40).to_string(), "amount": 120_000 },
+                                       { "due": today.add_days(-10).to_string(), "amount": 120_000 } ] },
+        "borrower": { "time_zones": ["Asia/Shanghai"], "channels": channels("b", shape.borrower_channels) },
+        "contacts": contacts,
+        "history": events.into_iter().map(|(_, e)| e).collect::<Vec<_>>()
+    })
 }

@@ -25,10 +25,7 @@ fn every_dpd_from_0_to_400_maps_to_exactly_one_stage_in_both_packs() {
                 1,
                 "{id}: DPD {dpd} is in stages {matching:?}"
             );
-            assert_eq!(
-                policy.stage_for_dpd(dpd).map(|s| s.id.as_str()),
-                Some(matching[0])
-            );
+            assert_eq!(policy.stage_for_dpd(dpd).id.as_str(), matching[0]);
         }
     }
 }
@@ -125,7 +122,7 @@ fn mutate(v: &mut serde_json::Value, seed: &[u8], depth: usize) {
         }
         Value::Array(items) if !items.is_empty() => {
             let i = pick(items.len());
-            if seed[(depth + 1) % seed.len()] % 4 == 0 {
+            if seed[(depth + 1) % seed.len()].is_multiple_of(4) {
                 let copy = items[i].clone();
                 items.push(copy);
             } else {
@@ -202,4 +199,37 @@ fn error_paths_name_the_field() {
     let err = Case::from_json(&v.to_string()).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidField);
     assert_eq!(err.path, "account.installments[1].due");
+}
+
+#[test]
+fn the_fuzz_script_fails_on_every_kind_of_find_libfuzzer_writes() {
+    // A copy of scripts/fuzz.sh in a scratch tree whose artifacts hold one planted find: the
+    // script must stop with a failing status before it builds anything.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let script = std::fs::read_to_string(root.join("scripts/fuzz.sh")).unwrap();
+    for kind in ["crash", "oom", "timeout", "leak"] {
+        let scratch =
+            std::env::temp_dir().join(format!("arrears-fuzz-script-{kind}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&scratch);
+        std::fs::create_dir_all(scratch.join("scripts")).unwrap();
+        std::fs::create_dir_all(scratch.join("fuzz/artifacts/plan")).unwrap();
+        std::fs::write(scratch.join("scripts/fuzz.sh"), &script).unwrap();
+        std::fs::write(
+            scratch.join(format!("fuzz/artifacts/plan/{kind}-planted")),
+            b"{}",
+        )
+        .unwrap();
+        let out = std::process::Command::new("bash")
+            .arg(scratch.join("scripts/fuzz.sh"))
+            .args(["1", "plan"])
+            .output()
+            .unwrap();
+        std::fs::remove_dir_all(&scratch).unwrap();
+        assert!(!out.status.success(), "a planted {kind}- find passed");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            said.contains(&format!("{kind}-planted")),
+            "the script does not name the {kind}- find: {said}"
+        );
+    }
 }

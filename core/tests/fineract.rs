@@ -60,7 +60,7 @@ fn every_fixture_gives_fineracts_delinquent_days_and_amounts() {
         )
         .unwrap_or_else(|e| panic!("{name}: {e}"));
         let decision = engine
-            .try_decide(&Case::from_json(&case).unwrap())
+            .decide(&Case::from_json(&case).unwrap())
             .unwrap_or_else(|e| panic!("{name}: {e:?}"));
         let d = &decision.delinquency;
         let want = &meta["expected"];

@@ -32,7 +32,11 @@ fn pay_day_lender(base: &str) -> String {
     let mut strategy = doc["strategy"].as_array().cloned().unwrap_or_default();
     for (i, step) in strategy.iter_mut().enumerate() {
         if step["action"] == "call" {
-            let mode = if i % 2 == 0 { "require" } else { "prefer" };
+            let mode = if i.is_multiple_of(2) {
+                "require"
+            } else {
+                "prefer"
+            };
             step["pay_day"] = json!({ "working_days": 0, "mode": mode });
         } else if step["action"] == "sms" {
             step["pay_day"] = json!({ "working_days": -1, "mode": "prefer" });
@@ -63,7 +67,7 @@ fn case_for(i: u64, engine: &Engine) -> Value {
         case["borrower"]["time_zones"] = json!([zone]);
         case["account"]["currency"] = json!(market.currencies[0]);
     }
-    if i % 3 != 0 {
+    if !i.is_multiple_of(3) {
         let days: Vec<Value> = match i % 4 {
             0 => vec![json!(5), json!(20)],
             1 => vec![json!("last_working_day")],
@@ -72,7 +76,7 @@ fn case_for(i: u64, engine: &Engine) -> Value {
         };
         case["borrower"]["pay_days"] = json!(days);
     }
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         case["borrower"]["channels"]
             .as_array_mut()
             .unwrap()
@@ -156,7 +160,7 @@ fn step_cases(engines: &[Engine], lane: u64) -> (u64, u64, Vec<String>) {
                     .unwrap()
                     .with_timezone(&case.as_of.0.timezone()),
             );
-            let decision = engine.decide(&stepped);
+            let decision = engine.decide(&stepped).unwrap();
             let allowed: BTreeSet<String> = decision
                 .actions
                 .iter()

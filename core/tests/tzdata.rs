@@ -219,7 +219,7 @@ fn every_change_and_a_dense_sample_read_as_in_chrono_tz() {
         let mut at = from;
         let mut n = 0u32;
         while at < to {
-            same_reading(tz, z, at, n % 32 == 0);
+            same_reading(tz, z, at, n.is_multiple_of(32));
             at += stride;
             n += 1;
         }

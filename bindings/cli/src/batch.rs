@@ -112,7 +112,7 @@ pub fn decide_counted(
     text: &str,
     s: &mut Summary,
 ) -> Result<(Case, arrears_core::Decision), Error> {
-    let result = Case::from_json(text).and_then(|c| engine.try_decide(&c).map(|d| (c, d)));
+    let result = Case::from_json(text).and_then(|c| engine.decide(&c).map(|d| (c, d)));
     match &result {
         Ok((_, d)) => {
             s.decisions += 1;
@@ -147,36 +147,30 @@ pub fn decide_line(
     with_summary: bool,
     s: &mut Summary,
 ) -> String {
-    match decide_counted(engine, line, s) {
-        Ok((case, d)) => {
-            let json = d.to_json();
-            if with_summary {
-                // The decision's fields stay byte for byte what `decide` prints.
-                let summary = serde_json::to_string(&case_summary(&case, &d)).unwrap_or_default();
-                format!(
-                    "{},\"case_summary\":{summary}}}",
-                    json.strip_suffix('}').unwrap_or(&json)
-                )
-            } else {
-                json
-            }
+    let written = decide_counted(engine, line, s).and_then(|(case, d)| {
+        let json = d.to_json()?;
+        if with_summary {
+            // The decision's fields stay byte for byte what `decide` prints.
+            let summary = arrears_core::error::to_json_text(&case_summary(&case, &d), false)?;
+            Ok(format!(
+                "{},\"case_summary\":{summary}}}",
+                json.strip_suffix('}').unwrap_or(&json)
+            ))
+        } else {
+            Ok(json)
         }
+    });
+    match written {
+        Ok(json) => json,
         Err(e) => error_line(line_no, &e),
     }
 }
 
-/// An error as a batch line: the contract's error object with the input line number.
+/// An error as a batch line: the contract's error object with the input line number in front,
+/// `{"line":N,"error":{...}}`, written from the error's own text so nothing can fail here.
 pub fn error_line(line_no: u64, e: &Error) -> String {
-    #[derive(Serialize)]
-    struct Line<'a> {
-        line: u64,
-        error: &'a Error,
-    }
-    serde_json::to_string(&Line {
-        line: line_no,
-        error: e,
-    })
-    .unwrap_or_default()
+    let object = e.to_json();
+    format!("{{\"line\":{line_no},{}", &object[1..])
 }
 
 pub fn run(

@@ -107,8 +107,12 @@ enum Command {
     },
     /// Write a deterministic synthetic portfolio as JSON Lines (for demos, benchmarks and tests).
     Gen {
-        #[arg(long)]
-        accounts: u64,
+        #[arg(long, required_unless_present = "heavy")]
+        accounts: Option<u64>,
+        /// Write one heavy case instead, of shape CONTACTS,CHANNELS_PER_CONTACT,BORROWER_CHANNELS,CALLS
+        /// (`200,50,50,10000` is the case the work budget was measured on).
+        #[arg(long, conflicts_with_all = ["accounts", "days_later", "policy", "currency", "zone"])]
+        heavy: Option<String>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Call events per account.
@@ -268,9 +272,17 @@ fn main() -> ExitCode {
             policy,
             currency,
             zone,
-        } => gen(
-            accounts, seed, history, &buckets, days_later, policy, currency, zone,
-        ),
+            heavy,
+        } => match (heavy, accounts) {
+            (Some(shape), _) => gen_heavy(&shape),
+            (None, Some(accounts)) => gen(
+                accounts, seed, history, &buckets, days_later, policy, currency, zone,
+            ),
+            (None, None) => fail(
+                &Error::new(ErrorCode::OutOfRange, "", "gen needs --accounts or --heavy"),
+                false,
+            ),
+        },
         Command::Report {
             input,
             previous,
@@ -408,7 +420,10 @@ fn batch(
         Ok(s) => {
             let every_line_failed = s.errors > 0 && s.decisions == 0;
             if json_summary {
-                eprintln!("{}", serde_json::to_string(&s).unwrap_or_default());
+                match arrears_core::error::to_json_text(&s, false) {
+                    Ok(text) => eprintln!("{text}"),
+                    Err(e) => return fail(&e, false),
+                }
             } else {
                 eprintln!(
                     "{} decisions, {} errors{}",
@@ -442,6 +457,36 @@ fn batch(
         }
         Err(e) => fail(&e, false),
     }
+}
+
+/// `arrears gen --heavy`: one case of the given shape, on one line.
+fn gen_heavy(shape: &str) -> ExitCode {
+    let numbers: Vec<usize> = shape
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let Ok([contacts, channels_per_contact, borrower_channels, calls]) =
+        <[usize; 4]>::try_from(numbers)
+    else {
+        return fail(
+            &Error::new(
+                ErrorCode::OutOfRange,
+                "",
+                format!("--heavy takes 4 whole numbers (contacts, channels per contact, borrower channels, calls), not {shape:?}"),
+            ),
+            false,
+        );
+    };
+    emit(
+        &arrears_core::synthetic::heavy(arrears_core::synthetic::Heavy {
+            contacts,
+            channels_per_contact,
+            borrower_channels,
+            calls,
+        })
+        .to_string(),
+    );
+    ExitCode::SUCCESS
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -557,7 +602,10 @@ fn report(input: Option<&str>, previous: Option<&str>, json: bool, html: Option<
                 }
             }
             if json {
-                emit(&serde_json::to_string(&r).unwrap_or_default());
+                match arrears_core::error::to_json_text(&r, false) {
+                    Ok(text) => emit(&text),
+                    Err(e) => return fail(&e, false),
+                }
             } else {
                 emit(report::render(&r).trim_end());
             }
@@ -585,7 +633,7 @@ fn decide_with_engine(
 ) -> Result<(arrears_core::Engine, Case, arrears_core::Decision), Error> {
     let engine = source::policy(policy)?.engine()?;
     let case = Case::from_json(&source::input(case)?)?;
-    let decision = engine.try_decide(&case)?;
+    let decision = engine.decide(&case)?;
     Ok((engine, case, decision))
 }
 
@@ -614,32 +662,35 @@ fn recorded_queue(
 }
 
 fn decide(policy: &str, case: Option<&str>, pretty: bool) -> ExitCode {
-    match decide_case(policy, case) {
-        Ok((_, d)) => {
-            emit(&if pretty {
-                d.to_json_pretty()
-            } else {
-                d.to_json()
-            });
-            ExitCode::SUCCESS
+    let text = decide_case(policy, case).and_then(|(_, d)| {
+        if pretty {
+            d.to_json_pretty()
+        } else {
+            d.to_json()
         }
-        Err(e) => fail(&e, pretty),
-    }
+    });
+    answer(text, pretty)
 }
 
 fn plan(policy: &str, days: &str, case: Option<&str>, pretty: bool) -> ExitCode {
-    let planned = plan_days(days).and_then(|days| {
+    let text = plan_days(days).and_then(|days| {
         let engine = source::policy(policy)?.engine()?;
         let case = Case::from_json(&source::input(case)?)?;
-        engine.plan(&case, days)
+        let p = engine.plan(&case, days)?;
+        if pretty {
+            p.to_json_pretty()
+        } else {
+            p.to_json()
+        }
     });
-    match planned {
-        Ok(p) => {
-            emit(&if pretty {
-                p.to_json_pretty()
-            } else {
-                p.to_json()
-            });
+    answer(text, pretty)
+}
+
+/// Prints a decision's or plan's text (exit 0) or the error object (exit 2).
+fn answer(text: Result<String, Error>, pretty: bool) -> ExitCode {
+    match text {
+        Ok(text) => {
+            emit(&text);
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e, pretty),
@@ -686,8 +737,14 @@ fn explain(policy: &str, case: Option<&str>, color: bool) -> ExitCode {
 
 fn fail(e: &Error, pretty: bool) -> ExitCode {
     let out = if pretty {
-        let v: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap_or_default();
-        serde_json::to_string_pretty(&v).unwrap_or_default()
+        #[derive(serde::Serialize)]
+        struct Envelope<'a> {
+            error: &'a Error,
+        }
+        // The same fields in the same order, laid out; should that ever fail, the compact form
+        // still says everything.
+        arrears_core::error::to_json_text(&Envelope { error: e }, true)
+            .unwrap_or_else(|_| e.to_json())
     } else {
         e.to_json()
     };

@@ -87,9 +87,20 @@ fn input(state: &State, ptr: u32, len: u32) -> Result<&'static [u8], Error> {
     Ok(unsafe { std::slice::from_raw_parts(ptr as *const u8, len) })
 }
 
+/// The test build's trap: aborts (a WebAssembly `unreachable`) in the middle of a call, with the
+/// module's state borrowed, as a bug or an exhausted memory would.
+#[cfg(feature = "trap-trigger")]
+fn trap_on_request(ptr: u32, len: u32) {
+    with(|s| {
+        if input(s, ptr, len).is_ok_and(|b| b == b"ARREARS-TRAP") {
+            std::process::abort();
+        }
+    });
+}
+
 fn unknown_engine(engine: u32) -> Error {
     Error::new(
-        ErrorCode::InvalidField,
+        ErrorCode::UnknownEngine,
         "",
         format!("no engine has handle {engine} (never created, or dropped)"),
     )
@@ -142,6 +153,8 @@ pub extern "C" fn arrears_engine_new(ptr: u32, len: u32) -> u32 {
 /// error object.
 #[no_mangle]
 pub extern "C" fn arrears_decide(engine: u32, ptr: u32, len: u32) -> u32 {
+    #[cfg(feature = "trap-trigger")]
+    trap_on_request(ptr, len);
     with(|s| {
         let result = input(s, ptr, len).and_then(ffi::text).and_then(|case| {
             let e = s

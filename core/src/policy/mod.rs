@@ -37,6 +37,59 @@ pub struct Policy {
     queue_index: BTreeMap<String, usize>,
     calendar: Calendar,
     compiled: compiled::Compiled,
+    stages: StageTable,
+    /// Where each escalation trigger moves the account, in document order.
+    moves: Vec<TriggerMove>,
+}
+
+/// Where an escalation trigger moves the account: the document says it with one of two optional
+/// fields, which validation requires exactly one of; the decision path reads this instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TriggerMove {
+    Queue(String),
+    /// This many tiers down the queue list from where the account stands.
+    TiersDown(u32),
+}
+
+/// The DPD stages by the day each starts on: validation makes the first start at DPD 0 and each
+/// run to the next one's start, the last without end, so every DPD has exactly one stage.
+#[derive(Debug, Clone)]
+struct StageTable {
+    /// The stage from DPD 0.
+    first: usize,
+    /// The later stages, by their `min_dpd`, ascending.
+    later: Vec<(u32, usize)>,
+    pre_due: Option<usize>,
+}
+
+impl StageTable {
+    fn new(stages: &[StageDef]) -> Result<StageTable, Error> {
+        let mut ranged = stages
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.pre_due)
+            .map(|(i, s)| (s.min_dpd.unwrap_or(0), i));
+        let Some((0, first)) = ranged.next() else {
+            return Err(Error::new(
+                ErrorCode::PolicyInvalid,
+                "stages",
+                "a policy needs a stage from DPD 0",
+            ));
+        };
+        Ok(StageTable {
+            first,
+            later: ranged.collect(),
+            pre_due: stages.iter().position(|s| s.pre_due),
+        })
+    }
+
+    fn for_dpd(&self, dpd: u32) -> usize {
+        let after = self.later.partition_point(|(min, _)| *min <= dpd);
+        match after.checked_sub(1) {
+            Some(k) => self.later[k].1,
+            None => self.first,
+        }
+    }
 }
 
 impl Policy {
@@ -91,12 +144,29 @@ impl Policy {
             .map(|(i, q)| (q.id.clone(), i))
             .collect();
         let calendar = Calendar::new(&doc.calendar);
+        let stages = StageTable::new(&doc.stages)?;
+        let moves = doc
+            .escalation
+            .iter()
+            .enumerate()
+            .map(|(i, t)| match (&t.queue, t.tiers_up) {
+                (Some(q), None) => Ok(TriggerMove::Queue(q.clone())),
+                (None, Some(n)) => Ok(TriggerMove::TiersDown(n)),
+                _ => Err(Error::new(
+                    ErrorCode::PolicyInvalid,
+                    format!("escalation[{i}]"),
+                    "a trigger names exactly one of queue or tiers_up",
+                )),
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
         let compiled = compiled::Compiled::new(&doc).map_err(|(i, message)| {
             Error::new(ErrorCode::PolicyInvalid, format!("rules[{i}]"), message)
         })?;
         Ok(Policy {
             calendar,
             compiled,
+            stages,
+            moves,
             doc,
             digest: hex,
             action_index,
@@ -206,22 +276,23 @@ impl Policy {
         positions.iter().map(|&i| &self.compiled.rules[i])
     }
 
+    /// The escalation triggers with where each moves the account, in document order.
+    pub fn triggers(&self) -> impl Iterator<Item = (&TriggerDef, &TriggerMove)> + '_ {
+        self.doc.escalation.iter().zip(&self.moves)
+    }
+
     /// The position of a queue in tier order.
     pub fn queue_rank(&self, id: &str) -> Option<usize> {
         self.queue_index.get(id).copied()
     }
 
     /// The stage for a number of days past due (never the pre-due stage).
-    pub fn stage_for_dpd(&self, dpd: u32) -> Option<&StageDef> {
-        self.doc.stages.iter().find(|s| {
-            !s.pre_due
-                && s.min_dpd.is_some_and(|min| min <= dpd)
-                && s.max_dpd.is_none_or(|max| dpd <= max)
-        })
+    pub fn stage_for_dpd(&self, dpd: u32) -> &StageDef {
+        &self.doc.stages[self.stages.for_dpd(dpd)]
     }
 
     pub fn pre_due_stage(&self) -> Option<&StageDef> {
-        self.doc.stages.iter().find(|s| s.pre_due)
+        self.stages.pre_due.map(|i| &self.doc.stages[i])
     }
 }
 
@@ -248,11 +319,18 @@ fn parse_any(
     let as_diag = |e: Error| {
         vec![Diagnostic {
             path: e.path,
-            message: format!("{}: {}", e.code, e.message),
+            message: e.message,
         }]
     };
-    let probe: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-    if probe.get("extends").is_none_or(|v| v.is_null()) {
+    // A lender document is one with an `extends` field; text that is not a JSON object at all
+    // is read as a full document, whose parser reports where it goes wrong.
+    let fields: Option<BTreeMap<String, &serde_json::value::RawValue>> =
+        serde_json::from_str(text).ok();
+    let extends = fields
+        .as_ref()
+        .and_then(|f| f.get("extends"))
+        .is_some_and(|v| v.get().trim() != "null");
+    if !extends {
         return parse_document::<PolicyDocument>(text).map_err(as_diag);
     }
     if depth >= 8 {

@@ -337,6 +337,13 @@ fn check_stages(c: &mut Checker) {
     if pre_due > 1 {
         c.err("stages", "at most one stage may be the pre-due stage");
     }
+    // A stage without min_dpd has its own error; only a table of the pre-due stage alone is left.
+    if ranged.is_empty() && pre_due == doc.stages.len() {
+        c.err(
+            "stages",
+            "a policy needs a stage from DPD 0 (the pre-due stage holds only while nothing is past due)",
+        );
+    }
     let mut expect = 0u32;
     let n = ranged.len();
     for (k, (i, s)) in ranged.iter().enumerate() {
@@ -521,7 +528,7 @@ fn check_step(c: &mut Checker, path: &str, s: &StepDef) {
                     let msg = format!(
                         "action {:?} does not go through {:?} channels",
                         a.id,
-                        serde_json::to_value(k).unwrap_or_default()
+                        k.name()
                     );
                     c.err(format!("{path}.channels[{j}]"), msg);
                 }

@@ -87,6 +87,8 @@ fn json_response(status: StatusCode, body: String) -> Response {
 fn status_of(e: &Error) -> StatusCode {
     match e.code {
         ErrorCode::UnknownPolicy => StatusCode::NOT_FOUND,
+        // The engine failed, not the request: the client may retry, and an operator should look.
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     }
 }
@@ -319,11 +321,12 @@ async fn decide(State(state): State<Arc<AppState>>, req: Request) -> Response {
     };
     let mut summary = Summary::default();
     let result = arrears_core::ffi::text(&body)
-        .and_then(|text| batch::decide_counted(&served.engine, text, &mut summary));
+        .and_then(|text| batch::decide_counted(&served.engine, text, &mut summary))
+        .and_then(|(_, d)| d.to_json().map(|json| (d, json)));
     state.metrics.count(served.id(), &summary);
     match result {
-        Ok((_, d)) => {
-            let mut r = json_response(StatusCode::OK, d.to_json());
+        Ok((d, json)) => {
+            let mut r = json_response(StatusCode::OK, json);
             r.extensions_mut().insert(AccountId(d.account_id));
             r
         }
@@ -355,11 +358,12 @@ async fn plan(State(state): State<Arc<AppState>>, req: Request) -> Response {
     };
     let result = arrears_core::ffi::text(&body).and_then(|text| {
         let case = arrears_core::Case::from_json(text)?;
-        served.engine.plan(&case, days).map(|p| (case, p))
+        let json = served.engine.plan(&case, days)?.to_json()?;
+        Ok((case, json))
     });
     match result {
-        Ok((case, p)) => {
-            let mut r = json_response(StatusCode::OK, p.to_json());
+        Ok((case, json)) => {
+            let mut r = json_response(StatusCode::OK, json);
             r.extensions_mut().insert(AccountId(case.account.id));
             r
         }

@@ -5,8 +5,10 @@ import java.util.Map;
 /**
  * The engine's error object as an exception: a stable {@link #code()} ({@code invalid_json},
  * {@code invalid_field}, {@code unknown_field}, {@code out_of_range}, {@code inconsistent},
- * {@code unknown_policy}, {@code policy_invalid}, {@code limit_exceeded}), the JSON
- * {@link #path()} of the field at fault (empty for the document as a whole) and a message.
+ * {@code unknown_policy}, {@code policy_invalid}, {@code limit_exceeded}, {@code unknown_engine},
+ * {@code internal}), the JSON {@link #path()} of the field at fault (empty for the document as a
+ * whole) and a message. {@code internal} is a call the module did not finish (it trapped); the
+ * engine starts a fresh instance of the module, so the next call works.
  * {@link #toJson()} gives the object exactly as every arrears surface writes it.
  */
 public final class ArrearsException extends RuntimeException {

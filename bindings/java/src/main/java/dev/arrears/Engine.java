@@ -7,6 +7,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Decides collections cases under one policy: the arrears engine, the same core as every other
@@ -29,19 +30,33 @@ import java.util.List;
 public final class Engine implements AutoCloseable {
     private static final WasmModule MODULE = ArrearsModule.load();
 
-    private final Instance instance;
-    private final Memory memory;
-    private final ExportFunction alloc, free, decide, decideMany, plan, resultPtr, resultLen, resultOk, resultFree, engineDrop;
-    private final String policy;
+    /** Makes a fresh instance of the module: at the start, and after a trap. */
+    private final Supplier<Instance> instances;
+    /** The policy as given, to build the engine again in a fresh instance after a trap. */
+    private final String source;
+    private Instance instance;
+    private Memory memory;
+    private ExportFunction alloc, free, decide, decideMany, plan, resultPtr, resultLen, resultOk, resultFree, engineDrop;
+    private String policy;
     private int handle;
 
     private Engine(String policy) {
-        this(policy, Instance.builder(MODULE).withMachineFactory(ArrearsModule::create).build());
+        this(policy, () -> Instance.builder(MODULE).withMachineFactory(ArrearsModule::create).build());
     }
 
-    /** An engine on a given instance of the module (the benchmark compares Chicory's interpreter). */
-    Engine(String policy, Instance instance) {
-        this.instance = instance;
+    /**
+     * An engine on instances of a given module (the benchmark compares Chicory's interpreter; the
+     * trap test gives a module that can be made to trap).
+     */
+    Engine(String policy, Supplier<Instance> instances) {
+        this.instances = instances;
+        this.source = policy;
+        start();
+    }
+
+    /** Instantiates the module and builds the policy in it. */
+    private void start() {
+        instance = instances.get();
         memory = instance.memory();
         alloc = instance.export("arrears_alloc");
         free = instance.export("arrears_free");
@@ -53,7 +68,7 @@ public final class Engine implements AutoCloseable {
         resultOk = instance.export("arrears_result_ok");
         resultFree = instance.export("arrears_result_free");
         engineDrop = instance.export("arrears_engine_drop");
-        long result = call(instance.export("arrears_engine_new"), -1, policy.getBytes(StandardCharsets.UTF_8));
+        long result = call(instance.export("arrears_engine_new"), -1, source.getBytes(StandardCharsets.UTF_8));
         try {
             String text = text(result);
             if (resultOk.apply(result)[0] != 1) {
@@ -64,6 +79,49 @@ public final class Engine implements AutoCloseable {
         } finally {
             resultFree.apply(result);
         }
+    }
+
+    /**
+     * The answer to a call the module did not finish (it trapped: a bug, or memory exhausted).
+     * The instance's state is unknown after a trap, so it is thrown away and a fresh one built
+     * with the same policy: the next call works. The caller gets {@code internal}.
+     */
+    private ArrearsException trapped(RuntimeException trap) {
+        String message = "the engine stopped in the middle of the call (" + trap + "); it was started again, and the next call works";
+        try {
+            start();
+        } catch (RuntimeException again) {
+            handle = 0;
+            message = "the engine stopped in the middle of the call (" + trap + ") and could not be started again: " + again;
+        }
+        String json = "{\"error\":{\"code\":\"internal\",\"path\":\"\",\"message\":" + Json.quote(message) + "}}";
+        ArrearsException e = new ArrearsException("internal", "", message, json);
+        e.initCause(trap);
+        return e;
+    }
+
+    /** A result's text and whether it is a success, freeing the result; a trap restarts the engine. */
+    private byte[] run(ExportFunction function, byte[] input, long... more) {
+        int engine = live();
+        byte[] out;
+        boolean ok;
+        try {
+            long result = call(function, engine, input, more);
+            try {
+                out = bytes(result);
+                ok = resultOk.apply(result)[0] == 1;
+            } finally {
+                resultFree.apply(result);
+            }
+        } catch (ArrearsException e) {
+            throw e;
+        } catch (RuntimeException trap) {
+            throw trapped(trap);
+        }
+        if (!ok) {
+            throw ArrearsException.fromJson(new String(out, StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     /**
@@ -95,7 +153,7 @@ public final class Engine implements AutoCloseable {
 
     /** {@link #decide(String)} on UTF-8 bytes (bytes that are not UTF-8 are an {@code invalid_json} error). */
     public synchronized byte[] decide(byte[] caseUtf8) {
-        return answer(call(decide, live(), caseUtf8));
+        return run(decide, caseUtf8);
     }
 
     /**
@@ -113,20 +171,7 @@ public final class Engine implements AutoCloseable {
 
     /** {@link #plan(String, int)} on UTF-8 bytes (bytes that are not UTF-8 are an {@code invalid_json} error). */
     public synchronized byte[] plan(byte[] caseUtf8, int days) {
-        return answer(call(plan, live(), caseUtf8, Integer.toUnsignedLong(days)));
-    }
-
-    /** A result's text, freeing the result; the error object as an exception. */
-    private byte[] answer(long result) {
-        try {
-            byte[] out = bytes(result);
-            if (resultOk.apply(result)[0] != 1) {
-                throw ArrearsException.fromJson(new String(out, StandardCharsets.UTF_8));
-            }
-            return out;
-        } finally {
-            resultFree.apply(result);
-        }
+        return run(plan, caseUtf8, Integer.toUnsignedLong(days));
     }
 
     /**
@@ -153,12 +198,16 @@ public final class Engine implements AutoCloseable {
         String answer;
         boolean whole;
         synchronized (this) {
-            long result = call(decideMany, live(), batch.append(']').toString().getBytes(StandardCharsets.UTF_8));
+            byte[] input = batch.append(']').toString().getBytes(StandardCharsets.UTF_8);
             try {
-                answer = text(result);
-                whole = resultOk.apply(result)[0] == 1;
-            } finally {
-                resultFree.apply(result);
+                answer = new String(run(decideMany, input), StandardCharsets.UTF_8);
+                whole = true;
+            } catch (ArrearsException e) {
+                if (e.code().equals("internal")) {
+                    throw e;
+                }
+                answer = e.toJson();
+                whole = false;
             }
         }
         if (!whole) {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Just enough JSON for the library: the fields of an error object, and the elements of the array
+ * Just enough JSON for the library: the fields of an error object (and writing one), and the elements of the array
  * a batch answers with, as their own text (so a decision keeps its exact bytes). Objects read as
  * {@code Map}, arrays as {@code List}, numbers as {@code BigDecimal}, {@code null} as {@code null}.
  */
@@ -17,6 +17,29 @@ final class Json {
 
     private Json(String text) {
         this.text = text;
+    }
+
+    /** A string as JSON text (for the error object the library writes itself, after a trap). */
+    static String quote(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
     }
 
     /** Reads a whole JSON document. */

@@ -36,22 +36,7 @@ public final class CorpusReport {
     private static String jsonList(List<String> items) {
         StringBuilder out = new StringBuilder("[");
         for (String item : items) {
-            out.append(out.length() > 1 ? "," : "").append('"');
-            for (char ch : item.toCharArray()) {
-                switch (ch) {
-                    case '"' -> out.append("\\\"");
-                    case '\\' -> out.append("\\\\");
-                    case '\n' -> out.append("\\n");
-                    default -> {
-                        if (ch < 0x20) {
-                            out.append(String.format("\\u%04x", (int) ch));
-                        } else {
-                            out.append(ch);
-                        }
-                    }
-                }
-            }
-            out.append('"');
+            out.append(out.length() > 1 ? "," : "").append(Json.quote(item));
         }
         return out.append(']').toString();
     }
