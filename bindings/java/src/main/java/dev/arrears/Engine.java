@@ -18,6 +18,7 @@ import java.util.List;
  * try (Engine engine = Engine.of("us-reg-f")) {      // a pack id or a policy document's JSON text
  *     String decision = engine.decide(caseJson);     // ArrearsException for bad input
  *     String plan = engine.plan(caseJson, 7);         // every allowed window over the next 7 days
+ *     String imported = engine.importFineract(loanJson, "2024-03-01", "Asia/Jakarta"); // a Fineract loan's case
  * }
  * }</pre>
  *
@@ -31,7 +32,7 @@ public final class Engine implements AutoCloseable {
 
     private final Instance instance;
     private final Memory memory;
-    private final ExportFunction alloc, free, decide, decideMany, plan, resultPtr, resultLen, resultOk, resultFree, engineDrop;
+    private final ExportFunction alloc, free, decide, decideMany, plan, importFineract, resultPtr, resultLen, resultOk, resultFree, engineDrop;
     private final String policy;
     private int handle;
 
@@ -48,6 +49,7 @@ public final class Engine implements AutoCloseable {
         decide = instance.export("arrears_decide");
         decideMany = instance.export("arrears_decide_many");
         plan = instance.export("arrears_plan");
+        importFineract = instance.export("arrears_import_fineract");
         resultPtr = instance.export("arrears_result_ptr");
         resultLen = instance.export("arrears_result_len");
         resultOk = instance.export("arrears_result_ok");
@@ -114,6 +116,44 @@ public final class Engine implements AutoCloseable {
     /** {@link #plan(String, int)} on UTF-8 bytes (bytes that are not UTF-8 are an {@code invalid_json} error). */
     public synchronized byte[] plan(byte[] caseUtf8, int days) {
         return answer(call(plan, live(), caseUtf8, Integer.toUnsignedLong(days)));
+    }
+
+    /**
+     * Builds the arrears case of an Apache Fineract loan, given as the JSON text of {@code GET
+     * /loans/{id}?associations=repaymentSchedule,transactions}, on the tenant's business date
+     * ({@code YYYY-MM-DD}) in the tenant's IANA time zone (docs/integrations/fineract.md). The case
+     * does not depend on this engine's policy: decide it under this engine or any other.
+     *
+     * @return the case's JSON text
+     * @throws ArrearsException for a loan, date or zone that cannot be read, with a path into the
+     *     loan ({@code business_date} or {@code time_zone} for the other two)
+     */
+    public synchronized String importFineract(String loanJson, String businessDate, String timeZone) {
+        live();
+        byte[][] inputs = {
+            loanJson.getBytes(StandardCharsets.UTF_8),
+            businessDate.getBytes(StandardCharsets.UTF_8),
+            timeZone.getBytes(StandardCharsets.UTF_8),
+        };
+        long[] args = new long[2 * inputs.length];
+        int placed = 0;
+        try {
+            for (byte[] input : inputs) {
+                int ptr = (int) alloc.apply(input.length)[0];
+                if (ptr == 0) {
+                    throw new OutOfMemoryError("the arrears module could not allocate " + input.length + " bytes");
+                }
+                args[2 * placed] = ptr;
+                args[2 * placed + 1] = input.length;
+                placed++;
+                memory.write(ptr, input);
+            }
+            return new String(answer(importFineract.apply(args)[0]), StandardCharsets.UTF_8);
+        } finally {
+            for (int i = 0; i < placed; i++) {
+                free.apply(args[2 * i], args[2 * i + 1]);
+            }
+        }
     }
 
     /** A result's text, freeing the result; the error object as an exception. */
