@@ -256,12 +256,25 @@ fn a_wrong_digest_fails_the_corpus_and_the_bytes_do_not_notice() {
     if blessing() {
         return; // the corpus is being rewritten under it
     }
-    let (tmp, _) = scratch_copy("digest");
-    let digests = std::fs::read_to_string(tmp.join("digests.json")).unwrap();
-    let i = digests.find("sha256:").unwrap() + 7;
-    let flipped = if &digests[i..=i] == "0" { "1" } else { "0" };
-    let digests = format!("{}{flipped}{}", &digests[..i], &digests[i + 1..]);
-    std::fs::write(tmp.join("digests.json"), digests).unwrap();
+    let (tmp, copy) = scratch_copy("digest");
+    // Flip the digest of the policy the copied case names, whichever case sorts first: flipping
+    // the first digest in the file would miss when the first case names another policy.
+    let policy = read_json(&copy.join("meta.json"))["policy"]
+        .as_str()
+        .expect("meta.json names its policy")
+        .to_string();
+    let mut digests = read_json(&tmp.join("digests.json"));
+    let flip = |d: &mut serde_json::Value| {
+        let s = d.as_str().expect("a digest").to_string();
+        let i = "sha256:".len();
+        let flipped = if &s[i..=i] == "0" { "1" } else { "0" };
+        *d = serde_json::json!(format!("{}{flipped}{}", &s[..i], &s[i + 1..]));
+    };
+    match &mut digests[&policy] {
+        serde_json::Value::Object(versions) => versions.values_mut().for_each(flip),
+        d => flip(d),
+    }
+    std::fs::write(tmp.join("digests.json"), digests.to_string()).unwrap();
     let r = check_corpus(&tmp, false);
     let _ = std::fs::remove_dir_all(&tmp);
     assert!(r.differ.is_empty(), "{r:?}");
