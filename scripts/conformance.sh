@@ -21,6 +21,10 @@ surfaces() {
   local dir="$1" out="$2"
   run() { "$@" >> "$out" 2>/dev/null || true; }
   run cargo run -q --release -p arrears-core --example corpus -- "$dir"
+  # The HTTP service: the corpus through POST /v1/decide-many (and /v1/plan), beside `arrears batch`.
+  if cargo build -q --release -p arrears-cli 2>/dev/null; then
+    run python3 bindings/cli/serve_corpus_report.py "$dir" --bin=target/release/arrears
+  fi
   if [ -f js/test/corpus-report.mjs ] && [ -d js/dist ]; then run node js/test/corpus-report.mjs "$dir"; fi
   if [ -f js/test/browser-report.mjs ] && [ -x /usr/bin/chromium ] && [ -d js/dist ]; then run node js/test/browser-report.mjs "$dir"; fi
   # The plain module's libraries: Go (wazero) and Java (Chicory), once their scripts have built them.

@@ -30,6 +30,15 @@ for surface in scripts/test-wasm.sh scripts/test-java.sh scripts/test-go.sh scri
   fi
 done
 
+# Every artifact a release publishes, from what the suites above already built (the npm build,
+# the component, the jar, the module), then each installed as docs/install.md says into an empty
+# project without cargo or rustc on PATH, deciding the README's sample case.
+echo "== release artifacts into dist/, and the install checks"
+start=$(date +%s)
+bash scripts/package.sh
+echo "package.sh: $(( $(date +%s) - start )) s"
+python3 scripts/install-check.py
+
 # The HTML report in the Chromium scripts/test-wasm.sh installed: its figures against --json.
 echo "== report page in Chromium"
 ARREARS_BROWSER_TESTS=1 cargo test -p arrears-cli --features arrears-core/schema --test html_report

@@ -7,10 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rustup target add wasm32-unknown-unknown >/dev/null
-if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "0.2.130" ]; then
-  # Not --locked: a dependency version the lock file names is no longer in the registry.
-  cargo install wasm-bindgen-cli --version 0.2.130
-fi
+bash scripts/tools.sh wasm-bindgen
 if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq && apt-get install -y -qq chromium >/dev/null
 fi

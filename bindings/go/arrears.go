@@ -20,6 +20,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"unicode/utf8"
 
@@ -89,10 +91,37 @@ func compiled(ctx context.Context) (wazero.Runtime, wazero.CompiledModule, error
 	shared.once.Do(func() {
 		// A background context: the runtime outlives the call that first needs it.
 		bg := context.Background()
-		shared.runtime = wazero.NewRuntimeWithConfig(bg, wazero.NewRuntimeConfigCompiler())
+		config := wazero.NewRuntimeConfigCompiler()
+		if cache := compilationCache(); cache != nil {
+			config = config.WithCompilationCache(cache)
+		}
+		shared.runtime = wazero.NewRuntimeWithConfig(bg, config)
 		shared.compiled, shared.err = shared.runtime.CompileModule(bg, moduleWasm)
 	})
 	return shared.runtime, shared.compiled, shared.err
+}
+
+// compilationCache keeps the module's native code between processes, so only the first New on
+// a machine compiles it: in $ARREARS_CACHE_DIR/wazero, else the user's cache directory
+// (arrears/wazero); ARREARS_CACHE_DIR="" turns it off. wazero keys each entry by the module's
+// digest and its own version, and a cache it cannot use only costs the compilation.
+func compilationCache() wazero.CompilationCache {
+	dir, set := os.LookupEnv("ARREARS_CACHE_DIR")
+	if set && dir == "" {
+		return nil
+	}
+	if !set {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return nil
+		}
+		dir = filepath.Join(base, "arrears")
+	}
+	cache, err := wazero.NewCompilationCacheWithDir(filepath.Join(dir, "wazero"))
+	if err != nil {
+		return nil
+	}
+	return cache
 }
 
 // Engine decides cases under one policy. Create it with New; Close it when done.

@@ -11,8 +11,8 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
-	arrears "example.invalid/arrears/bindings/go"
-	"example.invalid/arrears/bindings/go/internal/conformance"
+	arrears "github.com/arrears-engine/arrears/bindings/go"
+	"github.com/arrears-engine/arrears/bindings/go/internal/conformance"
 )
 
 const corpus = "../../tests/conformance"

@@ -1,4 +1,4 @@
-module example.invalid/arrears/bindings/go
+module github.com/arrears-engine/arrears/bindings/go
 
 go 1.26
 

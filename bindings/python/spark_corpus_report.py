@@ -68,10 +68,12 @@ def decide_corpus(spark, root: pathlib.Path, partitions: int = 2):
                     "name",
                     "case",
                     F.lit(e.to_json()).alias("plan"),
-                    F.lit(None).cast("string").alias("account_id"),
+                    F.get_json_object(F.col("case"), "$.account.id").alias("account_id"),
                     F.lit(None).cast("string").alias("until"),
+                    F.lit(None).cast("array<string>").alias("warnings"),
                     F.lit(e.code).alias("error_code"),
                     F.lit(e.path).alias("error_path"),
+                    F.lit(e.message).alias("error_message"),
                 )
             one = one.withColumn("decision", F.col("plan")).drop("plan")
         decided = one if decided is None else decided.unionByName(one, allowMissingColumns=True)

@@ -5,7 +5,7 @@
 //! the days since a letter or a conversation add up. Each condition therefore yields the set of
 //! instants in the span at which it holds, which the engine intersects with the other rules.
 
-use crate::case::{EventType, LetterKind, BORROWER};
+use crate::case::{EventType, LetterKind, Medium, BORROWER};
 use crate::facts::{Facts, Span, Target};
 use crate::intervals::IntervalSet;
 use crate::policy::{Condition, PartyKind, RecordedEvent};
@@ -27,8 +27,10 @@ impl Condition {
             | Condition::NoConversationForDays(_)
             | Condition::Consented(_)
             | Condition::ObligationOverdue(_) => false,
+            // "Owed" cannot change when nothing else happens; "at that time" ends.
+            Condition::ReplyOwed(r) => !r.at_that_time,
             // "Sent at all" cannot change when nothing else happens; "sent N days ago" can.
-            Condition::LetterSent(l) => l.days == 0,
+            Condition::LetterSent(l) => l.days == 0 && l.working_days == 0,
             Condition::CommunicationSent(c) => c.days == 0,
             _ => true,
         }
@@ -91,6 +93,24 @@ impl Facts<'_> {
                     .is_some_and(|c| self.history.used_channel(target.party, &c.id)),
             ),
             Condition::Consented(limit) => self.consented(target, *limit, span),
+            Condition::ReplyOwed(r) => {
+                let Some(asked) = self.reply_owed(target) else {
+                    return IntervalSet::empty();
+                };
+                if !r.at_that_time {
+                    return from(Some(asked));
+                }
+                // The stretch of designated inconvenient time the person wrote in.
+                let since = Span {
+                    lo: asked,
+                    hi: span.hi.max(asked + 1),
+                };
+                let inconvenient = self.convenient(since).complement(since.lo, since.hi);
+                match inconvenient.containing(asked) {
+                    Some((_, end)) => IntervalSet::span(asked, end).intersect(&all()),
+                    None => IntervalSet::empty(),
+                }
+            }
             Condition::ChannelConsented => when(target.channel.is_some_and(|c| {
                 self.history.events.iter().any(|e| {
                     e.kind == crate::case::EventType::Consent
@@ -230,17 +250,18 @@ impl Facts<'_> {
                 } else {
                     None
                 };
-                from(
-                    self.history
-                        .first_letter_between(l.kind, since, by)
-                        .map(|t| {
-                            if l.days == 0 {
-                                t
-                            } else {
-                                self.local_days_after(t, l.days)
-                            }
-                        }),
-                )
+                let sent = if l.latest {
+                    self.history.last_letter_between(l.kind, since, by)
+                } else {
+                    self.history.first_letter_between(l.kind, since, by)
+                };
+                from(sent.map(|t| {
+                    if l.days == 0 && l.working_days == 0 {
+                        t
+                    } else {
+                        self.after_wait(t, l.working_days, l.days)
+                    }
+                }))
             }
             Condition::ConversationHeld => when(self.history.last_conversation.is_some()),
             Condition::NoConversationForDays(n) => {
@@ -289,10 +310,53 @@ impl Facts<'_> {
         self.holds(cond, target, span).contains(self.as_of)
     }
 
+    /// When the candidate's party last got in touch through the candidate's medium (on its
+    /// channel, when the event names one), if nothing has gone to them through that medium
+    /// since: the instant from which the one reply is owed.
+    fn reply_owed(&self, target: &Target) -> Option<Seconds> {
+        let medium = target.medium()?;
+        let channel = target.channel.map(|c| c.id.as_str());
+        let of_medium = |e: &crate::case::Event| {
+            let m = match e.kind {
+                EventType::Call => Medium::Call,
+                EventType::Sms => Medium::Text,
+                EventType::Email => Medium::Email,
+                EventType::Letter => Medium::Postal,
+                _ => return false,
+            };
+            m == medium && e.party.as_deref() == Some(target.party)
+        };
+        let last = self
+            .history
+            .events
+            .iter()
+            .rev()
+            .find(|e| of_medium(e) && e.kind != EventType::Letter && !e.is_outbound())?;
+        if last.channel.is_some() && last.channel.as_deref() != channel {
+            return None;
+        }
+        let at = last.at.seconds();
+        let answered = self
+            .history
+            .events
+            .iter()
+            .any(|e| of_medium(e) && e.is_outbound() && e.at.seconds() > at);
+        (!answered).then_some(at)
+    }
+
     /// Local midnight `days` calendar days after the local date of `t` (the date of `t` is day 0).
     fn local_days_after(&self, t: Seconds, days: u32) -> Seconds {
-        self.primary
-            .start_of(self.primary.date_of(t).add_days(i64::from(days)))
+        self.after_wait(t, 0, days)
+    }
+
+    /// Local midnight at the start of the day reached from the local date of `t` by counting
+    /// `working_days` working days of the policy's calendar, then `days` calendar days.
+    fn after_wait(&self, t: Seconds, working_days: u32, days: u32) -> Seconds {
+        let mut d = self.primary.date_of(t);
+        for _ in 0..working_days {
+            d = self.calendar.next_working_day(d);
+        }
+        self.primary.start_of(d.add_days(i64::from(days)))
     }
 
     fn active_promises(&self) -> impl Iterator<Item = &crate::promises::PromiseState> {

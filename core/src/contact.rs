@@ -47,13 +47,17 @@ impl Facts<'_> {
         while d <= last {
             for slot in &w.slots {
                 if slot.days.iter().any(|k| self.calendar.matches(d, *k)) {
-                    let start = zone.instant_at(d, slot.from.seconds());
+                    // Instants are whole seconds: an end left out ("after 8:00") moves the start
+                    // to the next second, an end let in ("not after 22:00") keeps its own.
+                    let start =
+                        zone.instant_at(d, slot.from.seconds()) + i64::from(!slot.from_included);
                     let end_day = if slot.to <= slot.from {
                         d.add_days(1)
                     } else {
                         d
                     };
-                    let end = zone.instant_at(end_day, slot.to.seconds());
+                    let end =
+                        zone.instant_at(end_day, slot.to.seconds()) + i64::from(slot.to_included);
                     spans.push((start, end));
                 }
             }

@@ -141,8 +141,20 @@ pub(crate) fn from_serde(err: &serde_json::Error, text: &str, prefix: &str) -> E
         let located = format!("{} (line {}, column {})", message, err.line(), err.column());
         return Error::new(code, prefix, located);
     }
-    let path = crate::json_path::at(text, err.line(), err.column(), &message);
+    let mut path = crate::json_path::at(text, err.line(), err.column(), &message);
+    // A missing field is named by its own path (`account.id`), not its parent's: that is the
+    // field a program has to supply, and the path it would look up to report or fix it.
+    if let Some(field) = missing_field(&message) {
+        path = join_path(&path, field);
+    }
     Error::new(code, join_path(prefix, &path), message)
+}
+
+/// The name in serde's "missing field `name`" message.
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
 }
 
 /// Custom deserialisers start their message with this mark to ask for `out_of_range` instead of

@@ -2,7 +2,7 @@
 //! (lost contact, disputes, conversations, consents), computed once per decision.
 
 use crate::case::{
-    CallOutcome, Case, ConsentLimit, Event, EventType, LetterKind, Medium, BORROWER,
+    CallOutcome, Case, ChannelKind, ConsentLimit, Event, EventType, LetterKind, Medium, BORROWER,
 };
 use crate::policy::{ConsentEnd, ContactReset, CountKind, Exclusion, LostContactDef, Policy};
 use crate::time::{Seconds, Zone};
@@ -23,6 +23,7 @@ pub struct History<'a> {
     /// Consents: party, channel (when the consent is bound to one), the limits lifted, and the
     /// span `[from, to)` it covers.
     consents: Vec<ConsentSpan<'a>>,
+    case: &'a Case,
 }
 
 /// One consent as the policy reads it.
@@ -125,6 +126,7 @@ impl<'a> History<'a> {
             last_conversation,
             last_escalated_to,
             consents,
+            case,
         }
     }
 
@@ -202,14 +204,39 @@ impl<'a> History<'a> {
                     && e.is_outbound()
                     && e.party.as_deref().is_none_or(|p| p == BORROWER)
                     && !self.events.iter().any(|u| {
-                        u.kind == EventType::Undeliverable
-                            && u.at.seconds() >= sent
+                        u.at.seconds() >= sent
                             && u.at.seconds() < returned_by(sent)
-                            && u.party.as_deref().is_none_or(|p| p == BORROWER)
-                            && (u.channel.is_none() || u.channel == e.channel)
+                            && self.returns(u, e)
                     })
             })
             .map(|e| e.at.seconds())
+    }
+
+    /// Whether `returned` (an `undeliverable` event) can be the return of `sent`, however the
+    /// host recorded the two: the same party, and channels that fit. Hosts record a letter with
+    /// no channel (the case format gives it none) or with its postal channel, and its return
+    /// with the address it came back from or with none; an email bounce names the email
+    /// address, a text's the number. So a return that names a channel ties to a communication
+    /// on that very channel, or to one recorded without a channel whose medium that channel
+    /// carries (a postal address returns letters); a return that names none may be any of
+    /// them.
+    fn returns(&self, returned: &Event, sent: &Event) -> bool {
+        fn party(e: &Event) -> &str {
+            e.party.as_deref().unwrap_or(BORROWER)
+        }
+        if returned.kind != EventType::Undeliverable || party(returned) != party(sent) {
+            return false;
+        }
+        let Some(channel) = returned.channel.as_deref() else {
+            return true;
+        };
+        match sent.channel.as_deref() {
+            Some(c) => c == channel,
+            None => self
+                .case
+                .channel(party(returned), channel)
+                .is_some_and(|c| carries(c.kind, sent.kind)),
+        }
     }
 
     /// Whether the last call on `channel` reached a wrong number.
@@ -309,9 +336,31 @@ impl<'a> History<'a> {
         since: Option<Seconds>,
         by: Option<Seconds>,
     ) -> Option<Seconds> {
+        self.letters_between(kind, since, by).next()
+    }
+
+    /// The most recent letter of a kind sent to the borrower at or after `since` and before `by`
+    /// (each when given).
+    pub fn last_letter_between(
+        &self,
+        kind: LetterKind,
+        since: Option<Seconds>,
+        by: Option<Seconds>,
+    ) -> Option<Seconds> {
+        self.letters_between(kind, since, by).last()
+    }
+
+    /// When letters of a kind were sent to the borrower at or after `since` and before `by`
+    /// (each when given), in time order.
+    fn letters_between(
+        &self,
+        kind: LetterKind,
+        since: Option<Seconds>,
+        by: Option<Seconds>,
+    ) -> impl Iterator<Item = Seconds> + '_ {
         self.events
             .iter()
-            .find(|e| {
+            .filter(move |e| {
                 e.kind == EventType::Letter
                     && e.letter == Some(kind)
                     && e.party.as_deref().is_none_or(|p| p == BORROWER)
@@ -336,6 +385,16 @@ impl<'a> History<'a> {
 
     pub fn recorded(&self, kind: EventType) -> bool {
         self.events.iter().any(|e| e.kind == kind)
+    }
+}
+
+/// Whether a channel of this kind carries communications of this event type.
+fn carries(kind: ChannelKind, event: EventType) -> bool {
+    match event {
+        EventType::Letter => kind == ChannelKind::Postal,
+        EventType::Email => kind == ChannelKind::Email,
+        EventType::Sms => matches!(kind, ChannelKind::Mobile | ChannelKind::Sms),
+        _ => false,
     }
 }
 

@@ -58,6 +58,8 @@ pub enum Part<'r> {
     Rule(&'r Rule),
     /// The step's pay-day timing, when required.
     PayDay(&'r crate::policy::PayDayTiming),
+    /// A status that blocks while its condition holds, except where its exception holds.
+    StatusUnless(&'r crate::policy::Condition, &'r crate::policy::Condition),
 }
 
 /// The parts of one candidate, each with the rule (and citation) it stands for.
@@ -259,11 +261,12 @@ impl<'a> Facts<'a> {
             .filter(|s| s.forbid.as_ref().is_some_and(|f| self.selects(f, target)))
         {
             // Statuses are facts of `as_of`; a status that holds blocks for as long as the inputs
-            // say it holds.
-            let part = if st.when.is_time_invariant() {
-                Part::Fixed(!self.holds_now(&st.when, target))
-            } else {
-                Part::Lacks(&st.when)
+            // say it holds, except where its own exception lets the candidate through.
+            let part = match &st.unless {
+                Some(u) if u.is_time_invariant() && self.holds_now(u, target) => Part::Fixed(true),
+                Some(u) if !u.is_time_invariant() => Part::StatusUnless(&st.when, u),
+                _ if st.when.is_time_invariant() => Part::Fixed(!self.holds_now(&st.when, target)),
+                _ => Part::Lacks(&st.when),
             };
             let reason = RuleRef {
                 rule: &st.id,
@@ -349,6 +352,10 @@ impl<'a> Facts<'a> {
                 Part::Lacks(c) => self.holds(c, target, span).complement(span.lo, span.hi),
                 Part::Rule(r) => self.rule_set_with(r, target, span, shared),
                 Part::PayDay(t) => self.pay_day_set(t, span),
+                Part::StatusUnless(when, unless) => self
+                    .holds(when, target, span)
+                    .complement(span.lo, span.hi)
+                    .union(&self.holds(unless, target, span)),
             })
             .collect()
     }

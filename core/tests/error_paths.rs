@@ -390,7 +390,7 @@ fn table() -> Vec<(&'static str, String)> {
         &[("\"currency\": \"CNY\"", "\"curr\\u0065ncy\": \"CNY\"")],
     );
 
-    // Missing fields: the path is the object's.
+    // Missing fields: the path is the missing field itself, inside the object that lacks it.
     case("missing currency", &[("\"currency\": \"CNY\",", "")]);
     case(
         "missing due in an installment",
@@ -924,8 +924,8 @@ fn table() -> Vec<(&'static str, String)> {
         "letter_sent missing its kind",
         us,
         &[(
-            "\"kind\": \"validation_notice\",\n                \"days\": 39",
-            "\"days\": 39",
+            "\"kind\": \"validation_notice\",\n                \"working_days\": 5",
+            "\"working_days\": 5",
         )],
     );
     policy(

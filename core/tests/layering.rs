@@ -283,3 +283,59 @@ fn a_lender_market_may_narrow_the_packs_never_widen_it() {
         assert!(err.message.contains("never widen"), "{}", err.message);
     }
 }
+
+/// A lender document over `base` whose one rule is a window of this one slot, every day.
+fn lender_hours(id: &str, base: &str, slot: Value) -> Value {
+    let mut slot = slot;
+    slot["days"] = json!(["any"]);
+    json!({
+        "id": id, "version": "1", "extends": base,
+        "rules": [ { "id": "lender.hours", "cite": "lender", "applies_to": { "tags": ["timed"] },
+                     "window": { "slots": [ slot ] } } ]
+    })
+}
+
+#[test]
+fn a_lender_window_that_lets_in_the_floors_left_out_end_instant_is_refused() {
+    // us-reg-f leaves 08:00:00 out ("after 8 o'clock antemeridian"); a lender slot from 08:00
+    // with its start included lets that one instant in.
+    let eight_sharp = lender_hours(
+        "lender-eight-sharp",
+        "us-reg-f",
+        json!({ "from": "08:00", "to": "20:00" }),
+    );
+    let msg = refused(
+        &eight_sharp,
+        "lender.hours",
+        "us.regf.1006.6b1i.convenient_hours",
+    );
+    assert!(msg.contains("08:00 exactly"), "names the instant: {msg}");
+    let after_eight = lender_hours(
+        "lender-after-eight",
+        "us-reg-f",
+        json!({ "from": "08:00", "to": "20:00", "from_included": false }),
+    );
+    load(&after_eight).expect("a slot that leaves 08:00:00 out too is no looser");
+}
+
+#[test]
+fn a_lender_window_that_lets_in_an_end_the_floor_lets_in_too_is_accepted_and_one_past_it_is_not() {
+    // ph-sec lets 22:00:00 in ("after 10:00 P.M." is unreasonable); so may a lender, not 22:00:01.
+    let ten_sharp = lender_hours(
+        "lender-ten-sharp",
+        "ph-sec",
+        json!({ "from": "09:00", "to": "22:00", "to_included": true }),
+    );
+    load(&ten_sharp).expect("22:00:00 is inside the floor");
+    let past_ten = lender_hours(
+        "lender-past-ten",
+        "ph-sec",
+        json!({ "from": "09:00", "to": "22:01" }),
+    );
+    let msg = refused(
+        &past_ten,
+        "lender.hours",
+        "ph.sec.mc18.s1.unreasonable_hours",
+    );
+    assert!(msg.contains("22:00-22:01"), "names the span: {msg}");
+}

@@ -11,6 +11,8 @@
 //! quoted, say so.
 
 use arrears_core::ffi;
+use arrears_core::time::{Date, Weekday};
+use arrears_core::Policy;
 use serde_json::{json, Value};
 
 const NY: &str = "America/New_York";
@@ -24,6 +26,9 @@ const AFTER_CONVERSATION: &str = "us.regf.1006.14b2i.after_conversation";
 const REG_6B1I: &str = "1006.6(b)(1)(i): \"In the absence of the debt collector's knowledge of \
     circumstances to the contrary, a time before 8:00 a.m. and after 9:00 p.m. local time at the \
     consumer's location is inconvenient\"";
+/// 15 U.S.C. 1692c(a)(1), the statute's own words for the presumed convenient hours.
+const STATUTE_1692C: &str = "15 U.S.C. 1692c(a)(1): convenient is presumed \"after 8 o'clock \
+    antemeridian and before 9 o'clock postmeridian\"";
 /// Comment 6(b)(1)(i)-2, paraphrased.
 const COMMENT_6B1I_2: &str = "comment 6(b)(1)(i)-2 (paraphrased): a collector whose information \
     puts the consumer in more than one time zone (a mobile number with an Eastern area code, a \
@@ -298,18 +303,26 @@ fn comment_6b1i_2_eastern_mobile_pacific_address_1030_eastern_blocked_until_1100
     assert_calls_blocked(
         &tz_eastern_pacific_1030(),
         CONVENIENT_HOURS,
-        "2026-06-10T11:00:00-04:00",
+        "2026-06-10T11:00:01-04:00",
         &why,
     );
 }
 
 #[test]
-fn comment_6b1i_2_eastern_mobile_pacific_address_1100_eastern_allowed_until_2100_eastern() {
-    // 11:00 Eastern is 8:00 Pacific: not before 8 a.m. anywhere; the overlap ends at 9 p.m.
-    // Eastern (6 p.m. Pacific).
-    let why = format!("11:00 EDT = 08:00 PDT; {COMMENT_6B1I_2}; {REG_6B1I}");
-    assert_calls_allowed(
+fn comment_6b1i_2_eastern_and_pacific_1100_eastern_waits_a_second_then_allowed_until_2100() {
+    // 11:00 Eastern is 8:00 Pacific. The comment's convenient times are "after 11:00 a.m. Eastern
+    // time (8:00 a.m. Pacific time)", as 15 U.S.C. 1692c(a)(1) presumes convenient only "after 8
+    // o'clock antemeridian": 11:00:00 itself waits a second; from then the overlap lasts until 9
+    // p.m. Eastern (6 p.m. Pacific).
+    let why = format!("11:00 EDT = 08:00 PDT; {COMMENT_6B1I_2}; {REG_6B1I}; {STATUTE_1692C}");
+    assert_calls_blocked(
         &tz_eastern_pacific_1100(),
+        CONVENIENT_HOURS,
+        "2026-06-10T11:00:01-04:00",
+        &why,
+    );
+    assert_calls_allowed(
+        &consumer("2026-06-10T11:00:01-04:00", &[NY, LA], vec![]),
         "2026-06-10T21:00:00-04:00",
         &why,
     );
@@ -322,7 +335,7 @@ fn comment_6b1i_2_eastern_mobile_pacific_address_2100_eastern_blocked_until_1100
     assert_calls_blocked(
         &tz_eastern_pacific_2100(),
         CONVENIENT_HOURS,
-        "2026-06-11T11:00:00-04:00",
+        "2026-06-11T11:00:01-04:00",
         &why,
     );
 }
@@ -334,7 +347,7 @@ fn comment_6b1i_2_pacific_zone_listed_first_0730_pacific_blocked_until_0800_paci
     assert_calls_blocked(
         &tz_pacific_first_0730(),
         CONVENIENT_HOURS,
-        "2026-06-10T08:00:00-07:00",
+        "2026-06-10T08:00:01-07:00",
         &why,
     );
 }
@@ -345,7 +358,7 @@ fn comment_6b1i_2_eastern_mobile_pacific_address_in_standard_time_1059_blocked_u
     assert_calls_blocked(
         &tz_eastern_pacific_winter_1059(),
         CONVENIENT_HOURS,
-        "2026-01-14T11:00:00-05:00",
+        "2026-01-14T11:00:01-05:00",
         &why,
     );
 }
@@ -356,7 +369,7 @@ fn section_6b1i_before_8_and_at_or_after_9_local_time_are_inconvenient() {
     for a in borrower_calls(&early) {
         assert_eq!(a["allowed"], false, "{REG_6B1I}");
         assert_eq!(
-            a["next_allowed_at"], "2026-06-10T08:00:00-07:00",
+            a["next_allowed_at"], "2026-06-10T08:00:01-07:00",
             "{REG_6B1I}"
         );
     }
@@ -367,7 +380,7 @@ fn section_6b1i_before_8_and_at_or_after_9_local_time_are_inconvenient() {
             "9:00 p.m. itself ends the window. {REG_6B1I}"
         );
         assert_eq!(
-            a["next_allowed_at"], "2026-06-11T08:00:00-07:00",
+            a["next_allowed_at"], "2026-06-11T08:00:01-07:00",
             "{REG_6B1I}"
         );
     }
@@ -384,7 +397,7 @@ fn section_14b2ia_seven_calls_monday_to_sunday_block_an_eighth_until_monday_0800
     assert_calls_blocked(
         &seven_in_seven_mon_to_sun(),
         SEVEN_IN_SEVEN,
-        "2026-06-08T08:00:00-04:00",
+        "2026-06-08T08:00:01-04:00",
         &why,
     );
 }
@@ -408,7 +421,7 @@ fn section_14b2ia_seven_consecutive_days_roll_thursday_to_wednesday_next_call_th
     assert_calls_blocked(
         &seven_in_seven_thu_to_wed(),
         SEVEN_IN_SEVEN,
-        "2026-06-11T08:00:00-04:00",
+        "2026-06-11T08:00:01-04:00",
         &why,
     );
 }
@@ -422,7 +435,7 @@ fn section_14b2ia_seven_calls_on_one_day_on_two_numbers_block_the_person_until_d
     assert_calls_blocked(
         &seven_in_seven_one_day_two_numbers(),
         SEVEN_IN_SEVEN,
-        "2026-06-08T08:00:00-04:00",
+        "2026-06-08T08:00:01-04:00",
         &why,
     );
 }
@@ -438,7 +451,7 @@ fn section_14b2ib_conversation_monday_1000_blocks_a_call_that_afternoon_until_mo
     assert_calls_blocked(
         &conversation_day_one_same_day(),
         AFTER_CONVERSATION,
-        "2026-06-08T08:00:00-04:00",
+        "2026-06-08T08:00:01-04:00",
         &why,
     );
 }
@@ -458,7 +471,7 @@ fn comment_14b4_1_ii_conversation_on_a_call_the_consumer_placed_starts_the_seven
     assert_calls_blocked(
         &conversation_consumer_initiated(),
         AFTER_CONVERSATION,
-        "2026-06-08T08:00:00-04:00",
+        "2026-06-08T08:00:01-04:00",
         &why,
     );
 }
@@ -472,7 +485,7 @@ fn section_14b2ib_seven_days_are_calendar_days_across_the_march_8_clock_change()
     assert_calls_blocked(
         &conversation_across_dst(),
         AFTER_CONVERSATION,
-        "2026-03-09T08:00:00-04:00",
+        "2026-03-09T08:00:01-04:00",
         &why,
     );
 }
@@ -492,7 +505,7 @@ fn comment_14b3ii_1_seven_calls_to_voicemail_are_connected_and_count() {
     assert_calls_blocked(
         &voicemails(),
         SEVEN_IN_SEVEN,
-        "2026-06-08T08:00:00-04:00",
+        "2026-06-08T08:00:01-04:00",
         &why,
     );
 }
@@ -553,7 +566,7 @@ fn section_14b3i_consent_date_is_day_one_so_calls_on_day_eight_count() {
     assert_calls_blocked(
         &consent_then_seven_calls_on_day_eight(),
         SEVEN_IN_SEVEN,
-        "2026-06-15T08:00:00-04:00",
+        "2026-06-15T08:00:01-04:00",
         &why,
     );
 }
@@ -568,9 +581,605 @@ fn section_14b2ib_a_conversation_on_a_consented_call_still_starts_the_seven_days
     assert_calls_blocked(
         &conversation_on_a_consented_call(),
         AFTER_CONVERSATION,
-        "2026-06-10T08:00:00-04:00",
+        "2026-06-10T08:00:01-04:00",
         &why,
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 15 U.S.C. 1692c(a)(1) with 1006.6(b)(1)(i): the end instants of the hours
+
+fn eight_sharp() -> Value {
+    consumer("2026-06-10T08:00:00-04:00", &[NY], vec![])
+}
+
+fn one_second_before_nine() -> Value {
+    consumer("2026-06-10T20:59:59-04:00", &[NY], vec![])
+}
+
+#[test]
+fn statute_1692c_a_1_eight_oclock_itself_is_not_after_eight_so_calls_wait_a_second() {
+    let why = format!("08:00:00 EDT; {STATUTE_1692C}; {REG_6B1I}");
+    assert_calls_blocked(
+        &eight_sharp(),
+        CONVENIENT_HOURS,
+        "2026-06-10T08:00:01-04:00",
+        &why,
+    );
+}
+
+#[test]
+fn statute_1692c_a_1_the_last_second_before_nine_is_allowed_and_nine_itself_is_not() {
+    let why = format!("20:59:59 EDT; {STATUTE_1692C}; {REG_6B1I}");
+    assert_calls_allowed(&one_second_before_nine(), "2026-06-10T21:00:00-04:00", &why);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings of the review of the pack against its texts (validation notice, returned letters,
+// the validation period, the one reply), each a case named after its citation
+
+/// A consumer with a mobile `m1`, an email `e1` and a postal address `p1`, one installment of
+/// 900.00 due on `due`.
+fn mailed_consumer(as_of: &str, due: &str, history: Vec<Value>) -> Value {
+    json!({
+        "as_of": as_of,
+        "account": { "id": "RF-2", "currency": "USD", "book_time_zone": NY,
+                     "installments": [ { "due": due, "amount": 90000 } ] },
+        "borrower": { "time_zones": [NY],
+                      "channels": [ { "id": "m1", "kind": "mobile" }, { "id": "e1", "kind": "email" },
+                                    { "id": "p1", "kind": "postal" } ] },
+        "history": history
+    })
+}
+
+fn letter(at: &str, kind: &str) -> Value {
+    json!({ "at": at, "type": "letter", "party": "borrower", "kind": kind })
+}
+
+/// The verdict on one action to the borrower (on `channel`, when given).
+fn verdict(decision: &Value, action: &str, channel: Option<&str>) -> Value {
+    decision["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|a| {
+            a["action"] == action
+                && a["party"] == "borrower"
+                && channel.is_none_or(|c| a["channel"] == c)
+        })
+        .unwrap_or_else(|| panic!("no {action} verdict in {decision}"))
+        .clone()
+}
+
+/// 1006.34(a)(1)(i)(B), quoted, with 15 U.S.C. 1692g(a).
+const REG_34A1IB: &str = "1006.34(a)(1)(i): a validation notice \"(B) Within five days of that \
+    initial communication\"; 15 U.S.C. 1692g(a): \"Within five days after the initial \
+    communication\"";
+
+/// The initial communication is a conversation on Monday 1 June 2026 at 10:00; on Saturday 6
+/// June, the fifth day after it, no notice has gone out yet. The account is 73 days past due
+/// (stage m3, where the strategy sends a demand letter).
+fn notice_on_the_fifth_day_after() -> Value {
+    mailed_consumer(
+        "2026-06-06T12:00:00-04:00",
+        "2026-03-25",
+        vec![call("2026-06-01T10:00:00-04:00", "connected")],
+    )
+}
+
+#[test]
+fn section_34a1ib_the_notice_is_due_by_the_end_of_the_fifth_day_after_the_first_conversation() {
+    let d = decide(&notice_on_the_fifth_day_after());
+    let o = &d["obligations"][0];
+    assert_eq!(o["obligation"], "validation_notice", "{REG_34A1IB}");
+    assert_eq!(o["due_by"], "2026-06-07T00:00:00-04:00", "{REG_34A1IB}");
+    assert_eq!(o["overdue"], false, "not late on 6 June: {REG_34A1IB}");
+    // Nor does the early flag hold back a demand letter through notice_before_demands.
+    let demand = verdict(&d, "demand_letter", Some("p1"));
+    assert_eq!(demand["allowed"], true, "{REG_34A1IB}: {demand}");
+}
+
+/// A loan with its next installment due in ten days and nothing past due, never contacted.
+fn nothing_past_due() -> Value {
+    mailed_consumer("2026-06-10T12:00:00-04:00", "2026-06-20", vec![])
+}
+
+#[test]
+fn section_34a1_no_validation_notice_is_proposed_for_a_loan_with_nothing_past_due() {
+    // Collection, and the validation notice that opens it, starts when something is past due; a
+    // performing loan is not in collection (15 U.S.C. 1692a(6)(F)(iii)).
+    let d = decide(&nothing_past_due());
+    assert_eq!(d["delinquency"]["days_past_due"], 0);
+    let offered: Vec<&Value> = d["actions"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter(|a| a["action"] == "validation_notice")
+        .collect();
+    assert!(offered.is_empty(), "{offered:?}");
+    assert_eq!(d["next_action"], Value::Null, "{}", d["next_action"]);
+}
+
+const CREDIT_REPORTING: &str = "us.regf.1006.30a.credit_reporting";
+
+/// Comment 30(a)(1)-3, paraphrased.
+const COMMENT_30A1_3: &str = "comment 30(a)(1)-3 (paraphrased): a notice of undeliverability \
+    received within the reasonable period (14 consecutive days, comment 30(a)(1)-2) means the \
+    letter does not count, until the collector otherwise satisfies 1006.30(a)(1); one received \
+    after it changes nothing";
+
+fn undeliverable(at: &str, channel: Option<&str>) -> Value {
+    let mut e = json!({ "at": at, "type": "undeliverable", "party": "borrower" });
+    if let Some(c) = channel {
+        e["channel"] = json!(c);
+    }
+    e
+}
+
+/// A validation notice mailed on Friday 1 May 2026 (with or without its postal channel on the
+/// record), then `later`; the account is 40-60 days past due in May (stage m2, where the
+/// strategy furnishes to a credit bureau) and nobody has spoken to the consumer.
+fn mailed_notice(as_of: &str, notice_channel: Option<&str>, later: Vec<Value>) -> Value {
+    let mut notice = letter("2026-05-01T10:00:00-04:00", "validation_notice");
+    if let Some(c) = notice_channel {
+        notice["channel"] = json!(c);
+    }
+    let mut h = vec![notice];
+    h.extend(later);
+    mailed_consumer(as_of, "2026-03-25", h)
+}
+
+/// Comment 30(a)(1)-3.i: the notice comes back on 10 May; on 20 May nothing else has been done.
+fn returned_notice() -> Value {
+    mailed_notice(
+        "2026-05-20T12:00:00-04:00",
+        None,
+        vec![undeliverable("2026-05-10T09:00:00-04:00", Some("p1"))],
+    )
+}
+
+/// Comment 30(a)(1)-3.ii: returned on 10 May, a new notice mailed on 11 May; 24 May is the last
+/// of its 14 days.
+fn notice_sent_again_after_return() -> Value {
+    mailed_notice(
+        "2026-05-24T12:00:00-04:00",
+        None,
+        vec![
+            undeliverable("2026-05-10T09:00:00-04:00", Some("p1")),
+            letter("2026-05-11T10:00:00-04:00", "validation_notice"),
+        ],
+    )
+}
+
+/// Comment 30(a)(1)-3.iii: nothing came back from 1 to 14 May; the return arrives on 16 May.
+fn returned_after_the_fourteen_days() -> Value {
+    mailed_notice(
+        "2026-05-20T12:00:00-04:00",
+        None,
+        vec![undeliverable("2026-05-16T09:00:00-04:00", Some("p1"))],
+    )
+}
+
+fn credit_report(case: &Value) -> Value {
+    verdict(&decide(case), "credit_report", None)
+}
+
+#[test]
+fn comment_30a1_3_i_a_notice_returned_within_fourteen_days_does_not_count_however_recorded() {
+    let v = credit_report(&returned_notice());
+    assert_eq!(v["allowed"], false, "{COMMENT_30A1_3}: {v}");
+    assert_eq!(rules(&v), [CREDIT_REPORTING], "{COMMENT_30A1_3}");
+    // The same return, whichever of the two events names the postal address.
+    for (notice, ret) in [(Some("p1"), None), (Some("p1"), Some("p1")), (None, None)] {
+        let case = mailed_notice(
+            "2026-05-20T12:00:00-04:00",
+            notice,
+            vec![undeliverable("2026-05-10T09:00:00-04:00", ret)],
+        );
+        let v = credit_report(&case);
+        assert_eq!(
+            v["allowed"], false,
+            "notice on {notice:?}, return on {ret:?}: {COMMENT_30A1_3}"
+        );
+    }
+    // An email that bounced is not the letter coming back.
+    let bounce = mailed_notice(
+        "2026-05-20T12:00:00-04:00",
+        None,
+        vec![undeliverable("2026-05-10T09:00:00-04:00", Some("e1"))],
+    );
+    assert_eq!(credit_report(&bounce)["allowed"], true, "{COMMENT_30A1_3}");
+}
+
+#[test]
+fn comment_30a1_3_ii_a_new_notice_after_the_return_allows_furnishing_after_its_own_fourteen_days() {
+    let v = credit_report(&notice_sent_again_after_return());
+    assert_eq!(v["allowed"], false, "24 May is day 14: {COMMENT_30A1_3}");
+    assert_eq!(
+        v["next_allowed_at"], "2026-05-25T00:00:00-04:00",
+        "{COMMENT_30A1_3}"
+    );
+}
+
+#[test]
+fn comment_30a1_3_iii_a_return_after_the_fourteen_days_changes_nothing() {
+    let v = credit_report(&returned_after_the_fourteen_days());
+    assert_eq!(v["allowed"], true, "{COMMENT_30A1_3}: {v}");
+}
+
+/// The legal public holidays of 5 U.S.C. 6103(a) in `year`, each with the day it is observed on
+/// (5 U.S.C. 6103(b): a Saturday holiday the Friday before, a Sunday one the Monday after),
+/// computed from the statute's own words rather than read from a list.
+fn legal_public_holidays(year: i32) -> Vec<Date> {
+    let day = |m: u32, d: u32| Date::from_ymd(year, m, d).expect("a date");
+    // The n-th given weekday of a month (n = 5: the last).
+    let nth = |m: u32, weekday: Weekday, n: i64| {
+        let first = (0..7)
+            .map(|i| day(m, 1).add_days(i))
+            .find(|d| d.weekday() == weekday)
+            .expect("a week has every weekday");
+        let mut d = first.add_days(7 * (n - 1));
+        while d.0.format("%m").to_string() != format!("{m:02}") {
+            d = d.add_days(-7);
+        }
+        d
+    };
+    let fixed = [day(1, 1), day(6, 19), day(7, 4), day(11, 11), day(12, 25)];
+    let moving = [
+        nth(1, Weekday::Mon, 3),  // Birthday of Martin Luther King, Jr.
+        nth(2, Weekday::Mon, 3),  // Washington's Birthday
+        nth(5, Weekday::Mon, 5),  // Memorial Day, the last Monday in May
+        nth(9, Weekday::Mon, 1),  // Labor Day
+        nth(10, Weekday::Mon, 2), // Columbus Day
+        nth(11, Weekday::Thu, 4), // Thanksgiving Day
+    ];
+    let mut out: Vec<Date> = moving.to_vec();
+    for d in fixed {
+        out.push(d);
+        match d.weekday() {
+            Weekday::Sat => out.push(d.add_days(-1)),
+            Weekday::Sun => out.push(d.add_days(1)),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn section_34b5_the_pack_calendar_is_every_legal_public_holiday_of_2024_to_2028_with_observed_days()
+{
+    let doc = Policy::builtin("us-reg-f").expect("the pack");
+    let cal = &doc.document().calendar;
+    assert_eq!(cal.years, [2024, 2025, 2026, 2027, 2028]);
+    let mut listed: Vec<Date> = cal.holidays.iter().map(|h| h.from).collect();
+    assert!(cal.holidays.iter().all(|h| h.from == h.to), "one day each");
+    let mut expected: Vec<Date> = (2024..=2028).flat_map(legal_public_holidays).collect();
+    // New Year's Day 2029 is a Monday: nothing of 2029 is observed in 2028.
+    listed.sort();
+    expected.sort();
+    assert_eq!(listed, expected, "5 U.S.C. 6103(a), (b)");
+}
+
+/// Thanksgiving Day, Thursday 26 November 2026, 10:00: a legal public holiday.
+fn thanksgiving_call() -> Value {
+    consumer("2026-11-26T10:00:00-05:00", &[NY], vec![])
+}
+
+#[test]
+fn section_6b1i_a_legal_public_holiday_is_no_bar_to_calls() {
+    // Regulation F sets no holiday ban on contact; the holidays count only the days before a
+    // notice is assumed received.
+    assert_calls_allowed(
+        &thanksgiving_call(),
+        "2026-11-26T21:00:00-05:00",
+        "1006.6(b)(1)(i) names hours, not days; 5 U.S.C. 6103(a) days matter to 1006.34(b)(5) only",
+    );
+}
+
+const OVERSHADOWING: &str = "us.regf.1006.38b.no_overshadowing";
+
+/// 1006.34(b)(5), quoted.
+const REG_34B5: &str = "1006.34(b)(5): the validation period ends \"30 days after the consumer \
+    receives or is assumed to receive the validation information\", receipt assumed \"at least \
+    five days (excluding legal public holidays identified in 5 U.S.C. 6103(a), Saturdays, and \
+    Sundays) after the debt collector provides it\"";
+
+/// A validation notice mailed at 10:00 on each of `sent` (the last one counts), to an account
+/// past due since `due`, decided at noon on `as_of` (a date).
+fn notice_then_demand(as_of: &str, due: &str, sent: &[&str], later: Vec<Value>) -> Value {
+    let mut h: Vec<Value> = sent
+        .iter()
+        .map(|d| letter(&format!("{d}T10:00:00-05:00"), "validation_notice"))
+        .collect();
+    h.extend(later);
+    h.sort_by_key(|e| e["at"].as_str().unwrap_or_default().to_string());
+    mailed_consumer(&format!("{as_of}T12:00:00-04:00"), due, h)
+}
+
+/// Mailed on Friday 4 September 2026, before Labor Day (Monday 7 September): receipt is
+/// assumed on Monday 14 September (8, 9, 10, 11, 14), the period ends on 14 October. A fixed
+/// 39 days allowed a demand letter from 13 October, inside the period.
+fn notice_before_labor_day() -> Value {
+    notice_then_demand("2026-10-14", "2026-08-01", &["2026-09-04"], vec![])
+}
+
+/// Mailed on Wednesday 24 December 2025: Christmas and New Year's Day fall in the count (26,
+/// 29, 30, 31 December, 2 January), receipt on Friday 2 January 2026, the period ends on
+/// Sunday 1 February. A fixed 39 days allowed a demand letter on 1 February.
+fn notice_over_christmas_and_new_year() -> Value {
+    notice_then_demand("2026-02-01", "2025-11-15", &["2025-12-24"], vec![])
+}
+
+/// Mailed on Monday 2 March 2026, no holiday near: receipt on Monday 9 March, the period ends on
+/// Wednesday 8 April, and a demand letter is allowed on 9 April (a fixed 39 days held it to
+/// 10 April).
+fn notice_in_an_ordinary_week() -> Value {
+    notice_then_demand("2026-04-09", "2026-01-25", &["2026-03-02"], vec![])
+}
+
+fn demand_letter(case: &Value) -> Value {
+    verdict(&decide(case), "demand_letter", Some("p1"))
+}
+
+#[test]
+fn section_34b5_a_notice_mailed_before_a_monday_holiday_is_received_a_working_day_later() {
+    let v = demand_letter(&notice_before_labor_day());
+    assert_eq!(
+        v["allowed"], false,
+        "14 October is the last day: {REG_34B5}"
+    );
+    assert_eq!(rules(&v), [OVERSHADOWING]);
+    assert_eq!(
+        v["next_allowed_at"], "2026-10-15T00:00:00-04:00",
+        "{REG_34B5}"
+    );
+}
+
+#[test]
+fn section_34b5_christmas_and_new_years_day_are_left_out_of_the_five_days() {
+    let v = demand_letter(&notice_over_christmas_and_new_year());
+    assert_eq!(
+        v["allowed"], false,
+        "1 February is the last day: {REG_34B5}"
+    );
+    assert_eq!(
+        v["next_allowed_at"], "2026-02-02T00:00:00-05:00",
+        "{REG_34B5}"
+    );
+}
+
+#[test]
+fn section_34b5_the_day_after_the_period_a_demand_letter_is_allowed() {
+    let v = demand_letter(&notice_in_an_ordinary_week());
+    assert_eq!(
+        v["allowed"], true,
+        "the period ended on 8 April: {REG_34B5}; {v}"
+    );
+}
+
+/// Comment 34(b)(5)-2, quoted in part.
+const COMMENT_34B5_2: &str = "comment 34(b)(5)-2: \"assume a debt collector sends a consumer a \
+    validation notice on January 1, and that notice is returned as undeliverable. After \
+    obtaining accurate location information, the debt collector sends the consumer a subsequent \
+    validation notice on January 15\": the end date is based on the receipt of the notice sent \
+    on January 15";
+
+/// The official example in 2026: the notice of Thursday 1 January comes back on 8 January; a new
+/// one goes out on Thursday 15 January. Receipt of the new one is assumed on Friday 23 January
+/// (16, 20, 21, 22, 23: the weekend and Martin Luther King, Jr.'s Birthday on the 19th left
+/// out), and its period ends on Sunday 22 February.
+fn notice_sent_again() -> Value {
+    notice_then_demand(
+        "2026-02-22",
+        "2025-12-10",
+        &["2026-01-01", "2026-01-15"],
+        vec![undeliverable("2026-01-08T09:00:00-05:00", Some("p1"))],
+    )
+}
+
+#[test]
+fn comment_34b5_2_a_notice_sent_again_starts_the_period_again() {
+    let v = demand_letter(&notice_sent_again());
+    assert_eq!(v["allowed"], false, "{COMMENT_34B5_2}; {v}");
+    assert_eq!(rules(&v), [OVERSHADOWING]);
+    assert_eq!(
+        v["next_allowed_at"], "2026-02-23T00:00:00-05:00",
+        "{COMMENT_34B5_2}"
+    );
+}
+
+const DESIGNATED_INCONVENIENT: &str = "us.regf.1006.6b1i.designated_inconvenient";
+const OPT_OUT: &str = "us.regf.1006.14h.opt_out";
+const ATTORNEY: &str = "us.status.attorney";
+
+/// Comment 6(b)(1)-2, paraphrased.
+const COMMENT_6B1_2: &str = "comment 6(b)(1)-2 (paraphrased): a consumer who initiates a \
+    communication at a time they designated inconvenient may be answered once at that time \
+    through the same medium, and once for each further message (2.i: an email at 3:30 p.m. on \
+    a Wednesday answered by email before 5:00 p.m.; 2.iv: an email at 8:30 p.m. on an \
+    inconvenient Friday answered once, by an automated reply say)";
+/// Comment 6(b)(2)-1 and 1006.14(h)(2)(ii), paraphrased.
+const ONE_REPLY: &str = "comment 6(b)(2)-1 (paraphrased): a represented consumer's own \
+    communication is consent to answer it; 1006.14(h)(2)(ii) (paraphrased): a person who gets \
+    in touch through a medium they asked not be used may be answered once through it";
+
+fn email_in(at: &str) -> Value {
+    json!({ "at": at, "type": "email", "party": "borrower", "channel": "e1", "direction": "inbound" })
+}
+
+fn email_out(at: &str) -> Value {
+    json!({ "at": at, "type": "email", "party": "borrower", "channel": "e1" })
+}
+
+/// A consumer 40 days past due in June 2026 (validation notice mailed in May) who wrote in, with
+/// `extra` fields on the borrower.
+fn wrote_in(as_of: &str, history: Vec<Value>, extra: Value) -> Value {
+    let mut h = vec![letter("2026-05-02T10:00:00-04:00", "validation_notice")];
+    h.extend(history);
+    let mut case = mailed_consumer(as_of, "2026-05-01", h);
+    if let (Some(b), Some(x)) = (case["borrower"].as_object_mut(), extra.as_object()) {
+        for (k, v) in x {
+            b.insert(k.clone(), v.clone());
+        }
+    }
+    case
+}
+
+/// Comment 6(b)(1)-1.ii's consumer: weekdays 15:00-17:00 and weekends are inconvenient.
+fn weekday_afternoons_and_weekends() -> Value {
+    json!({ "inconvenient_times": [
+        { "days": ["mon", "tue", "wed", "thu", "fri"], "from": "15:00", "to": "17:00" },
+        { "days": ["sat", "sun"], "from": "00:00", "to": "24:00" } ] })
+}
+
+/// Comment 6(b)(1)-2.i: the consumer emails at 15:30 on Wednesday 10 June; at 15:45 nothing has
+/// been sent back.
+fn email_at_an_inconvenient_time() -> Value {
+    wrote_in(
+        "2026-06-10T15:45:00-04:00",
+        vec![email_in("2026-06-10T15:30:00-04:00")],
+        weekday_afternoons_and_weekends(),
+    )
+}
+
+/// Comment 6(b)(1)-2.iv: Fridays are inconvenient; the consumer emails at 20:30 on Friday 12
+/// June.
+fn email_on_an_inconvenient_friday_evening() -> Value {
+    wrote_in(
+        "2026-06-12T20:35:00-04:00",
+        vec![email_in("2026-06-12T20:30:00-04:00")],
+        json!({ "inconvenient_times": [ { "days": ["fri"], "from": "00:00", "to": "24:00" } ] }),
+    )
+}
+
+/// Comment 6(b)(2)-1: the consumer is represented by an attorney and emails the collector at
+/// 10:00 on Wednesday 10 June.
+fn represented_consumer_writes_in() -> Value {
+    wrote_in(
+        "2026-06-10T10:30:00-04:00",
+        vec![email_in("2026-06-10T10:00:00-04:00")],
+        json!({ "flags": { "attorney_represented": true } }),
+    )
+}
+
+/// 1006.14(h)(2)(ii): the consumer asked on 8 June that email not be used, then emails in at
+/// 10:00 on 10 June.
+fn opted_out_of_email_then_writes_in() -> Value {
+    wrote_in(
+        "2026-06-10T10:30:00-04:00",
+        vec![
+            json!({ "at": "2026-06-08T09:00:00-04:00", "type": "opt_out", "party": "borrower",
+                    "medium": "email" }),
+            email_in("2026-06-10T10:00:00-04:00"),
+        ],
+        json!({}),
+    )
+}
+
+/// `case` with more events after its own.
+fn then(case: &Value, as_of: &str, events: Vec<Value>) -> Value {
+    let mut c = case.clone();
+    c["as_of"] = json!(as_of);
+    let h = c["history"].as_array_mut().expect("history");
+    h.extend(events);
+    c
+}
+
+/// The email verdict on `case` once the collector has emailed back at `reply_at`, seen at `as_of`.
+fn email_after_the_reply(case: &Value, reply_at: &str, as_of: &str) -> Value {
+    let answered = then(case, as_of, vec![email_out(reply_at)]);
+    verdict(&decide(&answered), "email", Some("e1"))
+}
+
+#[test]
+fn comment_6b1_2_i_an_email_at_a_designated_inconvenient_time_is_answered_once_that_afternoon() {
+    let case = email_at_an_inconvenient_time();
+    let d = decide(&case);
+    let email = verdict(&d, "email", Some("e1"));
+    assert_eq!(email["allowed"], true, "{COMMENT_6B1_2}: {email}");
+    // Only by email: a text is another medium, still at an inconvenient time.
+    let sms = verdict(&d, "sms", Some("m1"));
+    assert_eq!(rules(&sms), [DESIGNATED_INCONVENIENT], "{COMMENT_6B1_2}");
+    // Once: after the reply, the afternoon is closed again until 17:00...
+    let email = email_after_the_reply(
+        &case,
+        "2026-06-10T15:46:00-04:00",
+        "2026-06-10T15:50:00-04:00",
+    );
+    assert_eq!(rules(&email), [DESIGNATED_INCONVENIENT], "{COMMENT_6B1_2}");
+    assert_eq!(email["next_allowed_at"], "2026-06-10T17:00:00-04:00");
+    // ...until the consumer writes again: once for each message.
+    let again = then(
+        &case,
+        "2026-06-10T16:05:00-04:00",
+        vec![
+            email_out("2026-06-10T15:46:00-04:00"),
+            email_in("2026-06-10T16:00:00-04:00"),
+        ],
+    );
+    assert_eq!(
+        verdict(&decide(&again), "email", Some("e1"))["allowed"],
+        true
+    );
+    // The reply belongs to that afternoon: an email of 15:30 left unanswered does not open
+    // Saturday.
+    let weekend = then(&case, "2026-06-13T10:00:00-04:00", vec![]);
+    let email = verdict(&decide(&weekend), "email", Some("e1"));
+    assert_eq!(rules(&email), [DESIGNATED_INCONVENIENT], "{COMMENT_6B1_2}");
+}
+
+#[test]
+fn comment_6b1_2_iv_an_email_on_an_inconvenient_friday_evening_is_answered_once_before_nine() {
+    let email = verdict(
+        &decide(&email_on_an_inconvenient_friday_evening()),
+        "email",
+        Some("e1"),
+    );
+    assert_eq!(email["allowed"], true, "{COMMENT_6B1_2}: {email}");
+    // The hours of 1006.6(b)(1)(i) still end the evening at 9 p.m.
+    assert_eq!(email["allowed_until"], "2026-06-12T21:00:00-04:00");
+}
+
+#[test]
+fn comment_6b2_1_a_represented_consumers_own_email_is_answered_once() {
+    let case = represented_consumer_writes_in();
+    let d = decide(&case);
+    assert_eq!(d["status"]["state"], "attorney_only");
+    let email = verdict(&d, "email", Some("e1"));
+    assert_eq!(email["allowed"], true, "{ONE_REPLY}: {email}");
+    let sms = verdict(&d, "sms", Some("m1"));
+    assert_eq!(rules(&sms), [ATTORNEY], "{ONE_REPLY}");
+    let email = email_after_the_reply(
+        &case,
+        "2026-06-10T10:40:00-04:00",
+        "2026-06-10T11:00:00-04:00",
+    );
+    assert_eq!(rules(&email), [ATTORNEY], "after the reply: {ONE_REPLY}");
+}
+
+#[test]
+fn section_14h2ii_a_person_who_writes_through_a_refused_medium_is_answered_once_through_it() {
+    let case = opted_out_of_email_then_writes_in();
+    let before = then(&case, "2026-06-09T10:00:00-04:00", vec![]);
+    let history = before["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter(|e| e["direction"] != "inbound")
+        .cloned()
+        .collect::<Vec<_>>();
+    let mut before = before;
+    before["history"] = json!(history);
+    let email = verdict(&decide(&before), "email", Some("e1"));
+    assert_eq!(rules(&email), [OPT_OUT], "before the message: {ONE_REPLY}");
+    let email = verdict(&decide(&case), "email", Some("e1"));
+    assert_eq!(email["allowed"], true, "{ONE_REPLY}: {email}");
+    let email = email_after_the_reply(
+        &case,
+        "2026-06-10T10:40:00-04:00",
+        "2026-06-10T11:00:00-04:00",
+    );
+    assert_eq!(rules(&email), [OPT_OUT], "after the reply: {ONE_REPLY}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -584,7 +1193,7 @@ const EXAMPLES: &[Example] = &[
         tz_eastern_pacific_1030,
     ),
     (
-        "us-regf-tz-eastern-pacific-1100-allowed-until-2100",
+        "us-regf-tz-eastern-pacific-1100-waits-for-after-1100",
         tz_eastern_pacific_1100,
     ),
     (
@@ -648,6 +1257,67 @@ const EXAMPLES: &[Example] = &[
     (
         "us-regf-conversation-on-consented-call-starts-seven-days",
         conversation_on_a_consented_call,
+    ),
+    ("us-regf-1692c-a-1-0800-exactly-waits-a-second", eight_sharp),
+    (
+        "us-regf-1692c-a-1-2059-allowed-until-2100",
+        one_second_before_nine,
+    ),
+    (
+        "us-regf-1006-34-a-1-i-b-notice-due-end-of-fifth-day-after",
+        notice_on_the_fifth_day_after,
+    ),
+    (
+        "us-regf-1006-34-a-1-nothing-past-due-no-validation-notice",
+        nothing_past_due,
+    ),
+    (
+        "us-regf-1006-30-a-1-ii-comment-3-i-returned-notice-blocks-furnishing",
+        returned_notice,
+    ),
+    (
+        "us-regf-1006-30-a-1-ii-comment-3-ii-new-notice-waits-its-own-fourteen-days",
+        notice_sent_again_after_return,
+    ),
+    (
+        "us-regf-1006-30-a-1-ii-comment-3-iii-return-after-fourteen-days-changes-nothing",
+        returned_after_the_fourteen_days,
+    ),
+    (
+        "us-regf-5-usc-6103-a-thanksgiving-calls-allowed",
+        thanksgiving_call,
+    ),
+    (
+        "us-regf-1006-34-b-5-notice-before-labor-day-period-to-oct-14",
+        notice_before_labor_day,
+    ),
+    (
+        "us-regf-1006-34-b-5-notice-over-christmas-period-to-feb-1",
+        notice_over_christmas_and_new_year,
+    ),
+    (
+        "us-regf-1006-34-b-5-ordinary-week-demand-allowed-day-after-period",
+        notice_in_an_ordinary_week,
+    ),
+    (
+        "us-regf-1006-34-b-5-comment-2-notice-sent-again-restarts-period",
+        notice_sent_again,
+    ),
+    (
+        "us-regf-1006-6-b-1-comment-2-i-email-at-inconvenient-time-answered-once",
+        email_at_an_inconvenient_time,
+    ),
+    (
+        "us-regf-1006-6-b-1-comment-2-iv-friday-evening-email-answered-once",
+        email_on_an_inconvenient_friday_evening,
+    ),
+    (
+        "us-regf-1006-6-b-2-comment-1-represented-consumer-email-answered",
+        represented_consumer_writes_in,
+    ),
+    (
+        "us-regf-1006-14-h-2-ii-opted-out-medium-answered-once",
+        opted_out_of_email_then_writes_in,
     ),
 ];
 

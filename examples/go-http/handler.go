@@ -2,6 +2,8 @@
 //
 //	POST /decide?policy=us-reg-f   body: the case JSON   ->  200 and the decision JSON
 //	                                                      ->  422 and the error object for bad input
+//	                                                      ->  413 and the error object (limit_exceeded)
+//	                                                          for a body over 16 MiB
 //	POST /decide-many?policy=...   body: a JSON array of cases -> 200 and an array, a decision or
 //	                                                      an error object per case, in order
 //
@@ -15,9 +17,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"sync"
 
-	arrears "example.invalid/arrears/bindings/go"
+	arrears "github.com/arrears-engine/arrears/bindings/go"
 )
 
 // maxCase is the body size the handler reads; the engine refuses larger cases itself.
@@ -67,8 +70,14 @@ func (d *Decisions) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		policy = "cn-microloan"
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCase))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		// The error object, as for any input the engine refuses, so a client parses one shape.
+		tooLargeReply(w, tooLarge.Limit)
+		return
+	}
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
+		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	engine, err := d.engine(r.Context(), policy)
@@ -103,6 +112,19 @@ func (d *Decisions) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	decision, err := engine.Decide(r.Context(), body)
 	reply(w, decision, err)
+}
+
+// tooLargeReply answers a body over the limit with 413 and the error object, code
+// limit_exceeded at the document, as the engine answers a case over its own size limit.
+func tooLargeReply(w http.ResponseWriter, limit int64) {
+	body, _ := json.Marshal(map[string]map[string]string{"error": {
+		"code":    "limit_exceeded",
+		"path":    "",
+		"message": "the request body is larger than " + strconv.FormatInt(limit, 10) + " bytes",
+	}})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusRequestEntityTooLarge)
+	_, _ = w.Write(append(body, '\n'))
 }
 
 func reply(w http.ResponseWriter, body []byte, err error) {

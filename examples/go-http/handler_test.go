@@ -66,6 +66,15 @@ func TestTheHandlerDecidesAndRefuses(t *testing.T) {
 		t.Errorf("decide-many slots: %s", body)
 	}
 
+	status, body = post(t, server.URL+"/decide?policy=cn-microloan", `{"extensions":"`+strings.Repeat("x", maxCase)+`"}`)
+	var refused struct {
+		Error struct{ Code, Path, Message string } `json:"error"`
+	}
+	if status != http.StatusRequestEntityTooLarge || json.Unmarshal([]byte(body), &refused) != nil ||
+		refused.Error.Code != "limit_exceeded" || refused.Error.Path != "" || refused.Error.Message == "" {
+		t.Errorf("an oversized body must be the error object: %d %.200s", status, body)
+	}
+
 	if resp, err := http.Get(server.URL + "/decide"); err != nil || resp.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("GET must be refused")
 	}

@@ -3,7 +3,11 @@
 Reads cases (JSON Lines, one case per line, as `arrears gen` writes them; or Parquet with the case's
 fields as columns), decides every account under one policy on the executors, writes the decisions
 as Parquet partitioned by stage, and prints the figures of `arrears report`, computed in Spark from
-what was written.
+what was written: one table per currency (amounts of different currencies are never added up, and
+neither are their accounts), and how many decisions were made for accounts outside the policy's
+market (the `market_mismatch` warning, in the `warnings` column of each row). A case the engine
+rejects is a row with its `account_id` (as the input names it), `error_code`, `error_path` and
+`error_message`.
 
     python3 examples/spark/portfolio.py --input cases.jsonl --output decisions [--policy cn-microloan]
                                         [--master local[2]]
@@ -20,6 +24,7 @@ import time
 from typing import Any, Dict, Tuple
 
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 
 from arrears.spark import CASE_FIELDS, decide, report
 
@@ -46,8 +51,20 @@ def run(spark: SparkSession, policy: str, source: str, output: str, fmt: str = "
     written = spark.read.parquet(output)
     start = time.perf_counter()
     figures = report(written)
+    currencies = sorted(
+        r[0] for r in written.where(F.col("currency").isNotNull()).select("currency").distinct().collect()
+    )
+    by_currency = {c: report(written.where(F.col("currency") == c)) for c in currencies}
+    outside_market = written.where(F.array_contains(F.col("warnings"), "market_mismatch")).count()
     report_s = time.perf_counter() - start
-    return {"written": written.count(), "report": figures, "decide_s": decide_s, "report_s": report_s}
+    return {
+        "written": written.count(),
+        "report": figures,
+        "by_currency": by_currency,
+        "outside_market": outside_market,
+        "decide_s": decide_s,
+        "report_s": report_s,
+    }
 
 
 _BUCKETS = ("current", "1-30", "31-60", "61-90", "91-180", "181-360", "360+")
@@ -90,6 +107,20 @@ def render(r: Dict[str, Any]) -> str:
     lines += ["", "time to first contact and complaints: the lines carry no case summary "
               "(run batch with --with-case-summary)"]
     return "\n".join(lines).rstrip()
+
+
+def render_by_currency(out: Dict[str, Any], policy: str) -> str:
+    """The printed report: the whole book's counts, the decisions made outside the policy's market,
+    then `arrears report`'s table for each currency on its own."""
+    r = out["report"]
+    lines = [f"{r['accounts']} accounts decided, {r['errors']} error lines (error_code, error_path, "
+             f"error_message and account_id in their rows)"]
+    if out["outside_market"]:
+        lines.append(f"{out['outside_market']} decided outside the market of {policy} (warning market_mismatch: "
+                     f"its rules were not written for such accounts)")
+    for currency, figures in out["by_currency"].items():
+        lines += ["", f"== {currency}", render(figures)]
+    return "\n".join(lines)
 
 
 def session(master: str) -> SparkSession:
@@ -138,7 +169,8 @@ def main() -> None:
         f"wrote {out['written']} decisions to {args.output} (partitioned by stage) in {out['decide_s']:.1f} s,"
         f" {rate:,.0f} decisions/s; report in {out['report_s']:.1f} s\n"
     )
-    print(json.dumps(out["report"]) if args.json else render(out["report"]))
+    name = args.policy if not args.policy.endswith(".json") else "the policy"
+    print(json.dumps(out["report"]) if args.json else render_by_currency(out, name))
 
 
 if __name__ == "__main__":

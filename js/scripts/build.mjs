@@ -55,4 +55,6 @@ for (const f of readdirSync(join(js, 'src'))) cpSync(join(js, 'src', f), join(di
 // The contract travels with the package: a user of node_modules/arrears has no repository at hand.
 mkdirSync(join(dist, 'docs'));
 for (const f of ['case.md', 'decision.md', 'plan.md', 'errors.md']) cpSync(join(root, 'docs', f), join(dist, 'docs', f));
+// The licence the manifest declares, at the package's root where tools look for it.
+cpSync(join(root, 'LICENSE'), join(js, 'LICENSE'));
 console.log(`built ${relative(root, dist)} (${readFileSync(wasm).length} bytes of wasm)`);

@@ -105,16 +105,16 @@ fn case_summary(case: &Case, d: &arrears_core::Decision) -> CaseSummary {
     }
 }
 
-fn decide_line(
+/// Decides one case's text and counts the outcome in `s`: what `batch` and the service's
+/// endpoints share, so their outputs and their counts cannot drift apart.
+pub fn decide_counted(
     engine: &Engine,
-    line_no: u64,
-    line: &str,
-    with_summary: bool,
+    text: &str,
     s: &mut Summary,
-) -> String {
-    let result = Case::from_json(line).and_then(|c| engine.try_decide(&c).map(|d| (c, d)));
-    match result {
-        Ok((case, d)) => {
+) -> Result<(Case, arrears_core::Decision), Error> {
+    let result = Case::from_json(text).and_then(|c| engine.try_decide(&c).map(|d| (c, d)));
+    match &result {
+        Ok((_, d)) => {
             s.decisions += 1;
             *s.by_stage
                 .entry(d.delinquency.stage.id.clone())
@@ -128,6 +128,27 @@ fn decide_line(
                 .as_ref()
                 .map_or_else(|| "none".to_string(), |n| n.action.clone());
             *s.by_next_action.entry(next).or_default() += 1;
+        }
+        Err(e) => {
+            s.errors += 1;
+            *s.error_codes
+                .entry(e.code.as_str().to_string())
+                .or_default() += 1;
+        }
+    }
+    result
+}
+
+/// One output line of a batch for input line `line_no`: the decision, or the error line.
+pub fn decide_line(
+    engine: &Engine,
+    line_no: u64,
+    line: &str,
+    with_summary: bool,
+    s: &mut Summary,
+) -> String {
+    match decide_counted(engine, line, s) {
+        Ok((case, d)) => {
             let json = d.to_json();
             if with_summary {
                 // The decision's fields stay byte for byte what `decide` prints.
@@ -140,18 +161,12 @@ fn decide_line(
                 json
             }
         }
-        Err(e) => {
-            s.errors += 1;
-            *s.error_codes
-                .entry(e.code.as_str().to_string())
-                .or_default() += 1;
-            error_line(line_no, &e)
-        }
+        Err(e) => error_line(line_no, &e),
     }
 }
 
 /// An error as a batch line: the contract's error object with the input line number.
-fn error_line(line_no: u64, e: &Error) -> String {
+pub fn error_line(line_no: u64, e: &Error) -> String {
     #[derive(Serialize)]
     struct Line<'a> {
         line: u64,

@@ -11,6 +11,7 @@ mod html;
 mod money;
 mod policy_tools;
 mod report;
+mod serve;
 mod source;
 
 use std::io::{IsTerminal, Write};
@@ -148,6 +149,9 @@ enum Command {
         #[arg(long)]
         html: Option<String>,
     },
+    /// Serve decisions over HTTP: POST /v1/decide, /v1/plan and /v1/decide-many (JSON Lines),
+    /// GET /v1/policies, /healthz, /readyz, /metrics and /openapi.json (docs/serve.md).
+    Serve(serve::Args),
     /// Build a case from another system's record of the loan: the case JSON on stdout (exit 0),
     /// or the error JSON, with the path of the field at fault in that record (exit 2).
     Import {
@@ -273,6 +277,7 @@ fn main() -> ExitCode {
             json,
             html,
         } => report(input.as_deref(), previous.as_deref(), json, html.as_deref()),
+        Command::Serve(args) => serve::run(args),
         Command::Import {
             command:
                 ImportCommand::Fineract {

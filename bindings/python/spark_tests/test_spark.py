@@ -25,13 +25,24 @@ def _texts(spark, texts, partitions=1):
     return spark.createDataFrame(rows, "idx int, case string").repartition(partitions)
 
 
-def _key_fields(decision):
-    """What the key columns must hold, read from the decision text in Python."""
+def _input_account_id(case):
+    """The account id as the case's text names it (what a rejected case's row keeps), if any."""
+    try:
+        account = json.loads(case).get("account")
+        found = account.get("id") if isinstance(account, dict) else None
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return None if found is None else found if isinstance(found, str) else json.dumps(found)
+
+
+def _key_fields(decision, case):
+    """What the key columns must hold, read from the decision text (and, for the account id of a
+    rejected case, from the case's text) in Python."""
     d = json.loads(decision)
     q, n, e = d.get("delinquency") or {}, d.get("next_action") or {}, d.get("error") or {}
     return {
         "decision": decision,
-        "account_id": d.get("account_id"),
+        "account_id": d.get("account_id") or _input_account_id(case),
         "stage": (q.get("stage") or {}).get("id"),
         "days_past_due": q.get("days_past_due"),
         "overdue_amount": q.get("overdue_amount"),
@@ -42,17 +53,20 @@ def _key_fields(decision):
         "next_action_party": n.get("party"),
         "next_action_channel": n.get("channel"),
         "next_action_at": n.get("at"),
+        "warnings": None if "error" in d else [w["code"] for w in d.get("warnings", [])],
         "error_code": e.get("code"),
         "error_path": e.get("path"),
+        "error_message": e.get("message"),
     }
 
 
-def _plan_key_fields(plan):
+def _plan_key_fields(plan, case):
     """What the key columns of ``plan`` must hold, read from the plan text in Python."""
     p = json.loads(plan)
     e = p.get("error") or {}
-    return {"account_id": p.get("account_id"), "until": p.get("until"),
-            "error_code": e.get("code"), "error_path": e.get("path")}
+    return {"account_id": p.get("account_id") or _input_account_id(case), "until": p.get("until"),
+            "warnings": None if "error" in p else [w["code"] for w in p.get("warnings", [])],
+            "error_code": e.get("code"), "error_path": e.get("path"), "error_message": e.get("message")}
 
 
 def test_the_corpus_through_spark_gives_the_native_bytes(spark):
@@ -65,9 +79,9 @@ def test_the_corpus_through_spark_gives_the_native_bytes(spark):
         expected = expected_text(CORPUS / "cases" / row["name"])
         assert comparable(row["decision"], expected) == expected, row["name"]
         if case[4] is None:
-            assert {k: row[k] for k in KEYS} == _key_fields(row["decision"]), row["name"]
+            assert {k: row[k] for k in KEYS} == _key_fields(row["decision"], row["case"]), row["name"]
         else:  # a plan case: the plan's key columns
-            assert {k: row[k] for k in PLAN_KEYS} == _plan_key_fields(row["decision"]), row["name"]
+            assert {k: row[k] for k in PLAN_KEYS} == _plan_key_fields(row["decision"], row["case"]), row["name"]
         errors += row["error_code"] is not None
     # The corpus's error cases (bad JSON, bad fields, an unknown and an invalid policy) came back
     # as rows with their code.
@@ -215,3 +229,49 @@ def test_the_portfolio_job_writes_every_decision_partitioned_by_stage(spark, por
     assert {"stage=late", "stage=mid"} <= stages
     assert "value" not in written.columns and "account" not in written.columns
     assert out["report"]["errors"] == (3 if fmt == "jsonl" else 0)
+
+
+def test_a_failed_row_keeps_its_account_id_and_says_why(spark):
+    no_as_of = json.loads(EXAMPLE)
+    del no_as_of["as_of"]
+    texts = [json.dumps(no_as_of), "{", EXAMPLE]
+    rows = aspark.decide(_texts(spark, texts), "cn-microloan", column="case").orderBy("idx").collect()
+    assert [r["account_id"] for r in rows] == ["L-1001", None, "L-1001"]
+    assert (rows[0]["error_code"], rows[0]["error_path"]) == ("invalid_field", "as_of")
+    assert rows[0]["error_message"] == json.loads(rows[0]["decision"])["error"]["message"] != ""
+    assert rows[1]["error_message"] and rows[2]["error_message"] is None
+    planned = aspark.plan(_texts(spark, texts), "cn-microloan", 2, column="case").orderBy("idx").collect()
+    assert [r["account_id"] for r in planned] == ["L-1001", None, "L-1001"]
+    assert planned[0]["error_message"] == json.loads(planned[0]["plan"])["error"]["message"]
+
+
+def test_a_decision_outside_the_policys_market_carries_its_warning_in_a_column(spark):
+    df = _texts(spark, [EXAMPLE])
+    [home] = aspark.decide(df, "cn-microloan", column="case").collect()
+    [abroad] = aspark.decide(df, "us-reg-f", column="case").collect()
+    assert home["warnings"] == []
+    assert abroad["warnings"] == [w["code"] for w in json.loads(abroad["decision"])["warnings"]]
+    assert "market_mismatch" in abroad["warnings"]
+
+
+def test_the_example_book_of_the_policys_market_has_no_mismatch_and_the_report_separates_currencies(spark, cli, tmp_path):
+    from portfolio import render_by_currency, run
+
+    books = {}
+    for name, args in {"us": ["--policy", "us-reg-f"], "cn": ["--policy", "cn-microloan"]}.items():
+        books[name] = cli("gen", "--accounts", "200", "--seed", "3", *args).stdout.decode().splitlines()
+    own = tmp_path / "own.jsonl"
+    own.write_text("\n".join(books["us"]) + "\n")
+    out = run(spark, "us-reg-f", str(own), str(tmp_path / "own"))
+    assert out["outside_market"] == 0 and list(out["by_currency"]) == ["USD"]
+
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text("\n".join(books["us"][:150] + books["cn"][:50]) + "\n")
+    out = run(spark, "us-reg-f", str(mixed), str(tmp_path / "mixed"))
+    assert out["outside_market"] == 50
+    assert sorted(out["by_currency"]) == ["CNY", "USD"]
+    assert [out["by_currency"][c]["accounts"] for c in ("CNY", "USD")] == [50, 150]
+    text = render_by_currency(out, "us-reg-f")
+    cny, usd = text.split("\n== CNY\n")[1].split("\n== USD\n")
+    assert "USD" not in cny and "CNY" not in usd, text
+    assert "50 decided outside the market of us-reg-f" in text

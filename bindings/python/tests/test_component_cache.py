@@ -87,3 +87,22 @@ def test_a_package_without_its_component_says_how_to_build_it(tmp_path, monkeypa
     assert isinstance(e.value, arrears.ArrearsError)
     assert "bash scripts/build-component.sh" in str(e.value)
     assert json.loads(e.value.to_json())["error"]["code"] == "component_missing"
+
+
+def test_a_component_compiled_at_build_time_is_loaded_and_nothing_is_compiled(tmp_path):
+    # What the wheel's build does: the package with the component compiled beside it.
+    package = tmp_path / "site" / "arrears"
+    source = pathlib.Path(arrears.__file__).parent
+    package.mkdir(parents=True)
+    for name in ("__init__.py", "arrears.wasm", "py.typed"):
+        (package / name).write_bytes((source / name).read_bytes())
+    shipped = arrears.precompile(package)
+    assert shipped.parent == package and shipped.name.startswith("arrears-")
+    cache = tmp_path / "cache"
+    env = dict(os.environ, ARREARS_CACHE_DIR=str(cache), PYTHONPATH=str(tmp_path / "site"))
+    probe = "import arrears; print(arrears.__file__)\n" + PROBE.replace("import arrears, ", "import ")
+    out = subprocess.run([sys.executable, "-c", probe, str(CASE / "case.json")], env=env, check=True, capture_output=True, text=True)
+    where, decision = out.stdout.strip().split("\n", 1)
+    assert pathlib.Path(where).parent == package
+    assert re.sub(r'"digest":"sha256:[0-9a-f]{64}"', '"digest":"@digest"', decision) == _expected()
+    assert not cache.exists(), "the first process compiled the component instead of loading the shipped copy"

@@ -27,10 +27,15 @@ export class ArrearsError extends Error {
 export function makeError(code, path, message) {
   return new ArrearsError(code, path, message);
 }
+export function isRangeError(e) {
+  return e instanceof RangeError;
+}
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = makeError)]
     fn make_error(code: &str, path: &str, message: &str) -> JsValue;
+    #[wasm_bindgen(js_name = isRangeError)]
+    fn is_range_error(e: &JsValue) -> bool;
 }
 
 #[wasm_bindgen]
@@ -61,10 +66,22 @@ fn json_text(value: JsValue, what: &str) -> Result<String, JsValue> {
     // `JSON.stringify` gives the same text serde-wasm-bindgen and serde_json would for plain
     // data, much faster; what it refuses or has no text for (a BigInt, a cycle, `undefined`)
     // takes the field-by-field path, so such input behaves as it always did.
-    if let Ok(text) = json_stringify(&value) {
-        if let Some(text) = text.as_string() {
-            return Ok(text);
+    match json_stringify(&value) {
+        Ok(text) => {
+            if let Some(text) = text.as_string() {
+                return Ok(text);
+            }
         }
+        // Nesting deeper than the host's stack: the error the engine gives for such text (its
+        // reader stops at 128 levels), where walking it field by field would overflow too.
+        Err(e) if is_range_error(&e) => {
+            return Err(make_error(
+                "invalid_json",
+                "",
+                &format!("recursion limit exceeded (the {what} is nested too deeply)"),
+            ));
+        }
+        Err(_) => {}
     }
     let v: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|e| {
         make_error(

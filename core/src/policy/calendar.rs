@@ -43,6 +43,19 @@ impl Calendar {
         self.working_days.contains(&d) || !self.weekend.contains(&d.weekday())
     }
 
+    /// The first working day after `d`. A calendar whose weekend is every day has none: the
+    /// next day is returned rather than searching for ever.
+    pub fn next_working_day(&self, d: Date) -> Date {
+        let mut next = d.add_days(1);
+        for _ in 0..3660 {
+            if self.is_working_day(next) {
+                return next;
+            }
+            next = next.add_days(1);
+        }
+        d.add_days(1)
+    }
+
     /// Whether a date matches a day selector of a contact window.
     pub fn matches(&self, d: Date, kind: DayKind) -> bool {
         kind.matches(d.weekday(), self.is_working_day(d), self.is_holiday(d))

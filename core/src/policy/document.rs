@@ -132,6 +132,10 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -521,6 +525,16 @@ pub struct SlotDef {
     pub days: Vec<DayKind>,
     pub from: ClockTime,
     pub to: ClockTime,
+    /// Whether the instant `from` itself is inside the slot. A text that allows contact "after
+    /// 8:00" leaves 08:00:00 out (`false`); one that forbids it "before 8:00" lets it in (the
+    /// default).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub from_included: bool,
+    /// Whether the instant `to` itself is inside the slot. A text that forbids contact "after
+    /// 10:00 P.M." lets 22:00:00 in (`true`); one that allows it "before 9:00 p.m." leaves it out
+    /// (the default).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub to_included: bool,
 }
 
 /// A day selector: a weekday, or a day type from the policy's calendar.
@@ -711,6 +725,11 @@ pub enum Condition {
     /// The candidate's party reached the lender on the candidate's channel (an inbound call or
     /// message from it).
     ChannelUsedByParty,
+    /// The one reply to a person who got in touch: the candidate's party last called or wrote
+    /// in (an inbound call, text or email) through the candidate's medium, on the candidate's
+    /// channel when the event names one, and nothing has gone to them through that medium
+    /// since. Each message they send opens one reply.
+    ReplyOwed(ReplyOwed),
     /// The candidate's party consented to the use of the candidate's channel (a `consent`
     /// naming it, whatever its scope and however long ago).
     ChannelConsented,
@@ -779,8 +798,21 @@ pub enum Condition {
 #[serde(deny_unknown_fields)]
 pub struct LetterSent {
     pub kind: LetterKind,
+    /// Calendar days to wait, counted after `working_days` (or after the letter's local date
+    /// when there are none): the condition holds from the local midnight that starts the last
+    /// of them, so `days: 14` alone holds from the fifteenth day counting the letter's date as
+    /// the first.
     #[serde(default)]
     pub days: u32,
+    /// Working days of the policy's calendar to count first, after the letter's local date (a
+    /// notice assumed received "five days, excluding Saturdays, Sundays and holidays, after"
+    /// it is sent): the wait is N working days, then `days` calendar days.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub working_days: u32,
+    /// Count from the most recent letter of the kind rather than the first: a letter sent again
+    /// starts the wait again.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub latest: bool,
     /// Only a letter sent no later than the due date of the oldest unpaid installment counts
     /// (a reminder *before* the due date, not one sent once the account is overdue). While
     /// nothing is overdue, any such letter counts.
@@ -791,6 +823,16 @@ pub struct LetterSent {
     /// no letter counts.
     #[serde(default, skip_serializing_if = "is_false")]
     pub after_due: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReplyOwed {
+    /// Only while the stretch of time the person designated inconvenient, in which they got in
+    /// touch, lasts ("respond once at that time"); never when they got in touch at another time.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub at_that_time: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -1007,6 +1049,10 @@ pub struct StatusDef {
     /// Candidates this status blocks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forbid: Option<Selector>,
+    /// The status does not block a candidate at the instants this holds for it (the one reply
+    /// to a message the person sent, say). A floor status's exception is part of the floor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unless: Option<Condition>,
     /// Extra steps this status adds to the strategy (the estate route, the attorney route).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<StepDef>,

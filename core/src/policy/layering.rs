@@ -579,26 +579,41 @@ fn day_matches(kind: DayKind, c: DayClass) -> bool {
     kind.matches(c.weekday, c.working, c.holiday)
 }
 
-/// Minutes of a day (0..1440) a window allows, given the class of that day and of the day before.
-fn window_minutes(w: &WindowDef, prev: DayClass, today: DayClass) -> Vec<bool> {
-    let mut m = vec![false; 1440];
+/// Cells of a day a window allows, given the class of that day and of the day before: cell `2m` is
+/// the instant at minute `m` exactly, cell `2m + 1` the instants between minute `m` and the next,
+/// so that a slot that leaves out or lets in its ends ("after 8:00", "until 22:00 inclusive")
+/// compares exactly.
+const CELLS: usize = 2 * 1440;
+
+fn window_cells(w: &WindowDef, prev: DayClass, today: DayClass) -> Vec<bool> {
+    let mut m = vec![false; CELLS];
     for s in &w.slots {
         let (from, to) = (s.from.0 as usize, s.to.0 as usize);
+        let start = 2 * from + usize::from(!s.from_included);
+        let end = 2 * to + if to <= from { CELLS } else { 0 } + usize::from(s.to_included);
         let on = |c: DayClass| s.days.iter().any(|k| day_matches(*k, c));
-        if from < to {
-            if on(today) {
-                m[from..to].iter_mut().for_each(|x| *x = true);
-            }
-        } else {
-            if on(today) {
-                m[from.min(1440)..].iter_mut().for_each(|x| *x = true);
-            }
-            if on(prev) {
-                m[..to.min(1440)].iter_mut().for_each(|x| *x = true);
-            }
+        if on(today) {
+            m[start.min(CELLS)..end.min(CELLS)]
+                .iter_mut()
+                .for_each(|x| *x = true);
+        }
+        if on(prev) && end > CELLS {
+            m[start.saturating_sub(CELLS)..(end - CELLS).min(CELLS)]
+                .iter_mut()
+                .for_each(|x| *x = true);
         }
     }
     m
+}
+
+/// A cell as a reader says it: `08:00` for the instant, `08:00-08:01` for what follows it.
+fn cell_text(start: usize, end: usize) -> String {
+    let clock = |cell: usize| format!("{:02}:{:02}", cell / 2 / 60, cell / 2 % 60);
+    if start % 2 == 0 && end == start + 1 {
+        format!("{} exactly", clock(start))
+    } else {
+        format!("{}-{}", clock(start), clock(end))
+    }
 }
 
 fn window_loosening(
@@ -610,10 +625,10 @@ fn window_loosening(
         let day_index = i / 3;
         let prev_weekday = WEEK[(day_index + 6) % 7];
         for prev in classes().into_iter().filter(|c| c.weekday == prev_weekday) {
-            let l = window_minutes(lender, prev, today);
-            let f = window_minutes(floor, prev, today);
-            if let Some(minute) = (0..1440).find(|&m| l[m] && !f[m]) {
-                let end = (minute..1440).find(|&m| !l[m] || f[m]).unwrap_or(1440);
+            let l = window_cells(lender, prev, today);
+            let f = window_cells(floor, prev, today);
+            if let Some(cell) = (0..CELLS).find(|&m| l[m] && !f[m]) {
+                let end = (cell..CELLS).find(|&m| !l[m] || f[m]).unwrap_or(CELLS);
                 let kind = if today.holiday {
                     "a holiday"
                 } else if today.working {
@@ -622,11 +637,8 @@ fn window_loosening(
                     "a rest day"
                 };
                 return Some(format!(
-                    "it allows {:02}:{:02}-{:02}:{:02} on {kind} ({:?}), which the floor forbids",
-                    minute / 60,
-                    minute % 60,
-                    end / 60,
-                    end % 60,
+                    "it allows {} on {kind} ({:?}), which the floor forbids",
+                    cell_text(cell, end),
                     today.weekday
                 ));
             }

@@ -187,6 +187,9 @@ pub fn check(doc: &PolicyDocument) -> Vec<Diagnostic> {
         if let Some(f) = &st.forbid {
             check_selector(&mut c, &format!("{path}.forbid"), f);
         }
+        if let Some(u) = &st.unless {
+            check_condition(&mut c, &format!("{path}.unless"), u);
+        }
         for (j, s) in st.steps.iter().enumerate() {
             check_step(&mut c, &format!("{path}.steps[{j}]"), s);
         }
@@ -606,6 +609,12 @@ fn check_condition(c: &mut Checker, path: &str, cond: &Condition) {
             c.err(
                 format!("{path}.letter_sent.days"),
                 "day counts are at most 5000",
+            );
+        }
+        Condition::LetterSent(l) if l.working_days > 366 => {
+            c.err(
+                format!("{path}.letter_sent.working_days"),
+                "working-day counts are at most 366",
             );
         }
         _ => {}

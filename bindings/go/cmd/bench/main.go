@@ -14,7 +14,7 @@ import (
 	"strconv"
 	"time"
 
-	arrears "example.invalid/arrears/bindings/go"
+	arrears "github.com/arrears-engine/arrears/bindings/go"
 )
 
 func main() {

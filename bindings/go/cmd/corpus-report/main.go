@@ -12,8 +12,8 @@ import (
 	"fmt"
 	"os"
 
-	arrears "example.invalid/arrears/bindings/go"
-	"example.invalid/arrears/bindings/go/internal/conformance"
+	arrears "github.com/arrears-engine/arrears/bindings/go"
+	"github.com/arrears-engine/arrears/bindings/go/internal/conformance"
 )
 
 func main() {

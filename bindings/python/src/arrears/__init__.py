@@ -119,42 +119,80 @@ def _load_component(engine: wasmtime.Engine) -> _c.Component:
         wasm = resources.files(__package__).joinpath("arrears.wasm").read_bytes()
     except (FileNotFoundError, IsADirectoryError):
         raise ComponentMissing() from None
+    key = _compiled_key(wasm)
+    # The wheel may carry the component compiled ahead of time, at build time, for one platform
+    # and this very wasmtime: then even the first use after install is a load, not a compile.
+    shipped = _read_compiled(resources.files(__package__).joinpath(f"arrears-{key[:40]}.cwasm"), engine)
+    if shipped is not None:
+        return shipped
     directory = _cache_dir()
     if directory is None:
         return _c.Component(engine, wasm)
+    path = directory / f"arrears-{key[:40]}.cwasm"
+    cached = _read_compiled(path, engine)
+    if cached is not None:
+        return cached
+    component = _c.Component(engine, wasm)
+    try:
+        write_compiled(component, path)
+    except Exception:
+        pass
+    return component
+
+
+def _compiled_key(wasm: bytes) -> str:
+    """What a compiled component depends on: the component's bytes, wasmtime's version, the
+    machine and the system."""
     try:
         runtime = metadata.version("wasmtime")
     except metadata.PackageNotFoundError:
         runtime = "unknown"
-    key = hashlib.sha256(
+    return hashlib.sha256(
         "\0".join(
             [hashlib.sha256(wasm).hexdigest(), runtime, platform.machine(), platform.system()]
         ).encode()
     ).hexdigest()
-    path = directory / f"arrears-{key[:40]}.cwasm"
+
+
+def _read_compiled(path: Any, engine: wasmtime.Engine) -> Optional[_c.Component]:
+    """A compiled component written by :func:`write_compiled`, or None when the file is absent,
+    corrupt, or refused by this wasmtime (another version, or CPU features this machine lacks)."""
     try:
         data = path.read_bytes()
         body, digest = data[:-32], data[-32:]
         if len(data) > 32 and hashlib.sha256(body).digest() == digest:
             return _c.Component.deserialize(engine, body)
-    except Exception:  # a cache problem is never the caller's problem: compile instead
+    except Exception:  # a compiled copy is only ever a shortcut: compile instead
         pass
-    component = _c.Component(engine, wasm)
+    return None
+
+
+def write_compiled(component: _c.Component, path: Path) -> None:
+    """Writes a compiled component atomically, ending with the sha256 of its own bytes (checked
+    before it is ever loaded)."""
+    body = component.serialize()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".arrears-", suffix=".tmp")
     try:
-        body = component.serialize()
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".arrears-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(body)
-                f.write(hashlib.sha256(body).digest())
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except Exception:
-        pass
-    return component
+        with os.fdopen(fd, "wb") as f:
+            f.write(body)
+            f.write(hashlib.sha256(body).digest())
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def precompile(directory: Path) -> Path:
+    """Compiles the package's component for this machine and this wasmtime into ``directory``,
+    under the name the loader looks for next to ``arrears.wasm``; returns the file. The wheel's
+    build calls it, so that the first ``Engine()`` after install loads native code instead of
+    compiling the component (about a second)."""
+    wasm = resources.files(__package__).joinpath("arrears.wasm").read_bytes()
+    engine = wasmtime.Engine()
+    path = Path(directory) / f"arrears-{_compiled_key(wasm)[:40]}.cwasm"
+    write_compiled(_c.Component(engine, wasm), path)
+    return path
 
 
 class _Runtime:
@@ -244,6 +282,33 @@ def _days_out_of_range(days: int) -> InvalidInput:
     return InvalidInput("out_of_range", "days", f"a plan covers 1 to 31 local days; {days} were asked for")
 
 
+def _text(case_json: Union[str, bytes, bytearray, memoryview]) -> str:
+    """JSON text as the component takes it: a ``str``, or bytes in UTF-8 (what a file, a socket
+    or a message queue gives). Bytes that are not UTF-8 are the engine's ``invalid_json``."""
+    if isinstance(case_json, str):
+        return case_json
+    if isinstance(case_json, (bytes, bytearray, memoryview)):
+        try:
+            return bytes(case_json).decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise InvalidInput("invalid_json", "", f"the text is not UTF-8: {e.reason} at byte {e.start}") from None
+    raise TypeError(f"JSON text is str or bytes, not {type(case_json).__name__}")
+
+
+def _case_text(case: Any) -> str:
+    """A case given as a dict, or already as JSON text (``str`` or ``bytes``), as JSON text.
+
+    A dict nested deeper than Python's JSON encoder can walk is the error the engine gives for
+    such text (``invalid_json`` at the document: its reader stops at 128 levels), not a
+    ``RecursionError``."""
+    if isinstance(case, (str, bytes, bytearray, memoryview)):
+        return _text(case)
+    try:
+        return json.dumps(case, ensure_ascii=False)
+    except RecursionError:
+        raise InvalidInput("invalid_json", "", "recursion limit exceeded (the case is nested too deeply)") from None
+
+
 def version() -> str:
     """The engine's version."""
     return _Runtime.get().call("version")
@@ -288,18 +353,20 @@ class Engine:
         """The id, version and digest of the policy (its newest version)."""
         return json.loads(self._rt.call("[method]engine.policy", self._handle))
 
-    def decide_json(self, case_json: str) -> str:
-        """Decides a case given as JSON text; returns the decision's canonical JSON text."""
-        result = self._rt.call("[method]engine.decide", self._handle, case_json)
+    def decide_json(self, case_json: Union[str, bytes]) -> str:
+        """Decides a case given as JSON text (``str``, or UTF-8 ``bytes``); returns the
+        decision's canonical JSON text."""
+        result = self._rt.call("[method]engine.decide", self._handle, _text(case_json))
         if isinstance(result, str):
             return result
         raise _error(result)
 
-    def decide(self, case: Dict[str, Any]) -> Dict[str, Any]:
-        """Decides a case given as a dict; returns the decision as a dict."""
-        return json.loads(self.decide_json(json.dumps(case, ensure_ascii=False)))
+    def decide(self, case: Union[Dict[str, Any], str, bytes]) -> Dict[str, Any]:
+        """Decides a case given as a dict, or as its JSON text (as the npm package's ``decide``
+        takes a string); returns the decision as a dict."""
+        return json.loads(self.decide_json(_case_text(case)))
 
-    def plan_json(self, case_json: str, days: int = 7) -> str:
+    def plan_json(self, case_json: Union[str, bytes], days: int = 7) -> str:
         """Plans a case given as JSON text over the next ``days`` local days (1 to 31, default 7);
         returns the plan's canonical JSON text.
 
@@ -309,16 +376,16 @@ class Engine:
         raises :class:`InvalidInput` with code ``out_of_range`` at path ``days``; a ``days`` that
         is not an ``int`` raises ``TypeError``.
         """
-        result = self._rt.call("[method]engine.plan", self._handle, case_json, _days(days))
+        result = self._rt.call("[method]engine.plan", self._handle, _text(case_json), _days(days))
         if isinstance(result, str):
             return result
         raise _error(result)
 
-    def plan(self, case: Dict[str, Any], days: int = 7) -> Dict[str, Any]:
+    def plan(self, case: Union[Dict[str, Any], str, bytes], days: int = 7) -> Dict[str, Any]:
         """Plans a case given as a dict over the next ``days`` local days (1 to 31, default 7);
         returns the plan as a dict (see :meth:`plan_json`). Errors are raised as by
         :meth:`decide`."""
-        return json.loads(self.plan_json(json.dumps(case, ensure_ascii=False), days))
+        return json.loads(self.plan_json(_case_text(case), days))
 
     def _decide_many(self, texts: Iterable[str]) -> Iterator[Union[str, ArrearsError]]:
         for chunk in _chunks(texts):
@@ -332,7 +399,9 @@ class Engine:
         error object ``{"error":{"code":...,"path":...,"message":...}}``: the same bytes the
         native engine and every other surface write. A bad case never fails the batch.
         """
-        return [r if isinstance(r, str) else r.to_json() for r in self._decide_many(cases_json)]
+        return [
+            r if isinstance(r, str) else r.to_json() for r in self._decide_each(cases_json, _text)
+        ]
 
     def decide_many(self, cases: Iterable[Dict[str, Any]]) -> List[Union[Dict[str, Any], ArrearsError]]:
         """Decides many cases given as dicts; returns one item per case, in order.
@@ -349,5 +418,20 @@ class Engine:
         the component a few hundred at a time: far fewer calls, each of which costs a Python
         host tens of microseconds whatever the case.
         """
-        texts = (json.dumps(case, ensure_ascii=False) for case in cases)
-        return [r if isinstance(r, ArrearsError) else json.loads(r) for r in self._decide_many(texts)]
+        return [
+            r if isinstance(r, ArrearsError) else json.loads(r)
+            for r in self._decide_each(cases, _case_text)
+        ]
+
+    def _decide_each(self, cases: Iterable[Any], as_text: Any) -> List[Union[str, ArrearsError]]:
+        """One result per case, in order: a case that cannot even be made into text (bytes that
+        are not UTF-8, a dict nested too deeply) is its error, and the rest are decided in
+        batches."""
+        texts: List[Union[str, ArrearsError]] = []
+        for case in cases:
+            try:
+                texts.append(as_text(case))
+            except ArrearsError as e:
+                texts.append(e)
+        decided = self._decide_many(t for t in texts if isinstance(t, str))
+        return [t if isinstance(t, ArrearsError) else next(decided) for t in texts]

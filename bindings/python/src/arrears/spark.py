@@ -14,8 +14,8 @@ to the driver. The ``decision`` column holds, for every row, the decision's cano
 the ``{"error":{...}}`` object for a case the engine rejects: the very bytes of every other
 surface. A bad case is a row with its ``error_code``, never a failed job.
 
-Needs ``pip install arrears[spark]`` on the driver and on every executor (the component runs in
-each executor's Python worker), and Java 17 or later for Spark itself.
+Needs the arrears wheel with its ``spark`` extra (docs/install.md) on the driver and on every
+executor (the component runs in each executor's Python worker), and Java 17 or later for Spark.
 """
 
 from __future__ import annotations
@@ -58,8 +58,10 @@ DECISION_COLUMNS: Tuple[Tuple[str, str], ...] = (
     ("next_action_party", "string"),
     ("next_action_channel", "string"),
     ("next_action_at", "string"),  # the instant, with the borrower's offset, as in the decision
+    ("warnings", "array<string>"),  # the codes of decision.warnings, e.g. market_mismatch
     ("error_code", "string"),
     ("error_path", "string"),
+    ("error_message", "string"),
 )
 
 #: The columns ``plan`` adds, in order, with their Spark SQL types.
@@ -67,9 +69,20 @@ PLAN_COLUMNS: Tuple[Tuple[str, str], ...] = (
     ("plan", "string"),  # the canonical plan JSON, or the {"error":{...}} object
     ("account_id", "string"),
     ("until", "string"),  # the end of the planned horizon, as in the plan
+    ("warnings", "array<string>"),  # the codes of plan.warnings
     ("error_code", "string"),
     ("error_path", "string"),
+    ("error_message", "string"),
 )
+
+# The error object's fields, as the key columns read them.
+_ERROR_SCHEMA = StructType(
+    [StructField("code", StringType()), StructField("path", StringType()), StructField("message", StringType())]
+)
+
+# The account id as the input names it, read from the case's text in the JVM: a case the engine
+# rejects has no decision to read it from, and its row must still lead back to the account.
+_INPUT_ACCOUNT_ID = "__arrears_input_account_id"
 
 # The part of a decision (or error object) the key columns come from. Spark's JSON reader skips
 # everything else without building it.
@@ -102,10 +115,8 @@ _KEY_SCHEMA = StructType(
                 ]
             ),
         ),
-        StructField(
-            "error",
-            StructType([StructField("code", StringType()), StructField("path", StringType())]),
-        ),
+        StructField("warnings", ArrayType(StructType([StructField("code", StringType())]))),
+        StructField("error", _ERROR_SCHEMA),
     ]
 )
 
@@ -216,7 +227,7 @@ def decide(
     if check_policy:
         arrears.Engine(policy)
     staged, case_column, drop_case = _staged(cases, column, DECISION_COLUMNS)
-    out_schema = StructType(cases.schema.fields + [StructField("decision", StringType(), True)])
+    out_schema = StructType(cases.schema.fields + [_INPUT_ID_FIELD, StructField("decision", StringType(), True)])
     decided = staged.mapInArrow(_decide_batches(policy, case_column, "decision", drop_case), out_schema)
     return _with_keys(decided, cases.columns)
 
@@ -246,14 +257,14 @@ def plan(
     if check_policy:
         arrears.Engine(policy)
     staged, case_column, drop_case = _staged(cases, column, PLAN_COLUMNS)
-    out_schema = StructType(cases.schema.fields + [StructField("plan", StringType(), True)])
+    out_schema = StructType(cases.schema.fields + [_INPUT_ID_FIELD, StructField("plan", StringType(), True)])
     planned = staged.mapInArrow(_decide_batches(policy, case_column, "plan", drop_case, days), out_schema)
     parsed = "__arrears_key"
     with_key = planned.withColumn(parsed, F.from_json(F.col("plan"), _PLAN_KEY_SCHEMA))
     return with_key.select(
         *[with_key[c] for c in cases.columns],
         F.col("plan"),
-        *[_nested(parsed, path).alias(name) for name, path in _PLAN_KEY_PATHS],
+        *[_key_column(parsed, name, path) for name, path in _PLAN_KEY_PATHS],
     )
 
 
@@ -262,18 +273,18 @@ _PLAN_KEY_SCHEMA = StructType(
     [
         StructField("account_id", StringType()),
         StructField("until", StringType()),
-        StructField(
-            "error",
-            StructType([StructField("code", StringType()), StructField("path", StringType())]),
-        ),
+        StructField("warnings", ArrayType(StructType([StructField("code", StringType())]))),
+        StructField("error", _ERROR_SCHEMA),
     ]
 )
 
 _PLAN_KEY_PATHS = (
     ("account_id", "account_id"),
     ("until", "until"),
+    ("warnings", "warnings"),
     ("error_code", "error.code"),
     ("error_path", "error.path"),
+    ("error_message", "error.message"),
 )
 
 
@@ -306,7 +317,13 @@ def _staged(
         if not isinstance(kind, StringType):
             raise TypeError(f"column {column!r} holds {kind.simpleString()}, not the case's JSON text")
         case_column = column
+    # After the case column, so that the workers' output (the input's columns, less the case
+    # column when it was made here, then the decision) has it just before the decision.
+    staged = staged.withColumn(_INPUT_ACCOUNT_ID, F.get_json_object(F.col(case_column), "$.account.id"))
     return staged, case_column, drop_case
+
+
+_INPUT_ID_FIELD = StructField(_INPUT_ACCOUNT_ID, StringType(), True)
 
 
 def _with_keys(decided: DataFrame, columns: List[str]) -> DataFrame:
@@ -318,7 +335,7 @@ def _with_keys(decided: DataFrame, columns: List[str]) -> DataFrame:
     return with_key.select(
         *[with_key[c] for c in columns],
         F.col("decision"),
-        *[_nested(parsed, path).alias(name) for name, path in _KEY_PATHS],
+        *[_key_column(parsed, name, path) for name, path in _KEY_PATHS],
     )
 
 
@@ -334,16 +351,25 @@ _KEY_PATHS = (
     ("next_action_party", "next_action.party"),
     ("next_action_channel", "next_action.channel"),
     ("next_action_at", "next_action.at"),
+    ("warnings", "warnings"),
     ("error_code", "error.code"),
     ("error_path", "error.path"),
+    ("error_message", "error.message"),
 )
 
 
-def _nested(root: str, path: str) -> Column:
+def _key_column(root: str, name: str, path: str) -> Column:
+    """The key column ``name``, read at ``path`` of the parsed decision or plan: warnings as their
+    codes (an empty list for a decision without any, null for an error), and the account id from
+    the input when the engine rejected the case."""
     col = F.col(root)
     for part in path.split("."):
         col = col[part]
-    return col
+    if name == "warnings":
+        col = F.transform(col, lambda w: w["code"])
+    elif name == "account_id":
+        col = F.coalesce(col, F.col(_INPUT_ACCOUNT_ID))
+    return col.alias(name)
 
 
 # Buckets of days past due, as `arrears report` counts them: (name, first day, last day).
