@@ -266,15 +266,21 @@ func (e *Engine) one(ctx context.Context, fn api.Function, caseJSON []byte, more
 	if e.module == nil {
 		return nil, errClosed
 	}
-	a, text, err := e.call(ctx, fn, e.handle, caseJSON, more...)
-	e.finish(ctx, a)
-	if err != nil {
-		return nil, err
+	return e.settle(ctx)(e.call(ctx, fn, e.handle, caseJSON, more...))
+}
+
+// settle releases a result and gives its text, or its error object as an *Error.
+func (e *Engine) settle(ctx context.Context) func(answer, []byte, error) ([]byte, error) {
+	return func(a answer, text []byte, err error) ([]byte, error) {
+		e.finish(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		if !a.ok {
+			return nil, parseError(text)
+		}
+		return text, nil
 	}
-	if !a.ok {
-		return nil, parseError(text)
-	}
-	return text, nil
 }
 
 // DecideMany decides many cases in one call into the module: one Result per case, in order,
@@ -377,15 +383,7 @@ func (e *Engine) ImportFineract(ctx context.Context, loanJSON []byte, businessDa
 	if err != nil {
 		return nil, fmt.Errorf("arrears: %w", err)
 	}
-	a, text, err := e.read(ctx, r[0])
-	e.finish(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	if !a.ok {
-		return nil, parseError(text)
-	}
-	return text, nil
+	return e.settle(ctx)(e.read(ctx, r[0]))
 }
 
 var errClosed = fmt.Errorf("arrears: the engine is closed")

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	arrears "example.invalid/arrears/bindings/go"
+	arrears "github.com/arrears-engine/arrears/bindings/go"
 )
 
 const fineractFixtures = "../../core/tests/fixtures/fineract"
@@ -26,6 +26,16 @@ func cents(t *testing.T, decimal string) int64 {
 	return n
 }
 
+// usRegF is an engine under us-reg-f, closed when the test ends.
+func usRegF(t *testing.T, ctx context.Context) *arrears.Engine {
+	engine, err := arrears.New(ctx, "us-reg-f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { engine.Close(ctx) })
+	return engine
+}
+
 type fineractMeta struct {
 	BusinessDate string `json:"business_date"`
 	TimeZone     string `json:"time_zone"`
@@ -38,11 +48,7 @@ type fineractMeta struct {
 
 func TestImportFineractGivesFineractsDelinquentDaysAndAmounts(t *testing.T) {
 	ctx := context.Background()
-	engine, err := arrears.New(ctx, "us-reg-f")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer engine.Close(ctx)
+	engine := usRegF(t, ctx)
 	dirs, _ := filepath.Glob(filepath.Join(fineractFixtures, "*", "loan.json"))
 	if len(dirs) < 20 {
 		t.Fatalf("only %d Fineract fixtures", len(dirs))
@@ -98,11 +104,7 @@ func TestImportFineractGivesFineractsDelinquentDaysAndAmounts(t *testing.T) {
 
 func TestImportFineractRefusesBadInputWithThePathIntoTheLoan(t *testing.T) {
 	ctx := context.Background()
-	engine, err := arrears.New(ctx, "us-reg-f")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer engine.Close(ctx)
+	engine := usRegF(t, ctx)
 	raw, err := os.ReadFile(filepath.Join(fineractFixtures, "pause-ended", "loan.json"))
 	if err != nil {
 		t.Fatal(err)
