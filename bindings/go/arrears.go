@@ -7,6 +7,7 @@
 //	defer engine.Close(ctx)
 //	decision, err := engine.Decide(ctx, caseJSON)   // err is an *arrears.Error for bad input
 //	plan, err := engine.Plan(ctx, caseJSON, 7)      // every allowed window over the next 7 days
+//	caseJSON, err = engine.ImportFineract(ctx, loanJSON, "2024-03-01", "Asia/Jakarta") // a Fineract loan's case
 //
 // An Engine is safe for concurrent use: its calls are serialised on a mutex, because one module
 // instance runs one call at a time. For decisions in parallel, give each goroutine its own
@@ -135,7 +136,7 @@ type Engine struct {
 	handle   uint64
 	policy   []byte
 	fn       struct {
-		alloc, free, decide, decideMany, plan, ptr, length, ok, release, drop api.Function
+		alloc, free, decide, decideMany, plan, importFineract, ptr, length, ok, release, drop api.Function
 	}
 }
 
@@ -169,6 +170,7 @@ func (e *Engine) start(ctx context.Context) error {
 	f.alloc, f.free = instance.ExportedFunction("arrears_alloc"), instance.ExportedFunction("arrears_free")
 	f.decide, f.decideMany = instance.ExportedFunction("arrears_decide"), instance.ExportedFunction("arrears_decide_many")
 	f.plan = instance.ExportedFunction("arrears_plan")
+	f.importFineract = instance.ExportedFunction("arrears_import_fineract")
 	f.ptr, f.length = instance.ExportedFunction("arrears_result_ptr"), instance.ExportedFunction("arrears_result_len")
 	f.ok, f.release = instance.ExportedFunction("arrears_result_ok"), instance.ExportedFunction("arrears_result_free")
 	f.drop = instance.ExportedFunction("arrears_engine_drop")
@@ -214,31 +216,46 @@ type answer struct {
 	ok     bool
 }
 
+// put copies input into guest memory the module allocated for it; the caller frees it.
+func (e *Engine) put(ctx context.Context, input []byte) (uint64, error) {
+	n := uint64(len(input))
+	p, err := e.fn.alloc.Call(ctx, n)
+	if err != nil {
+		return 0, fmt.Errorf("arrears: %w", err)
+	}
+	if p[0] == 0 || !e.module.Memory().Write(uint32(p[0]), input) {
+		return 0, fmt.Errorf("arrears: the module could not allocate %d bytes", n)
+	}
+	return p[0], nil
+}
+
 // call writes input into guest memory, calls fn (with the engine handle first unless fn is
 // engine construction, and the further arguments last) and returns the result handle and a copy
 // of its text.
 func (e *Engine) call(ctx context.Context, fn api.Function, engine uint64, input []byte, more ...uint64) (answer, []byte, error) {
 	n := uint64(len(input))
-	p, err := e.fn.alloc.Call(ctx, n)
+	p, err := e.put(ctx, input)
 	if err != nil {
-		return answer{}, nil, fmt.Errorf("arrears: %w", err)
-	}
-	if p[0] == 0 || !e.module.Memory().Write(uint32(p[0]), input) {
-		return answer{}, nil, fmt.Errorf("arrears: the module could not allocate %d bytes", n)
+		return answer{}, nil, err
 	}
 	var r []uint64
 	if fn == e.fn.decide || fn == e.fn.decideMany || fn == e.fn.plan {
-		r, err = fn.Call(ctx, append([]uint64{engine, p[0], n}, more...)...)
+		r, err = fn.Call(ctx, append([]uint64{engine, p, n}, more...)...)
 	} else {
-		r, err = fn.Call(ctx, p[0], n)
+		r, err = fn.Call(ctx, p, n)
 	}
-	if _, ferr := e.fn.free.Call(ctx, p[0], n); err == nil {
+	if _, ferr := e.fn.free.Call(ctx, p, n); err == nil {
 		err = ferr
 	}
 	if err != nil {
 		return answer{}, nil, fmt.Errorf("arrears: %w", err)
 	}
-	a := answer{handle: r[0]}
+	return e.read(ctx, r[0])
+}
+
+// read copies a result's text out of guest memory; the caller releases the result.
+func (e *Engine) read(ctx context.Context, handle uint64) (answer, []byte, error) {
+	a := answer{handle: handle}
 	ptr, err1 := e.fn.ptr.Call(ctx, a.handle)
 	length, err2 := e.fn.length.Call(ctx, a.handle)
 	ok, err3 := e.fn.ok.Call(ctx, a.handle)
@@ -362,6 +379,50 @@ func (e *Engine) DecideMany(ctx context.Context, cases [][]byte) ([]Result, erro
 		}
 	}
 	return out, nil
+}
+
+// ImportFineract builds the arrears case of an Apache Fineract loan, given as the JSON text of
+// GET /loans/{id}?associations=repaymentSchedule,transactions, on the tenant's business date
+// ("YYYY-MM-DD") in the tenant's IANA time zone, and returns the case's JSON text (ready for
+// Decide, under this engine's policy or any other; docs/integrations/fineract.md). A loan that
+// cannot be read is an *Error whose path points into the loan.
+func (e *Engine) ImportFineract(ctx context.Context, loanJSON []byte, businessDate, timeZone string) ([]byte, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.module == nil {
+		return nil, errClosed
+	}
+	inputs := [][]byte{loanJSON, []byte(businessDate), []byte(timeZone)}
+	args := make([]uint64, 0, 2*len(inputs))
+	var err error
+	for _, in := range inputs {
+		var p uint64
+		if p, err = e.put(ctx, in); err != nil {
+			break
+		}
+		args = append(args, p, uint64(len(in)))
+	}
+	var r []uint64
+	if err == nil {
+		r, err = e.fn.importFineract.Call(ctx, args...)
+	}
+	for i := 0; i < len(args); i += 2 {
+		if _, ferr := e.fn.free.Call(ctx, args[i], args[i+1]); err == nil {
+			err = ferr
+		}
+	}
+	if err == nil {
+		var a answer
+		var text []byte
+		if a, text, err = e.read(ctx, r[0]); err == nil {
+			e.finish(ctx, a)
+			if !a.ok {
+				return nil, parseError(text)
+			}
+			return text, nil
+		}
+	}
+	return nil, e.trapped(ctx, err)
 }
 
 var errClosed = fmt.Errorf("arrears: the engine is closed")

@@ -36,7 +36,7 @@ public final class Engine implements AutoCloseable {
     private final String source;
     private Instance instance;
     private Memory memory;
-    private ExportFunction alloc, free, decide, decideMany, plan, resultPtr, resultLen, resultOk, resultFree, engineDrop;
+    private ExportFunction alloc, free, decide, decideMany, plan, importFineract, resultPtr, resultLen, resultOk, resultFree, engineDrop;
     private String policy;
     private int handle;
 
@@ -63,6 +63,7 @@ public final class Engine implements AutoCloseable {
         decide = instance.export("arrears_decide");
         decideMany = instance.export("arrears_decide_many");
         plan = instance.export("arrears_plan");
+        importFineract = instance.export("arrears_import_fineract");
         resultPtr = instance.export("arrears_result_ptr");
         resultLen = instance.export("arrears_result_len");
         resultOk = instance.export("arrears_result_ok");
@@ -172,6 +173,62 @@ public final class Engine implements AutoCloseable {
     /** {@link #plan(String, int)} on UTF-8 bytes (bytes that are not UTF-8 are an {@code invalid_json} error). */
     public synchronized byte[] plan(byte[] caseUtf8, int days) {
         return run(plan, caseUtf8, Integer.toUnsignedLong(days));
+    }
+
+    /**
+     * Builds the arrears case of an Apache Fineract loan, given as the JSON text of {@code GET
+     * /loans/{id}?associations=repaymentSchedule,transactions}, on the tenant's business date
+     * ({@code YYYY-MM-DD}) in the tenant's IANA time zone (docs/integrations/fineract.md). The case
+     * does not depend on this engine's policy: decide it under this engine or any other.
+     *
+     * @return the case's JSON text
+     * @throws ArrearsException for a loan, date or zone that cannot be read, with a path into the
+     *     loan ({@code business_date} or {@code time_zone} for the other two)
+     */
+    public synchronized String importFineract(String loanJson, String businessDate, String timeZone) {
+        live();
+        byte[][] inputs = {
+            loanJson.getBytes(StandardCharsets.UTF_8),
+            businessDate.getBytes(StandardCharsets.UTF_8),
+            timeZone.getBytes(StandardCharsets.UTF_8),
+        };
+        long[] args = new long[2 * inputs.length];
+        byte[] out;
+        boolean ok;
+        try {
+            int placed = 0;
+            try {
+                for (byte[] input : inputs) {
+                    int ptr = (int) alloc.apply(input.length)[0];
+                    if (ptr == 0) {
+                        throw new OutOfMemoryError("the arrears module could not allocate " + input.length + " bytes");
+                    }
+                    args[2 * placed] = ptr;
+                    args[2 * placed + 1] = input.length;
+                    placed++;
+                    memory.write(ptr, input);
+                }
+                long result = importFineract.apply(args)[0];
+                try {
+                    out = bytes(result);
+                    ok = resultOk.apply(result)[0] == 1;
+                } finally {
+                    resultFree.apply(result);
+                }
+            } finally {
+                for (int i = 0; i < placed; i++) {
+                    free.apply(args[2 * i], args[2 * i + 1]);
+                }
+            }
+        } catch (ArrearsException e) {
+            throw e;
+        } catch (RuntimeException trap) {
+            throw trapped(trap);
+        }
+        if (!ok) {
+            throw ArrearsException.fromJson(new String(out, StandardCharsets.UTF_8));
+        }
+        return new String(out, StandardCharsets.UTF_8);
     }
 
     /**
