@@ -9,9 +9,16 @@ use serde::Serialize;
 use crate::policy::Category;
 use crate::time::Date;
 
+/// The `format` of every decision: the contract's name and its major version, raised only by a
+/// breaking change of the decision's JSON form.
+pub const DECISION_FORMAT: &str = "arrears.decision/1";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Decision {
+    /// The format of this object and its major version, [`DECISION_FORMAT`]: a program reads it
+    /// to know which contract it holds (CHANGELOG.md says what changes it).
+    pub format: &'static str,
     pub account_id: String,
     /// `as_of` as given, normalised to RFC 3339 with its own offset.
     pub as_of: String,

@@ -297,6 +297,7 @@ impl Engine {
         warnings.extend(market_warnings(policy, case));
 
         Ok(Decision {
+            format: crate::decision::DECISION_FORMAT,
             account_id: case.account.id.clone(),
             as_of: case.as_of.to_string(),
             policy: PolicyRef {

@@ -35,9 +35,15 @@ pub const MAX_PLAN_DAYS: u32 = 31;
 /// every candidate again.
 pub const MAX_PLAN_CANDIDATE_DAYS: usize = 31 * 500;
 
+/// The `format` of every plan: the contract's name and its major version, raised only by a
+/// breaking change of the plan's JSON form.
+pub const PLAN_FORMAT: &str = "arrears.plan/1";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Plan {
+    /// The format of this object and its major version, [`PLAN_FORMAT`].
+    pub format: &'static str,
     pub account_id: String,
     /// `as_of` as given, normalised to RFC 3339 with its own offset: where the plan starts.
     pub as_of: String,
@@ -162,6 +168,7 @@ impl Engine {
             }
         }
         Ok(Plan {
+            format: PLAN_FORMAT,
             account_id: case.account.id.clone(),
             as_of: case.as_of.to_string(),
             until: primary.render(end),
