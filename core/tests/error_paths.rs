@@ -958,8 +958,8 @@ fn table() -> Vec<(&'static str, String)> {
         "unknown field at the top",
         cn,
         &[(
-            "\"version\": \"2026.1\",",
-            "\"version\": \"2026.1\", \"foo\": 1,",
+            "\"version\": \"2026.2\",",
+            "\"version\": \"2026.2\", \"foo\": 1,",
         )],
     );
     let mut without_queues: serde_json::Value = serde_json::from_str(cn).expect("pack");

@@ -19,7 +19,7 @@ const key = (c) => `${c.action} ${c.party} ${c.channel}`;
 test('plan gives the object planJson gives the text of, over a week unless told', () => {
   const engine = new Engine('cn-microloan');
   const text = engine.planJson(caseText);
-  assert.ok(text.startsWith('{"account_id":"L-1001",'), text);
+  assert.ok(text.startsWith('{"format":"arrears.plan/1","account_id":"L-1001",'), text);
   assert.equal(text, engine.planJson(caseText, 7));
   assert.deepStrictEqual(engine.plan(caseObject), JSON.parse(text));
   const plan = engine.plan(caseObject, 3);

@@ -762,7 +762,10 @@ fn plan_prints_the_plan_over_seven_local_days_and_exits_0() {
     let o = arrears(&["plan", "--policy", "cn-microloan", SAMPLE]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let text = stdout(&o);
-    assert!(text.starts_with(r#"{"account_id":"L-1001","#), "{text}");
+    assert!(
+        text.starts_with(r#"{"format":"arrears.plan/1","account_id":"L-1001","#),
+        "{text}"
+    );
     let plan: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(plan["days"], 7);
     assert_eq!(plan["as_of"], "2026-03-10T14:30:00+08:00");
@@ -800,7 +803,9 @@ fn plan_pretty_is_the_same_plan_indented_keys_in_order() {
     assert_eq!(o.status.code(), Some(0));
     let pretty = stdout(&o);
     assert!(
-        pretty.starts_with("{\n  \"account_id\": \"L-1001\",\n  \"as_of\": "),
+        pretty.starts_with(
+            "{\n  \"format\": \"arrears.plan/1\",\n  \"account_id\": \"L-1001\",\n  \"as_of\": "
+        ),
         "{pretty}"
     );
     let a: serde_json::Value = serde_json::from_str(&compact).unwrap();

@@ -385,9 +385,9 @@ fn a_body_over_the_bound_is_413_whether_declared_or_streamed() {
     let r = s.post("/v1/decide-many", &lines);
     let out: Vec<&str> = r.body.lines().collect();
     assert_eq!(out.len(), 3, "{}", r.body);
-    assert!(out[0].starts_with("{\"account_id\":\"L-1001\""));
+    assert!(out[0].starts_with("{\"format\":\"arrears.decision/1\",\"account_id\":\"L-1001\""));
     assert!(out[1].starts_with("{\"line\":2,\"error\":{\"code\":\"limit_exceeded\""));
-    assert!(out[2].starts_with("{\"account_id\":\"L-1001\""));
+    assert!(out[2].starts_with("{\"format\":\"arrears.decision/1\",\"account_id\":\"L-1001\""));
 }
 
 #[test]
@@ -724,7 +724,10 @@ fn sigterm_drains_every_request_in_flight_then_exits_0() {
         let r = c.read_reply();
         assert_eq!(r.status, 200);
         assert_eq!(r.body.lines().count(), 10);
-        assert!(r.body.lines().all(|l| l.starts_with("{\"account_id\"")));
+        assert!(r
+            .body
+            .lines()
+            .all(|l| l.starts_with("{\"format\":\"arrears.decision/1\",\"account_id\"")));
     }
     assert_eq!(s.wait_exit(Duration::from_secs(20)), Some(0));
     assert!(s.logged("drained"));

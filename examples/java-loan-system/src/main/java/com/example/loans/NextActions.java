@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 public final class NextActions {
     // Decisions are canonical one-line JSON with a fixed field order, so a loan system that has
     // no JSON library at hand can read these few fields with patterns; one that has, parses them.
-    private static final Pattern ACCOUNT = Pattern.compile("^\\{\"account_id\":\"([^\"]*)\"");
+    private static final Pattern ACCOUNT = Pattern.compile("^\\{\"format\":\"arrears\\.decision/1\",\"account_id\":\"([^\"]*)\"");
     private static final Pattern DPD = Pattern.compile("\"days_past_due\":(-?\\d+)");
     private static final Pattern STAGE = Pattern.compile("\"stage\":\\{\"id\":\"([^\"]*)\"");
     private static final Pattern NEXT = Pattern.compile(
