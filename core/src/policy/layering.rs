@@ -609,7 +609,7 @@ fn window_cells(w: &WindowDef, prev: DayClass, today: DayClass) -> Vec<bool> {
 /// A cell as a reader says it: `08:00` for the instant, `08:00-08:01` for what follows it.
 fn cell_text(start: usize, end: usize) -> String {
     let clock = |cell: usize| format!("{:02}:{:02}", cell / 2 / 60, cell / 2 % 60);
-    if start % 2 == 0 && end == start + 1 {
+    if start.is_multiple_of(2) && end == start + 1 {
         format!("{} exactly", clock(start))
     } else {
         format!("{}-{}", clock(start), clock(end))
