@@ -866,13 +866,15 @@ fn thanksgiving_call() -> Value {
 }
 
 #[test]
-fn section_6b1i_a_legal_public_holiday_is_no_bar_to_calls() {
-    // Regulation F sets no holiday ban on contact; the holidays count only the days before a
-    // notice is assumed received.
-    assert_calls_allowed(
+fn section_6b1i_a_legal_public_holiday_is_no_bar_to_calls_only_the_strategy_holds_them() {
+    // Regulation F sets no holiday ban on contact: no floor rule blocks a call on Thanksgiving.
+    // The pack's default strategy keeps collection off weekday legal public holidays, a lender
+    // choice, so it is the one rule that blocks the call, until the next day's hours.
+    assert_calls_blocked(
         &thanksgiving_call(),
-        "2026-11-26T21:00:00-05:00",
-        "1006.6(b)(1)(i) names hours, not days; 5 U.S.C. 6103(a) days matter to 1006.34(b)(5) only",
+        "us.strategy.no_collection_on_federal_holidays",
+        "2026-11-27T08:00:01-05:00",
+        "1006.6(b)(1)(i) names hours, not days; the holiday is the default strategy's choice",
     );
 }
 
@@ -1284,7 +1286,7 @@ const EXAMPLES: &[Example] = &[
         returned_after_the_fourteen_days,
     ),
     (
-        "us-regf-5-usc-6103-a-thanksgiving-calls-allowed",
+        "us-regf-5-usc-6103-a-thanksgiving-strategy-holds-collection-calls",
         thanksgiving_call,
     ),
     (
