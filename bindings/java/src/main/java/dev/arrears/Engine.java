@@ -7,6 +7,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -101,13 +102,16 @@ public final class Engine implements AutoCloseable {
         return e;
     }
 
-    /** A result's text and whether it is a success, freeing the result; a trap restarts the engine. */
-    private byte[] run(ExportFunction function, byte[] input, long... more) {
-        int engine = live();
+    /**
+     * Runs a call into the module that yields a result handle: the result's text on success, its
+     * error object as an exception, the result freed either way; a trap restarts the engine and
+     * is {@code internal}.
+     */
+    private byte[] settled(LongSupplier resultOf) {
         byte[] out;
         boolean ok;
         try {
-            long result = call(function, engine, input, more);
+            long result = resultOf.getAsLong();
             try {
                 out = bytes(result);
                 ok = resultOk.apply(result)[0] == 1;
@@ -123,6 +127,12 @@ public final class Engine implements AutoCloseable {
             throw ArrearsException.fromJson(new String(out, StandardCharsets.UTF_8));
         }
         return out;
+    }
+
+    /** One export over one input under the engine: see {@link #settled}. */
+    private byte[] run(ExportFunction function, byte[] input, long... more) {
+        int engine = live();
+        return settled(() -> call(function, engine, input, more));
     }
 
     /**
@@ -192,10 +202,8 @@ public final class Engine implements AutoCloseable {
             businessDate.getBytes(StandardCharsets.UTF_8),
             timeZone.getBytes(StandardCharsets.UTF_8),
         };
-        long[] args = new long[2 * inputs.length];
-        byte[] out;
-        boolean ok;
-        try {
+        byte[] out = settled(() -> {
+            long[] args = new long[2 * inputs.length];
             int placed = 0;
             try {
                 for (byte[] input : inputs) {
@@ -208,26 +216,13 @@ public final class Engine implements AutoCloseable {
                     placed++;
                     memory.write(ptr, input);
                 }
-                long result = importFineract.apply(args)[0];
-                try {
-                    out = bytes(result);
-                    ok = resultOk.apply(result)[0] == 1;
-                } finally {
-                    resultFree.apply(result);
-                }
+                return importFineract.apply(args)[0];
             } finally {
                 for (int i = 0; i < placed; i++) {
                     free.apply(args[2 * i], args[2 * i + 1]);
                 }
             }
-        } catch (ArrearsException e) {
-            throw e;
-        } catch (RuntimeException trap) {
-            throw trapped(trap);
-        }
-        if (!ok) {
-            throw ArrearsException.fromJson(new String(out, StandardCharsets.UTF_8));
-        }
+        });
         return new String(out, StandardCharsets.UTF_8);
     }
 
