@@ -549,7 +549,9 @@ async fn policies(State(state): State<Arc<AppState>>) -> Response {
                 })).collect::<Vec<_>>(),
             });
             if let Some(e) = snapshot.failing.get(&s.reference) {
-                v["reload_error"] = serde_json::from_str(&e.to_json()).unwrap_or_default();
+                v["reload_error"] = serde_json::json!({
+                    "error": { "code": e.code.as_str(), "path": e.path, "message": e.message }
+                });
             }
             v
         })
