@@ -11,7 +11,7 @@ import arrears
 REPO = pathlib.Path(__file__).resolve().parents[3]
 EXAMPLE = REPO / "examples" / "cases" / "overdue-consumer-loan.json"
 # Every key of a plan, in the order the engine writes them.
-PLAN_KEYS = ["account_id", "as_of", "until", "days", "policy", "candidates", "warnings"]
+PLAN_KEYS = ["format", "account_id", "as_of", "until", "days", "policy", "candidates", "warnings"]
 
 
 @pytest.fixture(scope="module")
