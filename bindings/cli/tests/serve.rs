@@ -50,12 +50,16 @@ impl Service {
         let lines = Arc::clone(&log);
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(at) = line.split("listening on ").nth(1) {
+                // The line is logged before the address is handed over, so a test that checks
+                // the log once the service has started finds the line that said so.
+                let addr = line.split("listening on ").nth(1).map(|at| {
                     let url = at.split_whitespace().next().unwrap_or_default();
-                    let addr = url.split("://").nth(1).unwrap_or_default().to_string();
+                    url.split("://").nth(1).unwrap_or_default().to_string()
+                });
+                lines.lock().unwrap().push(line);
+                if let Some(addr) = addr {
                     let _ = tx.send(addr);
                 }
-                lines.lock().unwrap().push(line);
             }
         });
         let addr = rx
