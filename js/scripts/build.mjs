@@ -1,15 +1,16 @@
 // Builds the npm package from the Rust sources, in one go:
 //   1. arrears-wasm for wasm32-unknown-unknown (the size-first `wasm` profile),
-//   2. wasm-bindgen --target web (one module for Node and browsers),
+//   2. wasm-bindgen --target web (one module for Node and browsers; scripts/assemble.mjs),
 //   3. wasm-opt -O3 from the npm `binaryen` package (Debian's binaryen 108 breaks this output),
 //   4. TypeScript types generated from the JSON Schemas in ../schemas (themselves generated from
 //      the Rust types), so no type is written twice by hand,
 //   5. the entry points from src/, and the contract from ../docs, into dist/.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from 'json-schema-to-typescript';
+import { assemble } from './assemble.mjs';
 
 const js = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(js, '..');
@@ -22,10 +23,7 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, 'types'), { recursive: true });
 
 run('cargo', ['build', '-q', '-p', 'arrears-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm']);
-run('wasm-bindgen', [
-  '--target', 'web', '--out-dir', join(dist, 'pkg'), '--out-name', 'arrears',
-  join(target, 'wasm32-unknown-unknown/wasm/arrears_wasm.wasm'),
-]);
+assemble(join(target, 'wasm32-unknown-unknown/wasm/arrears_wasm.wasm'), dist);
 const wasm = join(dist, 'pkg', 'arrears_bg.wasm');
 run(join(js, 'node_modules/.bin/wasm-opt'), [
   '-O3', '--strip-debug', '--strip-producers',
@@ -44,14 +42,6 @@ for (const name of ['case', 'decision', 'plan', 'error', 'policy', 'lender-polic
   writeFileSync(join(dist, 'types', `${name}.d.ts`), ts);
 }
 
-// The ArrearsError class lives in the inline snippet wasm-bindgen emits; re-export it by path.
-const snippets = join(dist, 'pkg', 'snippets');
-const dir = readdirSync(snippets)[0];
-const inline = join(snippets, dir, 'inline0.js');
-if (!existsSync(inline)) throw new Error(`no ArrearsError snippet under ${snippets}`);
-writeFileSync(join(dist, 'error.js'), `export { ArrearsError } from './${relative(dist, inline)}';\n`);
-
-for (const f of readdirSync(join(js, 'src'))) cpSync(join(js, 'src', f), join(dist, f));
 // The contract travels with the package: a user of node_modules/arrears has no repository at hand.
 mkdirSync(join(dist, 'docs'));
 for (const f of ['case.md', 'decision.md', 'plan.md', 'errors.md']) cpSync(join(root, 'docs', f), join(dist, 'docs', f));

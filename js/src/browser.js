@@ -4,5 +4,5 @@ import init from './pkg/arrears.js';
 
 await init({ module_or_path: new URL('./pkg/arrears_bg.wasm', import.meta.url) });
 
-export { Engine, validatePolicy, builtinPolicies, importFineract, version } from './pkg/arrears.js';
+export { Engine, validatePolicy, builtinPolicies, importFineract, version } from './engine.js';
 export { ArrearsError } from './error.js';

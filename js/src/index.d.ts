@@ -15,7 +15,10 @@ export type PolicyInput = string | PolicyDocument | LenderDocument | { versions:
 /** The stable error codes of the contract. */
 export type ErrorCode = ErrorEnvelope['error']['code'];
 
-/** Thrown by every function on bad input: never a trap. */
+/**
+ * Thrown by every function on bad input, and with the code `internal` for a call the module did not
+ * finish (a trap): the next call starts a fresh instance and works.
+ */
 export class ArrearsError extends Error {
   readonly code: ErrorCode;
   /** JSON path of the field at fault, e.g. `account.installments[1].due`; empty for the whole document. */

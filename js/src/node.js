@@ -5,5 +5,5 @@ import { initSync } from './pkg/arrears.js';
 
 initSync({ module: readFileSync(new URL('./pkg/arrears_bg.wasm', import.meta.url)) });
 
-export { Engine, validatePolicy, builtinPolicies, importFineract, version } from './pkg/arrears.js';
+export { Engine, validatePolicy, builtinPolicies, importFineract, version } from './engine.js';
 export { ArrearsError } from './error.js';

@@ -21,6 +21,15 @@ fn error(e: arrears_core::Error) -> decisions::Error {
     }
 }
 
+/// The test build's trap: aborts (a WebAssembly `unreachable`) in the middle of a call, as a bug
+/// or an exhausted memory would.
+#[cfg(feature = "trap-trigger")]
+fn trap_on_request(case_json: &str) {
+    if case_json == "ARREARS-TRAP" {
+        std::process::abort();
+    }
+}
+
 impl Guest for Component {
     type Engine = Engine;
 
@@ -52,6 +61,8 @@ impl GuestEngine for Engine {
     }
 
     fn decide(&self, case_json: String) -> Result<String, decisions::Error> {
+        #[cfg(feature = "trap-trigger")]
+        trap_on_request(&case_json);
         self.0.decide_json(&case_json).map_err(error)
     }
 

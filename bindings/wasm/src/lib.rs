@@ -114,6 +114,15 @@ fn plan_days(days: &JsValue) -> Result<u32, JsValue> {
     }
 }
 
+/// The test build's trap: aborts (a WebAssembly `unreachable`) in the middle of a call, as a bug
+/// or an exhausted memory would.
+#[cfg(feature = "trap-trigger")]
+fn trap_on_request(case_json: &str) {
+    if case_json == "ARREARS-TRAP" {
+        std::process::abort();
+    }
+}
+
 /// A validated policy, ready to decide cases.
 #[wasm_bindgen]
 pub struct Engine {
@@ -134,6 +143,8 @@ impl Engine {
     /// Decides a case given as a plain object; returns the decision as a plain object.
     pub fn decide(&self, case: JsValue) -> Result<JsValue, JsValue> {
         let text = json_text(case, "case")?;
+        #[cfg(feature = "trap-trigger")]
+        trap_on_request(&text);
         let decision = self.inner.decide_json(&text).map_err(thrown)?;
         json_parse(&decision)
     }
@@ -141,6 +152,8 @@ impl Engine {
     /// Decides a case given as JSON text; returns the decision's canonical JSON text.
     #[wasm_bindgen(js_name = decideJson)]
     pub fn decide_json(&self, case_json: &str) -> Result<String, JsValue> {
+        #[cfg(feature = "trap-trigger")]
+        trap_on_request(case_json);
         self.inner.decide_json(case_json).map_err(thrown)
     }
 

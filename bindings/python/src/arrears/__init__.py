@@ -239,9 +239,30 @@ class _Runtime:
     def call(self, name: str, *args: Any) -> Any:
         f = self.funcs[name]
         try:
-            return f(self.store, *args)
-        finally:
+            result = f(self.store, *args)
+        except (wasmtime.Trap, wasmtime.WasmtimeError) as trap:
+            # The component API reports a trap as a WasmtimeError; the core API as a Trap.
+            raise self._trapped(trap) from None
+        except BaseException:
             f.post_return(self.store)
+            raise
+        f.post_return(self.store)
+        return result
+
+    def _trapped(self, trap: Exception) -> ArrearsError:
+        """A call the component did not finish (a trap: a bug, or memory exhausted). The
+        instance's state is unknown after a trap, so it is thrown away: the thread's next call
+        starts a fresh one, and each engine is built again there from the policy it was given."""
+        if getattr(_Runtime._local, "runtime", None) is self:
+            _Runtime._local.runtime = None
+        # wasmtime's text is a backtrace; its last line says what happened ("wasm trap: ...").
+        cause = [line.strip() for line in str(trap).splitlines() if line.strip()][-1]
+        return ArrearsError(
+            "internal",
+            "",
+            f"the engine stopped in the middle of the call ({cause}); "
+            "the next call starts it again with the same policy",
+        )
 
 
 # A batch goes to the component in chunks of at most this many cases or characters of case text
@@ -340,23 +361,34 @@ class Engine:
     """
 
     def __init__(self, policy: Any) -> None:
-        text = policy if isinstance(policy, str) else json.dumps(policy)
-        self._rt = _Runtime.get()
-        result = self._rt.call("[static]engine.create", text)
+        # Kept to build the engine again in a fresh instance after a trap.
+        self._policy = policy if isinstance(policy, str) else json.dumps(policy)
+        self._start(_Runtime.get())
+
+    def _start(self, rt: _Runtime) -> None:
+        result = rt.call("[static]engine.create", self._policy)
         if isinstance(result, _c.ResourceAny):
-            self._handle = result
+            self._rt, self._handle = rt, result
         else:
             raise _error(result)
+
+    def _call(self, method: str, *args: Any) -> Any:
+        """Calls one of the engine's methods, in the thread's current instance: after a trap
+        threw the old one away, the engine is first built again there."""
+        rt = _Runtime.get()
+        if rt is not self._rt:
+            self._start(rt)
+        return rt.call(method, self._handle, *args)
 
     @property
     def policy(self) -> Dict[str, str]:
         """The id, version and digest of the policy (its newest version)."""
-        return json.loads(self._rt.call("[method]engine.policy", self._handle))
+        return json.loads(self._call("[method]engine.policy"))
 
     def decide_json(self, case_json: Union[str, bytes]) -> str:
         """Decides a case given as JSON text (``str``, or UTF-8 ``bytes``); returns the
         decision's canonical JSON text."""
-        result = self._rt.call("[method]engine.decide", self._handle, _text(case_json))
+        result = self._call("[method]engine.decide", _text(case_json))
         if isinstance(result, str):
             return result
         raise _error(result)
@@ -376,7 +408,7 @@ class Engine:
         raises :class:`InvalidInput` with code ``out_of_range`` at path ``days``; a ``days`` that
         is not an ``int`` raises ``TypeError``.
         """
-        result = self._rt.call("[method]engine.plan", self._handle, _text(case_json), _days(days))
+        result = self._call("[method]engine.plan", _text(case_json), _days(days))
         if isinstance(result, str):
             return result
         raise _error(result)
@@ -389,7 +421,7 @@ class Engine:
 
     def _decide_many(self, texts: Iterable[str]) -> Iterator[Union[str, ArrearsError]]:
         for chunk in _chunks(texts):
-            for result in self._rt.call("[method]engine.decide-many", self._handle, chunk):
+            for result in self._call("[method]engine.decide-many", chunk):
                 yield result if isinstance(result, str) else _error(result)
 
     def decide_many_json(self, cases_json: Iterable[str]) -> List[str]:
