@@ -5,15 +5,14 @@
 //! case, `plan_days`) and `expected.json` (the exact output bytes, decision, plan or error,
 //! followed by one newline, with the policy digest written `"digest":"@digest"`). A plan case is
 //! planned over its `plan_days` instead of decided. Each case is checked three ways: the bytes, the
-//! digest against `digests.json`, and the claims of `meta.json` (`tests/conformance/claims.rs`).
+//! digest against `digests.json`, and the claims of `meta.json` (`arrears_core::conformance`, the one checker).
 //! Every other surface runs the same files with the same checks.
 //!
 //! `ARREARS_BLESS=1 cargo test -p arrears-core --test conformance` rewrites the expected files
 //! whose output changed and `digests.json`; the claims are never rewritten, and must still
 //! hold. `ARREARS_CORPUS=DIR` runs (or blesses) another corpus directory instead. `docs/conformance.md` says how to review a re-bless.
 
-#[path = "../../tests/conformance/claims.rs"]
-mod claims;
+use arrears_core::conformance as claims;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -348,97 +347,6 @@ fn a_plan_case_whose_days_are_no_whole_number_fails_naming_plan_days() {
     assert!(
         r.failed.len() == 1 && r.failed[0].contains("plan_days"),
         "{r:?}"
-    );
-}
-
-#[test]
-fn claims_language_reads_keys_selectors_lists_and_indices() {
-    let out = serde_json::json!({
-        "delinquency": { "days_past_due": 23 },
-        "actions": [
-            { "action": "call", "party": "borrower", "channel": "m1", "allowed": false,
-              "blocked_by": [ { "rule": "x.hours" }, { "rule": "x.cap" } ] },
-            { "action": "call", "party": "c1", "channel": null, "allowed": true, "blocked_by": [] },
-            { "action": "sms", "party": "borrower", "channel": "m1", "allowed": true, "blocked_by": [] }
-        ],
-        "next_action": null
-    });
-    let ok = |claim: Value| {
-        claims::claim_failures(&serde_json::json!({ "expect": [claim] }), &out).is_empty()
-    };
-    use serde_json::json;
-    assert!(ok(json!({ "at": "delinquency.days_past_due", "is": 23 })));
-    assert!(!ok(json!({ "at": "delinquency.days_past_due", "is": 24 })));
-    assert!(!ok(
-        json!({ "at": "delinquency.days_past_due", "is": "23" })
-    ));
-    assert!(ok(
-        json!({ "at": "actions[action=call,party=borrower].allowed", "is": false })
-    ));
-    assert!(ok(
-        json!({ "at": "actions[action=call,channel=null].party", "is": "c1" })
-    ));
-    assert!(ok(
-        json!({ "at": "actions[allowed=true,action=sms].channel", "is": "m1" })
-    ));
-    // Several matches, or none, fail; so does a missing key.
-    assert!(!ok(
-        json!({ "at": "actions[action=call].allowed", "is": false })
-    ));
-    assert!(!ok(
-        json!({ "at": "actions[action=visit].allowed", "is": false })
-    ));
-    assert!(!ok(json!({ "at": "delinquency.stage", "is": null })));
-    assert!(ok(
-        json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "has": "x.cap" })
-    ));
-    assert!(!ok(
-        json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "has": "x" })
-    ));
-    assert!(ok(
-        json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "lacks": "x" })
-    ));
-    assert!(!ok(
-        json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "lacks": "x.cap" })
-    ));
-    assert!(ok(
-        json!({ "at": "actions[action=call,party=borrower].blocked_by[1].rule", "is": "x.cap" })
-    ));
-    assert!(ok(
-        json!({ "at": "actions[*].allowed", "is": [false, true, true] })
-    ));
-    // lacks accepts a path that resolves to nothing; has and is do not.
-    assert!(ok(
-        json!({ "at": "actions[action=visit].blocked_by[*].rule", "lacks": "x.cap" })
-    ));
-    assert!(ok(json!({ "at": "next_action.action", "lacks": "call" })));
-    assert!(!ok(json!({ "at": "next_action.action", "has": "call" })));
-    assert!(ok(json!({ "at": "next_action", "is": null })));
-    // A claim without one operator, or a case without claims, fails.
-    assert!(!ok(json!({ "at": "next_action" })));
-    assert!(!claims::claim_failures(&json!({}), &out).is_empty());
-}
-
-#[test]
-fn digests_are_masked_and_looked_up_by_reference_and_version() {
-    let hex = "ab".repeat(32);
-    let out = format!(r#"{{"policy":{{"id":"p","version":"2","digest":"sha256:{hex}"}},"x":1}}"#);
-    let (masked, found) = claims::mask_digests(&out);
-    assert_eq!(
-        masked,
-        r#"{"policy":{"id":"p","version":"2","digest":"@digest"},"x":1}"#
-    );
-    assert_eq!(found, vec![format!("sha256:{hex}")]);
-    let d = format!("sha256:{hex}");
-    let plain = serde_json::json!({ "p": d });
-    let by_version = serde_json::json!({ "f.json": { "1": "sha256:00", "2": d } });
-    assert_eq!(claims::digest_problem(&plain, "p", &out), None);
-    assert_eq!(claims::digest_problem(&by_version, "f.json", &out), None);
-    assert!(claims::digest_problem(&by_version, "p", &out).is_some());
-    // An error output has no digest to check.
-    assert_eq!(
-        claims::digest_problem(&plain, "p", r#"{"error":{"code":"x"}}"#),
-        None
     );
 }
 
