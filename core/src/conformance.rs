@@ -330,6 +330,18 @@ impl CorpusCase {
     }
 }
 
+/// Makes the first claim of a `meta.json` false (its value becomes one no output holds) and gives
+/// its path: how the tests and `scripts/conformance.sh` plant a false claim to see that every
+/// surface's outputs still reach the checker. `None` when the case has no claim.
+pub fn falsify_first_claim(meta: &mut Value) -> Option<String> {
+    let claim = meta.get_mut("expect")?.get_mut(0)?;
+    let op = ["is", "has", "lacks"]
+        .into_iter()
+        .find(|k| claim.get(*k).is_some())?;
+    claim[op] = Value::String("a value no decision holds".into());
+    claim["at"].as_str().map(str::to_owned)
+}
+
 /// A corpus directory: its cases in name order and its `digests.json` (`Null` when it has none).
 #[derive(Debug, Clone)]
 pub struct Corpus {
@@ -359,9 +371,8 @@ impl Corpus {
     /// Reads `root/cases/*/{meta,case,expected}.json`, the policy files the cases name and
     /// `root/digests.json`; the error names the file that could not be read.
     pub fn load(root: &Path) -> Result<Corpus, String> {
-        let read = |p: &Path| {
-            std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))
-        };
+        let read =
+            |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
         let digests_path = root.join("digests.json");
         let digests = if digests_path.exists() {
             serde_json::from_str(&read(&digests_path)?)
@@ -411,10 +422,9 @@ impl Corpus {
             return (false, vec![problem]);
         }
         let identical = mask_digests(output).0 + "\n" == case.expected;
-        let mut failed: Vec<String> =
-            digest_problem(&self.digests, &case.policy_reference, output)
-                .into_iter()
-                .collect();
+        let mut failed: Vec<String> = digest_problem(&self.digests, &case.policy_reference, output)
+            .into_iter()
+            .collect();
         let parsed: Value = serde_json::from_str(output).unwrap_or(Value::Null);
         failed.extend(claim_failures(&case.meta, &parsed));
         (identical, failed)
@@ -422,7 +432,7 @@ impl Corpus {
 
     /// A surface's outputs (case name to output text) checked against every case: a case the
     /// surface gave no output for differs.
-    pub fn check(&self, surface: &str, outputs: &BTreeMap<String, String>) -> Summary {
+    pub fn check(&self, surface: &str, outputs: &SurfaceOutputs) -> Summary {
         let mut s = Summary {
             surface: surface.to_string(),
             cases: self.cases.len(),
@@ -445,14 +455,18 @@ impl Corpus {
         }
         for name in outputs.keys() {
             if !self.cases.iter().any(|c| &c.name == name) {
-                s.failed_claims
-                    .push(format!("{name}: an output for a case the corpus does not have"));
+                s.failed_claims.push(format!(
+                    "{name}: an output for a case the corpus does not have"
+                ));
             }
         }
         s.identical = s.cases - s.differ.len();
         s
     }
 }
+
+/// What one surface gave for each case: the case's name to the output text.
+pub type SurfaceOutputs = BTreeMap<String, String>;
 
 /// One line of a runner's outputs (JSON Lines): the surface, the case, and the output text
 /// exactly as the surface gave it (a decision, a plan or an error object).
@@ -465,8 +479,8 @@ pub struct Output {
 
 /// Reads runners' outputs, JSON Lines of [`Output`], grouped by surface in the order each first
 /// appears. A line that is not an output is named by its number; blank lines are skipped.
-pub fn read_outputs(text: &str) -> Result<Vec<(String, BTreeMap<String, String>)>, String> {
-    let mut surfaces: Vec<(String, BTreeMap<String, String>)> = Vec::new();
+pub fn read_outputs(text: &str) -> Result<Vec<(String, SurfaceOutputs)>, String> {
+    let mut surfaces: Vec<(String, SurfaceOutputs)> = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -512,7 +526,7 @@ mod tests {
         let ok = |claim: Value| {
             claim_failures(&serde_json::json!({ "expect": [claim] }), &out).is_empty()
         };
-            assert!(ok(json!({ "at": "delinquency.days_past_due", "is": 23 })));
+        assert!(ok(json!({ "at": "delinquency.days_past_due", "is": 23 })));
         assert!(!ok(json!({ "at": "delinquency.days_past_due", "is": 24 })));
         assert!(!ok(
             json!({ "at": "delinquency.days_past_due", "is": "23" })
@@ -567,7 +581,8 @@ mod tests {
     #[test]
     fn digests_are_masked_and_looked_up_by_reference_and_version() {
         let hex = "ab".repeat(32);
-        let out = format!(r#"{{"policy":{{"id":"p","version":"2","digest":"sha256:{hex}"}},"x":1}}"#);
+        let out =
+            format!(r#"{{"policy":{{"id":"p","version":"2","digest":"sha256:{hex}"}},"x":1}}"#);
         let (masked, found) = mask_digests(&out);
         assert_eq!(
             masked,
@@ -635,7 +650,10 @@ mod tests {
         let s = corpus.check("s", &BTreeMap::from([("c1".into(), output(true))]));
         assert!(s.differ.is_empty(), "{s:?}");
         assert_eq!(s.failed_claims.len(), 1, "{s:?}");
-        assert!(s.failed_claims[0].starts_with("c1: policy.id: is "), "{s:?}");
+        assert!(
+            s.failed_claims[0].starts_with("c1: policy.id: is "),
+            "{s:?}"
+        );
     }
 
     #[test]
@@ -670,11 +688,20 @@ mod tests {
     #[test]
     fn outputs_are_grouped_by_surface_in_order_and_a_repeated_case_is_refused() {
         let line = |s: &str, c: &str, o: &str| {
-            serde_json::to_string(&Output { surface: s.into(), case: c.into(), output: o.into() })
-                .unwrap()
+            serde_json::to_string(&Output {
+                surface: s.into(),
+                case: c.into(),
+                output: o.into(),
+            })
+            .unwrap()
         };
-        let text = [line("b", "c1", "x"), String::new(), line("a", "c1", "y"), line("b", "c2", "z")]
-            .join("\n");
+        let text = [
+            line("b", "c1", "x"),
+            String::new(),
+            line("a", "c1", "y"),
+            line("b", "c2", "z"),
+        ]
+        .join("\n");
         let surfaces = read_outputs(&text).unwrap();
         assert_eq!(surfaces.len(), 2);
         assert_eq!(surfaces[0].0, "b");

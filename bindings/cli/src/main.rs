@@ -399,7 +399,8 @@ fn corpus_check(corpus: &str, outputs: &[String]) -> ExitCode {
     };
     let mut text = String::new();
     let stdin = ["-".to_string()];
-    for path in if outputs.is_empty() { &stdin[..] } else { outputs } {
+    let paths: &[String] = if outputs.is_empty() { &stdin } else { outputs };
+    for path in paths {
         let read = if path == "-" {
             std::io::read_to_string(std::io::stdin())
         } else {

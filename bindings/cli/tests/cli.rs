@@ -270,7 +270,11 @@ fn policy_test_reads_the_older_form_as_the_same_claims() {
     // An error expected where the case is decided fails on the error code.
     let refused = policy_test("older-error", r#"{ "error": "invalid_field" }"#);
     assert_eq!(refused.status.code(), Some(1));
-    assert!(stdout(&refused).contains("error.code"), "{}", stdout(&refused));
+    assert!(
+        stdout(&refused).contains("error.code"),
+        "{}",
+        stdout(&refused)
+    );
 }
 
 #[test]
