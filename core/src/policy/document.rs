@@ -18,7 +18,7 @@ use crate::case::{
 };
 use crate::time::{ClockTime, Date, Weekday, Zone};
 
-pub use super::kinds::{RuleDef, RuleKind, TriggerDef, TriggerMove};
+pub use super::kinds::{Comparable, RuleDef, RuleKind, TriggerDef, TriggerMove};
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -49,6 +49,32 @@ impl RuleKind {
         }
     }
 
+    /// This kind beside another, when the two limit the same thing in a way that compares: what
+    /// layering (is a lender rule looser than the floor's?) and lint (is a rule moot?) compare.
+    pub fn beside<'a>(&'a self, other: &'a RuleKind) -> Comparable<'a> {
+        match (self, other) {
+            (RuleKind::Window(a), RuleKind::Window(b)) => Comparable::Windows(a, b),
+            (RuleKind::Cap(a), RuleKind::Cap(b)) => Comparable::Caps(a, b),
+            (RuleKind::Rest(a), RuleKind::Rest(b)) => Comparable::Rests(a, b),
+            (
+                RuleKind::Window(_)
+                | RuleKind::InconvenientTimes
+                | RuleKind::Cap(_)
+                | RuleKind::Rest(_)
+                | RuleKind::ForbidWhen(_)
+                | RuleKind::Require(_)
+                | RuleKind::Obligation(_),
+                RuleKind::Window(_)
+                | RuleKind::InconvenientTimes
+                | RuleKind::Cap(_)
+                | RuleKind::Rest(_)
+                | RuleKind::ForbidWhen(_)
+                | RuleKind::Require(_)
+                | RuleKind::Obligation(_),
+            ) => Comparable::Unlike,
+        }
+    }
+
     /// What an obligation rule reports; `None` for every kind that can block a candidate.
     pub fn obligation(&self) -> Option<&str> {
         match self {
@@ -61,6 +87,17 @@ impl RuleKind {
             | RuleKind::Require(_) => None,
         }
     }
+}
+
+/// Two kinds side by side ([`RuleKind::beside`]).
+pub enum Comparable<'a> {
+    Windows(&'a WindowDef, &'a WindowDef),
+    Caps(&'a CapDef, &'a CapDef),
+    Rests(&'a RestDef, &'a RestDef),
+    /// Two different kinds, or two of a kind that only ever adds to what is forbidden
+    /// (inconvenient times, prohibitions, prerequisites, obligations): neither can make the
+    /// other looser or moot.
+    Unlike,
 }
 
 /// One contact rule: the candidates it applies to and its kind, written as exactly one of the

@@ -488,26 +488,11 @@ fn loosening(lender: &RuleDef, floor: &RuleDef, calendar: &CalendarDef) -> Optio
 /// add (prohibitions, prerequisites, inconvenient times, obligations), and two different kinds,
 /// do not compare.
 fn kind_loosening(lender: &RuleKind, floor: &RuleKind, calendar: &CalendarDef) -> Option<String> {
-    match (lender, floor) {
-        (RuleKind::Window(l), RuleKind::Window(f)) => window_loosening(l, f, calendar),
-        (RuleKind::Cap(l), RuleKind::Cap(f)) => cap_loosening(l, f),
-        (RuleKind::Rest(l), RuleKind::Rest(f)) => rest_loosening(l, f),
-        (
-            RuleKind::Window(_)
-            | RuleKind::InconvenientTimes
-            | RuleKind::Cap(_)
-            | RuleKind::Rest(_)
-            | RuleKind::ForbidWhen(_)
-            | RuleKind::Require(_)
-            | RuleKind::Obligation(_),
-            RuleKind::Window(_)
-            | RuleKind::InconvenientTimes
-            | RuleKind::Cap(_)
-            | RuleKind::Rest(_)
-            | RuleKind::ForbidWhen(_)
-            | RuleKind::Require(_)
-            | RuleKind::Obligation(_),
-        ) => None,
+    match lender.beside(floor) {
+        Comparable::Windows(l, f) => window_loosening(l, f, calendar),
+        Comparable::Caps(l, f) => cap_loosening(l, f),
+        Comparable::Rests(l, f) => rest_loosening(l, f),
+        Comparable::Unlike => None,
     }
 }
 

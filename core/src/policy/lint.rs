@@ -102,25 +102,10 @@ pub fn lint(doc: &PolicyDocument) -> Vec<Diagnostic> {
 /// Whether two rules limit the same thing, so that the stricter makes the other moot: two windows,
 /// or two caps or rest patterns over the same events. Other kinds add to each other.
 fn limits_the_same(a: &RuleKind, b: &RuleKind) -> bool {
-    match (a, b) {
-        (RuleKind::Window(_), RuleKind::Window(_)) => true,
-        (RuleKind::Cap(x), RuleKind::Cap(y)) => x.counts == y.counts,
-        (RuleKind::Rest(x), RuleKind::Rest(y)) => x.counts == y.counts,
-        (
-            RuleKind::Window(_)
-            | RuleKind::InconvenientTimes
-            | RuleKind::Cap(_)
-            | RuleKind::Rest(_)
-            | RuleKind::ForbidWhen(_)
-            | RuleKind::Require(_)
-            | RuleKind::Obligation(_),
-            RuleKind::Window(_)
-            | RuleKind::InconvenientTimes
-            | RuleKind::Cap(_)
-            | RuleKind::Rest(_)
-            | RuleKind::ForbidWhen(_)
-            | RuleKind::Require(_)
-            | RuleKind::Obligation(_),
-        ) => false,
+    match a.beside(b) {
+        Comparable::Windows(..) => true,
+        Comparable::Caps(x, y) => x.counts == y.counts,
+        Comparable::Rests(x, y) => x.counts == y.counts,
+        Comparable::Unlike => false,
     }
 }
