@@ -560,8 +560,10 @@ mod tests {
                 .unwrap_err()
                 .to_string()
         };
-        assert!(err(r#"{ "id": "r", "cite": "c", "cap": null, "cap": null }"#)
-            .starts_with("duplicate field `cap`"));
+        assert!(
+            err(r#"{ "id": "r", "cite": "c", "cap": null, "cap": null }"#)
+                .starts_with("duplicate field `cap`")
+        );
         assert!(err(r#"{ "id": "r" }"#).starts_with("missing field `cite`"));
         assert!(err(r#"{ "cite": "c" }"#).starts_with("missing field `id`"));
         assert!(err(r#"{ "id": "r", "cite": "c", "windows": {} }"#).starts_with(

@@ -68,11 +68,7 @@ pub(super) fn put<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
 pub(super) fn read_struct<'de, D: Deserializer<'de>, R: FieldReader>(
     deserializer: D,
 ) -> Result<R::Value, D::Error> {
-    deserializer.deserialize_struct(
-        R::NAME,
-        R::FIELDS,
-        StructVisitor::<R>(PhantomData),
-    )
+    deserializer.deserialize_struct(R::NAME, R::FIELDS, StructVisitor::<R>(PhantomData))
 }
 
 struct StructVisitor<R>(PhantomData<R>);
@@ -161,10 +157,7 @@ impl<'de, R: FieldReader> Visitor<'de> for FieldSeed<R> {
     fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<FieldIndex, E> {
         match std::str::from_utf8(name) {
             Ok(name) => self.visit_str(name),
-            Err(_) => Err(E::unknown_field(
-                &String::from_utf8_lossy(name),
-                R::FIELDS,
-            )),
+            Err(_) => Err(E::unknown_field(&String::from_utf8_lossy(name), R::FIELDS)),
         }
     }
 }

@@ -214,7 +214,10 @@ fn check_cap(c: &mut Checker, path: &str, cap: &CapDef) {
         );
     }
     match cap.period {
-        Period::Days(0) => c.err(format!("{path}.period.days"), "a cap period is at least 1 day"),
+        Period::Days(0) => c.err(
+            format!("{path}.period.days"),
+            "a cap period is at least 1 day",
+        ),
         Period::Days(d) if d > 366 => c.err(
             format!("{path}.period.days"),
             "a cap period is at most 366 days",
