@@ -4,9 +4,9 @@
 //! reader matches on; nothing probes optional fields.
 //!
 //! A document that gives no kind or several is still read, keeping every kind it gives: that is
-//! a validation problem, reported with the path of the rule in the composed document beside the
-//! document's other problems, and [`RuleDef::kind`] (the one place that says what "exactly one"
-//! means) is `None` for it.
+//! a validation problem (`validate.rs` counts them), reported with the path of the rule in the
+//! composed document beside the document's other problems. [`RuleDef::kind`] is `None` for such a
+//! rule, and is what everything after validation reads.
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 use serde::{Deserialize, Deserializer};
