@@ -373,8 +373,8 @@ mod schema {
     use schemars::{JsonSchema, Schema, SchemaGenerator};
     use std::borrow::Cow;
 
-    /// One contact rule. Exactly one of `window`, `inconvenient_times`, `cap`, `rest`, `forbid_when`
-    /// and `require` is given: that is the rule's kind.
+    /// One contact rule. Exactly one of `window`, `inconvenient_times`, `cap`, `rest`,
+    /// `forbid_when`, `require` and `obligation` is given: that is the rule's kind.
     #[derive(JsonSchema)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
