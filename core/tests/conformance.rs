@@ -182,9 +182,10 @@ fn check_corpus(corpus: &Path, bless: bool) -> Report {
         };
         // The projection must lose nothing: the parts join back into the output.
         if expected::join(&parts.verdict, &parts.prose).as_deref() != Ok(&(masked + "\n")) {
-            report
-                .failed
-                .push(format!("{}: its parts do not join into its output", name(&dir)));
+            report.failed.push(format!(
+                "{}: its parts do not join into its output",
+                name(&dir)
+            ));
         }
         let verdict_path = dir.join("expected.json");
         let verdict_differs = compare(&verdict_path, &parts.verdict, bless);
@@ -438,14 +439,29 @@ fn a_changed_verdict_with_a_note_naming_its_digest_passes() {
         std::fs::write(copy.join("meta.json"), meta.to_string()).unwrap();
         check_corpus(&tmp, false)
     };
-    let noted = with_note(serde_json::json!({ "verdict": now, "why": "the action is now allowed" }));
+    let noted =
+        with_note(serde_json::json!({ "verdict": now, "why": "the action is now allowed" }));
     let stale = with_note(serde_json::json!({ "verdict": older, "why": "the older verdict" }));
     let silent = with_note(serde_json::json!({ "verdict": now, "why": " " }));
     let _ = std::fs::remove_dir_all(&tmp);
-    assert!(noted.differ.is_empty() && noted.failed.is_empty(), "{noted:?}");
-    assert_eq!(stale.failed.len(), 1, "a note for another verdict: {stale:?}");
-    assert_eq!(silent.failed.len(), 1, "a note that says nothing: {silent:?}");
-    assert!(silent.failed[0].contains("verdict_changes[0]"), "{silent:?}");
+    assert!(
+        noted.differ.is_empty() && noted.failed.is_empty(),
+        "{noted:?}"
+    );
+    assert_eq!(
+        stale.failed.len(),
+        1,
+        "a note for another verdict: {stale:?}"
+    );
+    assert_eq!(
+        silent.failed.len(),
+        1,
+        "a note that says nothing: {silent:?}"
+    );
+    assert!(
+        silent.failed[0].contains("verdict_changes[0]"),
+        "{silent:?}"
+    );
 }
 
 #[test]
@@ -469,9 +485,16 @@ fn a_prose_only_change_is_blessed_without_a_note_and_leaves_the_verdict_file() {
     let verdict_after = std::fs::read(copy.join("expected.json")).unwrap();
     let prose_after = std::fs::read_to_string(copy.join("expected.prose")).unwrap();
     let _ = std::fs::remove_dir_all(&tmp);
-    assert_eq!(before.differ.len(), 1, "a changed wording is caught: {before:?}");
+    assert_eq!(
+        before.differ.len(),
+        1,
+        "a changed wording is caught: {before:?}"
+    );
     assert!(blessed.failed.is_empty(), "{blessed:?}");
-    assert!(after.differ.is_empty() && after.failed.is_empty(), "{after:?}");
+    assert!(
+        after.differ.is_empty() && after.failed.is_empty(),
+        "{after:?}"
+    );
     assert_eq!(verdict_after, verdict);
     assert_eq!(prose_after, prose);
 }
@@ -489,7 +512,10 @@ fn a_case_the_verdict_record_does_not_know_fails_until_blessed() {
     let after = check_corpus(&tmp, false);
     let _ = std::fs::remove_dir_all(&tmp);
     assert_eq!(unrecorded.failed.len(), 1, "{unrecorded:?}");
-    assert!(unrecorded.failed[0].contains("verdicts.json"), "{unrecorded:?}");
+    assert!(
+        unrecorded.failed[0].contains("verdicts.json"),
+        "{unrecorded:?}"
+    );
     assert!(blessed.failed.is_empty(), "{blessed:?}");
     assert!(recorded[name(&copy)].is_string(), "{recorded}");
     assert!(after.failed.is_empty(), "{after:?}");
@@ -514,7 +540,12 @@ fn prose_is_named_by_path_and_the_parts_join_into_the_output() {
         out.to_string() + "\n"
     );
     // A line too few or too many, or an output that already holds the placeholder, is refused.
-    let short: String = parts.prose.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    let short: String = parts
+        .prose
+        .lines()
+        .skip(1)
+        .map(|l| format!("{l}\n"))
+        .collect();
     assert!(expected::join(&parts.verdict, &short).is_err());
     assert!(expected::join(&parts.verdict, &(parts.prose.clone() + "x \"y\"\n")).is_err());
     assert!(expected::split(r#"{"id":"@prose"}"#).is_err());
@@ -686,7 +717,8 @@ fn every_blocked_by_in_the_corpus_carries_a_rule_id_and_a_citation() {
     let mut checked = 0;
     for dir in case_dirs(&corpus) {
         let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
-        let text = expected::join(&read("expected.json"), &read("expected.prose")).unwrap_or_default();
+        let text =
+            expected::join(&read("expected.json"), &read("expected.prose")).unwrap_or_default();
         let Ok(d) = serde_json::from_str::<Value>(&text) else {
             continue;
         };
