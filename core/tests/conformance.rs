@@ -13,7 +13,8 @@
 //!
 //! `ARREARS_BLESS=1 cargo test -p arrears-core --test conformance` rewrites the expected files
 //! whose output changed, `digests.json`, and `verdicts.json` for new cases; the claims and notes
-//! are never rewritten, and must still hold. `ARREARS_CORPUS=DIR` runs (or blesses) another corpus
+//! are never rewritten, and must still hold. With `ARREARS_RECORD_VERDICTS=1` as well, it records
+//! every case's verdict as it now stands, for a change of format that no note could explain. `ARREARS_CORPUS=DIR` runs (or blesses) another corpus
 //! directory instead. `docs/conformance.md` says how to review a re-bless.
 
 #[path = "../../tests/conformance/claims.rs"]
@@ -142,7 +143,24 @@ fn compare(path: &Path, got: &str, bless: bool) -> bool {
     differs
 }
 
+/// How a corpus run treats the files it compares with.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// Compare, write nothing.
+    Check,
+    /// Rewrite what differs; record new cases' verdicts.
+    Bless,
+    /// Bless, and record every case's verdict as it now stands: for a change of the output's
+    /// format (a new field in every output), which no verdict note can explain case by case.
+    BlessRecordingVerdicts,
+}
+
 fn check_corpus(corpus: &Path, bless: bool) -> Report {
+    run_corpus(corpus, if bless { Mode::Bless } else { Mode::Check })
+}
+
+fn run_corpus(corpus: &Path, mode: Mode) -> Report {
+    let bless = mode != Mode::Check;
     let digests_path = corpus.join("digests.json");
     let digests = if digests_path.exists() {
         read_json(&digests_path)
@@ -201,6 +219,7 @@ fn check_corpus(corpus: &Path, bless: bool) -> Report {
                 .as_ref()
                 .and_then(|v| v[name(&dir)].as_str())
                 .map(str::to_string)
+                .filter(|_| mode != Mode::BlessRecordingVerdicts)
                 .or_else(|| bless.then(|| digest.clone()));
             if let Some(problem) = note_problem(&meta, was.as_deref(), &digest) {
                 report.failed.push(format!("{}: {problem}", name(&dir)));
@@ -269,10 +288,22 @@ fn blessing() -> bool {
     std::env::var_os("ARREARS_BLESS").is_some()
 }
 
+/// `ARREARS_BLESS=1`, and with `ARREARS_RECORD_VERDICTS=1` beside it, a format change's bless.
+fn mode() -> Mode {
+    match (
+        blessing(),
+        std::env::var_os("ARREARS_RECORD_VERDICTS").is_some(),
+    ) {
+        (false, _) => Mode::Check,
+        (true, false) => Mode::Bless,
+        (true, true) => Mode::BlessRecordingVerdicts,
+    }
+}
+
 #[test]
 fn corpus_gives_the_expected_bytes_digests_and_claims() {
     let corpus = corpus_dir();
-    let r = check_corpus(&corpus, blessing());
+    let r = run_corpus(&corpus, mode());
     if own_corpus() {
         assert!(r.cases >= 25, "the corpus has only {} cases", r.cases);
         assert!(r.claims >= 2 * r.cases, "only {} claims", r.claims);
@@ -497,6 +528,24 @@ fn a_prose_only_change_is_blessed_without_a_note_and_leaves_the_verdict_file() {
     );
     assert_eq!(verdict_after, verdict);
     assert_eq!(prose_after, prose);
+}
+
+#[test]
+fn a_format_change_re_records_every_verdict_without_notes_and_only_when_asked() {
+    if blessing() {
+        return; // the corpus is being rewritten under it
+    }
+    let (tmp, copy) = scratch_with_an_older_verdict("record");
+    let blessed = run_corpus(&tmp, Mode::Bless);
+    let recorded = run_corpus(&tmp, Mode::BlessRecordingVerdicts);
+    let after = check_corpus(&tmp, false);
+    let now = verdict_digest(&std::fs::read(copy.join("expected.json")).unwrap());
+    let record = read_json(&tmp.join("verdicts.json"));
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert_eq!(blessed.failed.len(), 1, "a plain bless still wants a note: {blessed:?}");
+    assert!(recorded.failed.is_empty(), "{recorded:?}");
+    assert!(after.differ.is_empty() && after.failed.is_empty(), "{after:?}");
+    assert_eq!(record[name(&copy)], Value::String(now));
 }
 
 #[test]
