@@ -542,9 +542,16 @@ fn a_format_change_re_records_every_verdict_without_notes_and_only_when_asked() 
     let now = verdict_digest(&std::fs::read(copy.join("expected.json")).unwrap());
     let record = read_json(&tmp.join("verdicts.json"));
     let _ = std::fs::remove_dir_all(&tmp);
-    assert_eq!(blessed.failed.len(), 1, "a plain bless still wants a note: {blessed:?}");
+    assert_eq!(
+        blessed.failed.len(),
+        1,
+        "a plain bless still wants a note: {blessed:?}"
+    );
     assert!(recorded.failed.is_empty(), "{recorded:?}");
-    assert!(after.differ.is_empty() && after.failed.is_empty(), "{after:?}");
+    assert!(
+        after.differ.is_empty() && after.failed.is_empty(),
+        "{after:?}"
+    );
     assert_eq!(record[name(&copy)], Value::String(now));
 }
 
