@@ -1248,7 +1248,7 @@ fn mutations(name: &str, text: &str, is_case: bool) -> Vec<(String, String, Stri
         let ops = if every_node {
             let first = h % 6;
             vec![first, (first + 1 + (h >> 3) % 5) % 6]
-        } else if h % 12 == 0 {
+        } else if h.is_multiple_of(12) {
             vec![(h >> 4) % 6]
         } else {
             vec![]
