@@ -18,7 +18,11 @@ _MASKED = '"digest":"@digest"'
 
 
 def expected_text(case_dir: pathlib.Path) -> str:
-    text = (case_dir / "expected.json").read_bytes().decode()
+    """The case's expected output, its two expected files joined (docs/conformance.md)."""
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tests" / "conformance"))
+    from expected import read_expected
+
+    text = (read_expected(case_dir) or b"").decode()
     return text[:-1] if text.endswith("\n") else text
 
 

@@ -7,6 +7,8 @@
 //!
 //! Nothing here is on the decision path: it reads files and compares texts.
 
+pub mod expected;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -308,7 +310,9 @@ pub struct CorpusCase {
     pub policy: String,
     /// `case.json`, exactly as written.
     pub case_text: String,
-    /// `expected.json`, exactly as written.
+    /// The expected output (digest masked, with its newline): `expected.json` and
+    /// `expected.prose` joined ([`expected::join`]); empty when the case is not blessed yet or its
+    /// two files do not join, so every surface's output differs from it.
     pub expected: String,
 }
 
@@ -405,7 +409,7 @@ impl Corpus {
                     .to_string_lossy()
                     .into_owned(),
                 case_text: read(&dir.join("case.json"))?,
-                expected: read(&dir.join("expected.json")).unwrap_or_default(),
+                expected: expected_output(&dir),
                 meta,
                 policy_reference,
                 policy,
@@ -504,6 +508,18 @@ pub fn read_outputs(text: &str) -> Result<Vec<(String, SurfaceOutputs)>, String>
         }
     }
     Ok(surfaces)
+}
+
+/// A case directory's expected output, its two expected files joined; empty when either is
+/// missing or they do not join (the byte comparison then fails and names the case).
+fn expected_output(dir: &Path) -> String {
+    let (Ok(verdict), Ok(prose)) = (
+        std::fs::read_to_string(dir.join("expected.json")),
+        std::fs::read_to_string(dir.join("expected.prose")),
+    ) else {
+        return String::new();
+    };
+    expected::join(&verdict, &prose).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ def _policy(meta):
 
 
 def _expected(case_dir):
-    text = (case_dir / "expected.json").read_bytes().decode()
+    text = corpus.Case(CORPUS, case_dir).expected.decode()
     assert text.endswith("\n")
     return text[:-1]
 
