@@ -63,7 +63,7 @@ fn one_case_corpus(dir: &Path) -> PathBuf {
     let corpus = dir.join("corpus");
     let first = Corpus::load(&src).unwrap().cases.remove(0).name;
     std::fs::create_dir_all(corpus.join("cases").join(&first)).unwrap();
-    for f in ["case.json", "meta.json", "expected.json"] {
+    for f in ["case.json", "meta.json", "expected.json", "expected.prose"] {
         std::fs::copy(
             src.join("cases").join(&first).join(f),
             corpus.join("cases").join(&first).join(f),
