@@ -16,51 +16,38 @@ import re
 import subprocess
 import sys
 
+from wasm_sections import leb, sections
+
 HUGE = 8000  # HotSpot's HugeMethodLimit: never JIT-compiled at or above this
 LARGE = 4000
 
 
-def leb(data, i):
-    result = shift = 0
-    while True:
-        byte = data[i]
-        i += 1
-        result |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return result, i
-
-
 def wasm_functions(path):
     """Body size and name of each defined function (the module imports none)."""
-    data = open(path, "rb").read()
-    bodies, names, i = [], {}, 8
-    while i < len(data):
-        section = data[i]
-        size, i = leb(data, i + 1)
-        end = i + size
+    bodies, names = [], {}
+    for section, body in sections(open(path, "rb").read()):
         if section == 10:
-            count, j = leb(data, i)
+            count, j = leb(body, 0)
             for _ in range(count):
-                body, j = leb(data, j)
-                bodies.append(body)
-                j += body
+                size, j = leb(body, j)
+                bodies.append(size)
+                j += size
         elif section == 0:
-            length, j = leb(data, i)
-            if data[j : j + length] == b"name":
-                j += length
-                while j < end:
-                    kind, j = data[j], j + 1
-                    sub, j = leb(data, j)
-                    if kind == 1:
-                        count, k = leb(data, j)
-                        for _ in range(count):
-                            index, k = leb(data, k)
-                            n, k = leb(data, k)
-                            names[index] = data[k : k + n].decode("utf-8", "replace")
-                            k += n
-                    j += sub
-        i = end
+            length, j = leb(body, 0)
+            if body[j : j + length] != b"name":
+                continue
+            j += length
+            while j < len(body):
+                kind, j = body[j], j + 1
+                size, j = leb(body, j)
+                if kind == 1:
+                    count, k = leb(body, j)
+                    for _ in range(count):
+                        index, k = leb(body, k)
+                        n, k = leb(body, k)
+                        names[index] = body[k : k + n].decode("utf-8", "replace")
+                        k += n
+                j += size
     return bodies, names
 
 
