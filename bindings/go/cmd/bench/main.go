@@ -32,6 +32,7 @@ func main() {
 	type row struct {
 		History    int     `json:"history"`
 		DecidePerS float64 `json:"decide_per_s"`
+		Refused    int     `json:"refused"`
 	}
 	var rows []row
 	for _, history := range []int{20, 200, 2000, 10000} {
@@ -41,10 +42,12 @@ func main() {
 			os.Exit(1)
 		}
 		cases := bytes.Split(bytes.TrimSpace(raw), []byte("\n"))
+		// A refusal (the work budget refuses the largest synthetic cases) is timed like a
+		// decision, as the native bench does, and counted so the table can say so.
+		refused := 0
 		for _, c := range cases {
 			if _, err := engine.Decide(ctx, c); err != nil {
-				fmt.Fprintln(os.Stderr, err)
-				os.Exit(1)
+				refused++
 			}
 		}
 		n, start := 0, time.Now()
@@ -54,7 +57,7 @@ func main() {
 				n++
 			}
 		}
-		rows = append(rows, row{history, float64(n) / time.Since(start).Seconds()})
+		rows = append(rows, row{history, float64(n) / time.Since(start).Seconds(), refused})
 	}
 	out, _ := json.Marshal(map[string]any{"surface": "wazero (Go)", "rows": rows})
 	fmt.Println(string(out))
