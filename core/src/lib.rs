@@ -28,6 +28,7 @@
 //! code and the JSON path of the field at fault.
 
 pub use policy::calendar;
+mod candidates;
 pub mod case;
 pub mod conditions;
 pub mod contact;
