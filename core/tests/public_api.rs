@@ -138,7 +138,8 @@ fn the_public_api_is_the_one_listed_in_public_api_txt() {
     if listed == found {
         return;
     }
-    let (listed, found): (Vec<&str>, Vec<&str>) = (listed.lines().collect(), found.lines().collect());
+    let (listed, found): (Vec<&str>, Vec<&str>) =
+        (listed.lines().collect(), found.lines().collect());
     let mut diff = String::new();
     for l in listed.iter().filter(|l| !found.contains(l)) {
         diff.push_str(&format!("- {l}\n"));
@@ -154,10 +155,7 @@ fn the_public_api_is_the_one_listed_in_public_api_txt() {
 #[test]
 fn the_crate_root_has_at_most_ten_public_modules() {
     let text = std::fs::read_to_string(src().join("lib.rs")).unwrap();
-    let public: Vec<&str> = text
-        .lines()
-        .filter(|l| l.starts_with("pub mod "))
-        .collect();
+    let public: Vec<&str> = text.lines().filter(|l| l.starts_with("pub mod ")).collect();
     assert!(
         public.len() <= MOST_PUBLIC_MODULES,
         "core/src/lib.rs has {} public modules, at most {MOST_PUBLIC_MODULES} are wanted: {public:?}",
@@ -167,9 +165,15 @@ fn the_crate_root_has_at_most_ten_public_modules() {
 
 #[test]
 fn an_impl_of_a_trait_lists_no_methods_and_generic_arguments_are_dropped() {
-    assert_eq!(impl_target("impl<'a> Facts<'a> {"), Some("Facts".to_string()));
+    assert_eq!(
+        impl_target("impl<'a> Facts<'a> {"),
+        Some("Facts".to_string())
+    );
     assert_eq!(impl_target("impl Engine {"), Some("Engine".to_string()));
     assert_eq!(impl_target("impl From<RuleRef<'_>> for Reason {"), None);
-    assert_eq!(item("pub const MAX_PLAN_DAYS: u32 = 31;"), "pub const MAX_PLAN_DAYS: u32");
+    assert_eq!(
+        item("pub const MAX_PLAN_DAYS: u32 = 31;"),
+        "pub const MAX_PLAN_DAYS: u32"
+    );
     assert_eq!(item("pub fn call_rank("), "pub fn call_rank");
 }
