@@ -151,6 +151,8 @@ impl<'f> Solver<'f> {
         &self.contact
     }
 
+    // What the solver asks of the other evaluators, under the names the arms over rule kinds
+    // and parts read them by.
     fn holds(&self, cond: &Condition, target: &Target, span: Span) -> IntervalSet {
         self.conditions.holds(cond, target, span)
     }
