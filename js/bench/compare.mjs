@@ -6,9 +6,9 @@
 // 2,000 events). Both builds must give the same bytes for every case, or it stops.
 //   node js/bench/compare.mjs POLICY CASES_DIR DIST_BEFORE DIST_AFTER
 //   (BENCH_MS per round, 300 by default; ROUNDS, 15; HISTORIES, 20,200,2000)
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { decideRate, readCases } from './rate.mjs';
 
 const [policy, dir, before, after] = process.argv.slice(2);
 if (!after) {
@@ -21,21 +21,9 @@ const budget = Number(process.env.BENCH_MS ?? 300);
 const rounds = Number(process.env.ROUNDS ?? 15);
 const median = (xs) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
 
-function rate(engine, cases) {
-  let n = 0;
-  const start = performance.now();
-  while (performance.now() - start < budget) {
-    for (const c of cases) {
-      engine.decideJson(c);
-      n += 1;
-    }
-  }
-  return n / ((performance.now() - start) / 1000);
-}
-
 const rows = [];
 for (const history of (process.env.HISTORIES ?? '20,200,2000').split(',').map(Number)) {
-  const cases = readFileSync(join(dir, `cases-${history}.jsonl`), 'utf8').split('\n').filter(Boolean);
+  const cases = readCases(dir, history);
   for (const c of cases) {
     if (a.decideJson(c) !== b.decideJson(c)) throw new Error(`the two builds decide a case of ${history} events differently`);
   }
@@ -44,11 +32,11 @@ for (const history of (process.env.HISTORIES ?? '20,200,2000').split(',').map(Nu
   for (let r = 0; r < rounds; r += 1) {
     // Which build goes first alternates, so neither always gets the warmer machine.
     if (r % 2) {
-      rb.push(rate(b, cases));
-      ra.push(rate(a, cases));
+      rb.push(decideRate(b, cases, budget));
+      ra.push(decideRate(a, cases, budget));
     } else {
-      ra.push(rate(a, cases));
-      rb.push(rate(b, cases));
+      ra.push(decideRate(a, cases, budget));
+      rb.push(decideRate(b, cases, budget));
     }
   }
   rows.push({
