@@ -19,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "conformance" / "cases"
+sys.path.insert(0, str(ROOT / "tests" / "conformance"))
+from expected import read_expected  # noqa: E402  (the blessed output, its two files joined)
 OUT = ROOT / "docs" / "cookbook.md"
 
 PACKS = {
@@ -157,7 +159,7 @@ def render() -> str:
             if meta.get("policy") != pack:
                 raise SystemExit(f"{d.name}: meta.policy is {meta.get('policy')!r}, not {pack!r}")
             case = json.loads((d / "case.json").read_text())
-            output = json.loads((d / "expected.json").read_text())
+            output = json.loads(read_expected(d))
             claims = meta.get("expect") or []
             if not claims:
                 raise SystemExit(f"{d.name}: meta.json has no expect claims")

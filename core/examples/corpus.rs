@@ -1,12 +1,14 @@
 //! Runs the conformance corpus on the native engine and prints a one-line JSON summary, the same
 //! shape every surface's runner prints for `scripts/conformance.sh`: the bytes (with the policy
-//! digest masked), the digest against `digests.json`, and each case's claims. A plan case
+//! digest masked) against the case's two expected files joined, the digest against `digests.json`, and each case's claims. A plan case
 //! (`"plan_days"` in its meta.json) is planned over that many days instead of decided.
 //!
 //! `cargo run -p arrears-core --example corpus -- tests/conformance`
 
 #[path = "../../tests/conformance/claims.rs"]
 mod claims;
+#[path = "../../tests/conformance/expected.rs"]
+mod expected;
 
 use std::path::Path;
 
@@ -49,7 +51,8 @@ fn main() {
                 continue;
             }
         };
-        if claims::mask_digests(&out).0 + "\n" != read("expected.json") {
+        let want = expected::join(&read("expected.json"), &read("expected.prose"));
+        if want.as_deref() != Ok(&(claims::mask_digests(&out).0 + "\n")) {
             differ.push(name.clone());
         }
         if let Some(problem) = claims::digest_problem(&digests, reference, &out) {

@@ -94,7 +94,7 @@ test('a falsified claim fails the corpus report, and the bytes alone would not n
     cpSync(join(corpus, 'digests.json'), join(tmp, 'digests.json'));
     const dir = join(tmp, 'cases', first.name);
     mkdirSync(dir, { recursive: true });
-    for (const f of ['case.json', 'expected.json']) cpSync(join(corpus, 'cases', first.name, f), join(dir, f));
+    for (const f of ['case.json', 'expected.json', 'expected.prose']) cpSync(join(corpus, 'cases', first.name, f), join(dir, f));
     const meta = structuredClone(first.meta);
     const claim = meta.expect[0];
     claim[['is', 'has', 'lacks'].find((k) => k in claim)] = 'a value no decision holds';

@@ -85,7 +85,9 @@ test('the corpus report plans a plan case over its plan_days', () => {
     const meta = { ...first.meta, plan_days: 3, expect: [{ at: 'days', is: 3 }] };
     writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
     const plan = new Engine(first.policy).planJson(first.caseText, 3);
+    // The whole plan as its verdict file and no prose: the two still join into the plan.
     writeFileSync(join(dir, 'expected.json'), `${maskDigests(plan).masked}\n`);
+    writeFileSync(join(dir, 'expected.prose'), '');
     const planned = run();
     assert.deepEqual([planned.identical, planned.differ, planned.failed_claims], [1, [], []]);
     // Over 4 days the bytes and the claim differ; decided instead, they differ as well.

@@ -4,6 +4,7 @@
 // language. No dependencies: Node's fs and path only, and nothing at all for the checks.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readExpected } from './expected.mjs';
 
 const DIGEST = /"digest":"sha256:([0-9a-fA-F]{64})"/g;
 
@@ -186,7 +187,7 @@ export function loadCorpus(root) {
         policy: meta.policy.endsWith('.json') ? readFileSync(join(root, meta.policy), 'utf8') : meta.policy,
         caseText: readFileSync(join(dir, 'case.json'), 'utf8'),
         planDays: planDays(meta),
-        expected: readFileSync(join(dir, 'expected.json'), 'utf8'),
+        expected: readExpected(dir),
       };
     });
 }

@@ -14,6 +14,8 @@ import os
 import pathlib
 import re
 
+from expected import read_expected
+
 _DIGEST = re.compile(r'"digest":"sha256:([0-9a-fA-F]{64})"')
 _MISSING, _BAD = object(), object()
 
@@ -202,7 +204,7 @@ class Case:
         self.policy = ((root / self.reference).read_text(encoding="utf-8")
                        if self.reference.endswith(".json") else self.reference)
         self.case_text = (case_dir / "case.json").read_text(encoding="utf-8")
-        self.expected = (case_dir / "expected.json").read_bytes()
+        self.expected = read_expected(case_dir)
         self.digests = digests
 
     def check(self, output):

@@ -40,7 +40,7 @@ def test_corpus_case_gives_the_native_bytes_and_its_claims_hold(case):
 def test_a_falsified_claim_fails_the_corpus_report(tmp_path):
     first = CASES[0]
     (tmp_path / "cases" / first.name).mkdir(parents=True)
-    for f in ("case.json", "expected.json"):
+    for f in ("case.json", "expected.json", "expected.prose"):
         (tmp_path / "cases" / first.name / f).write_bytes((first.dir / f).read_bytes())
     (tmp_path / "digests.json").write_bytes((CORPUS / "digests.json").read_bytes())
     (tmp_path / "policies").mkdir()

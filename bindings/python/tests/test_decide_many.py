@@ -12,6 +12,7 @@ import arrears
 REPO = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "tests" / "conformance"))
 import claims  # noqa: E402
+from expected import read_expected  # noqa: E402
 
 CORPUS = claims.corpus_dir(REPO / "tests" / "conformance")
 # Plan cases (meta.json's "plan_days") hold a plan, not a decision: test_plan.py covers them.
@@ -26,7 +27,7 @@ def _policy(meta):
 
 
 def _expected(case_dir):
-    text = (case_dir / "expected.json").read_bytes().decode()
+    text = read_expected(case_dir).decode()
     assert text.endswith("\n")
     return text[:-1]
 

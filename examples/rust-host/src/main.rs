@@ -15,6 +15,8 @@ use std::path::Path;
 // meta.json); a host of your own needs only `run`.
 #[path = "../../../tests/conformance/claims.rs"]
 mod claims;
+#[path = "../../../tests/conformance/expected.rs"]
+mod expected;
 
 use wasmtime::component::{Component, Linker, ResourceAny};
 use wasmtime::{Engine, Error, Result, Store};
@@ -140,9 +142,11 @@ fn corpus(host: &mut Host, dir: &Path) -> Result<bool> {
             ),
         };
         let out = run(host, &policy, &case, plan_days)?;
-        if (claims::mask_digests(&out).0 + "\n").as_bytes()
-            == std::fs::read(case_dir.join("expected.json"))?
-        {
+        let want = expected::join(
+            &std::fs::read_to_string(case_dir.join("expected.json"))?,
+            &std::fs::read_to_string(case_dir.join("expected.prose"))?,
+        );
+        if want.as_deref() == Ok(&(claims::mask_digests(&out).0 + "\n")) {
             same += 1;
         } else {
             differ.push(name.clone());

@@ -1,6 +1,7 @@
 // Package conformance runs the shared conformance corpus (tests/conformance) through a decide
-// function (or, for a plan case, a plan function): each case's output must equal its
-// expected.json byte for byte, and the claims its meta.json states under "expect" must hold.
+// function (or, for a plan case, a plan function): each case's output must equal its expected
+// output byte for byte (expected.json and expected.prose joined), and the claims its meta.json
+// states under "expect" must hold.
 package conformance
 
 import (
@@ -72,13 +73,50 @@ func Load(root string) ([]Case, error) {
 		if c.Input, err = os.ReadFile(filepath.Join(dir, "case.json")); err != nil {
 			return nil, err
 		}
-		if c.Expected, err = os.ReadFile(filepath.Join(dir, "expected.json")); err != nil {
+		verdict, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+		if err != nil {
 			return nil, err
+		}
+		prose, err := os.ReadFile(filepath.Join(dir, "expected.prose"))
+		if err != nil {
+			return nil, err
+		}
+		if c.Expected, err = JoinExpected(verdict, prose); err != nil {
+			return nil, fmt.Errorf("%s: %w", c.Name, err)
 		}
 		cases = append(cases, c)
 	}
 	sort.Slice(cases, func(i, j int) bool { return cases[i].Name < cases[j].Name })
 	return cases, nil
+}
+
+// JoinExpected is a case's expected output (digest masked, with its newline) from its two
+// expected files: each "@prose" of expected.json, in order, replaced by the text after the first
+// space of the next line of expected.prose (docs/conformance.md).
+func JoinExpected(verdict, prose []byte) ([]byte, error) {
+	var texts [][]byte
+	for _, line := range bytes.Split(prose, []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		if _, text, ok := bytes.Cut(line, []byte(" ")); ok {
+			texts = append(texts, text)
+		} else {
+			texts = append(texts, nil)
+		}
+	}
+	parts := bytes.Split(verdict, []byte(`"@prose"`))
+	if len(parts) != len(texts)+1 {
+		return nil, fmt.Errorf("expected.json has %d prose strings, expected.prose %d lines", len(parts)-1, len(texts))
+	}
+	var out []byte
+	for i, part := range parts {
+		out = append(out, part...)
+		if i < len(texts) {
+			out = append(out, texts[i]...)
+		}
+	}
+	return out, nil
 }
 
 var digest = regexp.MustCompile(`"digest":"sha256:[0-9a-f]{64}"`)

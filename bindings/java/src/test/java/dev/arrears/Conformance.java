@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The shared conformance corpus: each case's output must equal its expected.json byte for byte,
- * and the claims its meta.json states under "expect" must hold. A case whose meta.json sets
+ * The shared conformance corpus: each case's output must equal its expected output byte for byte
+ * (expected.json and expected.prose joined), and the claims its meta.json states under "expect" must hold. A case whose meta.json sets
  * "plan_days" is planned over that many days instead of decided.
  */
 final class Conformance {
@@ -39,10 +39,36 @@ final class Conformance {
                 List<Object> claims = (List<Object>) meta.getOrDefault("expect", List.of());
                 Integer planDays = meta.get("plan_days") instanceof BigDecimal days ? days.intValueExact() : null;
                 cases.add(new Case(dir.getFileName().toString(), policy, read(dir.resolve("case.json")),
-                        read(dir.resolve("expected.json")), claims, planDays));
+                        joinExpected(read(dir.resolve("expected.json")), read(dir.resolve("expected.prose"))),
+                        claims, planDays));
             }
         }
         return cases;
+    }
+
+    /**
+     * A case's expected output (digest masked, with its newline) from its two expected files: each
+     * "@prose" of expected.json, in order, replaced by the text after the first space of the next
+     * line of expected.prose (docs/conformance.md).
+     */
+    static String joinExpected(String verdict, String prose) {
+        List<String> texts = new ArrayList<>();
+        for (String line : prose.split("\n")) {
+            if (!line.isEmpty()) {
+                int space = line.indexOf(' ');
+                texts.add(space < 0 ? "" : line.substring(space + 1));
+            }
+        }
+        String[] parts = verdict.split("\"@prose\"", -1);
+        if (parts.length != texts.size() + 1) {
+            throw new IllegalStateException("expected.json has " + (parts.length - 1)
+                    + " prose strings, expected.prose " + texts.size() + " lines");
+        }
+        StringBuilder out = new StringBuilder(parts[0]);
+        for (int i = 0; i < texts.size(); i++) {
+            out.append(texts.get(i)).append(parts[i + 1]);
+        }
+        return out.toString();
     }
 
     static String read(Path p) throws IOException {
