@@ -15,7 +15,7 @@ use crate::error::{Error, ErrorCode};
 use crate::facts::Facts;
 use crate::obligations::Obligations;
 use crate::pay_days::PayDays;
-use crate::policy::Policy;
+use crate::policy::{packs, Policy};
 use crate::solver::Solver;
 use crate::time::Seconds;
 use std::collections::BTreeSet;
@@ -90,12 +90,17 @@ impl Engine {
         Engine::from_reference_with(reference, &crate::policy::builtin_source)
     }
 
-    /// [`Engine::from_reference`] with a resolver for the `extends` of lender documents.
+    /// [`Engine::from_reference`] with a resolver for the `extends` of lender documents, which
+    /// also gives a built-in pack's text when this build does not hold it (`embedded-packs`).
     pub fn from_reference_with(
         reference: &str,
         resolve: &dyn Fn(&str) -> Result<String, Error>,
     ) -> Result<Engine, Error> {
         match Reference::of(reference) {
+            // A build without the packs' text asks the host for it, as it does for `extends`.
+            Reference::Pack(id) if packs::source(id).is_none() && packs::is_builtin(id) => {
+                Policy::from_json_with(&resolve(id)?, resolve).map(Engine::new)
+            }
             Reference::Pack(id) => Policy::builtin(id).map(Engine::new),
             Reference::Document(text) => Policy::from_json_with(text, resolve).map(Engine::new),
             Reference::Versions(fields) => {

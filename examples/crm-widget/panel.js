@@ -3,12 +3,16 @@
 // citations behind it, and what each party may be told.
 // The package where `npm install arrears` puts it, next to this page: no bundler, no import map
 // (an inline import map would need its own CSP hash). See README.md for other set-ups.
-import { Engine, ArrearsError, builtinPolicies, version } from './node_modules/arrears/dist/browser.js';
+import { Engine, ArrearsError, builtinPolicies, loadPack, version } from './node_modules/arrears/dist/browser.js';
 
 const $ = (id) => document.getElementById(id);
 const engines = new Map();
-const engineFor = (policy) => {
-  if (!engines.has(policy)) engines.set(policy, new Engine(policy));
+// A built-in pack is fetched from beside the module the first time the panel uses it.
+const engineFor = async (policy) => {
+  if (!engines.has(policy)) {
+    await loadPack(policy);
+    engines.set(policy, new Engine(policy));
+  }
   return engines.get(policy);
 };
 let ticker = null;
@@ -108,9 +112,9 @@ function render(caseData, d) {
   document.body.dataset.ready = 'true';
 }
 
-function decide(policy, caseData) {
+async function decide(policy, caseData) {
   try {
-    render(caseData, engineFor(policy).decide(caseData));
+    render(caseData, (await engineFor(policy)).decide(caseData));
   } catch (e) {
     for (const id of ['summary', 'next', 'actions-card', 'disclosures-card']) $(id).hidden = true;
     $('error').hidden = false;
@@ -127,20 +131,23 @@ async function main() {
   const load = async () => {
     const s = samples[Number($('sample').value)];
     $('policy').value = s.policy;
-    decide(s.policy, await (await fetch(`samples/${s.file}`)).json());
+    await decide(s.policy, await (await fetch(`samples/${s.file}`)).json());
   };
   $('sample').addEventListener('change', load);
   $('policy').addEventListener('change', async () => {
     const s = samples[Number($('sample').value)];
-    decide($('policy').value, await (await fetch(`samples/${s.file}`)).json());
+    await decide($('policy').value, await (await fetch(`samples/${s.file}`)).json());
   });
-  $('decide-pasted').addEventListener('click', () => {
+  $('decide-pasted').addEventListener('click', async () => {
+    let caseData;
     try {
-      decide($('policy').value, JSON.parse($('paste').value));
+      caseData = JSON.parse($('paste').value);
     } catch (e) {
       $('error').hidden = false;
       $('error').textContent = `invalid_json: ${e.message}`;
+      return;
     }
+    await decide($('policy').value, caseData);
   });
   const wanted = new URLSearchParams(location.search).get('sample');
   const index = samples.findIndex((s) => s.file === wanted);

@@ -20,5 +20,7 @@ export function assemble(wasm, out) {
   const inline = join(snippets, readdirSync(snippets)[0], 'inline0.js');
   if (!existsSync(inline)) throw new Error(`no ArrearsError snippet under ${snippets}`);
   writeFileSync(join(out, 'error.js'), `export { ArrearsError } from './${relative(out, inline)}';\n`);
+  // The hook through which the entry points hand the module a built-in pack's text.
+  writeFileSync(join(out, 'snippet.js'), `export { setPackSource } from './${relative(out, inline)}';\n`);
   for (const f of readdirSync(join(js, 'src'))) cpSync(join(js, 'src', f), join(out, f));
 }

@@ -22,7 +22,8 @@ const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: 'in
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, 'types'), { recursive: true });
 
-run('cargo', ['build', '-q', '-p', 'arrears-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm']);
+// Without the embedded packs: they ship as JSON files in dist/packs/ (src/node.js, src/browser.js).
+run('cargo', ['build', '-q', '-p', 'arrears-wasm', '--no-default-features', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm']);
 assemble(join(target, 'wasm32-unknown-unknown/wasm/arrears_wasm.wasm'), dist);
 const wasm = join(dist, 'pkg', 'arrears_bg.wasm');
 run(join(js, 'node_modules/.bin/wasm-opt'), [
@@ -41,6 +42,9 @@ for (const name of ['case', 'decision', 'plan', 'error', 'policy', 'lender-polic
   });
   writeFileSync(join(dist, 'types', `${name}.d.ts`), ts);
 }
+
+// The built-in packs, byte for byte the documents the native engine embeds.
+cpSync(join(root, 'core', 'packs'), join(dist, 'packs'), { recursive: true });
 
 // The contract travels with the package: a user of node_modules/arrears has no repository at hand.
 mkdirSync(join(dist, 'docs'));

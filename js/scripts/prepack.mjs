@@ -13,7 +13,7 @@ const js = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WASM_BINDGEN = '0.2.130';
 
 /** What the package must hold; each is a path under js/. */
-export const SHIPPED = ['dist/pkg/arrears_bg.wasm', 'dist/pkg/arrears.js', 'dist/node.js', 'dist/browser.js', 'dist/engine.js', 'dist/index.d.ts', 'dist/error.js', 'dist/types/decision.d.ts', 'dist/docs/case.md'];
+export const SHIPPED = ['dist/pkg/arrears_bg.wasm', 'dist/pkg/arrears.js', 'dist/node.js', 'dist/browser.js', 'dist/engine.js', 'dist/index.d.ts', 'dist/error.js', 'dist/snippet.js', 'dist/packs/cn-microloan.json', 'dist/packs/us-reg-f.json', 'dist/types/decision.d.ts', 'dist/docs/case.md'];
 
 function output(cmd, args) {
   try {

@@ -67,6 +67,14 @@ export class Engine {
 }
 if (Symbol.dispose) Engine.prototype[Symbol.dispose] = Engine.prototype.free;
 
+/** Throws the engine's own error for an id that names no built-in pack. */
+export function checkPackId(id) {
+  const ids = builtinPolicies();
+  if (!ids.includes(id)) {
+    throw new ArrearsError('unknown_policy', 'policy', `no built-in policy pack ${JSON.stringify(id)}; the built-in packs are ${ids.join(', ')}`);
+  }
+}
+
 export const validatePolicy = (policy) => settle(() => glue.validatePolicy(policy));
 export const builtinPolicies = () => settle(() => glue.builtinPolicies());
 export const importFineract = (loan, businessDate, timeZone) => settle(() => glue.importFineract(loan, businessDate, timeZone));

@@ -58,6 +58,13 @@ export interface Validation {
 export function validatePolicy(policy: PolicyInput): Validation;
 export function builtinPolicies(): string[];
 /**
+ * Makes a built-in pack available to `new Engine(id)`, `validatePolicy(id)` and lender documents
+ * that extend it. In a browser it fetches the pack's JSON from beside the module, once (only
+ * `cn-microloan` comes with the module); in Node packs are read from disk when named, and this only
+ * checks the id. Rejects with `ArrearsError` (`unknown_policy`) for an id that names no built-in pack.
+ */
+export function loadPack(id: string): Promise<void>;
+/**
  * The arrears case of an Apache Fineract loan, as `GET /loans/{id}?associations=repaymentSchedule,transactions`
  * returns it (an object or its JSON text), on the tenant's business date (`YYYY-MM-DD`) in its
  * time zone (an IANA name). Throws `ArrearsError` whose `path` points into the loan.

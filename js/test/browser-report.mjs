@@ -17,7 +17,10 @@ export async function browserCorpus(root) {
     await page.goto(`${url}/examples/crm-widget/`);
     const cases = corpusCases(root);
     const outputs = await page.evaluate(async (cases) => {
-      const { Engine } = await import('/js/dist/browser.js');
+      const { Engine, loadPack, builtinPolicies } = await import('/js/dist/browser.js');
+      // A page fetches the built-in packs it names (only the default one comes with the module).
+      const packs = builtinPolicies();
+      await Promise.all([...new Set(cases.map((c) => c.policy))].filter((p) => packs.includes(p)).map(loadPack));
       return cases.map((c) => {
         try {
           const engine = new Engine(c.policy);

@@ -18,13 +18,15 @@ test('the packed tarball installs into an empty project and decides', () => {
   const files = report.files.map((f) => f.path);
   assert.ok(files.includes('dist/pkg/arrears_bg.wasm') && files.includes('dist/index.d.ts'), files.join(', '));
   assert.ok(!files.some((f) => f.startsWith('test/') || f.startsWith('node_modules/')), 'only dist/ is shipped');
+  // The built-in packs travel beside the module, not inside it.
+  for (const id of ['cn-microloan', 'us-reg-f', 'id-ojk', 'ph-sec', 'in-rbi']) assert.ok(files.includes(`dist/packs/${id}.json`), `no dist/packs/${id}.json`);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'empty', private: true, type: 'module' }));
   npm(['install', join(dir, tarball)], dir);
   const sample = readFileSync(new URL('../../examples/cases/overdue-consumer-loan.json', import.meta.url), 'utf8');
   writeFileSync(join(dir, 'use.mjs'), `
     import { Engine } from 'arrears';
     const d = new Engine('cn-microloan').decide(${sample});
-    console.log(d.delinquency.stage.id, d.delinquency.days_past_due);
+    console.log(d.delinquency.stage.id, d.delinquency.days_past_due, new Engine('in-rbi').policy.id);
   `);
-  assert.equal(execFileSync(process.execPath, ['use.mjs'], { cwd: dir }).toString().trim(), 'late 23');
+  assert.equal(execFileSync(process.execPath, ['use.mjs'], { cwd: dir }).toString().trim(), 'late 23 in-rbi');
 });

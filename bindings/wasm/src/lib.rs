@@ -30,12 +30,49 @@ export function makeError(code, path, message) {
 export function isRangeError(e) {
   return e instanceof RangeError;
 }
+let packText = () => undefined;
+export function setPackSource(source) {
+  packText = source;
+}
+export function packSource(id) {
+  try {
+    const text = packText(id);
+    return typeof text === 'string' ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = makeError)]
     fn make_error(code: &str, path: &str, message: &str) -> JsValue;
     #[wasm_bindgen(js_name = isRangeError)]
     fn is_range_error(e: &JsValue) -> bool;
+    /// The text of a built-in pack as the package's entry point supplies it (read beside the
+    /// module in Node, fetched by `loadPack` in a browser); `None` when it has none. A throwing
+    /// supplier counts as none, so no JavaScript exception ever unwinds through the module.
+    #[wasm_bindgen(js_name = packSource)]
+    fn host_pack_source(id: &str) -> Option<String>;
+}
+
+/// Resolves a built-in pack id (as the policy or a lender document's `extends`): from the text
+/// compiled in, when the build has it, or else from the host.
+fn pack_source(id: &str) -> Result<String, arrears_core::Error> {
+    if let Some(text) = arrears_core::policy::packs::source(id) {
+        return Ok(text.to_owned());
+    }
+    if arrears_core::policy::packs::is_builtin(id) {
+        return host_pack_source(id).ok_or_else(|| {
+            arrears_core::Error::new(
+                arrears_core::ErrorCode::UnknownPolicy,
+                "policy",
+                format!(
+                    "the built-in pack {id:?} is not loaded: in a browser, `await loadPack({id:?})` fetches it first"
+                ),
+            )
+        });
+    }
+    arrears_core::policy::builtin_source(id)
 }
 
 #[wasm_bindgen]
@@ -135,7 +172,7 @@ impl Engine {
     #[wasm_bindgen(constructor)]
     pub fn new(policy: JsValue) -> Result<Engine, JsValue> {
         let text = json_text(policy, "policy")?;
-        arrears_core::ffi::engine(&text)
+        arrears_core::Engine::from_reference_with(&text, &pack_source)
             .map(|inner| Engine { inner })
             .map_err(thrown)
     }
@@ -185,7 +222,10 @@ impl Engine {
 #[wasm_bindgen(js_name = validatePolicy)]
 pub fn validate_policy(policy: JsValue) -> Result<JsValue, JsValue> {
     let text = json_text(policy, "policy")?;
-    to_js(&arrears_core::ffi::validate_policy(&text))
+    to_js(&arrears_core::ffi::validate_policy_with(
+        &text,
+        &pack_source,
+    ))
 }
 
 /// Ids of the built-in policy packs.

@@ -1,8 +1,11 @@
 // A consumer of the package's types, type-checked by `tsc` in CI: wrong field names or types in
 // a case, or a misuse of the decision, fail the build.
-import { Engine, ArrearsError, validatePolicy, type Case, type Decision, type Plan, type PlanWindow, type CapRoom } from '../../dist/index.js';
+import { Engine, ArrearsError, validatePolicy, loadPack, type Case, type Decision, type Plan, type PlanWindow, type CapRoom } from '../../dist/index.js';
 
 const engine = new Engine('cn-microloan');
+// A browser fetches any other built-in pack before naming it.
+const loaded: Promise<void> = loadPack('us-reg-f');
+void loaded.then(() => new Engine('us-reg-f'));
 const kase: Case = {
   as_of: '2026-03-10T14:30:00+08:00',
   account: {
