@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use arrears_core::ffi;
 use arrears_core::{Engine, Error, ErrorCode};
 
-/// What one call produced: the JSON text, whether it is the error object, and for
-/// `arrears_engine_new` the engine it made.
+/// What one call produced: the JSON text (for a batch, the answer records), whether it is the
+/// error object, and for `arrears_engine_new` the engine it made.
 struct Answer {
     text: Vec<u8>,
     ok: bool,
@@ -38,16 +38,16 @@ impl State {
     }
 
     fn answer(&mut self, result: Result<String, Error>, engine: u32) -> u32 {
+        self.answer_bytes(result.map(String::into_bytes), engine)
+    }
+
+    fn answer_bytes(&mut self, result: Result<Vec<u8>, Error>, engine: u32) -> u32 {
         let (text, ok) = match result {
             Ok(t) => (t, true),
-            Err(e) => (e.to_json(), false),
+            Err(e) => (e.to_json().into_bytes(), false),
         };
         let handle = self.handle();
-        let answer = Answer {
-            text: text.into_bytes(),
-            ok,
-            engine,
-        };
+        let answer = Answer { text, ok, engine };
         self.answers.insert(handle, answer);
         handle
     }
@@ -93,6 +93,18 @@ fn input(state: &State, ptr: u32, len: u32) -> Result<&'static [u8], Error> {
 fn trap_on_request(ptr: u32, len: u32) {
     with(|s| {
         if input(s, ptr, len).is_ok_and(|b| b == b"ARREARS-TRAP") {
+            std::process::abort();
+        }
+    });
+}
+
+/// The test build's trap inside a batch: a record `ARREARS-TRAP` aborts the whole call, so the
+/// hosts' recovery from a trap in the middle of a batch can be tested.
+#[cfg(feature = "trap-trigger")]
+fn trap_in_batch(ptr: u32, len: u32) {
+    with(|s| {
+        let records = input(s, ptr, len).and_then(ffi::batch_records);
+        if records.is_ok_and(|r| r.iter().any(|c| *c == b"ARREARS-TRAP")) {
             std::process::abort();
         }
     });
@@ -201,6 +213,28 @@ pub extern "C" fn arrears_decide_many(engine: u32, ptr: u32, len: u32) -> u32 {
     })
 }
 
+/// Decides a batch of cases given as records (each a `u32` little-endian length and that many
+/// bytes of case text). Returns a result handle whose text is one answer record per case, in
+/// order: a status byte (0 a decision, 1 an error object), a `u32` little-endian length, and the
+/// bytes `arrears_decide` gives for that case alone. The handle holds the error object only when
+/// the batch cannot be split into records, is over the limits (`limit_exceeded`), or names an
+/// unknown engine.
+#[no_mangle]
+pub extern "C" fn arrears_decide_batch(engine: u32, ptr: u32, len: u32) -> u32 {
+    #[cfg(feature = "trap-trigger")]
+    trap_in_batch(ptr, len);
+    with(|s| {
+        let result = input(s, ptr, len).and_then(|batch| {
+            let e = s
+                .engines
+                .get(&engine)
+                .ok_or_else(|| unknown_engine(engine))?;
+            ffi::decide_batch(e, batch)
+        });
+        s.answer_bytes(result, 0)
+    })
+}
+
 /// The arrears case of an Apache Fineract loan: the loan response at `ptr..ptr+len`, the business
 /// date (`YYYY-MM-DD`) at `date_ptr..+date_len` and the tenant's time zone at `zone_ptr..+zone_len`,
 /// all UTF-8. Returns a result handle holding the case or the error object.
@@ -236,8 +270,8 @@ pub extern "C" fn arrears_result_len(result: u32) -> u32 {
     with(|s| s.answers.get(&result).map_or(0, |a| a.text.len() as u32))
 }
 
-/// 1 when the result is a decision (or a plan, a policy summary, an array of per-case results),
-/// 0 when it is the error object or the handle is unknown.
+/// 1 when the result is a decision (or a plan, a policy summary, an array of per-case results,
+/// a batch's answer records), 0 when it is the error object or the handle is unknown.
 #[no_mangle]
 pub extern "C" fn arrears_result_ok(result: u32) -> u32 {
     with(|s| s.answers.get(&result).map_or(0, |a| u32::from(a.ok)))
@@ -258,6 +292,13 @@ pub fn result_text(result: u32) -> Option<String> {
             .get(&result)
             .map(|a| String::from_utf8_lossy(&a.text).into_owned())
     })
+}
+
+/// A result's bytes (a batch's answer records are not text), for native tests as
+/// [`result_text`] is.
+#[doc(hidden)]
+pub fn result_bytes(result: u32) -> Option<Vec<u8>> {
+    with(|s| s.answers.get(&result).map(|a| a.text.clone()))
 }
 
 /// Frees a result and its text; an unknown handle is ignored. The engine a result made lives on.
