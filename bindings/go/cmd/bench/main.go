@@ -1,7 +1,11 @@
 // Command bench measures decisions per second through the Go library on the synthetic cases of
 // scripts/bench.sh, one call per case, and prints {"surface", "rows"} like every surface:
 //
-//	go run ./cmd/bench POLICY DIR   (DIR holds cases-N.jsonl; BENCH_MS per measurement)
+//	go run ./cmd/bench POLICY DIR [batch]   (DIR holds cases-N.jsonl; BENCH_MS per measurement)
+//
+// With "batch", each row also holds decide_many_per_s: the same cases through DecideMany, the
+// whole file per call, measured in turns with the loop of Decide calls (a quarter of the budget
+// each, four times) so that a change in the machine's load falls on both alike.
 package main
 
 import (
@@ -19,6 +23,7 @@ import (
 
 func main() {
 	policy, dir := os.Args[1], os.Args[2]
+	batch := len(os.Args) > 3 && os.Args[3] == "batch"
 	budget := time.Second
 	if ms, err := strconv.Atoi(os.Getenv("BENCH_MS")); err == nil {
 		budget = time.Duration(ms) * time.Millisecond
@@ -30,8 +35,31 @@ func main() {
 		os.Exit(1)
 	}
 	type row struct {
-		History    int     `json:"history"`
-		DecidePerS float64 `json:"decide_per_s"`
+		History        int     `json:"history"`
+		DecidePerS     float64 `json:"decide_per_s"`
+		DecideManyPerS float64 `json:"decide_many_per_s,omitempty"`
+	}
+	loop := func(cases [][]byte, budget time.Duration) (int, time.Duration) {
+		n, start := 0, time.Now()
+		for time.Since(start) < budget {
+			for _, c := range cases {
+				_, _ = engine.Decide(ctx, c)
+				n++
+			}
+		}
+		return n, time.Since(start)
+	}
+	many := func(cases [][]byte, budget time.Duration) (int, time.Duration) {
+		n, start := 0, time.Now()
+		for time.Since(start) < budget {
+			results, err := engine.DecideMany(ctx, cases)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			n += len(results)
+		}
+		return n, time.Since(start)
 	}
 	var rows []row
 	for _, history := range []int{20, 200, 2000, 10000} {
@@ -47,14 +75,20 @@ func main() {
 				os.Exit(1)
 			}
 		}
-		n, start := 0, time.Now()
-		for time.Since(start) < budget {
-			for _, c := range cases {
-				_, _ = engine.Decide(ctx, c)
-				n++
-			}
+		if !batch {
+			n, took := loop(cases, budget)
+			rows = append(rows, row{History: history, DecidePerS: float64(n) / took.Seconds()})
+			continue
 		}
-		rows = append(rows, row{history, float64(n) / time.Since(start).Seconds()})
+		var n1, n2 int
+		var t1, t2 time.Duration
+		for turn := 0; turn < 4; turn++ {
+			n, took := loop(cases, budget/4)
+			n1, t1 = n1+n, t1+took
+			n, took = many(cases, budget/4)
+			n2, t2 = n2+n, t2+took
+		}
+		rows = append(rows, row{history, float64(n1) / t1.Seconds(), float64(n2) / t2.Seconds()})
 	}
 	out, _ := json.Marshal(map[string]any{"surface": "wazero (Go)", "rows": rows})
 	fmt.Println(string(out))
