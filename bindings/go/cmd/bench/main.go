@@ -4,8 +4,8 @@
 //	go run ./cmd/bench POLICY DIR [batch]   (DIR holds cases-N.jsonl; BENCH_MS per measurement)
 //
 // With "batch", each row also holds decide_many_per_s: the same cases through DecideMany, the
-// whole file per call, measured in turns with the loop of Decide calls (a quarter of the budget
-// each, four times) so that a change in the machine's load falls on both alike.
+// whole file per call, measured in turns with the loop of Decide calls (an eighth of the budget
+// each, eight times) so that a change in the machine's load falls on both alike.
 package main
 
 import (
@@ -85,10 +85,10 @@ func main() {
 		}
 		var n1, n2 int
 		var t1, t2 time.Duration
-		for turn := 0; turn < 4; turn++ {
-			n, took := loop(cases, budget/4)
+		for turn := 0; turn < 8; turn++ {
+			n, took := loop(cases, budget/8)
 			n1, t1 = n1+n, t1+took
-			n, took = many(cases, budget/4)
+			n, took = many(cases, budget/8)
 			n2, t2 = n2+n, t2+took
 		}
 		rows = append(rows, row{history, float64(n1) / t1.Seconds(), float64(n2) / t2.Seconds()})
