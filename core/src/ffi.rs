@@ -104,7 +104,9 @@ pub fn check_batch(cases: usize, bytes: usize) -> Result<(), Error> {
         return Err(Error::new(
             ErrorCode::LimitExceeded,
             "",
-            format!("the batch is {bytes} bytes; at most {BATCH_MAX_BYTES} are accepted in one call"),
+            format!(
+                "the batch is {bytes} bytes; at most {BATCH_MAX_BYTES} are accepted in one call"
+            ),
         ));
     }
     if cases > BATCH_MAX_CASES {

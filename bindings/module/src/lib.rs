@@ -118,6 +118,28 @@ fn unknown_engine(engine: u32) -> Error {
     )
 }
 
+/// Answers a call on an engine: reads the input at `ptr..ptr+len` (`read` makes it text, or
+/// takes the bytes as they are), then finds the engine, then runs `call`. Input that cannot be
+/// read is its error whatever the handle, as on every call.
+fn on_engine<I>(
+    engine: u32,
+    ptr: u32,
+    len: u32,
+    read: impl FnOnce(&'static [u8]) -> Result<I, Error>,
+    call: impl FnOnce(&Engine, I) -> Result<Vec<u8>, Error>,
+) -> u32 {
+    with(|s| {
+        let result = input(s, ptr, len).and_then(read).and_then(|input| {
+            let e = s
+                .engines
+                .get(&engine)
+                .ok_or_else(|| unknown_engine(engine))?;
+            call(e, input)
+        });
+        s.answer_bytes(result, 0)
+    })
+}
+
 /// Allocates `len` bytes of guest memory for the host to write input into; 0 when memory is
 /// exhausted. The host frees it with `arrears_free(ptr, len)`.
 #[no_mangle]
@@ -167,15 +189,8 @@ pub extern "C" fn arrears_engine_new(ptr: u32, len: u32) -> u32 {
 pub extern "C" fn arrears_decide(engine: u32, ptr: u32, len: u32) -> u32 {
     #[cfg(feature = "trap-trigger")]
     trap_on_request(ptr, len);
-    with(|s| {
-        let result = input(s, ptr, len).and_then(ffi::text).and_then(|case| {
-            let e = s
-                .engines
-                .get(&engine)
-                .ok_or_else(|| unknown_engine(engine))?;
-            e.decide_json(case)
-        });
-        s.answer(result, 0)
+    on_engine(engine, ptr, len, ffi::text, |e, case| {
+        e.decide_json(case).map(String::into_bytes)
     })
 }
 
@@ -184,15 +199,8 @@ pub extern "C" fn arrears_decide(engine: u32, ptr: u32, len: u32) -> u32 {
 /// holding the plan or the error object (`out_of_range` at `days` for any other count).
 #[no_mangle]
 pub extern "C" fn arrears_plan(engine: u32, ptr: u32, len: u32, days: u32) -> u32 {
-    with(|s| {
-        let result = input(s, ptr, len).and_then(ffi::text).and_then(|case| {
-            let e = s
-                .engines
-                .get(&engine)
-                .ok_or_else(|| unknown_engine(engine))?;
-            e.plan_json(case, days)
-        });
-        s.answer(result, 0)
+    on_engine(engine, ptr, len, ffi::text, |e, case| {
+        e.plan_json(case, days).map(String::into_bytes)
     })
 }
 
@@ -201,15 +209,8 @@ pub extern "C" fn arrears_plan(engine: u32, ptr: u32, len: u32, days: u32) -> u3
 /// is not a JSON array (or the engine is unknown).
 #[no_mangle]
 pub extern "C" fn arrears_decide_many(engine: u32, ptr: u32, len: u32) -> u32 {
-    with(|s| {
-        let result = input(s, ptr, len).and_then(ffi::text).and_then(|cases| {
-            let e = s
-                .engines
-                .get(&engine)
-                .ok_or_else(|| unknown_engine(engine))?;
-            ffi::decide_many_json(e, cases)
-        });
-        s.answer(result, 0)
+    on_engine(engine, ptr, len, ffi::text, |e, cases| {
+        ffi::decide_many_json(e, cases).map(String::into_bytes)
     })
 }
 
@@ -223,16 +224,7 @@ pub extern "C" fn arrears_decide_many(engine: u32, ptr: u32, len: u32) -> u32 {
 pub extern "C" fn arrears_decide_batch(engine: u32, ptr: u32, len: u32) -> u32 {
     #[cfg(feature = "trap-trigger")]
     trap_in_batch(ptr, len);
-    with(|s| {
-        let result = input(s, ptr, len).and_then(|batch| {
-            let e = s
-                .engines
-                .get(&engine)
-                .ok_or_else(|| unknown_engine(engine))?;
-            ffi::decide_batch(e, batch)
-        });
-        s.answer_bytes(result, 0)
-    })
+    on_engine(engine, ptr, len, Ok, ffi::decide_batch)
 }
 
 /// The arrears case of an Apache Fineract loan: the loan response at `ptr..ptr+len`, the business
