@@ -175,7 +175,9 @@ impl<'a> Facts<'a> {
         span: Span,
         shared: &mut SpanSets,
     ) -> IntervalSet {
-        if rule.kind.is_span_only() {
+        // Windows and inconvenient times depend on the span only: computed once per decision
+        // and span, shared by every candidate.
+        let mut shared_set = |compute: &dyn Fn() -> IntervalSet| {
             if let Some((_, _, set)) = shared
                 .sets
                 .iter()
@@ -183,21 +185,19 @@ impl<'a> Facts<'a> {
             {
                 return set.clone();
             }
-            let set = match &rule.kind {
-                RuleKind::Window(w) => self.window(w, span),
-                _ => self.convenient(span),
-            };
+            let set = compute();
             shared.sets.push((rule.index, span.hi, set.clone()));
-            return set;
-        }
+            set
+        };
         match &rule.kind {
+            RuleKind::Window(w) => shared_set(&|| self.window(w, span)),
+            RuleKind::InconvenientTimes => shared_set(&|| self.convenient(span)),
             RuleKind::Cap(cap) => self.cap(cap, target, span),
             RuleKind::Rest(rest) => self.rest(rest, target, span),
             RuleKind::ForbidWhen(c) => self.holds(c, target, span).complement(span.lo, span.hi),
             RuleKind::Require(c) => self.holds(c, target, span),
-            RuleKind::Window(_) | RuleKind::InconvenientTimes | RuleKind::Obligation(_) => {
-                IntervalSet::span(span.lo, span.hi)
-            }
+            // Blocks nothing: reported with the candidate.
+            RuleKind::Obligation(_) => IntervalSet::span(span.lo, span.hi),
         }
     }
 
@@ -224,7 +224,7 @@ impl<'a> Facts<'a> {
             .collect();
         let conditions = rules
             .iter()
-            .filter(|r| matches!(r.kind, RuleKind::Obligation(_)))
+            .filter(|r| r.kind.obligation().is_some())
             .map(|r| RuleRef {
                 rule: &r.id,
                 cite: &r.cite,
@@ -277,31 +277,33 @@ impl<'a> Facts<'a> {
         for r in rules
             .iter()
             .copied()
-            .filter(|r| !matches!(r.kind, RuleKind::Obligation(_)))
+            .filter(|r| r.kind.obligation().is_none())
         {
-            let part = match &r.kind {
-                _ if r
-                    .unless
-                    .as_ref()
-                    .is_some_and(|u| u.is_time_invariant() && self.holds_now(u, target)) =>
-                {
-                    Part::Fixed(true)
-                }
-                _ if r.unless.as_ref().is_some_and(|u| !u.is_time_invariant()) => Part::Rule(r),
-                RuleKind::ForbidWhen(c) if c.is_time_invariant() => {
-                    Part::Fixed(!self.holds_now(c, target))
-                }
-                RuleKind::Require(c) if c.is_time_invariant() => {
-                    Part::Fixed(self.holds_now(c, target))
-                }
-                RuleKind::Cap(cap) if self.cap_is_fixed(cap, target) => {
-                    let now = Span {
-                        lo: self.as_of,
-                        hi: self.as_of + 1,
-                    };
-                    Part::Fixed(self.cap(cap, target, now).contains(self.as_of))
-                }
-                _ => Part::Rule(r),
+            let part = match &r.unless {
+                Some(u) if u.is_time_invariant() && self.holds_now(u, target) => Part::Fixed(true),
+                Some(u) if !u.is_time_invariant() => Part::Rule(r),
+                Some(_) | None => match &r.kind {
+                    RuleKind::ForbidWhen(c) if c.is_time_invariant() => {
+                        Part::Fixed(!self.holds_now(c, target))
+                    }
+                    RuleKind::Require(c) if c.is_time_invariant() => {
+                        Part::Fixed(self.holds_now(c, target))
+                    }
+                    RuleKind::Cap(cap) if self.cap_is_fixed(cap, target) => {
+                        let now = Span {
+                            lo: self.as_of,
+                            hi: self.as_of + 1,
+                        };
+                        Part::Fixed(self.cap(cap, target, now).contains(self.as_of))
+                    }
+                    RuleKind::Window(_)
+                    | RuleKind::InconvenientTimes
+                    | RuleKind::Cap(_)
+                    | RuleKind::Rest(_)
+                    | RuleKind::ForbidWhen(_)
+                    | RuleKind::Require(_)
+                    | RuleKind::Obligation(_) => Part::Rule(r),
+                },
             };
             let reason = RuleRef {
                 rule: &r.id,

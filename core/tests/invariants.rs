@@ -1,6 +1,7 @@
 //! Invariants that hold for every case (issue: speed, scale and robustness).
 
 use arrears_core::facts::Facts;
+use arrears_core::policy::RuleKind;
 use arrears_core::{synthetic, Case, Engine, Policy};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -60,7 +61,7 @@ proptest! {
                 let target = facts.candidates(step).into_iter()
                     .find(|t| t.party == a.party && t.channel.map(|c| c.id.clone()) == a.channel).unwrap();
                 for rule in engine.policy().document().rules.iter().filter(|r| facts.selects(&r.applies_to, &target)) {
-                    let Some(w) = &rule.window else { continue };
+                    let Some(RuleKind::Window(w)) = rule.kind() else { continue };
                     for z in &facts.zones {
                         let (date, secs) = (z.date_of(as_of), z.clock_of(as_of));
                         let inside = w.slots.iter().any(|s| {

@@ -1,62 +1,13 @@
 //! The policy as the decision path reads it: what depends only on the document, worked out once
 //! when the policy is loaded.
 //!
-//! The document states a rule's kind as one of several optional fields (that is its JSON shape);
-//! here each rule becomes a [`Rule`] with a [`RuleKind`], so the solver matches on a closed enum
-//! instead of probing options. Each action knows, by position, the rules whose selector can ever
-//! apply to it (its action ids and tags); the rest of a selector (parties, channels, stages, a
-//! condition) depends on the case and is checked per candidate.
+//! Each rule is held with the one kind its document gives (validation has refused any other), so
+//! the solver matches on [`RuleKind`] without an `Option` in sight. Each action knows, by
+//! position, the rules whose selector can ever apply to it (its action ids and tags); the rest of
+//! a selector (parties, channels, stages, a condition) depends on the case and is checked per
+//! candidate.
 
-use super::document::{ActionDef, CapDef, Condition, PolicyDocument, RestDef, RuleDef, Selector};
-use super::document::{Layer, WindowDef};
-
-/// What a rule does: the one kind its document gives.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RuleKind {
-    /// Allowed only inside these local times, in every borrower time zone.
-    Window(WindowDef),
-    /// Not allowed during the times the borrower designated inconvenient.
-    InconvenientTimes,
-    /// Not allowed while counted events in the period reach the limit.
-    Cap(CapDef),
-    /// After a streak of days with counted events, a number of days without.
-    Rest(RestDef),
-    /// Not allowed while the condition holds.
-    ForbidWhen(Condition),
-    /// Allowed only while the condition holds.
-    Require(Condition),
-    /// Blocks nothing: an obligation reported with the candidate (two collectors on a visit).
-    Obligation(String),
-}
-
-impl RuleKind {
-    /// The kind a validated rule gives. `None` when the rule gives no kind or several, which
-    /// validation refuses before a policy is compiled.
-    pub fn of(def: &RuleDef) -> Option<RuleKind> {
-        let kinds = [
-            def.window.clone().map(RuleKind::Window),
-            def.inconvenient_times
-                .filter(|&on| on)
-                .map(|_| RuleKind::InconvenientTimes),
-            def.cap.clone().map(RuleKind::Cap),
-            def.rest.clone().map(RuleKind::Rest),
-            def.forbid_when.clone().map(RuleKind::ForbidWhen),
-            def.require.clone().map(RuleKind::Require),
-            def.obligation.clone().map(RuleKind::Obligation),
-        ];
-        let mut given = kinds.into_iter().flatten();
-        match (given.next(), given.next()) {
-            (Some(kind), None) => Some(kind),
-            _ => None,
-        }
-    }
-
-    /// Whether the rule's set of instants depends only on the span, not on the candidate
-    /// (windows and inconvenient times): such sets are shared by every candidate of a decision.
-    pub fn is_span_only(&self) -> bool {
-        matches!(self, RuleKind::Window(_) | RuleKind::InconvenientTimes)
-    }
-}
+use super::document::{ActionDef, CapDef, Condition, Layer, PolicyDocument, RuleKind, Selector};
 
 /// One contact rule, compiled.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,7 +28,12 @@ impl Rule {
     pub fn cap(&self) -> Option<&CapDef> {
         match &self.kind {
             RuleKind::Cap(cap) => Some(cap),
-            _ => None,
+            RuleKind::Window(_)
+            | RuleKind::InconvenientTimes
+            | RuleKind::Rest(_)
+            | RuleKind::ForbidWhen(_)
+            | RuleKind::Require(_)
+            | RuleKind::Obligation(_) => None,
         }
     }
 }
@@ -93,26 +49,20 @@ pub struct Compiled {
 }
 
 impl Compiled {
-    /// Compiles a validated document. A rule without exactly one kind is a validation error, so
-    /// it cannot reach here; the error names it all the same rather than dropping it.
+    /// Compiles a validated document. Validation refuses a rule without exactly one kind, so none
+    /// reaches here; were one to, it is named rather than dropped.
     pub fn new(doc: &PolicyDocument) -> Result<Compiled, (usize, String)> {
         let mut rules = Vec::with_capacity(doc.rules.len());
         for (index, def) in doc.rules.iter().enumerate() {
-            let kind = RuleKind::of(def).ok_or_else(|| {
-                (
-                    index,
-                    format!(
-                        "rule {:?} must have exactly one of window, inconvenient_times, cap, rest, forbid_when, require, obligation",
-                        def.id
-                    ),
-                )
-            })?;
+            let kind = def
+                .kind()
+                .ok_or_else(|| (index, format!("rule {:?} has no single kind", def.id)))?;
             rules.push(Rule {
                 id: def.id.clone(),
                 cite: def.cite.clone(),
                 layer: def.layer,
                 applies_to: def.applies_to.clone(),
-                kind,
+                kind: kind.clone(),
                 unless: def.unless.clone(),
                 index,
             });
@@ -148,18 +98,19 @@ mod tests {
     use crate::policy::Policy;
 
     #[test]
-    fn a_rule_has_exactly_one_kind() {
+    fn a_rule_with_two_kinds_is_refused_at_its_path_naming_how_many_it_gives() {
         let policy = Policy::builtin(crate::policy::packs::IDS[0]).unwrap();
-        let mut def = policy.document().rules[0].clone();
-        assert!(RuleKind::of(&def).is_some());
-        def.forbid_when = Some(Condition::Always);
-        def.require = Some(Condition::Always);
-        assert_eq!(RuleKind::of(&def), None, "two kinds");
-        let mut doc = policy.document().clone();
-        doc.rules[0] = def;
-        let err = Policy::from_document(doc).unwrap_err();
+        let mut doc = serde_json::to_value(policy.document()).unwrap();
+        doc["rules"][0]["forbid_when"] = "always".into();
+        doc["rules"][0]["require"] = "always".into();
+        let err = Policy::from_json(&doc.to_string()).unwrap_err();
         assert_eq!(err.path, "rules[0]");
         assert!(err.message.contains("exactly one of"), "{}", err.message);
+        assert!(err.message.ends_with("(it has 3)"), "{}", err.message);
+        doc["rules"][0] = serde_json::json!({ "id": "none", "cite": "c" });
+        let err = Policy::from_json(&doc.to_string()).unwrap_err();
+        assert_eq!(err.path, "rules[0]");
+        assert!(err.message.ends_with("(it has 0)"), "{}", err.message);
     }
 
     #[test]

@@ -18,6 +18,8 @@ use crate::case::{
 };
 use crate::time::{ClockTime, Date, Weekday, Zone};
 
+pub use super::kinds::{Comparable, RuleDef, RuleKind, TriggerDef, TriggerMove};
+
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -462,51 +464,6 @@ impl PartyKind {
             Role::Other => PartyKind::Other,
         }
     }
-}
-
-/// One contact rule. Exactly one of `window`, `inconvenient_times`, `cap`, `rest`, `forbid_when`
-/// and `require` is given: that is the rule's kind.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct RuleDef {
-    pub id: String,
-    pub cite: String,
-    /// `floor` for what the law demands (a lender document can tighten it, never loosen or drop
-    /// it); `strategy` (the default) for the lender's own choices.
-    #[serde(default, skip_serializing_if = "Layer::is_strategy")]
-    pub layer: Layer,
-    #[serde(default)]
-    pub applies_to: Selector,
-    /// Allowed only inside these local times, in every borrower time zone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub window: Option<WindowDef>,
-    /// Not allowed during the times the borrower designated inconvenient.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inconvenient_times: Option<bool>,
-    /// Not allowed while counted events in the period reach the limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cap: Option<CapDef>,
-    /// After a streak of days with counted events, a number of days without.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rest: Option<RestDef>,
-    /// Not allowed while the condition holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub forbid_when: Option<Condition>,
-    /// Allowed only while the condition holds (a prerequisite).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require: Option<Condition>,
-    /// Obligations the actor must honour when performing the action (e.g. two collectors on a
-    /// visit); reported with the action, never evaluated against the future.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub obligation: Option<String>,
-    /// The rule does not apply while this holds: it lets the candidate through at every instant
-    /// at which the condition is true, whatever its kind says. This is how a limit that the
-    /// person's consent lifts (`{"consented": "time"}`), or that binds only below a number of
-    /// days past due (`dpd_at_least`), is written. A floor rule's exception is part of the
-    /// floor: a lender document cannot widen it, only add rules of its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unless: Option<Condition>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -1064,21 +1021,6 @@ pub struct StatusDef {
 pub struct QueueDef {
     pub id: String,
     pub label: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct TriggerDef {
-    pub id: String,
-    pub cite: String,
-    pub when: Condition,
-    /// Move to this queue...
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queue: Option<String>,
-    /// ...or this many tiers further down the queue list from where the account stands.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tiers_up: Option<u32>,
 }
 
 /// A disclosure category (docs/decision.md, disclosures).

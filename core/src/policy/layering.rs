@@ -453,9 +453,10 @@ pub fn selectors_overlap(a: &Selector, b: &Selector, actions: &[ActionDef]) -> b
         && meet(&a.products, &b.products)
 }
 
-/// Why rule `a` lets through something rule `b` does not, when both are of the same kind.
-pub fn loosening_of(a: &RuleDef, b: &RuleDef) -> Option<String> {
-    loosening(a, b, &CalendarDef::default())
+/// Why a rule of kind `a` lets through something a rule of kind `b` does not, when both are of
+/// the same kind.
+pub fn loosening_of(a: &RuleKind, b: &RuleKind) -> Option<String> {
+    kind_loosening(a, b, &CalendarDef::default())
 }
 
 /// Whether selector `big` selects every candidate `small` does (conditions aside: a `when` on
@@ -472,73 +473,89 @@ pub fn selects_superset(big: &Selector, small: &Selector, actions: &[ActionDef])
         && covers(&big.products, &small.products)
 }
 
-/// Why `lender` is looser than `floor` when both are of the same kind, or `None`.
+/// Why `lender` is looser than `floor` when it gives the floor's kind, or `None`.
 fn loosening(lender: &RuleDef, floor: &RuleDef, calendar: &CalendarDef) -> Option<String> {
-    if let (Some(l), Some(f)) = (&lender.window, &floor.window) {
-        return window_loosening(l, f, calendar);
+    let floor = floor.kind()?;
+    // A lender rule is read before it is validated: it may give several kinds, of which only
+    // the floor's own compares.
+    lender
+        .kinds_given()
+        .iter()
+        .find_map(|l| kind_loosening(l, floor, calendar))
+}
+
+/// Why `lender` is looser than `floor`, kind by kind (the module's list). Kinds that only ever
+/// add (prohibitions, prerequisites, inconvenient times, obligations), and two different kinds,
+/// do not compare.
+fn kind_loosening(lender: &RuleKind, floor: &RuleKind, calendar: &CalendarDef) -> Option<String> {
+    match lender.beside(floor) {
+        Comparable::Windows(l, f) => window_loosening(l, f, calendar),
+        Comparable::Caps(l, f) => cap_loosening(l, f),
+        Comparable::Rests(l, f) => rest_loosening(l, f),
+        Comparable::Unlike => None,
     }
-    if let (Some(l), Some(f)) = (&lender.cap, &floor.cap) {
-        if l.counts != f.counts {
-            return None; // counts other events: an independent cap
-        }
-        if l.limit > f.limit {
-            return Some(format!(
-                "a limit of {} where the floor allows at most {}",
-                l.limit, f.limit
-            ));
-        }
-        let shorter = match (l.period, f.period) {
-            (Period::Days(a), Period::Days(b)) => a < b,
-            (Period::Days(_), Period::Ever) => true,
-            (Period::Ever, _) => false,
-        };
-        if shorter {
-            return Some(format!(
-                "a period of {:?} is shorter than the floor's {:?}",
-                l.period, f.period
-            ));
-        }
-        let rank = |s: Scope| match s {
-            Scope::Channel => 0,
-            Scope::Party => 1,
-            Scope::Account => 2,
-        };
-        if rank(l.scope) < rank(f.scope) {
-            return Some(
-                format!(
-                    "counting per {:?} counts fewer events than the floor's per {:?}",
-                    l.scope, f.scope
-                )
-                .to_lowercase(),
-            );
-        }
-        if let Some(x) = l.exclude.iter().find(|x| !f.exclude.contains(x)) {
-            return Some(format!("it excludes {x:?} calls, which the floor counts").to_lowercase());
-        }
-        // An empty list counts every outcome; a list counts fewer unless it keeps all the floor's.
-        let counts_fewer_outcomes = !l.outcomes.is_empty()
-            && (f.outcomes.is_empty() || f.outcomes.iter().any(|o| !l.outcomes.contains(o)));
-        if counts_fewer_outcomes {
-            return Some("it counts calls of fewer outcomes than the floor".to_string());
-        }
-        if let Some(p) = l
-            .exclude_parties
-            .iter()
-            .find(|p| !f.exclude_parties.contains(p))
-        {
-            return Some(
-                format!("it leaves out {p:?} parties, which the floor counts").to_lowercase(),
-            );
-        }
-        return None;
+}
+
+fn cap_loosening(l: &CapDef, f: &CapDef) -> Option<String> {
+    if l.counts != f.counts {
+        return None; // counts other events: an independent cap
     }
-    if let (Some(l), Some(f)) = (&lender.rest, &floor.rest) {
-        if l.counts == f.counts && (l.streak_days > f.streak_days || l.rest_days < f.rest_days) {
-            return Some(format!(
-                "{} days on and {} off where the floor rests {} days after {}",
-                l.streak_days, l.rest_days, f.rest_days, f.streak_days
-            ));
-        }
+    if l.limit > f.limit {
+        return Some(format!(
+            "a limit of {} where the floor allows at most {}",
+            l.limit, f.limit
+        ));
+    }
+    let shorter = match (l.period, f.period) {
+        (Period::Days(a), Period::Days(b)) => a < b,
+        (Period::Days(_), Period::Ever) => true,
+        (Period::Ever, _) => false,
+    };
+    if shorter {
+        return Some(format!(
+            "a period of {:?} is shorter than the floor's {:?}",
+            l.period, f.period
+        ));
+    }
+    let rank = |s: Scope| match s {
+        Scope::Channel => 0,
+        Scope::Party => 1,
+        Scope::Account => 2,
+    };
+    if rank(l.scope) < rank(f.scope) {
+        return Some(
+            format!(
+                "counting per {:?} counts fewer events than the floor's per {:?}",
+                l.scope, f.scope
+            )
+            .to_lowercase(),
+        );
+    }
+    if let Some(x) = l.exclude.iter().find(|x| !f.exclude.contains(x)) {
+        return Some(format!("it excludes {x:?} calls, which the floor counts").to_lowercase());
+    }
+    // An empty list counts every outcome; a list counts fewer unless it keeps all the floor's.
+    let counts_fewer_outcomes = !l.outcomes.is_empty()
+        && (f.outcomes.is_empty() || f.outcomes.iter().any(|o| !l.outcomes.contains(o)));
+    if counts_fewer_outcomes {
+        return Some("it counts calls of fewer outcomes than the floor".to_string());
+    }
+    if let Some(p) = l
+        .exclude_parties
+        .iter()
+        .find(|p| !f.exclude_parties.contains(p))
+    {
+        return Some(format!("it leaves out {p:?} parties, which the floor counts").to_lowercase());
+    }
+    None
+}
+
+fn rest_loosening(l: &RestDef, f: &RestDef) -> Option<String> {
+    if l.counts == f.counts && (l.streak_days > f.streak_days || l.rest_days < f.rest_days) {
+        return Some(format!(
+            "{} days on and {} off where the floor rests {} days after {}",
+            l.streak_days, l.rest_days, f.rest_days, f.streak_days
+        ));
     }
     None
 }

@@ -15,28 +15,23 @@ use super::validate::Diagnostic;
 pub fn lint(doc: &PolicyDocument) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, r) in doc.rules.iter().enumerate() {
-        if r.layer == Layer::Floor || !(r.window.is_some() || r.cap.is_some() || r.rest.is_some()) {
+        let Some(kind) = r.kind().filter(|_| r.layer != Layer::Floor) else {
             continue;
-        }
+        };
         for other in &doc.rules {
             if std::ptr::eq(r, other)
                 || !selects_superset(&other.applies_to, &r.applies_to, &doc.actions)
             {
                 continue;
             }
-            let same_kind = (r.window.is_some() && other.window.is_some())
-                || (r
-                    .cap
-                    .as_ref()
-                    .zip(other.cap.as_ref())
-                    .is_some_and(|(a, b)| a.counts == b.counts))
-                || (r
-                    .rest
-                    .as_ref()
-                    .zip(other.rest.as_ref())
-                    .is_some_and(|(a, b)| a.counts == b.counts));
+            let Some(other_kind) = other.kind() else {
+                continue;
+            };
             // `other` is at least as strict as `r` when it is not looser than `r`.
-            if same_kind && loosening_of(other, r).is_none() && other.id != r.id {
+            if limits_the_same(kind, other_kind)
+                && loosening_of(other_kind, kind).is_none()
+                && other.id != r.id
+            {
                 out.push(Diagnostic {
                     path: format!("rules[{i}]"),
                     message: format!(
@@ -80,7 +75,7 @@ pub fn lint(doc: &PolicyDocument) -> Vec<Diagnostic> {
         let forbidden = s.parties.iter().all(|p| {
             doc.rules.iter().any(|r| {
                 r.layer == Layer::Floor
-                    && r.forbid_when == Some(Condition::Always)
+                    && r.kind() == Some(&RuleKind::ForbidWhen(Condition::Always))
                     && (r.applies_to.actions.is_empty() || r.applies_to.actions.contains(&s.action))
                     && r.applies_to.tags.is_empty()
                     && (r.applies_to.parties.is_empty() || r.applies_to.parties.contains(p))
@@ -102,4 +97,15 @@ pub fn lint(doc: &PolicyDocument) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// Whether two rules limit the same thing, so that the stricter makes the other moot: two windows,
+/// or two caps or rest patterns over the same events. Other kinds add to each other.
+fn limits_the_same(a: &RuleKind, b: &RuleKind) -> bool {
+    match a.beside(b) {
+        Comparable::Windows(..) => true,
+        Comparable::Caps(x, y) => x.counts == y.counts,
+        Comparable::Rests(x, y) => x.counts == y.counts,
+        Comparable::Unlike => false,
+    }
 }

@@ -9,15 +9,17 @@
 pub mod calendar;
 pub mod compiled;
 pub mod document;
+mod kinds;
 pub mod layering;
 pub mod lint;
 pub mod packs;
+mod reader;
 pub mod validate;
 
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
-pub use compiled::{Rule, RuleKind};
+pub use compiled::Rule;
 pub use document::*;
 pub use validate::{check, Diagnostic};
 
@@ -38,17 +40,6 @@ pub struct Policy {
     calendar: Calendar,
     compiled: compiled::Compiled,
     stages: StageTable,
-    /// Where each escalation trigger moves the account, in document order.
-    moves: Vec<TriggerMove>,
-}
-
-/// Where an escalation trigger moves the account: the document says it with one of two optional
-/// fields, which validation requires exactly one of; the decision path reads this instead.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TriggerMove {
-    Queue(String),
-    /// This many tiers down the queue list from where the account stands.
-    TiersDown(u32),
 }
 
 /// The DPD stages by the day each starts on: validation makes the first start at DPD 0 and each
@@ -145,20 +136,6 @@ impl Policy {
             .collect();
         let calendar = Calendar::new(&doc.calendar);
         let stages = StageTable::new(&doc.stages)?;
-        let moves = doc
-            .escalation
-            .iter()
-            .enumerate()
-            .map(|(i, t)| match (&t.queue, t.tiers_up) {
-                (Some(q), None) => Ok(TriggerMove::Queue(q.clone())),
-                (None, Some(n)) => Ok(TriggerMove::TiersDown(n)),
-                _ => Err(Error::new(
-                    ErrorCode::PolicyInvalid,
-                    format!("escalation[{i}]"),
-                    "a trigger names exactly one of queue or tiers_up",
-                )),
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
         let compiled = compiled::Compiled::new(&doc).map_err(|(i, message)| {
             Error::new(ErrorCode::PolicyInvalid, format!("rules[{i}]"), message)
         })?;
@@ -166,7 +143,6 @@ impl Policy {
             calendar,
             compiled,
             stages,
-            moves,
             doc,
             digest: hex,
             action_index,
@@ -276,9 +252,13 @@ impl Policy {
         positions.iter().map(|&i| &self.compiled.rules[i])
     }
 
-    /// The escalation triggers with where each moves the account, in document order.
+    /// The escalation triggers with where each moves the account, in document order (validation
+    /// has refused a trigger that gives no single move).
     pub fn triggers(&self) -> impl Iterator<Item = (&TriggerDef, &TriggerMove)> + '_ {
-        self.doc.escalation.iter().zip(&self.moves)
+        self.doc
+            .escalation
+            .iter()
+            .filter_map(|t| t.moves_to().map(|to| (t, to)))
     }
 
     /// The position of a queue in tier order.

@@ -75,103 +75,41 @@ pub fn check(doc: &PolicyDocument) -> Vec<Diagnostic> {
     for (i, r) in doc.rules.iter().enumerate() {
         let path = format!("rules[{i}]");
         check_selector(&mut c, &format!("{path}.applies_to"), &r.applies_to);
-        let kinds = [
-            r.window.is_some(),
-            r.inconvenient_times.is_some(),
-            r.cap.is_some(),
-            r.rest.is_some(),
-            r.forbid_when.is_some(),
-            r.require.is_some(),
-            r.obligation.is_some(),
-        ]
-        .iter()
-        .filter(|k| **k)
-        .count();
-        if kinds != 1 {
+        let kinds = r.kinds_given();
+        if kinds.len() != 1 {
             c.err(
                 path.clone(),
                 format!(
-                    "rule {:?} must have exactly one of window, inconvenient_times, cap, rest, forbid_when, require, obligation (it has {kinds})",
-                    r.id
+                    "rule {:?} must have exactly one of window, inconvenient_times, cap, rest, forbid_when, require, obligation (it has {})",
+                    r.id,
+                    kinds.len()
                 ),
             );
         }
         if let Some(u) = &r.unless {
             check_condition(&mut c, &format!("{path}.unless"), u);
-            if r.obligation.is_some() {
+            if kinds.iter().any(|k| k.obligation().is_some()) {
                 c.err(
                     format!("{path}.unless"),
                     "an obligation blocks nothing, so it takes no exception",
                 );
             }
         }
-        if let Some(w) = &r.window {
-            if w.slots.is_empty() {
-                c.err(
-                    format!("{path}.window.slots"),
-                    "a window needs at least one slot",
-                );
-            }
-            for (j, s) in w.slots.iter().enumerate() {
-                if s.days.is_empty() {
-                    c.err(
-                        format!("{path}.window.slots[{j}].days"),
-                        "a slot needs at least one day",
-                    );
+        for kind in kinds {
+            let path = format!("{path}.{}", kind.field());
+            match kind {
+                RuleKind::Window(w) => check_window(&mut c, &path, w),
+                RuleKind::InconvenientTimes => {
+                    if r.inconvenient_times_false() {
+                        c.err(path, "write the rule with true, or leave it out");
+                    }
                 }
-                if s.from == s.to {
-                    c.err(
-                        format!("{path}.window.slots[{j}].to"),
-                        "a slot must not be empty (from equals to)",
-                    );
+                RuleKind::Cap(cap) => check_cap(&mut c, &path, cap),
+                RuleKind::Rest(rest) => check_rest(&mut c, &path, rest),
+                RuleKind::ForbidWhen(cond) | RuleKind::Require(cond) => {
+                    check_condition(&mut c, &path, cond)
                 }
-            }
-        }
-        if let Some(cap) = &r.cap {
-            if cap.hours.is_some_and(|h| h.from >= h.to) {
-                c.err(
-                    format!("{path}.cap.hours"),
-                    "the hours of a cap run from an earlier to a later time of the same day",
-                );
-            }
-            if let Period::Days(0) = cap.period {
-                c.err(
-                    format!("{path}.cap.period.days"),
-                    "a cap period is at least 1 day",
-                );
-            }
-            if let Period::Days(d) = cap.period {
-                if d > 366 {
-                    c.err(
-                        format!("{path}.cap.period.days"),
-                        "a cap period is at most 366 days",
-                    );
-                }
-            }
-        }
-        if let Some(rest) = &r.rest {
-            if rest.streak_days == 0 || rest.rest_days == 0 {
-                c.err(
-                    format!("{path}.rest"),
-                    "streak_days and rest_days are at least 1",
-                );
-            }
-            if rest.streak_days > 366 || rest.rest_days > 366 {
-                c.err(
-                    format!("{path}.rest"),
-                    "streak_days and rest_days are at most 366",
-                );
-            }
-        }
-        if r.inconvenient_times == Some(false) {
-            c.err(
-                format!("{path}.inconvenient_times"),
-                "write the rule with true, or leave it out",
-            );
-        }
-        for (cond, field) in [(&r.forbid_when, "forbid_when"), (&r.require, "require")] {
-            if let Some(cond) = cond {
-                check_condition(&mut c, &format!("{path}.{field}"), cond);
+                RuleKind::Obligation(_) => {}
             }
         }
     }
@@ -197,10 +135,10 @@ pub fn check(doc: &PolicyDocument) -> Vec<Diagnostic> {
     for (i, t) in doc.escalation.iter().enumerate() {
         let path = format!("escalation[{i}]");
         check_condition(&mut c, &format!("{path}.when"), &t.when);
-        match (&t.queue, t.tiers_up) {
-            (Some(q), None) => check_queue(&mut c, &format!("{path}.queue"), q),
-            (None, Some(n)) if n > 0 => {}
-            _ => c.err(
+        match t.moves_to() {
+            Some(TriggerMove::Queue(q)) => check_queue(&mut c, &format!("{path}.queue"), q),
+            Some(TriggerMove::TiersDown(n)) if *n > 0 => {}
+            Some(TriggerMove::TiersDown(_)) | None => c.err(
                 path,
                 "a trigger names exactly one of queue or tiers_up (at least 1)",
             ),
@@ -246,6 +184,55 @@ pub fn check(doc: &PolicyDocument) -> Vec<Diagnostic> {
         }
     }
     c.out
+}
+
+fn check_window(c: &mut Checker, path: &str, w: &WindowDef) {
+    if w.slots.is_empty() {
+        c.err(format!("{path}.slots"), "a window needs at least one slot");
+    }
+    for (j, s) in w.slots.iter().enumerate() {
+        if s.days.is_empty() {
+            c.err(
+                format!("{path}.slots[{j}].days"),
+                "a slot needs at least one day",
+            );
+        }
+        if s.from == s.to {
+            c.err(
+                format!("{path}.slots[{j}].to"),
+                "a slot must not be empty (from equals to)",
+            );
+        }
+    }
+}
+
+fn check_cap(c: &mut Checker, path: &str, cap: &CapDef) {
+    if cap.hours.is_some_and(|h| h.from >= h.to) {
+        c.err(
+            format!("{path}.hours"),
+            "the hours of a cap run from an earlier to a later time of the same day",
+        );
+    }
+    match cap.period {
+        Period::Days(0) => c.err(
+            format!("{path}.period.days"),
+            "a cap period is at least 1 day",
+        ),
+        Period::Days(d) if d > 366 => c.err(
+            format!("{path}.period.days"),
+            "a cap period is at most 366 days",
+        ),
+        Period::Days(_) | Period::Ever => {}
+    }
+}
+
+fn check_rest(c: &mut Checker, path: &str, rest: &RestDef) {
+    if rest.streak_days == 0 || rest.rest_days == 0 {
+        c.err(path, "streak_days and rest_days are at least 1");
+    }
+    if rest.streak_days > 366 || rest.rest_days > 366 {
+        c.err(path, "streak_days and rest_days are at most 366");
+    }
 }
 
 fn mentions_obligation(cond: &Condition) -> bool {
