@@ -5,27 +5,7 @@ empty; the export section (id 7) names the ABI.
 """
 import sys
 
-
-def leb(data, i):
-    value = shift = 0
-    while True:
-        byte = data[i]
-        i += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, i
-
-
-def sections(data):
-    if data[:8] != b"\0asm\x01\0\0\0":
-        sys.exit("not a WebAssembly core module (version 1)")
-    i = 8
-    while i < len(data):
-        sid = data[i]
-        size, i = leb(data, i + 1)
-        yield sid, data[i : i + size]
-        i += size
+from wasm_sections import leb, sections
 
 
 def names(body, kinds):

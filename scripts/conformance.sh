@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The conformance corpus on every surface that is built here, and one table: surface × cases ×
-# identical bytes × claims checked. Exits non-zero if any surface differs from the expected bytes,
-# fails a claim or a digest, checks fewer claims than the native engine, or if fewer surfaces
-# answered than ARREARS_SURFACES (default 1; CI asks for every surface, so one that fails to
-# start cannot drop silently out of the table). Then every surface runs a scratch copy of one case
-# whose first claim is false, and must report exactly that claim: a surface that stopped checking
-# claims fails here.
+# identical bytes × claims checked. Each surface's runner only writes its outputs (JSON Lines of
+# {"surface", "case", "output"}); one checker, `arrears corpus check`, holds every surface's
+# outputs to the expected bytes, the digests and the claims. Exits non-zero if any surface differs
+# from the expected bytes, fails a claim or a digest, has fewer claims checked than another, or if
+# fewer surfaces answered than ARREARS_SURFACES (default 1; CI asks for every surface, so one that
+# fails to start cannot drop silently out of the table). Then every surface runs a scratch copy of
+# one case whose first claim is false, and the checker must report exactly that claim for each: a
+# surface whose outputs stopped reaching the checker fails here.
 #   bash scripts/conformance.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,17 +16,21 @@ component=target/arrears.component.wasm
 results="$(mktemp)"
 falsified="$(mktemp -d)"
 negative="$(mktemp)"
-trap 'rm -rf "$results" "$falsified" "$negative"' EXIT
+outputs="$(mktemp)"
+trap 'rm -rf "$results" "$falsified" "$negative" "$outputs"' EXIT
 
-# Every built surface on corpus $1, one summary line each appended to $2.
+# The checker, and the command the HTTP service's runner starts.
+cargo build -q --locked --release -p arrears-cli || exit 1
+checker=target/release/arrears
+
+# Every built surface on corpus $1, its outputs checked, one summary line per surface into $2.
 surfaces() {
   local dir="$1" out="$2"
-  run() { "$@" >> "$out" 2>/dev/null || true; }
+  : > "$outputs"
+  run() { "$@" >> "$outputs" 2>/dev/null || true; }
   run cargo run -q --locked --release -p arrears-core --example corpus -- "$dir"
   # The HTTP service: the corpus through POST /v1/decide-many (and /v1/plan), beside `arrears batch`.
-  if cargo build -q --locked --release -p arrears-cli 2>/dev/null; then
-    run python3 bindings/cli/serve_corpus_report.py "$dir" --bin=target/release/arrears
-  fi
+  run python3 bindings/cli/serve_corpus_report.py "$dir" --bin="$checker"
   if [ -f js/test/corpus-report.mjs ] && [ -d js/dist ]; then run node js/test/corpus-report.mjs "$dir"; fi
   if [ -f js/test/browser-report.mjs ] && [ -x /usr/bin/chromium ] && [ -d js/dist ]; then run node js/test/browser-report.mjs "$dir"; fi
   # The plain module's libraries: Go (wazero) and Java (Chicory), once their scripts have built them.
@@ -42,6 +48,7 @@ surfaces() {
     python3 -c "import arrears.spark, pyspark" 2>/dev/null && java -version 2>/dev/null && run python3 bindings/python/spark_corpus_report.py "$dir"
     [ -f examples/js-host/generated/arrears.js ] && run node examples/js-host/corpus.mjs "$dir"
   fi
+  "$checker" corpus check "$dir" "$outputs" > "$out" || true
 }
 
 surfaces "$corpus" "$results"

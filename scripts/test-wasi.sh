@@ -13,20 +13,22 @@ echo "== Python: the wasmtime package, the arrears package and its tests"
 python3 -m pip install -q --disable-pip-version-check wasmtime==50.0.1 pytest==9.2.0
 python3 -m pip install -q --disable-pip-version-check ./bindings/python
 python3 -c "import arrears; print('arrears', arrears.version(), arrears.builtin_policies())"
-python3 examples/python-host/host.py corpus target/arrears.component.wasm tests/conformance
+# Each host's runner writes its outputs; the one checker holds them to the corpus.
+check="cargo run -q --locked -p arrears-cli -- corpus check tests/conformance"
+python3 examples/python-host/host.py corpus target/arrears.component.wasm tests/conformance | $check
 python3 -m pytest -q bindings/python/tests
 
 echo "== Node: the component transpiled by jco"
 # npm ci installs exactly the lock and never rewrites it (the lock lists every platform's optional
 # binaries, as `npm install` writes it, or npm ci refuses it).
 (cd examples/js-host && npm ci --no-audit --no-fund --silent && npx jco transpile ../../target/arrears.component.wasm -o generated --name arrears --quiet)
-node examples/js-host/corpus.mjs tests/conformance
+node examples/js-host/corpus.mjs tests/conformance | $check
 
 echo "== Rust: the wasmtime crate (its own workspace and profile)"
 start=$(date +%s)
 (cd examples/rust-host && cargo build -q --locked --release)
 echo "rust-host build: $(( $(date +%s) - start )) s"
-examples/rust-host/target/release/rust-host corpus target/arrears.component.wasm tests/conformance
+examples/rust-host/target/release/rust-host corpus target/arrears.component.wasm tests/conformance | $check
 
 echo "== one plan through every host and the package: the same bytes"
 case=examples/cases/overdue-consumer-loan.json

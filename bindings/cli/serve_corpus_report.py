@@ -1,16 +1,17 @@
-"""The conformance corpus through `arrears serve`, as a one-line JSON summary for
-scripts/conformance.sh: the service is started on a free loopback port with every policy the
-corpus names, each policy's cases are decided in one `POST /v1/decide-many` (JSON Lines), plan
-cases go through `POST /v1/plan?days=N`, and each output is checked like every other surface's
-(bytes with the digest masked, the digest, the claims: tests/conformance/claims.py).
+"""The conformance corpus through `arrears serve`: each case's output, one JSON line each, for
+`arrears corpus check` (scripts/conformance.sh), which checks every surface's outputs the same way.
+The service is started on a free loopback port with every policy the corpus names, each policy's
+cases are decided in one `POST /v1/decide-many` (JSON Lines), and plan cases go through
+`POST /v1/plan?days=N`.
 
 Two things only the service's framing needs:
 - JSON Lines carry one case a line, so each case file is sent with the whitespace between its
   tokens removed (strings, numbers and key order untouched). A case file that is not JSON at all
   cannot be framed as a line unchanged and goes through `POST /v1/decide`, as written.
-- A stream's error line is `arrears batch`'s, `{"line":N,"error":{...}}`; the check reads the
-  error object in it. The stream's bytes are also compared with `arrears batch` on the same lines:
-  any difference fails the case.
+- A stream's error line is `arrears batch`'s, `{"line":N,"error":{...}}`; the output is the error
+  object in it. The stream's bytes are also compared with `arrears batch` on the same lines: where
+  they differ, each of the stream's cases gives both answers as its output, which no expected file
+  holds, so the checker fails them.
 A policy the service cannot load is a service that does not start: its cases' output is the error
 object `arrears serve` prints as it exits.
 
@@ -29,7 +30,7 @@ import urllib.request
 
 repo = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(repo / "tests" / "conformance"))
-import claims  # noqa: E402
+import corpus  # noqa: E402
 
 args = [a for a in sys.argv[1:] if not a.startswith("--bin")]
 binary = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--bin=")), None)
@@ -38,8 +39,8 @@ binary = binary or os.environ.get("ARREARS_BIN") or str(
          "arrears"))
 if os.sep in binary:
     binary = str(pathlib.Path(binary).resolve())
-root = pathlib.Path(args[0]) if args else claims.corpus_dir(repo / "tests" / "conformance")
-cases = claims.load_corpus(root)
+root = pathlib.Path(args[0]) if args else corpus.corpus_dir(repo / "tests" / "conformance")
+cases = corpus.load_corpus(root)
 
 
 def minify(text):
@@ -103,7 +104,6 @@ def reference_arg(reference):
 
 
 outputs = {}
-stream_differs = set()
 references = sorted({c.reference for c in cases})
 loadable = []
 for reference in references:
@@ -117,21 +117,21 @@ for reference in references:
         loadable.append(reference)
 
 proc, base = start([reference_arg(r) for r in loadable])
+SURFACE = "HTTP service (arrears serve)"
 if proc is None:
-    print(json.dumps({"surface": "HTTP service (arrears serve)", "cases": len(cases), "identical": 0,
-                      "differ": [c.name for c in cases], "claims": 0,
-                      "failed_claims": [f"the service did not start: {base}"]}))
-    sys.exit(1)
+    # Every case's output is what the service said as it failed to start.
+    sys.stdout.write(corpus.output_lines(SURFACE, cases, [f"the service did not start: {base}"] * len(cases)))
+    sys.exit(0)
 try:
     with urllib.request.urlopen(base + "/v1/policies", timeout=10) as r:
         ids = {p["source"]: p["id"] for p in json.load(r)["policies"]}
     for reference in loadable:
         query = "policy=" + urllib.parse.quote(ids[reference])
         mine = [c for c in cases if c.reference == reference and c.name not in outputs]
-        streamed = [c for c in mine if c.meta.get("plan_days") is None and is_json(c.case_text)]
+        streamed = [c for c in mine if c.plan_days is None and is_json(c.case_text)]
         for c in mine:
-            if c.meta.get("plan_days") is not None:
-                outputs[c.name] = post(f"{base}/v1/plan?{query}&days={c.meta['plan_days']}", c.case_text)
+            if c.plan_days is not None:
+                outputs[c.name] = post(f"{base}/v1/plan?{query}&days={c.plan_days}", c.case_text)
             elif c not in streamed:
                 outputs[c.name] = post(f"{base}/v1/decide?{query}", c.case_text)
         if not streamed:
@@ -140,18 +140,13 @@ try:
         answer = post(f"{base}/v1/decide-many?{query}", lines)
         batch = subprocess.run([binary, "batch", "--policy", reference_arg(reference)], cwd=root,
                                input=lines, capture_output=True, text=True).stdout
-        got = answer.splitlines()
+        got, by_batch = answer.splitlines(), batch.splitlines()
         for i, c in enumerate(streamed):
             line = got[i] if i < len(got) else ""
             outputs[c.name] = re.sub(r'^\{"line":\d+,"error":', '{"error":', line)
             if answer != batch:
-                stream_differs.add(c.name)
+                outputs[c.name] = json.dumps({"decide_many": line, "arrears_batch": by_batch[i] if i < len(by_batch) else None})
 finally:
     stop(proc)
 
-line = claims.summary("HTTP service (arrears serve)", cases, [outputs.get(c.name, "") for c in cases])
-if stream_differs:
-    line["differ"] = sorted(set(line["differ"]) | stream_differs)
-    line["identical"] = len(cases) - len(line["differ"])
-print(json.dumps(line, ensure_ascii=False))
-sys.exit(1 if line["differ"] or line["failed_claims"] else 0)
+sys.stdout.write(corpus.output_lines(SURFACE, cases, [outputs.get(c.name) for c in cases]))

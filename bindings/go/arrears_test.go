@@ -65,18 +65,13 @@ func TestCorpusIsByteIdentical(t *testing.T) {
 		t.Fatalf("corpus: %v (%d cases)", err, len(cases))
 	}
 	engine := engines(t, ctx)
-	claims := 0
 	for _, c := range cases {
 		out := answer(ctx, c, engine)
-		if why := conformance.Compare(corpus, c, out); why != "" {
+		if why := conformance.Compare(c, out); why != "" {
 			t.Errorf("%s: %s", c.Name, why)
 		}
-		for _, f := range conformance.Check(c, out) {
-			t.Error(f)
-		}
-		claims += len(c.Claims)
 	}
-	t.Logf("%d cases, %d claims", len(cases), claims)
+	t.Logf("%d cases", len(cases))
 }
 
 // decideAlone is what Decide gives for a case, as DecideMany's slot would hold it.

@@ -192,10 +192,17 @@ pub fn decide_batch(engine: &Engine, batch: &[u8]) -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
-/// The id, version and digest of an engine's newest policy version, as JSON text.
-pub fn policy_summary(engine: &Engine) -> String {
+/// The id, version and digest of an engine's newest policy version: what every binding reports as
+/// its engine's policy (the WASI component's `policy`, the npm package's `policy` getter, the plain
+/// module's answer to a new engine), built here once so that they cannot drift apart.
+pub fn policy_summary_value(engine: &Engine) -> serde_json::Value {
     let p = engine.policy();
-    serde_json::json!({ "id": p.id(), "version": p.version(), "digest": p.digest() }).to_string()
+    serde_json::json!({ "id": p.id(), "version": p.version(), "digest": p.digest() })
+}
+
+/// [`policy_summary_value`] as JSON text.
+pub fn policy_summary(engine: &Engine) -> String {
+    policy_summary_value(engine).to_string()
 }
 
 /// The ids of the built-in packs.

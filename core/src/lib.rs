@@ -30,6 +30,7 @@
 pub use policy::calendar;
 pub mod case;
 pub mod conditions;
+pub mod conformance;
 pub mod contact;
 pub mod decision;
 pub mod delinquency;

@@ -2,18 +2,23 @@
 //!
 //! Each case directory holds `case.json` (the case text, passed as is), `meta.json` (the policy:
 //! a pack id or a file under `tests/conformance/`; a description; the `expect` claims; for a plan
-//! case, `plan_days`) and `expected.json` (the exact output bytes, decision, plan or error,
-//! followed by one newline, with the policy digest written `"digest":"@digest"`). A plan case is
-//! planned over its `plan_days` instead of decided. Each case is checked three ways: the bytes, the
-//! digest against `digests.json`, and the claims of `meta.json` (`tests/conformance/claims.rs`).
-//! Every other surface runs the same files with the same checks.
+//! case, `plan_days`; the notes of `verdict_changes`) and the output (decision, plan or error)
+//! split in two by `arrears_core::conformance::expected`: `expected.json`, what it specifies, with
+//! the policy digest written `"digest":"@digest"` and each prose string `"@prose"`, and
+//! `expected.prose`, those strings by path. A plan case is planned over its `plan_days` instead of
+//! decided. Each case is checked four ways: both expected files, the digest against
+//! `digests.json`, the claims of `meta.json` (`arrears_core::conformance`, the one checker), and the note rule:
+//! `expected.json` is the verdict `verdicts.json` recorded when the case was added, or one that a
+//! note in `meta.json` explains. Every other surface runs the same files with the same checks.
 //!
 //! `ARREARS_BLESS=1 cargo test -p arrears-core --test conformance` rewrites the expected files
-//! whose output changed and `digests.json`; the claims are never rewritten, and must still
-//! hold. `ARREARS_CORPUS=DIR` runs (or blesses) another corpus directory instead. `docs/conformance.md` says how to review a re-bless.
+//! whose output changed, `digests.json`, and `verdicts.json` for new cases; the claims and notes
+//! are never rewritten, and must still hold. With `ARREARS_RECORD_VERDICTS=1` as well, it records
+//! every case's verdict as it now stands, for a change of format that no note could explain. `ARREARS_CORPUS=DIR` runs (or blesses) another corpus
+//! directory instead. `docs/conformance.md` says how to review a re-bless.
 
-#[path = "../../tests/conformance/claims.rs"]
-mod claims;
+use arrears_core::conformance as claims;
+use arrears_core::conformance::expected;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -74,8 +79,8 @@ fn name(dir: &Path) -> String {
     dir.file_name().unwrap().to_string_lossy().into_owned()
 }
 
-/// What a corpus run found: cases whose bytes differ, and every failed digest or claim check as
-/// "case: what".
+/// What a corpus run found: cases whose expected files differ from the output, and every failed
+/// digest, claim or verdict-note check as "case: what".
 #[derive(Default, Debug)]
 struct Report {
     cases: usize,
@@ -84,13 +89,87 @@ struct Report {
     failed: Vec<String>,
 }
 
+/// The digest of a verdict file's bytes, as `verdicts.json` and the notes name it.
+fn verdict_digest(verdict: &[u8]) -> String {
+    use sha2::Digest as _;
+    let hex: String = sha2::Sha256::digest(verdict)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("sha256:{hex}")
+}
+
+/// Why a case's verdict file may not stand as it is: it is neither the verdict `verdicts.json`
+/// recorded when the case was added nor one a note in `meta.json`'s `verdict_changes` explains;
+/// or a note is malformed. `None` when it may.
+fn note_problem(meta: &Value, recorded: Option<&str>, digest: &str) -> Option<String> {
+    let notes = match &meta["verdict_changes"] {
+        Value::Null => &[][..],
+        Value::Array(notes) => notes.as_slice(),
+        _ => return Some("meta.json: verdict_changes is not a list".into()),
+    };
+    for (i, note) in notes.iter().enumerate() {
+        let named = note["verdict"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("sha256:"));
+        let why = note["why"].as_str().is_some_and(|w| !w.trim().is_empty());
+        if !named || !why || note.as_object().is_some_and(|o| o.len() != 2) {
+            return Some(format!(
+                "meta.json: verdict_changes[{i}] is not {{\"verdict\": \"sha256:...\", \"why\": \"...\"}}"
+            ));
+        }
+    }
+    if recorded == Some(digest) || notes.iter().any(|n| n["verdict"] == digest) {
+        return None;
+    }
+    Some(match recorded {
+        None => "verdicts.json does not record this case: bless to record a new case".into(),
+        Some(_) => format!(
+            "its verdict changed and meta.json does not say why: read the diff of expected.json, \
+             then add {{\"verdict\": \"{digest}\", \"why\": \"...\"}} to its \"verdict_changes\""
+        ),
+    })
+}
+
+/// Compares (or under bless writes) one expected file; true when it differed.
+fn compare(path: &Path, got: &str, bless: bool) -> bool {
+    let want = std::fs::read(path).unwrap_or_default();
+    let differs = want != got.as_bytes();
+    if differs && bless {
+        std::fs::write(path, got).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+    differs
+}
+
+/// How a corpus run treats the files it compares with.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// Compare, write nothing.
+    Check,
+    /// Rewrite what differs; record new cases' verdicts.
+    Bless,
+    /// Bless, and record every case's verdict as it now stands: for a change of the output's
+    /// format (a new field in every output), which no verdict note can explain case by case.
+    BlessRecordingVerdicts,
+}
+
 fn check_corpus(corpus: &Path, bless: bool) -> Report {
+    run_corpus(corpus, if bless { Mode::Bless } else { Mode::Check })
+}
+
+fn run_corpus(corpus: &Path, mode: Mode) -> Report {
+    let bless = mode != Mode::Check;
     let digests_path = corpus.join("digests.json");
     let digests = if digests_path.exists() {
         read_json(&digests_path)
     } else {
         Value::Null
     };
+    // The verdict each case had when it was added; a scratch corpus without the file is exempt
+    // from the note rule until it is blessed.
+    let verdicts_path = corpus.join("verdicts.json");
+    let verdicts = verdicts_path.exists().then(|| read_json(&verdicts_path));
+    let mut recorded: BTreeMap<String, String> = BTreeMap::new();
     let mut report = Report::default();
     // Blessing records each policy's digest: a string per reference, an object by version for a
     // file of dated versions.
@@ -109,15 +188,41 @@ fn check_corpus(corpus: &Path, bless: bool) -> Report {
         };
         let reference = meta["policy"].as_str().unwrap_or_default().to_string();
         let (masked, found) = claims::mask_digests(&out);
-        let got = masked + "\n";
-        let path = dir.join("expected.json");
-        let want = std::fs::read(&path).unwrap_or_default();
-        if want != got.as_bytes() {
-            if bless {
-                std::fs::write(&path, &got).expect("write expected.json");
-            } else {
+        let parts = match expected::split(&masked) {
+            Ok(parts) => parts,
+            Err(problem) => {
                 report.differ.push(name(&dir));
+                report.failed.push(format!("{}: {problem}", name(&dir)));
+                continue;
             }
+        };
+        // The projection must lose nothing: the parts join back into the output.
+        if expected::join(&parts.verdict, &parts.prose).as_deref() != Ok(&(masked + "\n")) {
+            report.failed.push(format!(
+                "{}: its parts do not join into its output",
+                name(&dir)
+            ));
+        }
+        let verdict_path = dir.join("expected.json");
+        let verdict_differs = compare(&verdict_path, &parts.verdict, bless);
+        let prose_differs = compare(&dir.join("expected.prose"), &parts.prose, bless);
+        if (verdict_differs || prose_differs) && !bless {
+            report.differ.push(name(&dir));
+        }
+        if bless || verdicts.is_some() {
+            let on_disk = std::fs::read(&verdict_path).unwrap_or_default();
+            let digest = verdict_digest(&on_disk);
+            // Blessing records a new case's verdict as it stands.
+            let was = verdicts
+                .as_ref()
+                .and_then(|v| v[name(&dir)].as_str())
+                .map(str::to_string)
+                .filter(|_| mode != Mode::BlessRecordingVerdicts)
+                .or_else(|| bless.then(|| digest.clone()));
+            if let Some(problem) = note_problem(&meta, was.as_deref(), &digest) {
+                report.failed.push(format!("{}: {problem}", name(&dir)));
+            }
+            recorded.insert(name(&dir), was.unwrap_or(digest));
         }
         if bless {
             if let Some(d) = found.first() {
@@ -159,22 +264,44 @@ fn check_corpus(corpus: &Path, bless: bool) -> Report {
             };
             map.insert(reference, value);
         }
-        let text = serde_json::to_string_pretty(&Value::Object(map)).unwrap() + "\n";
-        if std::fs::read_to_string(&digests_path).ok().as_deref() != Some(text.as_str()) {
-            std::fs::write(&digests_path, text).expect("write digests.json");
-        }
+        write_if_changed(&digests_path, &Value::Object(map));
+        // New cases are recorded; a removed case's record goes with it.
+        let map = recorded
+            .into_iter()
+            .map(|(case, d)| (case, Value::String(d)))
+            .collect();
+        write_if_changed(&verdicts_path, &Value::Object(map));
     }
     report
+}
+
+fn write_if_changed(path: &Path, value: &Value) {
+    let text = serde_json::to_string_pretty(value).unwrap() + "\n";
+    if std::fs::read_to_string(path).ok().as_deref() != Some(text.as_str()) {
+        std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
 }
 
 fn blessing() -> bool {
     std::env::var_os("ARREARS_BLESS").is_some()
 }
 
+/// `ARREARS_BLESS=1`, and with `ARREARS_RECORD_VERDICTS=1` beside it, a format change's bless.
+fn mode() -> Mode {
+    match (
+        blessing(),
+        std::env::var_os("ARREARS_RECORD_VERDICTS").is_some(),
+    ) {
+        (false, _) => Mode::Check,
+        (true, false) => Mode::Bless,
+        (true, true) => Mode::BlessRecordingVerdicts,
+    }
+}
+
 #[test]
 fn corpus_gives_the_expected_bytes_digests_and_claims() {
     let corpus = corpus_dir();
-    let r = check_corpus(&corpus, blessing());
+    let r = run_corpus(&corpus, mode());
     if own_corpus() {
         assert!(r.cases >= 25, "the corpus has only {} cases", r.cases);
         assert!(r.claims >= 2 * r.cases, "only {} claims", r.claims);
@@ -198,10 +325,12 @@ fn scratch_copy(tag: &str) -> (PathBuf, PathBuf) {
     let first = case_dirs(&corpus).into_iter().next().expect("a case");
     let copy = tmp.join("cases").join(first.file_name().unwrap());
     std::fs::create_dir_all(&copy).unwrap();
-    for f in ["case.json", "meta.json", "expected.json"] {
+    for f in ["case.json", "meta.json", "expected.json", "expected.prose"] {
         std::fs::copy(first.join(f), copy.join(f)).unwrap();
     }
-    std::fs::copy(corpus.join("digests.json"), tmp.join("digests.json")).unwrap();
+    for f in ["digests.json", "verdicts.json"] {
+        std::fs::copy(corpus.join(f), tmp.join(f)).unwrap();
+    }
     // Policy files are referenced relative to the corpus root.
     std::fs::create_dir_all(tmp.join("policies")).unwrap();
     for e in std::fs::read_dir(corpus.join("policies")).unwrap() {
@@ -238,12 +367,7 @@ fn one_falsified_claim_fails_the_corpus() {
     }
     let (tmp, copy) = scratch_copy("claim");
     let mut meta = read_json(&copy.join("meta.json"));
-    let claim = &mut meta["expect"][0];
-    let op = ["is", "has", "lacks"]
-        .into_iter()
-        .find(|k| claim.get(*k).is_some())
-        .unwrap();
-    claim[op] = serde_json::json!("a value no decision holds");
+    claims::falsify_first_claim(&mut meta).expect("the case makes a claim");
     std::fs::write(copy.join("meta.json"), meta.to_string()).unwrap();
     let r = check_corpus(&tmp, false);
     let _ = std::fs::remove_dir_all(&tmp);
@@ -284,6 +408,198 @@ fn a_wrong_digest_fails_the_corpus_and_the_bytes_do_not_notice() {
     );
 }
 
+/// The scratch copy's case as if it had been added with another verdict: `expected.json` holds
+/// that older verdict (one `"allowed"` flipped) and `verdicts.json` records it.
+fn scratch_with_an_older_verdict(tag: &str) -> (PathBuf, PathBuf) {
+    let (tmp, copy) = scratch_copy(tag);
+    let now = std::fs::read_to_string(copy.join("expected.json")).unwrap();
+    let older = if now.contains("\"allowed\":true") {
+        now.replacen("\"allowed\":true", "\"allowed\":false", 1)
+    } else {
+        now.replacen("\"allowed\":false", "\"allowed\":true", 1)
+    };
+    assert_ne!(older, now, "the first case states no verdict to change");
+    std::fs::write(copy.join("expected.json"), &older).unwrap();
+    let mut verdicts = read_json(&tmp.join("verdicts.json"));
+    verdicts[name(&copy)] = Value::String(verdict_digest(older.as_bytes()));
+    std::fs::write(tmp.join("verdicts.json"), verdicts.to_string()).unwrap();
+    (tmp, copy)
+}
+
+#[test]
+fn a_changed_verdict_blessed_without_a_note_fails_naming_the_case() {
+    if blessing() {
+        return; // the corpus is being rewritten under it
+    }
+    let (tmp, copy) = scratch_with_an_older_verdict("no-note");
+    let before = check_corpus(&tmp, false);
+    let blessed = check_corpus(&tmp, true);
+    let after = check_corpus(&tmp, false);
+    let now = std::fs::read(copy.join("expected.json")).unwrap();
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert_eq!(before.differ, vec![name(&copy)], "{before:?}");
+    // Blessing writes the new verdict, and both it and every later run fail until a note says why.
+    for r in [&blessed, &after] {
+        assert_eq!(r.failed.len(), 1, "{r:?}");
+        let f = &r.failed[0];
+        assert!(f.starts_with(&format!("{}: ", name(&copy))), "{f}");
+        assert!(f.contains(&verdict_digest(&now)), "{f}");
+    }
+    assert!(after.differ.is_empty(), "{after:?}");
+}
+
+#[test]
+fn a_changed_verdict_with_a_note_naming_its_digest_passes() {
+    if blessing() {
+        return; // the corpus is being rewritten under it
+    }
+    let (tmp, copy) = scratch_with_an_older_verdict("note");
+    let older = read_json(&tmp.join("verdicts.json"))[name(&copy)].clone();
+    let _ = check_corpus(&tmp, true);
+    let now = verdict_digest(&std::fs::read(copy.join("expected.json")).unwrap());
+    let mut meta = read_json(&copy.join("meta.json"));
+    let mut with_note = |note: Value| {
+        meta["verdict_changes"] = serde_json::json!([note]);
+        std::fs::write(copy.join("meta.json"), meta.to_string()).unwrap();
+        check_corpus(&tmp, false)
+    };
+    let noted =
+        with_note(serde_json::json!({ "verdict": now, "why": "the action is now allowed" }));
+    let stale = with_note(serde_json::json!({ "verdict": older, "why": "the older verdict" }));
+    let silent = with_note(serde_json::json!({ "verdict": now, "why": " " }));
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(
+        noted.differ.is_empty() && noted.failed.is_empty(),
+        "{noted:?}"
+    );
+    assert_eq!(
+        stale.failed.len(),
+        1,
+        "a note for another verdict: {stale:?}"
+    );
+    assert_eq!(
+        silent.failed.len(),
+        1,
+        "a note that says nothing: {silent:?}"
+    );
+    assert!(
+        silent.failed[0].contains("verdict_changes[0]"),
+        "{silent:?}"
+    );
+}
+
+#[test]
+fn a_prose_only_change_is_blessed_without_a_note_and_leaves_the_verdict_file() {
+    if blessing() {
+        return; // the corpus is being rewritten under it
+    }
+    let (tmp, copy) = scratch_copy("prose");
+    let verdict = std::fs::read(copy.join("expected.json")).unwrap();
+    let prose = std::fs::read_to_string(copy.join("expected.prose")).unwrap();
+    let (path, _) = prose.lines().next().unwrap().split_once(' ').unwrap();
+    let reworded = prose.replacen(
+        prose.lines().next().unwrap(),
+        &format!("{path} \"an older wording\""),
+        1,
+    );
+    std::fs::write(copy.join("expected.prose"), &reworded).unwrap();
+    let before = check_corpus(&tmp, false);
+    let blessed = check_corpus(&tmp, true);
+    let after = check_corpus(&tmp, false);
+    let verdict_after = std::fs::read(copy.join("expected.json")).unwrap();
+    let prose_after = std::fs::read_to_string(copy.join("expected.prose")).unwrap();
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert_eq!(
+        before.differ.len(),
+        1,
+        "a changed wording is caught: {before:?}"
+    );
+    assert!(blessed.failed.is_empty(), "{blessed:?}");
+    assert!(
+        after.differ.is_empty() && after.failed.is_empty(),
+        "{after:?}"
+    );
+    assert_eq!(verdict_after, verdict);
+    assert_eq!(prose_after, prose);
+}
+
+#[test]
+fn a_format_change_re_records_every_verdict_without_notes_and_only_when_asked() {
+    if blessing() {
+        return; // the corpus is being rewritten under it
+    }
+    let (tmp, copy) = scratch_with_an_older_verdict("record");
+    let blessed = run_corpus(&tmp, Mode::Bless);
+    let recorded = run_corpus(&tmp, Mode::BlessRecordingVerdicts);
+    let after = check_corpus(&tmp, false);
+    let now = verdict_digest(&std::fs::read(copy.join("expected.json")).unwrap());
+    let record = read_json(&tmp.join("verdicts.json"));
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert_eq!(
+        blessed.failed.len(),
+        1,
+        "a plain bless still wants a note: {blessed:?}"
+    );
+    assert!(recorded.failed.is_empty(), "{recorded:?}");
+    assert!(
+        after.differ.is_empty() && after.failed.is_empty(),
+        "{after:?}"
+    );
+    assert_eq!(record[name(&copy)], Value::String(now));
+}
+
+#[test]
+fn a_case_the_verdict_record_does_not_know_fails_until_blessed() {
+    if blessing() {
+        return; // the corpus is being rewritten under it
+    }
+    let (tmp, copy) = scratch_copy("unrecorded");
+    std::fs::write(tmp.join("verdicts.json"), "{}\n").unwrap();
+    let unrecorded = check_corpus(&tmp, false);
+    let blessed = check_corpus(&tmp, true);
+    let recorded = read_json(&tmp.join("verdicts.json"));
+    let after = check_corpus(&tmp, false);
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert_eq!(unrecorded.failed.len(), 1, "{unrecorded:?}");
+    assert!(
+        unrecorded.failed[0].contains("verdicts.json"),
+        "{unrecorded:?}"
+    );
+    assert!(blessed.failed.is_empty(), "{blessed:?}");
+    assert!(recorded[name(&copy)].is_string(), "{recorded}");
+    assert!(after.failed.is_empty(), "{after:?}");
+}
+
+#[test]
+fn prose_is_named_by_path_and_the_parts_join_into_the_output() {
+    let out = r#"{"a":{"label":"L \"q\" \\","id":"x"},"cite":["not prose"],"r":[{"rule":"r1","cite":"c1"},{"rule":"r2","cite":null},{"rule":"r3","cite":"c,3]}"}],"message":"m"}"#;
+    let parts = expected::split(out).unwrap();
+    assert_eq!(
+        parts.verdict,
+        r#"{"a":{"label":"@prose","id":"x"},"cite":["not prose"],"r":[{"rule":"r1","cite":"@prose"},{"rule":"r2","cite":null},{"rule":"r3","cite":"@prose"}],"message":"@prose"}"#
+            .to_string()
+            + "\n"
+    );
+    assert_eq!(
+        parts.prose,
+        "a.label \"L \\\"q\\\" \\\\\"\nr[0].cite \"c1\"\nr[2].cite \"c,3]}\"\nmessage \"m\"\n"
+    );
+    assert_eq!(
+        expected::join(&parts.verdict, &parts.prose).unwrap(),
+        out.to_string() + "\n"
+    );
+    // A line too few or too many, or an output that already holds the placeholder, is refused.
+    let short: String = parts
+        .prose
+        .lines()
+        .skip(1)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(expected::join(&parts.verdict, &short).is_err());
+    assert!(expected::join(&parts.verdict, &(parts.prose.clone() + "x \"y\"\n")).is_err());
+    assert!(expected::split(r#"{"id":"@prose"}"#).is_err());
+}
+
 /// The scratch copy's case made a plan case over `days` days, with claims about the plan, and
 /// blessed: its expected bytes are then the plan's.
 fn scratch_plan_case(tag: &str, days: u32) -> (PathBuf, PathBuf) {
@@ -296,6 +612,8 @@ fn scratch_plan_case(tag: &str, days: u32) -> (PathBuf, PathBuf) {
         { "at": "account_id", "is": case["account"]["id"] }
     ]);
     std::fs::write(copy.join("meta.json"), meta.to_string()).unwrap();
+    // A new case, as far as the note rule goes: blessing records its verdict.
+    std::fs::remove_file(tmp.join("verdicts.json")).unwrap();
     let blessed = check_corpus(&tmp, true);
     assert!(blessed.failed.is_empty(), "{blessed:?}");
     (tmp, copy)
@@ -352,102 +670,13 @@ fn a_plan_case_whose_days_are_no_whole_number_fails_naming_plan_days() {
 }
 
 #[test]
-fn claims_language_reads_keys_selectors_lists_and_indices() {
-    let out = serde_json::json!({
-        "delinquency": { "days_past_due": 23 },
-        "actions": [
-            { "action": "call", "party": "borrower", "channel": "m1", "allowed": false,
-              "blocked_by": [ { "rule": "x.hours" }, { "rule": "x.cap" } ] },
-            { "action": "call", "party": "c1", "channel": null, "allowed": true, "blocked_by": [] },
-            { "action": "sms", "party": "borrower", "channel": "m1", "allowed": true, "blocked_by": [] }
-        ],
-        "next_action": null
-    });
-    let ok = |claim: Value| {
-        claims::claim_failures(&serde_json::json!({ "expect": [claim] }), &out).is_empty()
-    };
-    use serde_json::json;
-    assert!(ok(json!({ "at": "delinquency.days_past_due", "is": 23 })));
-    assert!(!ok(json!({ "at": "delinquency.days_past_due", "is": 24 })));
-    assert!(!ok(
-        json!({ "at": "delinquency.days_past_due", "is": "23" })
-    ));
-    assert!(ok(
-        json!({ "at": "actions[action=call,party=borrower].allowed", "is": false })
-    ));
-    assert!(ok(
-        json!({ "at": "actions[action=call,channel=null].party", "is": "c1" })
-    ));
-    assert!(ok(
-        json!({ "at": "actions[allowed=true,action=sms].channel", "is": "m1" })
-    ));
-    // Several matches, or none, fail; so does a missing key.
-    assert!(!ok(
-        json!({ "at": "actions[action=call].allowed", "is": false })
-    ));
-    assert!(!ok(
-        json!({ "at": "actions[action=visit].allowed", "is": false })
-    ));
-    assert!(!ok(json!({ "at": "delinquency.stage", "is": null })));
-    assert!(ok(
-        json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "has": "x.cap" })
-    ));
-    assert!(!ok(
-        json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "has": "x" })
-    ));
-    assert!(ok(
-        json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "lacks": "x" })
-    ));
-    assert!(!ok(
-        json!({ "at": "actions[action=call,party=borrower].blocked_by[*].rule", "lacks": "x.cap" })
-    ));
-    assert!(ok(
-        json!({ "at": "actions[action=call,party=borrower].blocked_by[1].rule", "is": "x.cap" })
-    ));
-    assert!(ok(
-        json!({ "at": "actions[*].allowed", "is": [false, true, true] })
-    ));
-    // lacks accepts a path that resolves to nothing; has and is do not.
-    assert!(ok(
-        json!({ "at": "actions[action=visit].blocked_by[*].rule", "lacks": "x.cap" })
-    ));
-    assert!(ok(json!({ "at": "next_action.action", "lacks": "call" })));
-    assert!(!ok(json!({ "at": "next_action.action", "has": "call" })));
-    assert!(ok(json!({ "at": "next_action", "is": null })));
-    // A claim without one operator, or a case without claims, fails.
-    assert!(!ok(json!({ "at": "next_action" })));
-    assert!(!claims::claim_failures(&json!({}), &out).is_empty());
-}
-
-#[test]
-fn digests_are_masked_and_looked_up_by_reference_and_version() {
-    let hex = "ab".repeat(32);
-    let out = format!(r#"{{"policy":{{"id":"p","version":"2","digest":"sha256:{hex}"}},"x":1}}"#);
-    let (masked, found) = claims::mask_digests(&out);
-    assert_eq!(
-        masked,
-        r#"{"policy":{"id":"p","version":"2","digest":"@digest"},"x":1}"#
-    );
-    assert_eq!(found, vec![format!("sha256:{hex}")]);
-    let d = format!("sha256:{hex}");
-    let plain = serde_json::json!({ "p": d });
-    let by_version = serde_json::json!({ "f.json": { "1": "sha256:00", "2": d } });
-    assert_eq!(claims::digest_problem(&plain, "p", &out), None);
-    assert_eq!(claims::digest_problem(&by_version, "f.json", &out), None);
-    assert!(claims::digest_problem(&by_version, "p", &out).is_some());
-    // An error output has no digest to check.
-    assert_eq!(
-        claims::digest_problem(&plain, "p", r#"{"error":{"code":"x"}}"#),
-        None
-    );
-}
-
-#[test]
 fn every_blocked_by_in_the_corpus_carries_a_rule_id_and_a_citation() {
     let corpus = corpus_dir();
     let mut checked = 0;
     for dir in case_dirs(&corpus) {
-        let text = std::fs::read_to_string(dir.join("expected.json")).unwrap_or_default();
+        let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
+        let text =
+            expected::join(&read("expected.json"), &read("expected.prose")).unwrap_or_default();
         let Ok(d) = serde_json::from_str::<Value>(&text) else {
             continue;
         };

@@ -7,7 +7,9 @@
 //! variants in both of their JSON forms, numbers beyond `i64`, duplicate keys, structs written as
 //! arrays, syntax errors), at several depths, inside arrays of objects and nested conditions, and
 //! after multi-byte text on the same line. A second, generated table applies deterministic
-//! mutations to the example case and to the policy documents and records each outcome.
+//! mutations to the example case and to the policy documents and records each outcome, keyed by
+//! the document, the path of the node it changes and the change (`cn rules[id=cn.floor.hours]
+//! dropped`).
 //!
 //! The expected outcomes live in `tests/fixtures/error-paths*.txt`. They record what the
 //! contract says; `ARREARS_BLESS=1 cargo test -p arrears-core --test error_paths` rewrites them
@@ -955,7 +957,7 @@ fn table() -> Vec<(&'static str, String)> {
         )],
     );
     policy(
-        "unknown field at the top",
+        "unknown field at the top of a policy",
         cn,
         &[(
             "\"version\": \"2026.2\",",
@@ -1067,21 +1069,20 @@ fn table() -> Vec<(&'static str, String)> {
 }
 
 // --- The generated table -------------------------------------------------------------------------
+//
+// Each mutation is keyed by the path of the node it changes, and both the choice of nodes and the
+// mutation made at each come from a hash of that key: editing a document adds, drops or changes
+// the lines of the nodes it touches and leaves every other line where it was.
 
-/// xorshift64*: a fixed sequence, the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        let x = self.0.wrapping_mul(0x2545_f491_4f6c_dd1d);
-        usize::try_from(x >> 33).unwrap_or(0) % n.max(1)
-    }
+/// FNV-1a: the choices of the generated table, and its recorded messages kept short.
+fn fnv(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
 }
 
-fn palette(rng: &mut Rng) -> serde_json::Value {
+/// The `n`th value a mutation may write.
+fn palette(n: u32) -> serde_json::Value {
     use serde_json::json;
     let all = [
         json!(null),
@@ -1115,77 +1116,86 @@ fn palette(rng: &mut Rng) -> serde_json::Value {
         json!({ "always": 1 }),
         json!({ "days": -1 }),
     ];
-    all[rng.below(all.len())].clone()
+    all[n as usize % all.len()].clone()
 }
 
-/// Every node of a document as a JSON pointer, parents before children.
-fn pointers(v: &serde_json::Value, at: String, out: &mut Vec<String>) {
+/// Every node of a document, parents before children: its JSON pointer (to change it) and its
+/// path as the error paths write it, an element of an array named by its `id` where it has one
+/// (`rules[id=cn.floor.hours].window`) so that inserting an element renames none of the others.
+fn nodes(v: &serde_json::Value, at: (String, String), out: &mut Vec<(String, String)>) {
+    let (pointer, path) = at;
     match v {
         serde_json::Value::Object(map) => {
             for (k, child) in map {
-                let p = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
-                out.push(p.clone());
-                pointers(child, p, out);
+                let p = format!("{pointer}/{}", k.replace('~', "~0").replace('/', "~1"));
+                let q = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                out.push((p.clone(), q.clone()));
+                nodes(child, (p, q), out);
             }
         }
         serde_json::Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                let p = format!("{at}/{i}");
-                out.push(p.clone());
-                pointers(child, p, out);
+                let p = format!("{pointer}/{i}");
+                let q = match child["id"].as_str() {
+                    Some(id) => format!("{path}[id={id}]"),
+                    None => format!("{path}[{i}]"),
+                };
+                out.push((p.clone(), q.clone()));
+                nodes(child, (p, q), out);
             }
         }
         _ => {}
     }
 }
 
-/// One mutation at a random node: replace it, drop it, add an unknown key, write an object as an
-/// array of its values, or wrap a string as an enum in object form.
-fn mutate(doc: &mut serde_json::Value, rng: &mut Rng) {
+/// Mutation `op` (0-5) of the node at `pointer`, with `seed` choosing the value: replace it,
+/// drop it, add an unknown key, write an object as an array of its values, or wrap a string as an
+/// enum in object form (a kind that does not fit the node replaces it). Returns what it did.
+fn mutate(doc: &mut serde_json::Value, pointer: &str, op: u32, seed: u32) -> String {
     use serde_json::Value;
-    let mut all = Vec::new();
-    pointers(doc, String::new(), &mut all);
-    if all.is_empty() {
-        return;
-    }
-    let at = all[rng.below(all.len())].clone();
-    let (parent, last) = at.rsplit_once('/').unwrap_or(("", ""));
-    let op = rng.below(6);
+    let (parent, last) = pointer.rsplit_once('/').unwrap_or(("", ""));
     if op == 1 {
         match doc.pointer_mut(parent) {
             Some(Value::Object(map)) => {
                 map.remove(&last.replace("~1", "/").replace("~0", "~"));
             }
             Some(Value::Array(items)) => {
-                if let Ok(i) = last.parse::<usize>() {
-                    if i < items.len() {
-                        items.remove(i);
-                    }
+                if let Some(i) = last.parse::<usize>().ok().filter(|i| *i < items.len()) {
+                    items.remove(i);
                 }
             }
             _ => {}
         }
-        return;
+        return "dropped".into();
     }
-    let value = palette(rng);
-    let Some(node) = doc.pointer_mut(&at) else {
-        return;
-    };
+    let value = palette(seed);
+    let node = doc.pointer_mut(pointer).expect("a node of the document");
     match (op, &mut *node) {
         (2, Value::Object(map)) => {
             let names = ["zzz", "id_x", "备注", "a\"b", "", "\u{1F642}"];
-            map.insert(names[rng.below(names.len())].to_string(), value);
+            let name = names[(seed >> 8) as usize % names.len()];
+            map.insert(name.to_string(), value.clone());
+            format!("+ {}: {value}", Value::from(name))
         }
         (3, Value::Object(map)) => {
             let values: Vec<Value> = map.values().cloned().collect();
             *node = Value::Array(values);
+            "as an array".into()
         }
         (4, Value::String(s)) => {
             let mut map = serde_json::Map::new();
             map.insert(s.clone(), value);
             *node = Value::Object(map);
+            format!("as {node}")
         }
-        _ => *node = value,
+        _ => {
+            *node = value;
+            format!("= {node}")
+        }
     }
 }
 
@@ -1197,13 +1207,6 @@ fn layouts(doc: &serde_json::Value) -> [String; 3] {
     [doc.to_string(), pretty, spaced]
 }
 
-/// FNV-1a, to keep the recorded messages of the generated table short.
-fn fnv(text: &str) -> u32 {
-    text.bytes().fold(0x811c_9dc5, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
-}
-
 fn short(outcome: String) -> String {
     match outcome.rsplit_once('\t') {
         Some((head, message)) => format!("{head}\t{:08x}", fnv(message)),
@@ -1211,28 +1214,49 @@ fn short(outcome: String) -> String {
     }
 }
 
-/// The generated table: (label, the inputs in their three layouts, outcome with the message
-/// hashed).
+/// The generated table: (label `document path mutation`, the inputs in their three layouts,
+/// outcome with the message hashed), for the example case (also with a multi-byte account id, so
+/// that messages follow multi-byte text), the packs and the lender documents.
 fn generated() -> Vec<(String, String, String)> {
-    let bases: [(&str, &str, bool); 5] = [
+    let mut cjk_id: serde_json::Value = serde_json::from_str(CASE).expect("base is JSON");
+    cjk_id["account"]["id"] = "贷款🙂一〇〇一".into();
+    let cjk_id = cjk_id.to_string();
+    let bases = [
         ("case", CASE, true),
+        ("case-cjk-id", &cjk_id, true),
         ("cn", pack("cn-microloan"), false),
         ("us", pack("us-reg-f"), false),
         ("lender-cn", LENDER_CN, false),
         ("lender-us", LENDER_US, false),
     ];
+    bases
+        .into_iter()
+        .flat_map(|(name, text, is_case)| mutations(name, text, is_case))
+        .collect()
+}
+
+/// The generated rows of one document: a document of fewer than 200 nodes gets two mutations at
+/// every node, a larger one (a pack) one at each node its hash picks.
+fn mutations(name: &str, text: &str, is_case: bool) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    for (name, text, is_case) in bases {
-        let original: serde_json::Value = serde_json::from_str(text).expect("base is JSON");
-        for n in 0..120 {
+    let original: serde_json::Value = serde_json::from_str(text).expect("base is JSON");
+    let mut all = Vec::new();
+    nodes(&original, (String::new(), String::new()), &mut all);
+    let every_node = all.len() < 200;
+    for (pointer, path) in all {
+        let h = fnv(&format!("{name} {path}"));
+        let ops = if every_node {
+            let first = h % 6;
+            vec![first, (first + 1 + (h >> 3) % 5) % 6]
+        } else if h.is_multiple_of(12) {
+            vec![(h >> 4) % 6]
+        } else {
+            vec![]
+        };
+        for op in ops {
             let mut doc = original.clone();
-            if is_case && n % 3 == 0 {
-                doc["account"]["id"] = "贷款🙂一〇〇一".into();
-            }
-            for _ in 0..1 + rng.below(2) {
-                mutate(&mut doc, &mut rng);
-            }
+            // The seed moves with the op, so two ops that both replace write different values.
+            let did = mutate(&mut doc, &pointer, op, (h >> 7) + op);
             let inputs = layouts(&doc);
             let outcomes: Vec<String> = inputs
                 .iter()
@@ -1244,14 +1268,14 @@ fn generated() -> Vec<(String, String, String)> {
                     })
                 })
                 .collect();
-            // One line per mutation; the layouts are listed apart only when they differ (syntax
-            // errors name their line and column).
+            // One line per mutation; the layouts are listed apart only when they differ
+            // (syntax errors name their line and column).
             let outcome = if outcomes.iter().all(|o| *o == outcomes[0]) {
                 outcomes[0].clone()
             } else {
                 outcomes.join(" | ")
             };
-            out.push((format!("{name}/{n}"), inputs.join("\n\n"), outcome));
+            out.push((format!("{name} {path} {did}"), inputs.join("\n\n"), outcome));
         }
     }
     out
@@ -1265,10 +1289,17 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Compares `label\toutcome` lines with a fixture, or rewrites it under `ARREARS_BLESS`.
+/// Compares `label\toutcome` lines with a fixture by label, or rewrites it under `ARREARS_BLESS`:
+/// a line is found by what it tests, never by its position, so a new row changes one line.
 fn check(name: &str, rows: &[(String, String)], input_of: &dyn Fn(usize) -> String) {
     let mut got = String::new();
+    let mut labels = std::collections::BTreeSet::new();
     for (label, outcome) in rows {
+        assert!(!label.contains('\t'), "a label holds a tab: {label}");
+        assert!(
+            labels.insert(label.as_str()),
+            "two rows are labelled {label}"
+        );
         let _ = writeln!(got, "{label}\t{outcome}");
     }
     let path = fixture(name);
@@ -1276,28 +1307,34 @@ fn check(name: &str, rows: &[(String, String)], input_of: &dyn Fn(usize) -> Stri
         std::fs::write(&path, &got).expect("write fixture");
         return;
     }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    let want: Vec<&str> = want.lines().collect();
-    let got: Vec<&str> = got.lines().collect();
+    let recorded = std::fs::read_to_string(&path).unwrap_or_default();
+    let want: std::collections::BTreeMap<&str, &str> = recorded
+        .lines()
+        .map(|l| l.split_once('\t').unwrap_or((l, "")))
+        .collect();
     let mut report = String::new();
     let mut bad = 0;
-    for (i, g) in got.iter().enumerate() {
-        let w = want.get(i).copied().unwrap_or("<missing>");
-        if *g != w {
-            bad += 1;
-            if bad <= 10 {
-                let _ = writeln!(report, "want {w}\n got {g}");
-                if bad == 1 {
-                    let _ = writeln!(report, "input:\n{}", input_of(i));
-                }
+    for (i, (label, outcome)) in rows.iter().enumerate() {
+        let problem = match want.get(label.as_str()) {
+            Some(w) if *w == outcome => continue,
+            Some(w) => format!("{label}\n  want {w}\n   got {outcome}"),
+            None => format!("{label}\n  not recorded; got {outcome}"),
+        };
+        bad += 1;
+        if bad <= 10 {
+            let _ = writeln!(report, "{problem}");
+            if bad == 1 {
+                let _ = writeln!(report, "input:\n{}", input_of(i));
             }
         }
     }
+    let gone: Vec<&&str> = want.keys().filter(|l| !labels.contains(**l)).collect();
     assert!(
-        bad == 0 && want.len() == got.len(),
-        "{bad} of {} outcomes differ from {name} ({} recorded):\n{report}",
-        got.len(),
-        want.len()
+        bad == 0 && gone.is_empty(),
+        "{bad} of {} outcomes differ from {name}, and {} recorded rows are gone {:?}:\n{report}",
+        rows.len(),
+        gone.len(),
+        gone.iter().take(10).collect::<Vec<_>>()
     );
 }
 
@@ -1318,4 +1355,33 @@ fn generated_mutations_keep_their_error_objects() {
         .map(|(label, _, outcome)| (label.clone(), outcome.clone()))
         .collect();
     check("error-paths-generated.txt", &rows, &|i| all[i].1.clone());
+}
+
+#[test]
+fn a_rule_added_to_a_pack_keeps_every_other_generated_row() {
+    let cn = pack("cn-microloan");
+    let mut grown: serde_json::Value = serde_json::from_str(cn).unwrap();
+    let first = grown["rules"][0].clone();
+    let mut added = first.clone();
+    added["id"] = "cn.added.first".into();
+    grown["rules"].as_array_mut().unwrap().insert(0, added);
+    let labels = |rows: Vec<(String, String, String)>| -> std::collections::BTreeSet<String> {
+        rows.into_iter().map(|(label, _, _)| label).collect()
+    };
+    let before = labels(mutations("cn", cn, false));
+    let after = labels(mutations("cn", &grown.to_string(), false));
+    let kept = before.intersection(&after).count();
+    assert!(before.len() > 50, "{} rows", before.len());
+    assert_eq!(
+        kept,
+        before.len(),
+        "rows lost: {:?}",
+        before.difference(&after).collect::<Vec<_>>()
+    );
+    assert!(
+        after
+            .iter()
+            .all(|l| before.contains(l) || l.starts_with("cn rules[id=cn.added.first]")),
+        "{after:?}"
+    );
 }

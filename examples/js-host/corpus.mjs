@@ -1,17 +1,12 @@
 // Runs the conformance corpus through the arrears component transpiled by jco, in Node, and
-// checks every output as every surface does (the native engine's bytes with the policy digest
-// masked, the digest against digests.json, each case's claims: tests/conformance/claims.mjs).
-// A case whose meta.json holds "plan_days" is planned over that many days instead of decided.
-// Prints a JSON summary line.
+// writes every case's output as one JSON line for `arrears corpus check`, which holds every
+// surface's outputs to the expected bytes, the digests and the claims. A case whose meta.json
+// holds "plan_days" is planned over that many days instead of decided.
 //
-//   node corpus.mjs ../../tests/conformance
+//   node corpus.mjs ../../tests/conformance | arrears corpus check ../../tests/conformance
 import { decide, plan } from './rules.mjs';
-import { loadCorpus, summary } from '../../tests/conformance/claims.mjs';
+import { loadCorpus, outputLines } from '../../tests/conformance/corpus.mjs';
 
 const cases = loadCorpus(process.argv[2] ?? '../../tests/conformance');
-const outputs = cases.map((c) =>
-  c.meta.plan_days === undefined ? decide(c.policy, c.caseText) : plan(c.policy, c.caseText, c.meta.plan_days),
-);
-const line = summary('component (Node, jco)', cases, outputs);
-console.log(JSON.stringify(line));
-process.exit(line.differ.length || line.failed_claims.length ? 1 : 0);
+const outputs = cases.map((c) => (c.planDays === null ? decide(c.policy, c.caseText) : plan(c.policy, c.caseText, c.planDays)));
+process.stdout.write(outputLines('component (Node, jco)', cases, outputs));

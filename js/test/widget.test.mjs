@@ -3,10 +3,11 @@
 // shows a wrong stage, next action or verdict fails.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serve } from './serve.mjs';
 import { launch } from './browser.mjs';
+import { readExpected } from '../../tests/conformance/expected.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const hasBrowser = existsSync(process.env.CHROMIUM ?? '/usr/bin/chromium');
@@ -22,7 +23,7 @@ after(async () => {
   server?.close();
 });
 
-const expected = (corpusCase) => JSON.parse(readFileSync(`${repo}/tests/conformance/cases/${corpusCase}/expected.json`, 'utf8'));
+const expected = (corpusCase) => JSON.parse(readExpected(`${repo}/tests/conformance/cases/${corpusCase}`));
 
 const SAMPLES = [
   ['cn-spring-festival.json', 'cn-spring-festival-2026-02-16'],

@@ -167,6 +167,25 @@ enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
+    /// The conformance corpus every surface is held to (docs/conformance.md).
+    Corpus {
+        #[command(subcommand)]
+        command: CorpusCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CorpusCommand {
+    /// Check surfaces' outputs against a corpus: each output's bytes (policy digest masked)
+    /// against the case's expected.json, its digest against digests.json, and the claims of its
+    /// meta.json. Prints one summary line per surface; exit 0 only when every surface passes.
+    Check {
+        /// The corpus directory (cases/, policies/, digests.json).
+        corpus: String,
+        /// Runners' outputs, JSON Lines of {"surface", "case", "output"}; `-` or nothing reads
+        /// standard input.
+        outputs: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -360,7 +379,50 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e, false),
             },
         },
+        Command::Corpus {
+            command: CorpusCommand::Check { corpus, outputs },
+        } => corpus_check(&corpus, &outputs),
     }
+}
+
+/// `arrears corpus check`: every surface's outputs through the one checker
+/// (`arrears_core::conformance`). A corpus or an outputs file that cannot be read is exit 2.
+fn corpus_check(corpus: &str, outputs: &[String]) -> ExitCode {
+    use arrears_core::conformance::{read_outputs, Corpus};
+    let unreadable = |why: String| {
+        eprintln!("arrears corpus check: {why}");
+        ExitCode::from(2)
+    };
+    let corpus = match Corpus::load(std::path::Path::new(corpus)) {
+        Ok(c) => c,
+        Err(why) => return unreadable(why),
+    };
+    let mut text = String::new();
+    let stdin = ["-".to_string()];
+    let paths: &[String] = if outputs.is_empty() { &stdin } else { outputs };
+    for path in paths {
+        let read = if path == "-" {
+            std::io::read_to_string(std::io::stdin())
+        } else {
+            std::fs::read_to_string(path)
+        };
+        match read {
+            Ok(t) => text.push_str(&t),
+            Err(e) => return unreadable(format!("{path}: {e}")),
+        }
+        text.push('\n');
+    }
+    let surfaces = match read_outputs(&text) {
+        Ok(s) => s,
+        Err(why) => return unreadable(why),
+    };
+    let mut clean = !surfaces.is_empty();
+    for (surface, outputs) in &surfaces {
+        let summary = corpus.check(surface, outputs);
+        clean &= summary.passed();
+        emit(&serde_json::to_string(&summary).unwrap_or_default());
+    }
+    verdict(clean)
 }
 
 fn open_input(path: Option<&str>) -> std::io::Result<Box<dyn std::io::BufRead + Send>> {

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use arrears_core::conformance;
 use arrears_core::policy::{lint, Diagnostic};
 use arrears_core::{Case, Engine};
 use serde::Serialize;
@@ -226,135 +227,101 @@ fn run_test_file(file: &Path) -> Vec<Outcome> {
         .collect()
 }
 
-/// Compares the facts a test expects with the decision (only the facts it names).
+/// Holds a test's claims against what the engine gives for its case (the decision, or the error
+/// object), by the corpus's checker: `expect` is a list of claims, or a file in the older form
+/// (an object of named facts), which [`claims_of_older_form`] translates.
 fn check_expectations(engine: &Engine, case_text: &str, expect: &Value) -> Vec<String> {
-    let mut f = Vec::new();
-    let result = Case::from_json(case_text).and_then(|c| engine.decide(&c));
-    let decision = match (result, expect["error"].as_str()) {
-        (Err(e), Some(code)) => {
-            if e.code.as_str() != code {
-                f.push(format!(
-                    "expected error {code}, got {} at {}: {}",
-                    e.code, e.path, e.message
-                ));
-            }
-            return f;
-        }
-        (Err(e), None) => {
-            return vec![format!(
-                "unexpected error {} at {}: {}",
-                e.code, e.path, e.message
-            )]
-        }
-        (Ok(_), Some(code)) => return vec![format!("expected error {code}, got a decision")],
-        (Ok(d), None) => match serde_json::to_value(&d) {
-            Ok(v) => v,
-            Err(e) => return vec![format!("the decision could not be read back as JSON: {e}")],
-        },
-    };
-    let mut eq = |what: &str, got: &Value, want: &Value| {
-        if got != want {
-            f.push(format!("{what}: expected {want}, got {got}"));
+    let claims = match expect {
+        Value::Array(claims) => claims.clone(),
+        Value::Object(_) => claims_of_older_form(expect),
+        _ => {
+            return vec![
+                "a test's \"expect\" is a list of claims (docs/conformance.md)".to_string(),
+            ]
         }
     };
-    if !expect["stage"].is_null() {
-        eq(
-            "stage",
-            &decision["delinquency"]["stage"]["id"],
-            &expect["stage"],
-        );
+    if claims.is_empty() {
+        return vec!["a test's \"expect\" holds no claim".to_string()];
     }
-    if !expect["days_past_due"].is_null() {
-        eq(
-            "days_past_due",
-            &decision["delinquency"]["days_past_due"],
-            &expect["days_past_due"],
-        );
+    let (Ok(output) | Err(output)) = engine.decide_json(case_text).map_err(|e| e.to_json());
+    let output: Value = serde_json::from_str(&output).unwrap_or(Value::Null);
+    claims
+        .iter()
+        .filter_map(|c| conformance::check_claim(c, &output).err())
+        .collect()
+}
+
+/// The claims an `expect` object of the older form states, each named fact as the claim that
+/// reads it: `stage`, `days_past_due`, `state`, `queue`, `escalate_to`, `next_action`, `actions`
+/// (with `absent`, `allowed`, `allowed_until`, `next_allowed_at`, `blocked_by`), `disclosures`
+/// and `error`. Without `error`, the output must be a decision.
+fn claims_of_older_form(expect: &Value) -> Vec<Value> {
+    use serde_json::json;
+    let mut claims = Vec::new();
+    if let Some(code) = expect.get("error") {
+        return vec![json!({ "at": "error.code", "is": code })];
     }
-    if !expect["state"].is_null() {
-        eq("status", &decision["status"]["state"], &expect["state"]);
-    }
-    if !expect["queue"].is_null() {
-        eq("queue", &decision["queue"]["current"], &expect["queue"]);
-    }
-    if let Some(o) = expect.get("escalate_to") {
-        eq("escalate_to", &decision["queue"]["escalate_to"], o);
-    }
-    if let Some(n) = expect.get("next_action") {
-        if n.is_null() {
-            eq("next_action", &decision["next_action"], n);
-        } else {
-            for (k, v) in n.as_object().into_iter().flatten() {
-                eq(&format!("next_action.{k}"), &decision["next_action"][k], v);
-            }
+    claims.push(json!({ "at": "format", "is": arrears_core::decision::DECISION_FORMAT }));
+    for (fact, at) in [
+        ("stage", "delinquency.stage.id"),
+        ("days_past_due", "delinquency.days_past_due"),
+        ("state", "status.state"),
+        ("queue", "queue.current"),
+    ] {
+        if let Some(v) = expect.get(fact).filter(|v| !v.is_null()) {
+            claims.push(json!({ "at": at, "is": v }));
         }
     }
+    if let Some(v) = expect.get("escalate_to") {
+        claims.push(json!({ "at": "queue.escalate_to", "is": v }));
+    }
+    match expect.get("next_action") {
+        Some(Value::Object(fields)) => claims.extend(
+            fields
+                .iter()
+                .map(|(k, v)| json!({ "at": format!("next_action.{k}"), "is": v })),
+        ),
+        Some(v) => claims.push(json!({ "at": "next_action", "is": v })),
+        None => {}
+    }
+    let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
     for want in expect["actions"].as_array().into_iter().flatten() {
-        let found = decision["actions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|a| {
-                a["action"] == want["action"]
-                    && a["party"] == want["party"]
-                    && (want.get("channel").is_none() || a["channel"] == want["channel"])
-            });
-        let label = format!(
-            "{} {} {}",
-            want["action"],
-            want["party"],
-            want.get("channel").unwrap_or(&Value::Null)
+        let mut selector = format!(
+            "action={},party={}",
+            text(&want["action"]),
+            text(&want["party"])
         );
-        let Some(a) = found else {
-            if want["absent"] != Value::Bool(true) {
-                f.push(format!("no candidate {label}"));
-            }
-            continue;
-        };
+        if let Some(channel) = want.get("channel") {
+            selector += &format!(",channel={}", text(channel));
+        }
+        let candidate = format!("actions[{selector}]");
         if want["absent"] == Value::Bool(true) {
-            f.push(format!("{label} is a candidate, expected none"));
+            claims.push(json!({ "at": format!("{candidate}.action"), "lacks": want["action"] }));
             continue;
         }
+        let mut named = false;
         for key in ["allowed", "allowed_until", "next_allowed_at"] {
             if let Some(v) = want.get(key) {
-                if &a[key] != v {
-                    f.push(format!("{label} {key}: expected {v}, got {}", a[key]));
-                }
+                claims.push(json!({ "at": format!("{candidate}.{key}"), "is": v }));
+                named = true;
             }
         }
         for rule in want["blocked_by"].as_array().into_iter().flatten() {
-            if !a["blocked_by"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|b| &b["rule"] == rule)
-            {
-                f.push(format!(
-                    "{label}: expected to be blocked by {rule}, blocked by {}",
-                    a["blocked_by"]
-                ));
-            }
+            claims.push(json!({ "at": format!("{candidate}.blocked_by[*].rule"), "has": rule }));
+            named = true;
+        }
+        if !named {
+            // Named with nothing to check, the candidate must still exist.
+            claims.push(json!({ "at": format!("{candidate}.action"), "is": want["action"] }));
         }
     }
-    for (party, cats) in expect["disclosures"].as_object().into_iter().flatten() {
-        let row = decision["disclosures"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|r| r["party"] == party.as_str());
-        match row {
-            None => f.push(format!("no disclosure row for {party}")),
-            Some(r) => {
-                if &r["may_disclose"] != cats {
-                    f.push(format!(
-                        "disclosures for {party}: expected {cats}, got {}",
-                        r["may_disclose"]
-                    ));
-                }
-            }
-        }
+    for (party, categories) in expect["disclosures"].as_object().into_iter().flatten() {
+        claims.push(json!({
+            "at": format!("disclosures[party={party}].may_disclose"),
+            "is": categories
+        }));
     }
-    f
+    claims
 }
 
 /// Reports every case and candidate that NEW allows and OLD forbade (widened), and every one NEW
@@ -471,4 +438,50 @@ pub fn diff(old: &str, new: &str, cases: &str, json: bool) -> Result<bool, arrea
         );
     }
     Ok(widened.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::claims_of_older_form;
+    use serde_json::json;
+
+    #[test]
+    fn each_fact_of_the_older_form_becomes_the_claim_that_reads_it() {
+        let claims = claims_of_older_form(&json!({
+            "stage": "m3",
+            "queue": null,
+            "escalate_to": null,
+            "next_action": { "action": "sms" },
+            "actions": [
+                { "action": "call", "party": "borrower", "channel": "m1", "allowed": false,
+                  "blocked_by": ["x.cap"], "next_allowed_at": "2026-03-11T09:00:00+08:00" },
+                { "action": "visit", "party": "borrower", "absent": true },
+                { "action": "sms", "party": "c1", "channel": null }
+            ],
+            "disclosures": { "c1": ["identity"] }
+        }));
+        assert_eq!(
+            claims,
+            vec![
+                json!({ "at": "format", "is": "arrears.decision/1" }),
+                json!({ "at": "delinquency.stage.id", "is": "m3" }),
+                json!({ "at": "queue.escalate_to", "is": null }),
+                json!({ "at": "next_action.action", "is": "sms" }),
+                json!({ "at": "actions[action=call,party=borrower,channel=m1].allowed", "is": false }),
+                json!({ "at": "actions[action=call,party=borrower,channel=m1].next_allowed_at", "is": "2026-03-11T09:00:00+08:00" }),
+                json!({ "at": "actions[action=call,party=borrower,channel=m1].blocked_by[*].rule", "has": "x.cap" }),
+                json!({ "at": "actions[action=visit,party=borrower].action", "lacks": "visit" }),
+                json!({ "at": "actions[action=sms,party=c1,channel=null].action", "is": "sms" }),
+                json!({ "at": "disclosures[party=c1].may_disclose", "is": ["identity"] }),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_expected_error_is_its_code_alone() {
+        assert_eq!(
+            claims_of_older_form(&json!({ "error": "invalid_field", "stage": "m1" })),
+            vec![json!({ "at": "error.code", "is": "invalid_field" })]
+        );
+    }
 }

@@ -220,22 +220,60 @@ fn the_example_lender_policies_check_clean_and_pass_their_own_tests() {
     assert!(text.contains("policy tests: 20 passed, 0 failed"), "{text}");
 }
 
-#[test]
-fn policy_test_reports_a_failing_expectation() {
-    let dir = std::env::temp_dir().join(format!("arrears-cli-test-{}", std::process::id()));
+/// Runs `arrears policy test` over one test file holding `tests` (JSON text) against cn-microloan
+/// and the sample case.
+fn policy_test(tag: &str, expect: &str) -> Output {
+    let dir = std::env::temp_dir().join(format!("arrears-cli-test-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let case = std::fs::read_to_string(root().join(SAMPLE)).unwrap();
     std::fs::write(
-        dir.join("wrong.test.json"),
-        format!(r#"{{ "policy": "cn-microloan", "tests": [ {{ "name": "wrong stage", "case": {case}, "expect": {{ "stage": "mid" }} }} ] }}"#),
+        dir.join("t.test.json"),
+        format!(r#"{{ "policy": "cn-microloan", "tests": [ {{ "name": "t", "case": {case}, "expect": {expect} }} ] }}"#),
     )
     .unwrap();
     let o = arrears(&["policy", "test", dir.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+    o
+}
+
+#[test]
+fn policy_test_holds_claims_and_reports_the_one_that_fails() {
+    let holds = policy_test(
+        "holds",
+        r#"[ {"at": "delinquency.stage.id", "is": "late"}, {"at": "delinquency.days_past_due", "is": 23} ]"#,
+    );
+    assert_eq!(holds.status.code(), Some(0), "{}", stdout(&holds));
+    let fails = policy_test(
+        "fails",
+        r#"[ {"at": "delinquency.stage.id", "is": "mid"}, {"at": "delinquency.days_past_due", "is": 23} ]"#,
+    );
+    assert_eq!(fails.status.code(), Some(1));
+    let text = stdout(&fails);
     assert!(
-        stdout(&o).contains("stage: expected \"mid\", got \"late\""),
+        text.contains(r#"delinquency.stage.id: is "mid", found "late""#),
+        "{text}"
+    );
+    assert!(!text.contains("days_past_due"), "{text}");
+}
+
+#[test]
+fn policy_test_reads_the_older_form_as_the_same_claims() {
+    let holds = policy_test("older-holds", r#"{ "stage": "late", "days_past_due": 23 }"#);
+    assert_eq!(holds.status.code(), Some(0), "{}", stdout(&holds));
+    let fails = policy_test("older-fails", r#"{ "stage": "mid" }"#);
+    assert_eq!(fails.status.code(), Some(1));
+    assert!(
+        stdout(&fails).contains(r#"delinquency.stage.id: is "mid", found "late""#),
         "{}",
-        stdout(&o)
+        stdout(&fails)
+    );
+    // An error expected where the case is decided fails on the error code.
+    let refused = policy_test("older-error", r#"{ "error": "invalid_field" }"#);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stdout(&refused).contains("error.code"),
+        "{}",
+        stdout(&refused)
     );
 }
 

@@ -16,7 +16,11 @@ import wasmtime
 
 import arrears
 
-CASE = pathlib.Path(__file__).resolve().parents[3] / "tests" / "conformance" / "cases" / "cn-spec-acceptance-dpd-23"
+REPO = pathlib.Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(REPO / "tests" / "conformance"))
+from expected import read_expected  # noqa: E402
+
+CASE = REPO / "tests" / "conformance" / "cases" / "cn-spec-acceptance-dpd-23"
 PROBE = (
     "import arrears, pathlib, sys; "
     "print(arrears.Engine('cn-microloan').decide_json(pathlib.Path(sys.argv[1]).read_text()))"
@@ -31,7 +35,7 @@ def _decide_in_new_process(cache: pathlib.Path) -> str:
 
 
 def _expected() -> str:
-    return (CASE / "expected.json").read_text().rstrip("\n")
+    return read_expected(CASE).decode().rstrip("\n")
 
 
 def _cached(cache: pathlib.Path):

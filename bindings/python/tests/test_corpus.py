@@ -1,10 +1,9 @@
-"""The conformance corpus through the Python package: the same decisions as the native engine,
-and every case's claims (checked by tests/conformance/claims.py, which every Python surface
-shares). ARREARS_CORPUS points the suite at another corpus directory."""
+"""The conformance corpus through the Python package: the same bytes as the native engine (the
+digests and the claims are checked by `arrears corpus check` over corpus_report.py's outputs, as
+for every surface). ARREARS_CORPUS points the suite at another corpus directory."""
 
 import json
 import pathlib
-import subprocess
 import sys
 
 import pytest
@@ -13,50 +12,25 @@ import arrears
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "tests" / "conformance"))
-import claims  # noqa: E402
+import corpus  # noqa: E402
 
-CORPUS = claims.corpus_dir(REPO / "tests" / "conformance")
-CASES = claims.load_corpus(CORPUS)
+CORPUS = corpus.corpus_dir(REPO / "tests" / "conformance")
+CASES = corpus.load_corpus(CORPUS)
 
 
 def _output(case):
     """The decision, or for a plan case (meta.json's "plan_days") the plan; or the error object."""
     try:
         engine = arrears.Engine(case.policy)
-        days = case.meta.get("plan_days")
+        days = case.plan_days
         return engine.decide_json(case.case_text) if days is None else engine.plan_json(case.case_text, days)
     except arrears.ArrearsError as e:
         return e.to_json()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_corpus_case_gives_the_native_bytes_and_its_claims_hold(case):
-    assert case.expected.endswith(b"\n")
-    identical, failed = case.check(_output(case))
-    assert identical
-    assert failed == []
-
-
-def test_a_falsified_claim_fails_the_corpus_report(tmp_path):
-    first = CASES[0]
-    (tmp_path / "cases" / first.name).mkdir(parents=True)
-    for f in ("case.json", "expected.json"):
-        (tmp_path / "cases" / first.name / f).write_bytes((first.dir / f).read_bytes())
-    (tmp_path / "digests.json").write_bytes((CORPUS / "digests.json").read_bytes())
-    (tmp_path / "policies").mkdir()
-    for p in (CORPUS / "policies").iterdir():
-        (tmp_path / "policies" / p.name).write_bytes(p.read_bytes())
-    meta = json.loads(json.dumps(first.meta))
-    claim = meta["expect"][0]
-    claim[next(k for k in ("is", "has", "lacks") if k in claim)] = "a value no decision holds"
-    (tmp_path / "cases" / first.name / "meta.json").write_text(json.dumps(meta))
-    run = subprocess.run([sys.executable, str(REPO / "bindings" / "python" / "corpus_report.py"), str(tmp_path)],
-                         capture_output=True, text=True)
-    assert run.returncode == 1, run.stderr
-    line = json.loads(run.stdout)
-    assert line["differ"] == []
-    assert len(line["failed_claims"]) == 1
-    assert line["failed_claims"][0].startswith(f"{first.name}: {claim['at']}")
+def test_corpus_case_gives_the_native_bytes(case):
+    assert (corpus.mask_digests(_output(case))[0] + "\n").encode() == case.expected
 
 
 def test_decide_takes_and_returns_dicts():

@@ -11,9 +11,9 @@ import arrears
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "tests" / "conformance"))
-import claims  # noqa: E402
+import corpus  # noqa: E402
 
-CORPUS = claims.corpus_dir(REPO / "tests" / "conformance")
+CORPUS = corpus.corpus_dir(REPO / "tests" / "conformance")
 # Plan cases (meta.json's "plan_days") hold a plan, not a decision: test_plan.py covers them.
 CASES = sorted(p for p in (CORPUS / "cases").iterdir()
                if p.is_dir() and "plan_days" not in json.loads((p / "meta.json").read_text()))
@@ -26,7 +26,7 @@ def _policy(meta):
 
 
 def _expected(case_dir):
-    text = (case_dir / "expected.json").read_bytes().decode()
+    text = corpus.Case(CORPUS, case_dir).expected.decode()
     assert text.endswith("\n")
     return text[:-1]
 
@@ -56,7 +56,7 @@ def test_corpus_through_decide_many_json_gives_the_native_bytes():
         got = engine.decide_many_json([(d / "case.json").read_text() for d in dirs])
         assert len(got) == len(dirs)
         for d, g in zip(dirs, got):
-            assert claims.mask_digests(g)[0] == _expected(d), d.name
+            assert corpus.mask_digests(g)[0] == _expected(d), d.name
         checked += len(dirs)
     assert checked >= len(CASES) - 2
 

@@ -94,9 +94,7 @@ impl GuestEngine for Engine {
     }
 
     fn policy(&self) -> String {
-        let p = self.0.policy();
-        serde_json::json!({ "id": p.id(), "version": p.version(), "digest": p.digest() })
-            .to_string()
+        arrears_core::ffi::policy_summary(&self.0)
     }
 }
 

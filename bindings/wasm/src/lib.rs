@@ -177,8 +177,7 @@ impl Engine {
     /// The id, version and digest of the policy (its newest version).
     #[wasm_bindgen(getter)]
     pub fn policy(&self) -> Result<JsValue, JsValue> {
-        let p = self.inner.policy();
-        to_js(&serde_json::json!({ "id": p.id(), "version": p.version(), "digest": p.digest() }))
+        to_js(&arrears_core::ffi::policy_summary_value(&self.inner))
     }
 }
 

@@ -538,16 +538,15 @@ async fn policies(State(state): State<Arc<AppState>>) -> Response {
         .served
         .iter()
         .map(|s| {
-            let p = s.engine.policy();
-            let mut v = serde_json::json!({
-                "id": p.id(),
-                "version": p.version(),
-                "digest": p.digest(),
-                "source": s.reference,
-                "versions": s.engine.versions().iter().map(|v| serde_json::json!({
-                    "version": v.version(), "digest": v.digest()
-                })).collect::<Vec<_>>(),
-            });
+            // The summary every binding reports, with where it was loaded from and its versions.
+            let mut v = arrears_core::ffi::policy_summary_value(&s.engine);
+            v["source"] = serde_json::json!(s.reference);
+            v["versions"] = serde_json::json!(s
+                .engine
+                .versions()
+                .iter()
+                .map(|v| serde_json::json!({ "version": v.version(), "digest": v.digest() }))
+                .collect::<Vec<_>>());
             if let Some(e) = snapshot.failing.get(&s.reference) {
                 v["reload_error"] = serde_json::json!({
                     "error": { "code": e.code.as_str(), "path": e.path, "message": e.message }

@@ -26,7 +26,10 @@ import java.util.function.Supplier;
  * <p><b>Thread safety:</b> an engine is safe to share between threads; its calls are serialised
  * (one module instance runs one call at a time). For decisions in parallel, give each thread its
  * own engine, e.g. through a {@code ThreadLocal}; an engine costs one module instance (a few MB
- * of memory), and creating one takes milliseconds.
+ * of memory). The compiled module is loaded once per JVM, by the first engine (over a second on
+ * a cold JVM); a further engine costs an instance and the policy's loading, a few hundred
+ * milliseconds while the JVM is cold, so create engines at start-up and keep them
+ * (BENCHMARKS.md, "JVM and Go").
  */
 public final class Engine implements AutoCloseable {
     private static final WasmModule MODULE = ArrearsModule.load();

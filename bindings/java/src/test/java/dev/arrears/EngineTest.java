@@ -21,24 +21,20 @@ import org.junit.jupiter.api.Test;
 
 class EngineTest {
     @Test
-    void theWholeCorpusIsByteIdenticalAndItsClaimsHold() throws Exception {
+    void theWholeCorpusIsByteIdentical() throws Exception {
         List<Conformance.Case> cases = Conformance.load(Conformance.CORPUS);
         assertTrue(cases.size() > 100, "the corpus has " + cases.size() + " cases");
         Map<String, Engine> engines = Conformance.engines();
         List<String> failures = new ArrayList<>();
-        int claims = 0;
         for (Conformance.Case c : cases) {
-            String out = Conformance.answer(engines, c);
-            String why = Conformance.compare(Conformance.CORPUS, c, out);
+            String why = Conformance.compare(c, Conformance.answer(engines, c));
             if (why != null) {
                 failures.add(c.name() + ": " + why);
             }
-            failures.addAll(Conformance.check(c, out));
-            claims += c.claims().size();
         }
         engines.values().forEach(Engine::close);
         assertEquals(List.of(), failures);
-        System.out.printf("corpus: %d cases byte-identical, %d claims hold%n", cases.size(), claims);
+        System.out.printf("corpus: %d cases byte-identical%n", cases.size());
     }
 
     @Test
