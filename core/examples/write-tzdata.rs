@@ -13,7 +13,7 @@
 //! Outside 1800-3100 chrono-tz holds a zone's first and last offsets (its earliest change is in
 //! 1845, its last in 2099); the run checks that at the ends of chrono's range.
 
-use arrears_core::tzdata::{self, ZoneRecord};
+use arrears_core::time::tzdata::{self, ZoneRecord};
 use chrono::{DateTime, NaiveDate, Offset, TimeZone};
 use chrono_tz::{Tz, TZ_VARIANTS};
 

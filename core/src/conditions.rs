@@ -6,9 +6,10 @@
 //! instants in the span at which it holds, which the engine intersects with the other rules.
 
 use crate::case::{EventType, LetterKind, Medium, BORROWER};
-use crate::facts::{Facts, Span, Target};
+use crate::contact::ContactLimits;
+use crate::facts::{Facts, ObligationState, Span, Target};
 use crate::intervals::IntervalSet;
-use crate::policy::{Condition, PartyKind, RecordedEvent};
+use crate::policy::{Condition, PartyKind, RecordedEvent, StatusDef};
 use crate::time::Seconds;
 
 impl Condition {
@@ -37,16 +38,50 @@ impl Condition {
     }
 }
 
-impl Facts<'_> {
+/// Evaluates conditions against the facts and the states of the obligations (which are computed
+/// from the facts first, with conditions that know of no obligation yet).
+#[derive(Clone, Copy)]
+pub(crate) struct Conditions<'f> {
+    facts: &'f Facts<'f>,
+    obligations: &'f [ObligationState<'f>],
+}
+
+impl<'f> Conditions<'f> {
+    pub(crate) fn new(facts: &'f Facts<'f>, obligations: &'f [ObligationState<'f>]) -> Self {
+        Conditions { facts, obligations }
+    }
+
+    pub(crate) fn facts(&self) -> &'f Facts<'f> {
+        self.facts
+    }
+
+    /// The contact limits of the same facts, for the conditions that ask about consent and
+    /// inconvenient times.
+    fn contact(&self) -> ContactLimits<'f> {
+        ContactLimits::new(self.facts)
+    }
+
+    /// The statuses that hold at `as_of`, in policy order (the first names the account's state).
+    pub(crate) fn statuses(&self) -> Vec<&'f StatusDef> {
+        let borrower = self.facts.borrower_target();
+        self.facts
+            .policy
+            .document()
+            .statuses
+            .iter()
+            .filter(|s| self.holds_now(&s.when, &borrower))
+            .collect()
+    }
+
     /// The instants in `span` at which `cond` holds for `target`.
-    pub fn holds(&self, cond: &Condition, target: &Target, span: Span) -> IntervalSet {
+    pub(crate) fn holds(&self, cond: &Condition, target: &Target, span: Span) -> IntervalSet {
         let all = || IntervalSet::span(span.lo, span.hi);
         let when = |b: bool| if b { all() } else { IntervalSet::empty() };
         let from = |t: Option<Seconds>| match t {
             Some(t) if t < span.hi => IntervalSet::span(t.max(span.lo), span.hi),
             _ => IntervalSet::empty(),
         };
-        let case = self.case;
+        let case = self.facts.case;
         match cond {
             Condition::All(v) => {
                 let mut acc = all();
@@ -73,9 +108,11 @@ impl Facts<'_> {
                 target.kind == PartyKind::Borrower || target.contact.is_some_and(|c| c.verified),
             ),
             Condition::OptedOut => when(target.channel.is_some_and(|c| c.opted_out)),
-            Condition::OptedOutMedium => {
-                when(self.history.opted_out_of(target.party, target.medium()))
-            }
+            Condition::OptedOutMedium => when(
+                self.facts
+                    .history
+                    .opted_out_of(target.party, target.medium()),
+            ),
             Condition::HasContact(kinds) => when(
                 case.contacts
                     .iter()
@@ -90,9 +127,9 @@ impl Facts<'_> {
             Condition::ChannelUsedByParty => when(
                 target
                     .channel
-                    .is_some_and(|c| self.history.used_channel(target.party, &c.id)),
+                    .is_some_and(|c| self.facts.history.used_channel(target.party, &c.id)),
             ),
-            Condition::Consented(limit) => self.consented(target, *limit, span),
+            Condition::Consented(limit) => self.contact().consented(target, *limit, span),
             Condition::ReplyOwed(r) => {
                 let Some(asked) = self.reply_owed(target) else {
                     return IntervalSet::empty();
@@ -105,28 +142,36 @@ impl Facts<'_> {
                     lo: asked,
                     hi: span.hi.max(asked + 1),
                 };
-                let inconvenient = self.convenient(since).complement(since.lo, since.hi);
+                let inconvenient = self
+                    .contact()
+                    .convenient(since)
+                    .complement(since.lo, since.hi);
                 match inconvenient.containing(asked) {
                     Some((_, end)) => IntervalSet::span(asked, end).intersect(&all()),
                     None => IntervalSet::empty(),
                 }
             }
             Condition::ChannelConsented => when(target.channel.is_some_and(|c| {
-                self.history.of_channel(&c.id).iter().any(|e| {
+                self.facts.history.of_channel(&c.id).iter().any(|e| {
                     e.kind == crate::case::EventType::Consent
                         && e.party.as_deref() == Some(target.party)
                 })
             })),
-            Condition::Requested => {
-                when(self.history.last_request(target.party).is_some_and(|r| {
-                    !self.history.of_party(target.party).iter().any(|e| {
-                        e.at.seconds() > r
-                            && self
-                                .history
-                                .counts(e, crate::policy::CountKind::Contact, &[])
-                    })
-                }))
-            }
+            Condition::Requested => when(
+                self.facts
+                    .history
+                    .last_request(target.party)
+                    .is_some_and(|r| {
+                        !self.facts.history.of_party(target.party).iter().any(|e| {
+                            e.at.seconds() > r
+                                && self.facts.history.counts(
+                                    e,
+                                    crate::policy::CountKind::Contact,
+                                    &[],
+                                )
+                        })
+                    }),
+            ),
             Condition::CommunicationSent(c) => {
                 // Without a waiting period a return counts whenever it came: a notice that
                 // bounced was never given.
@@ -145,22 +190,24 @@ impl Facts<'_> {
                     }
                 };
                 from(
-                    self.history
+                    self.facts
+                        .history
                         .first_delivered(&c.types, returned_by)
                         .map(after),
                 )
             }
-            Condition::DisputeOpen => when(self.history.dispute_open),
+            Condition::DisputeOpen => when(self.facts.history.dispute_open),
             Condition::WrongNumber => when(
                 target
                     .channel
-                    .is_some_and(|c| self.history.wrong_number(&c.id)),
+                    .is_some_and(|c| self.facts.history.wrong_number(&c.id)),
             ),
             Condition::BalanceOutstanding => when(
-                self.standing.overdue_amount > 0
+                self.facts.standing.overdue_amount > 0
                     || self
+                        .facts
                         .ledger
-                        .unpaid_due_dates_from(self.standing.business_date)
+                        .unpaid_due_dates_from(self.facts.standing.business_date)
                         .next()
                         .is_some(),
             ),
@@ -177,7 +224,7 @@ impl Facts<'_> {
                     .min(),
             ),
             Condition::Workplace => when(target.channel.is_some_and(|c| c.is_workplace())),
-            Condition::ContactedBefore => when(self.history.contacted_before(target.party)),
+            Condition::ContactedBefore => when(self.facts.history.contacted_before(target.party)),
             Condition::AttorneyKnown => when(
                 case.borrower.flags.attorney_represented
                     || case
@@ -185,39 +232,42 @@ impl Facts<'_> {
                         .iter()
                         .any(|c| PartyKind::of_role(c.role) == PartyKind::Attorney),
             ),
-            Condition::LostContact => when(self.history.lost_contact_since.is_some()),
+            Condition::LostContact => when(self.facts.history.lost_contact_since.is_some()),
             Condition::LostContactForDays(n) => from(
-                self.history
+                self.facts
+                    .history
                     .lost_contact_since
                     .map(|since| self.local_days_after(since, *n)),
             ),
             Condition::DpdAtLeast(n) => {
-                let days = span.days_in(self.book);
+                let days = span.days_in(self.facts.book);
                 from(
-                    self.ledger
-                        .first_date_with_dpd(self.standing.business_date, *n, days)
-                        .map(|d| self.book.start_of(d)),
+                    self.facts
+                        .ledger
+                        .first_date_with_dpd(self.facts.standing.business_date, *n, days)
+                        .map(|d| self.facts.book.start_of(d)),
                 )
             }
             Condition::DueWithinDays(n) => {
-                let today = self.standing.business_date;
+                let today = self.facts.standing.business_date;
                 let spans = self
+                    .facts
                     .ledger
                     .unpaid_due_dates_from(today)
                     .map(|due| {
                         let first = due.add_days(-i64::from(*n)).max(today);
                         (
-                            self.book.start_of(first),
-                            self.book.start_of(due.add_days(1)),
+                            self.facts.book.start_of(first),
+                            self.facts.book.start_of(due.add_days(1)),
                         )
                     })
                     .collect();
                 IntervalSet::from_unsorted(spans).intersect(&all())
             }
-            Condition::RiskGrade(grades) => when(grades.contains(&self.risk_grade)),
-            Condition::Stage(stages) => when(stages.contains(&self.stage.id)),
+            Condition::RiskGrade(grades) => when(grades.contains(&self.facts.risk_grade)),
+            Condition::Stage(stages) => when(stages.contains(&self.facts.stage.id)),
             Condition::BrokenPromisesAtLeast(k) => {
-                when(self.broken_promises() >= usize::try_from(*k).unwrap_or(usize::MAX))
+                when(self.facts.broken_promises() >= usize::try_from(*k).unwrap_or(usize::MAX))
             }
             Condition::PromiseActive => IntervalSet::from_unsorted(
                 self.active_promises()
@@ -227,7 +277,12 @@ impl Facts<'_> {
             .intersect(&all()),
             Condition::PromiseDay => IntervalSet::from_unsorted(
                 self.active_promises()
-                    .map(|p| (self.primary.start_of(p.date).max(p.made_at), p.ends_at))
+                    .map(|p| {
+                        (
+                            self.facts.primary.start_of(p.date).max(p.made_at),
+                            p.ends_at,
+                        )
+                    })
                     .collect(),
             )
             .intersect(&all()),
@@ -249,9 +304,9 @@ impl Facts<'_> {
                     None
                 };
                 let sent = if l.latest {
-                    self.history.last_letter_between(l.kind, since, by)
+                    self.facts.history.last_letter_between(l.kind, since, by)
                 } else {
-                    self.history.first_letter_between(l.kind, since, by)
+                    self.facts.history.first_letter_between(l.kind, since, by)
                 };
                 from(sent.map(|t| {
                     if l.days == 0 && l.working_days == 0 {
@@ -261,16 +316,18 @@ impl Facts<'_> {
                     }
                 }))
             }
-            Condition::ConversationHeld => when(self.history.last_conversation.is_some()),
+            Condition::ConversationHeld => when(self.facts.history.last_conversation.is_some()),
             Condition::NoConversationForDays(n) => {
-                let since = self
-                    .history
-                    .last_conversation
-                    .or_else(|| self.standing.overdue_since.map(|d| self.book.start_of(d)));
+                let since = self.facts.history.last_conversation.or_else(|| {
+                    self.facts
+                        .standing
+                        .overdue_since
+                        .map(|d| self.facts.book.start_of(d))
+                });
                 from(since.map(|t| self.local_days_after(t, *n)))
             }
-            Condition::DisputePending => when(self.history.dispute_pending),
-            Condition::Recorded(kind) => when(self.history.recorded(match kind {
+            Condition::DisputePending => when(self.facts.history.dispute_pending),
+            Condition::Recorded(kind) => when(self.facts.history.recorded(match kind {
                 RecordedEvent::Escalated => EventType::Escalated,
                 RecordedEvent::AgencyPlaced => EventType::AgencyPlaced,
                 RecordedEvent::LegalFiled => EventType::LegalFiled,
@@ -278,10 +335,11 @@ impl Facts<'_> {
             })),
             Condition::RemindedBeforeDue => {
                 let by = self.past_due_from();
-                let letter = self
-                    .history
-                    .first_letter_between(LetterKind::Reminder, None, by);
-                let message = self.history.first_message_before(by);
+                let letter =
+                    self.facts
+                        .history
+                        .first_letter_between(LetterKind::Reminder, None, by);
+                let message = self.facts.history.first_message_before(by);
                 from(match (letter, message) {
                     (Some(a), Some(b)) => Some(a.min(b)),
                     (a, b) => a.or(b),
@@ -294,18 +352,19 @@ impl Facts<'_> {
     /// due date, in the book's calendar (a letter before it is a reminder, one from it on a
     /// warning). None while nothing is overdue.
     fn past_due_from(&self) -> Option<Seconds> {
-        self.standing
+        self.facts
+            .standing
             .overdue_since
-            .map(|d| self.book.start_of(d.add_days(1)))
+            .map(|d| self.facts.book.start_of(d.add_days(1)))
     }
 
     /// Whether `cond` holds for the borrower at `as_of` (statuses, triggers).
-    pub fn holds_now(&self, cond: &Condition, target: &Target) -> bool {
+    pub(crate) fn holds_now(&self, cond: &Condition, target: &Target) -> bool {
         let span = Span {
-            lo: self.as_of,
-            hi: self.as_of + 1,
+            lo: self.facts.as_of,
+            hi: self.facts.as_of + 1,
         };
-        self.holds(cond, target, span).contains(self.as_of)
+        self.holds(cond, target, span).contains(self.facts.as_of)
     }
 
     /// When the candidate's party last got in touch through the candidate's medium (on its
@@ -325,6 +384,7 @@ impl Facts<'_> {
             m == medium && e.party.as_deref() == Some(target.party)
         };
         let last = self
+            .facts
             .history
             .events
             .iter()
@@ -335,6 +395,7 @@ impl Facts<'_> {
         }
         let at = last.at.seconds();
         let answered = self
+            .facts
             .history
             .events
             .iter()
@@ -350,20 +411,17 @@ impl Facts<'_> {
     /// Local midnight at the start of the day reached from the local date of `t` by counting
     /// `working_days` working days of the policy's calendar, then `days` calendar days.
     fn after_wait(&self, t: Seconds, working_days: u32, days: u32) -> Seconds {
-        let mut d = self.primary.date_of(t);
+        let mut d = self.facts.primary.date_of(t);
         for _ in 0..working_days {
-            d = self.calendar.next_working_day(d);
+            d = self.facts.calendar.next_working_day(d);
         }
-        self.primary.start_of(d.add_days(i64::from(days)))
+        self.facts.primary.start_of(d.add_days(i64::from(days)))
     }
 
-    fn active_promises(&self) -> impl Iterator<Item = &crate::promises::PromiseState> {
-        self.promises
+    fn active_promises(&self) -> impl Iterator<Item = &'f crate::promises::PromiseState> {
+        self.facts
+            .promises
             .iter()
             .filter(|p| p.honoured && p.party == BORROWER)
-    }
-
-    pub fn broken_promises(&self) -> usize {
-        self.promises.iter().filter(|p| p.broken).count()
     }
 }

@@ -12,6 +12,8 @@ use crate::facts::{Facts, Span, Target};
 use crate::intervals::IntervalSet;
 use crate::policy::{CapDef, CountKind, Exclusion, PartyKind, Period, RestDef, Scope, WindowDef};
 use crate::time::{Date, Seconds, Zone};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// What a cap or a rest pattern counts.
@@ -31,11 +33,32 @@ fn in_period(dates: &[Date], lo: Date, hi: Date) -> usize {
     to.saturating_sub(from)
 }
 
-impl<'a> Facts<'a> {
+/// Evaluates contact limits against the facts. It keeps the dates each cap or rest pattern
+/// counted over the whole account (scope `account`), by the rule's address in the policy: the
+/// same for every candidate, so read from the history once per decision rather than once per
+/// candidate; whoever evaluates several candidates of one decision uses one `ContactLimits`.
+pub(crate) struct ContactLimits<'f> {
+    facts: &'f Facts<'f>,
+    account_dates: RefCell<BTreeMap<usize, Rc<Vec<Date>>>>,
+}
+
+impl<'f> ContactLimits<'f> {
+    pub(crate) fn new(facts: &'f Facts<'f>) -> Self {
+        ContactLimits {
+            facts,
+            account_dates: RefCell::default(),
+        }
+    }
+
+    /// The instant the limits are evaluated from.
+    pub(crate) fn as_of(&self) -> Seconds {
+        self.facts.as_of
+    }
+
     /// Where a window lets any action through, in every borrower zone.
-    pub fn window(&self, w: &WindowDef, span: Span) -> IntervalSet {
+    pub(crate) fn window(&self, w: &WindowDef, span: Span) -> IntervalSet {
         let mut acc: Option<IntervalSet> = None;
-        for &zone in &self.zones {
+        for &zone in &self.facts.zones {
             let set = self.window_in(w, zone, span);
             acc = Some(match acc {
                 None => set,
@@ -54,7 +77,7 @@ impl<'a> Facts<'a> {
         let mut d = first;
         while d <= last {
             for slot in &w.slots {
-                if slot.days.iter().any(|k| self.calendar.matches(d, *k)) {
+                if slot.days.iter().any(|k| self.facts.calendar.matches(d, *k)) {
                     // Instants are whole seconds: an end left out ("after 8:00") moves the start
                     // to the next second, an end let in ("not after 22:00") keeps its own.
                     let start =
@@ -75,14 +98,14 @@ impl<'a> Facts<'a> {
     }
 
     /// Outside the times the borrower designated inconvenient (read in the first zone).
-    pub fn convenient(&self, span: Span) -> IntervalSet {
-        let zone = self.primary;
+    pub(crate) fn convenient(&self, span: Span) -> IntervalSet {
+        let zone = self.facts.primary;
         let first = zone.date_of(span.lo).add_days(-1);
         let last = zone.date_of(span.hi);
         let mut blocked = Vec::new();
         let mut d = first;
         while d <= last {
-            for t in &self.case.borrower.inconvenient_times {
+            for t in &self.facts.case.borrower.inconvenient_times {
                 if t.days.is_empty() || t.days.contains(&d.weekday()) {
                     let start = zone.instant_at(d, t.from.seconds());
                     let end_day = if t.to <= t.from { d.add_days(1) } else { d };
@@ -106,7 +129,7 @@ impl<'a> Facts<'a> {
         let mut dates: Vec<Date> = self
             .scoped_events(scope, target)
             .iter()
-            .filter(|e| self.history.counts(e, counts, exclude))
+            .filter(|e| self.facts.history.counts(e, counts, exclude))
             .filter(|e| {
                 outcomes.is_empty()
                     || e.kind != crate::case::EventType::Call
@@ -119,7 +142,7 @@ impl<'a> Facts<'a> {
                         .as_deref()
                         .is_some_and(|p| exclude_parties.contains(&self.party_kind(p)))
             })
-            .map(|e| self.primary.date_of(e.at.seconds()))
+            .map(|e| self.facts.primary.date_of(e.at.seconds()))
             .collect();
         dates.sort_unstable();
         dates
@@ -127,7 +150,7 @@ impl<'a> Facts<'a> {
 
     /// Where a frequency cap lets the candidate through: while fewer than `limit` counted events
     /// fall in the period ending on the day in question.
-    pub fn cap(&self, cap: &CapDef, target: &Target, span: Span) -> IntervalSet {
+    pub(crate) fn cap(&self, cap: &CapDef, target: &Target, span: Span) -> IntervalSet {
         let dates = self.cap_dates(cap, target);
         let limit = usize::try_from(cap.limit).unwrap_or(usize::MAX);
         let all = IntervalSet::span(span.lo, span.hi);
@@ -141,7 +164,7 @@ impl<'a> Facts<'a> {
             }
             Period::Days(n) => {
                 let n = i64::from(n);
-                let today = self.primary.date_of(self.as_of);
+                let today = self.facts.primary.date_of(self.facts.as_of);
                 // Only the days whose period still reaches back to a counted event can be blocked.
                 let mut blocked = Vec::new();
                 for k in 0..n {
@@ -151,8 +174,8 @@ impl<'a> Facts<'a> {
                     if count >= limit {
                         blocked.push(match cap.hours {
                             Some(h) => (
-                                self.primary.instant_at(day, h.from.seconds()),
-                                self.primary.instant_at(day, h.to.seconds()),
+                                self.facts.primary.instant_at(day, h.from.seconds()),
+                                self.facts.primary.instant_at(day, h.to.seconds()),
                             ),
                             None => self.day_span(day),
                         });
@@ -174,7 +197,7 @@ impl<'a> Facts<'a> {
 
     /// How many more contacts a cap allows on a local day (first zone) if nothing else happens:
     /// its limit less what the history already counts in the period ending that day.
-    pub fn cap_room(&self, cap: &CapDef, target: &Target, day: Date) -> u32 {
+    pub(crate) fn cap_room(&self, cap: &CapDef, target: &Target, day: Date) -> u32 {
         let dates = self.cap_dates(cap, target);
         let counted = match cap.period {
             Period::Ever => dates.len(),
@@ -221,10 +244,10 @@ impl<'a> Facts<'a> {
                 .counted_instants(cap, target)
                 .into_iter()
                 .filter(|&t| {
-                    let clock = self.primary.clock_of(t);
+                    let clock = self.facts.primary.clock_of(t);
                     clock >= h.from.seconds() && clock < h.to.seconds()
                 })
-                .map(|t| self.primary.date_of(t))
+                .map(|t| self.facts.primary.date_of(t))
                 .collect();
             dates.sort_unstable();
             return dates;
@@ -242,10 +265,16 @@ impl<'a> Facts<'a> {
     }
 
     /// Where a consent of the target's party lifting `limit` covers the target.
-    pub fn consented(&self, target: &Target, limit: ConsentLimit, span: Span) -> IntervalSet {
+    pub(crate) fn consented(
+        &self,
+        target: &Target,
+        limit: ConsentLimit,
+        span: Span,
+    ) -> IntervalSet {
         let channel = target.channel.map(|c| c.id.as_str());
         IntervalSet::from_unsorted(
-            self.history
+            self.facts
+                .history
                 .consent_spans_for(target.party, channel, limit)
                 .collect(),
         )
@@ -254,7 +283,7 @@ impl<'a> Facts<'a> {
 
     /// Where a rest pattern lets the candidate through: not on the `rest_days` days after a streak
     /// of `streak_days` consecutive days with counted events.
-    pub fn rest(&self, rest: &RestDef, target: &Target, span: Span) -> IntervalSet {
+    pub(crate) fn rest(&self, rest: &RestDef, target: &Target, span: Span) -> IntervalSet {
         let dates = self.account_wide(rest.scope, std::ptr::from_ref(rest) as usize, || {
             self.counted_dates(
                 Counting {
@@ -268,7 +297,7 @@ impl<'a> Facts<'a> {
             )
         });
         let has = |d: Date| dates.binary_search(&d).is_ok();
-        let today = self.primary.date_of(self.as_of);
+        let today = self.facts.primary.date_of(self.facts.as_of);
         let (streak, rest_days) = (i64::from(rest.streak_days), i64::from(rest.rest_days));
         let mut blocked = Vec::new();
         for k in 0..=rest_days {
@@ -288,7 +317,7 @@ impl<'a> Facts<'a> {
     fn counted_instants(&self, cap: &CapDef, target: &Target) -> Vec<Seconds> {
         self.scoped_events(cap.scope, target)
             .iter()
-            .filter(|e| self.history.counts(e, cap.counts, &cap.exclude))
+            .filter(|e| self.facts.history.counts(e, cap.counts, &cap.exclude))
             .filter(|e| {
                 cap.outcomes.is_empty()
                     || e.kind != crate::case::EventType::Call
@@ -304,17 +333,18 @@ impl<'a> Facts<'a> {
     }
 
     /// The events a cap or rest pattern of this scope counts from for the target, in time order.
-    fn scoped_events(&self, scope: Scope, target: &Target) -> &[&'a crate::case::Event] {
+    fn scoped_events(&self, scope: Scope, target: &Target) -> &'f [&'f crate::case::Event] {
         match (scope, target.channel) {
-            (Scope::Account, _) => &self.history.events,
-            (Scope::Channel, Some(ch)) => self.history.of_channel(&ch.id),
-            (Scope::Party | Scope::Channel, _) => self.history.of_party(target.party),
+            (Scope::Account, _) => &self.facts.history.events,
+            (Scope::Channel, Some(ch)) => self.facts.history.of_channel(&ch.id),
+            (Scope::Party | Scope::Channel, _) => self.facts.history.of_party(target.party),
         }
     }
 
     /// The kind of a party named in an event.
-    pub fn party_kind(&self, party: &str) -> PartyKind {
-        self.case
+    pub(crate) fn party_kind(&self, party: &str) -> PartyKind {
+        self.facts
+            .case
             .contact(party)
             .map_or(PartyKind::Borrower, |c| PartyKind::of_role(c.role))
     }
@@ -322,8 +352,8 @@ impl<'a> Facts<'a> {
     /// A local day of the first zone as an interval of instants.
     fn day_span(&self, d: Date) -> (Seconds, Seconds) {
         (
-            self.primary.start_of(d),
-            self.primary.start_of(d.add_days(1)),
+            self.facts.primary.start_of(d),
+            self.facts.primary.start_of(d.add_days(1)),
         )
     }
 }

@@ -7,7 +7,7 @@
 
 use crate::case::{Case, Component, Components, Payment, PaymentKind, RiskGrade};
 use crate::policy::Policy;
-use crate::time::{Date, Seconds, Zone, DAY};
+use crate::time::{Date, Seconds};
 
 /// The order money settles components in when the case names none: penalties, fees, interest,
 /// principal, as Fineract's default strategy does. Without components every amount is
@@ -327,14 +327,4 @@ impl Ledger {
             _ => RiskGrade::C,
         }
     }
-}
-
-/// The business date of an instant in the account's book zone.
-pub fn business_date(book: Zone, at: Seconds) -> Date {
-    book.date_of(at)
-}
-
-/// Whole days between two instants, rounded down.
-pub fn whole_days(from: Seconds, to: Seconds) -> i64 {
-    (to - from).div_euclid(DAY)
 }

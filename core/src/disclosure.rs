@@ -8,11 +8,13 @@
 use std::collections::BTreeSet;
 
 use crate::case::{Contact, BORROWER};
+use crate::conditions::Conditions;
 use crate::decision::Disclosure;
-use crate::facts::{Facts, Target};
+use crate::facts::Target;
 use crate::policy::{Category, PartyKind};
 
-pub fn disclosures(facts: &Facts) -> Vec<Disclosure> {
+pub(crate) fn disclosures(conditions: &Conditions) -> Vec<Disclosure> {
+    let facts = conditions.facts();
     let mut contacts: Vec<&Contact> = facts.case.contacts.iter().collect();
     contacts.sort_by(|a, b| a.id.cmp(&b.id));
     let mut parties: Vec<Target> = vec![facts.borrower_target()];
@@ -44,7 +46,11 @@ pub fn disclosures(facts: &Facts) -> Vec<Disclosure> {
                 if !row.parties.contains(&t.kind) {
                     continue;
                 }
-                if row.when.as_ref().is_some_and(|w| !facts.holds_now(w, t)) {
+                if row
+                    .when
+                    .as_ref()
+                    .is_some_and(|w| !conditions.holds_now(w, t))
+                {
                     continue;
                 }
                 allow.extend(row.allow.iter().copied());

@@ -7,11 +7,16 @@
 //! candidate becomes allowed. The search starts over a short horizon and widens only when the
 //! answer lies beyond it, so the common case stays cheap.
 
+use crate::candidates;
 use crate::case::{Case, Components};
+use crate::conditions::Conditions;
 use crate::decision::*;
 use crate::error::{Error, ErrorCode};
 use crate::facts::Facts;
+use crate::obligations::Obligations;
+use crate::pay_days::PayDays;
 use crate::policy::Policy;
+use crate::solver::Solver;
 use crate::time::Seconds;
 use std::collections::BTreeSet;
 
@@ -177,8 +182,10 @@ impl Engine {
         let as_of = case.as_of.seconds();
         let (facts, mut trace) = Facts::new(case, policy);
         let (stage, primary, risk_grade) = (facts.stage, facts.primary, facts.risk_grade);
+        let obligation_states = Obligations::new(&facts).states();
+        let conditions = Conditions::new(&facts, &obligation_states);
 
-        let statuses = facts.statuses();
+        let statuses = conditions.statuses();
         for s in &statuses {
             trace.push(TraceEntry {
                 rule: s.id.clone(),
@@ -198,36 +205,32 @@ impl Engine {
                 })
                 .collect(),
         };
-        let queue = crate::escalation::queue(&facts, &statuses, &mut trace);
+        let queue = crate::escalation::queue(&conditions, &statuses, &mut trace);
 
-        // A status's own route (the estate, the attorney) comes before the stage's ladder: while
-        // the status holds, that route is the strategy.
-        let steps: Vec<(&crate::policy::StepDef, Vec<crate::facts::Target>)> = facts
-            .steps(&statuses)
-            .map(|step| (step, facts.candidates(step)))
-            .collect();
-        within_candidate_limit(&steps)?;
+        let steps = candidates::of_strategy(&facts, &statuses);
+        candidates::within_limit(&steps)?;
+        let solver = Solver::new(conditions);
+        let pay_days = PayDays::new(&facts);
+        let mut ranking = candidates::Ranking::new(&doc.call_order);
         let mut actions: Vec<ActionVerdict> = Vec::new();
-        let mut next: Option<((Seconds, bool, usize, usize), usize)> = None;
+        let mut next: Option<((Seconds, bool, candidates::Rank), usize)> = None;
         // Windows and inconvenient times depend on the span only: computed once for every
         // candidate of this decision.
         let mut shared = crate::solver::SpanSets::default();
         // The candidates with a verdict so far: a later step naming one again adds nothing.
-        let mut named: BTreeSet<(&str, &str, Option<&str>)> = BTreeSet::new();
+        let mut named: BTreeSet<candidates::Key> = BTreeSet::new();
         for (step, targets) in &steps {
             let step = *step;
             for target in targets {
-                let key = (
-                    step.action.as_str(),
-                    target.party,
-                    target.channel.map(|c| c.id.as_str()),
-                );
+                let key = candidates::key(step, target);
                 if named.contains(&key) {
                     continue;
                 }
-                let Some(verdict) = facts.verdict_with(step, target, &statuses, &mut shared) else {
+                let Some(verdict) = solver.verdict_with(step, target, &statuses, &mut shared)
+                else {
                     continue;
                 };
+                let rank = ranking.next(&step.action, target.kind, target.channel.map(|c| c.kind));
                 let at = if verdict.allowed {
                     Some(as_of)
                 } else {
@@ -235,20 +238,10 @@ impl Engine {
                 };
                 if let Some(at) = at {
                     // The earliest wins; at the same instant, a day the step's pay-day timing
-                    // favours, then strategy order, except that within a run of candidates of one
-                    // action (a step's parties and channels) the call order goes first.
-                    let key = (
-                        at,
-                        !facts.prefers(step, at),
-                        run_start(&actions, &step.action),
-                        crate::policy::call_rank(
-                            &doc.call_order,
-                            target.kind,
-                            target.channel.map(|c| c.kind),
-                        ),
-                    );
-                    if next.is_none_or(|(k, _)| key < k) {
-                        next = Some((key, actions.len()));
+                    // favours, then the order of the list.
+                    let order = (at, !candidates::prefers(&pay_days, step, at), rank);
+                    if next.is_none_or(|(k, _)| order < k) {
+                        next = Some((order, actions.len()));
                     }
                 }
                 named.insert(key);
@@ -291,8 +284,8 @@ impl Engine {
                     .unwrap_or_default(),
             });
         }
-        let disclosures = crate::disclosure::disclosures(&facts);
-        let obligations = crate::obligations::report(&facts);
+        let disclosures = crate::disclosure::disclosures(&conditions);
+        let obligations = Obligations::new(&facts).report(&obligation_states);
         let mut warnings = calendar_warnings(policy, &facts, &actions, &obligations);
         warnings.extend(market_warnings(policy, case));
 
@@ -344,48 +337,6 @@ impl Engine {
     }
 }
 
-/// Most candidates (action x party x channel, as the strategy's steps name them) one decision
-/// weighs (docs/case.md, limits).
-pub const MAX_CANDIDATES: usize = 2_000;
-
-/// Refuses a decision whose steps name more than [`MAX_CANDIDATES`] distinct candidates (a
-/// later step naming one again costs a lookup, not a verdict), at the list that multiplies them
-/// most: the contacts or the borrower's channels.
-pub(crate) fn within_candidate_limit(
-    steps: &[(&crate::policy::StepDef, Vec<crate::facts::Target>)],
-) -> Result<(), Error> {
-    let mut distinct: BTreeSet<(&str, &str, Option<&str>)> = BTreeSet::new();
-    let mut of_contacts = 0usize;
-    for (step, targets) in steps {
-        for t in targets {
-            let key = (
-                step.action.as_str(),
-                t.party,
-                t.channel.map(|c| c.id.as_str()),
-            );
-            if distinct.insert(key) && t.contact.is_some() {
-                of_contacts += 1;
-            }
-        }
-    }
-    let named = distinct.len();
-    if named <= MAX_CANDIDATES {
-        return Ok(());
-    }
-    let path = if 2 * of_contacts >= named {
-        "contacts"
-    } else {
-        "borrower.channels"
-    };
-    Err(Error::new(
-        ErrorCode::LimitExceeded,
-        path,
-        format!(
-            "the policy's strategy names {named} candidates (action x party x channel) for this case; at most {MAX_CANDIDATES} are weighed in one decision"
-        ),
-    ))
-}
-
 /// Amounts by component, written only for a case that gives components: a case without them
 /// keeps the decision it always had, byte for byte.
 fn components(case: &Case, parts: [i64; 4]) -> Option<Components> {
@@ -394,17 +345,6 @@ fn components(case: &Case, parts: [i64; 4]) -> Option<Components> {
         .iter()
         .any(|i| i.components.is_some())
         .then(|| Components::from_parts(parts))
-}
-
-/// Where the run of candidates of `action` that a new candidate joins begins: the strategy lists a
-/// step's parties and channels one after another, and the call order reorders only within such a
-/// run, never an action ahead of another the strategy puts first.
-pub(crate) fn run_start(actions: &[ActionVerdict], action: &str) -> usize {
-    let mut start = actions.len();
-    while start > 0 && actions[start - 1].action == action {
-        start -= 1;
-    }
-    start
 }
 
 /// `calendar_not_covered` when the policy's calendar declares the years it covers and the
@@ -502,4 +442,70 @@ fn market_warnings(policy: &Policy, case: &Case) -> Vec<Warning> {
             zones.join(", ")
         ),
     }]
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::candidates;
+    use crate::conditions::Conditions;
+    use crate::facts::Facts;
+    use crate::obligations::Obligations;
+    use crate::policy::RuleKind;
+    use crate::solver::Solver;
+    use crate::{synthetic, Case, Engine};
+    use proptest::prelude::*;
+
+    fn engines() -> Vec<Engine> {
+        crate::policy::packs::IDS
+            .iter()
+            .map(|id| Engine::from_reference(id).unwrap())
+            .collect()
+    }
+
+    fn instant(s: &str) -> i64 {
+        s.parse::<crate::time::Instant>().unwrap().seconds()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn verdict_instants_are_never_before_as_of_and_allowed_means_inside_every_window(seed in 0u64..1_000_000, history in 0usize..40) {
+            let case_json = synthetic::account(seed, seed % 97, history);
+            let case = Case::from_json(&case_json.to_string()).unwrap();
+            let as_of = case.as_of.seconds();
+            for engine in engines() {
+                let d = engine.decide(&case).unwrap();
+                let (facts, _) = Facts::new(&case, engine.policy());
+                let states = Obligations::new(&facts).states();
+                let solver = Solver::new(Conditions::new(&facts, &states));
+                for a in &d.actions {
+                    if let Some(t) = &a.next_allowed_at { prop_assert!(instant(t) > as_of, "{a:?}"); }
+                    if let Some(t) = &a.allowed_until { prop_assert!(instant(t) > as_of, "{a:?}"); }
+                    prop_assert_eq!(a.allowed, a.blocked_by.is_empty());
+                    if !a.allowed { continue; }
+                    // Independently of the engine's interval sets: the wall clock in every zone is
+                    // inside a slot of every window rule that applies.
+                    let step = engine.policy().document().strategy.iter()
+                        .chain(engine.policy().document().statuses.iter().flat_map(|s| s.steps.iter()))
+                        .find(|s| s.id == a.rule).unwrap();
+                    let target = candidates::of_step(&facts, step).into_iter()
+                        .find(|t| t.party == a.party && t.channel.map(|c| c.id.clone()) == a.channel).unwrap();
+                    for rule in engine.policy().rules().iter().filter(|r| solver.selects(&r.applies_to, &target)) {
+                        let RuleKind::Window(w) = &rule.kind else { continue };
+                        for z in &facts.zones {
+                            let (date, secs) = (z.date_of(as_of), z.clock_of(as_of));
+                            let inside = w.slots.iter().any(|s| {
+                                let on = |d| s.days.iter().any(|k| facts.calendar.matches(d, *k));
+                                let (from, to) = (s.from.seconds(), s.to.seconds());
+                                if from < to { on(date) && from <= secs && secs < to }
+                                else { (on(date) && secs >= from) || (on(date.add_days(-1)) && secs < to) }
+                            });
+                            prop_assert!(inside, "{} allowed outside {} in {}", a.action, rule.id, z.name());
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -6,11 +6,16 @@
 //! queue it was last recorded in (its last `escalated` event, or its stage's queue when it was
 //! never escalated) is not that queue.
 
+use crate::conditions::Conditions;
 use crate::decision::{Queue, Reason, TraceEntry};
-use crate::facts::Facts;
 use crate::policy::{StatusDef, TriggerMove};
 
-pub fn queue(facts: &Facts, statuses: &[&StatusDef], trace: &mut Vec<TraceEntry>) -> Queue {
+pub(crate) fn queue(
+    conditions: &Conditions,
+    statuses: &[&StatusDef],
+    trace: &mut Vec<TraceEntry>,
+) -> Queue {
+    let facts = conditions.facts();
     let doc = facts.policy.document();
     let borrower = facts.borrower_target();
     let mut current = facts.stage.queue.clone();
@@ -19,7 +24,7 @@ pub fn queue(facts: &Facts, statuses: &[&StatusDef], trace: &mut Vec<TraceEntry>
         cite: facts.stage.cite.clone(),
     }];
     for (t, to) in facts.policy.triggers() {
-        if !facts.holds_now(&t.when, &borrower) {
+        if !conditions.holds_now(&t.when, &borrower) {
             continue;
         }
         let to = match to {

@@ -1,14 +1,14 @@
 //! The facts of one case at one instant, gathered once per decision: the account's standing and
-//! stage, its history and promises, the borrower's zones, and the candidates (action × party ×
-//! channel) a strategy step names. Every rule is evaluated against these facts; nothing here
-//! decides anything.
+//! stage, its history and promises, the borrower's zones. Every rule is evaluated against these
+//! facts by the evaluators that borrow them (`conditions.rs`, `contact.rs`, `pay_days.rs`,
+//! `obligations.rs`, `solver.rs`); nothing here evaluates or decides anything.
 
 use crate::calendar::Calendar;
 use crate::case::{Case, Channel, Contact, BORROWER};
 use crate::decision::TraceEntry;
 use crate::delinquency::{Ledger, Standing};
 use crate::history::History;
-use crate::policy::{ActionDef, ObligationDef, PartyKind, Policy, StageDef, StatusDef, StepDef};
+use crate::policy::{ActionDef, ObligationDef, PartyKind, Policy, StageDef};
 use crate::promises::PromiseState;
 use crate::time::{Seconds, Zone};
 
@@ -54,20 +54,20 @@ impl Target<'_> {
 }
 
 /// An obligation of the policy owed to one party: when it started, when it is due, whether it
-/// was met (computed in `obligations.rs`).
+/// was met (computed from the facts in `obligations.rs`, a step after gathering).
 #[derive(Debug, Clone)]
 pub struct ObligationState<'a> {
     pub def: &'a ObligationDef,
     /// `borrower` or a contact id.
     pub party: &'a str,
-    /// When the starting event happened.
-    pub started: Seconds,
     /// The end of the due date, local time: overdue from this instant.
     pub due_by: Seconds,
     pub satisfied: bool,
 }
 
-/// Everything about the case the rules ask about, computed once per decision.
+/// Everything about the case the rules ask about, computed once per decision. Nothing in it
+/// changes once it is gathered; what depends on evaluating a condition (the obligations' states,
+/// the statuses) is computed after, from these facts.
 pub struct Facts<'a> {
     pub case: &'a Case,
     pub policy: &'a Policy,
@@ -84,13 +84,6 @@ pub struct Facts<'a> {
     pub risk_grade: crate::case::RiskGrade,
     pub history: History<'a>,
     pub promises: Vec<PromiseState>,
-    /// Every obligation of the policy that applies, open or satisfied.
-    pub obligations: Vec<ObligationState<'a>>,
-    /// The dates each cap or rest pattern counted over the whole account (scope `account`),
-    /// by the rule's address in the policy: the same for every candidate, so read from the
-    /// history once per decision rather than once per candidate.
-    pub(crate) account_dates:
-        std::cell::RefCell<std::collections::BTreeMap<usize, std::rc::Rc<Vec<crate::time::Date>>>>,
 }
 
 impl<'a> Facts<'a> {
@@ -149,7 +142,7 @@ impl<'a> Facts<'a> {
                 cite: doc.contact.promises.cite.clone(),
             });
         }
-        let mut facts = Facts {
+        let facts = Facts {
             case,
             policy,
             calendar: policy.calendar(),
@@ -163,38 +156,8 @@ impl<'a> Facts<'a> {
             risk_grade,
             history,
             promises,
-            obligations: Vec::new(),
-            account_dates: Default::default(),
         };
-        facts.obligations = facts.obligation_states();
         (facts, trace)
-    }
-
-    /// The statuses that hold at `as_of`, in policy order (the first names the account's state).
-    pub fn statuses(&self) -> Vec<&'a StatusDef> {
-        let borrower = self.borrower_target();
-        self.policy
-            .document()
-            .statuses
-            .iter()
-            .filter(|s| self.holds_now(&s.when, &borrower))
-            .collect()
-    }
-
-    /// The strategy in force: a status's own route (the estate, the attorney) comes before the
-    /// stage's ladder, so while the status holds, that route is the strategy.
-    pub fn steps<'s>(&self, statuses: &'s [&'a StatusDef]) -> impl Iterator<Item = &'a StepDef> + 's
-    where
-        'a: 's,
-    {
-        let stage = self.stage;
-        statuses.iter().flat_map(|s| s.steps.iter()).chain(
-            self.policy
-                .document()
-                .strategy
-                .iter()
-                .filter(move |s| s.stages.is_empty() || s.stages.contains(&stage.id)),
-        )
     }
 
     pub fn borrower_target(&self) -> Target<'a> {
@@ -207,59 +170,8 @@ impl<'a> Facts<'a> {
         }
     }
 
-    /// The candidates a step names: each party of its kinds, on each of its channels of the
-    /// step's kinds (in the step's kind order, then channel id), or once without a channel for
-    /// actions that use none.
-    pub fn candidates(&self, step: &StepDef) -> Vec<Target<'a>> {
-        let case = self.case;
-        let Some(action) = self.policy.action(&step.action) else {
-            return Vec::new();
-        };
-        let kinds = if step.channels.is_empty() {
-            &action.channels
-        } else {
-            &step.channels
-        };
-        let mut parties: Vec<(&'a str, PartyKind, Option<&'a Contact>, &'a [Channel])> = Vec::new();
-        for kind in &step.parties {
-            if *kind == PartyKind::Borrower {
-                parties.push((BORROWER, PartyKind::Borrower, None, &case.borrower.channels));
-            } else {
-                let mut contacts: Vec<&Contact> = case
-                    .contacts
-                    .iter()
-                    .filter(|c| PartyKind::of_role(c.role) == *kind)
-                    .collect();
-                contacts.sort_by(|a, b| a.id.cmp(&b.id));
-                for c in contacts {
-                    parties.push((&c.id, *kind, Some(c), &c.channels));
-                }
-            }
-        }
-        let mut out = Vec::new();
-        for (party, kind, contact, channels) in parties {
-            let base = Target {
-                party,
-                kind,
-                contact,
-                channel: None,
-                action: Some(action),
-            };
-            if action.channels.is_empty() {
-                out.push(base);
-                continue;
-            }
-            for k in kinds {
-                let mut of_kind: Vec<&Channel> = channels.iter().filter(|c| c.kind == *k).collect();
-                of_kind.sort_by(|a, b| a.id.cmp(&b.id));
-                for ch in of_kind {
-                    out.push(Target {
-                        channel: Some(ch),
-                        ..base
-                    });
-                }
-            }
-        }
-        out
+    /// How many promises the borrower has broken.
+    pub fn broken_promises(&self) -> usize {
+        self.promises.iter().filter(|p| p.broken).count()
     }
 }

@@ -354,11 +354,6 @@ impl<'a> History<'a> {
             .any(|e| self.counts(e, CountKind::Contact, &[]))
     }
 
-    /// The first letter of a kind sent to the borrower.
-    pub fn first_letter(&self, kind: LetterKind) -> Option<Seconds> {
-        self.first_letter_between(kind, None, None)
-    }
-
     /// The first letter of a kind sent to the borrower at or after `since` and before `by` (each
     /// when given).
     pub fn first_letter_between(

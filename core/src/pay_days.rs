@@ -15,25 +15,27 @@ use crate::policy::PayDayTiming;
 use crate::time::Date;
 use chrono::Datelike;
 
-impl Facts<'_> {
-    /// Whether the step's pay-day timing favours the local day of `at`.
-    pub fn prefers(&self, step: &crate::policy::StepDef, at: crate::time::Seconds) -> bool {
-        step.pay_day.as_ref().is_some_and(|t| {
-            self.pay_day_set(t, Span { lo: at, hi: at + 1 })
-                .contains(at)
-        })
+/// Evaluates pay-day timings against the facts: the borrower's pay days, the policy's calendar.
+#[derive(Clone, Copy)]
+pub(crate) struct PayDays<'f> {
+    facts: &'f Facts<'f>,
+}
+
+impl<'f> PayDays<'f> {
+    pub(crate) fn new(facts: &'f Facts<'f>) -> Self {
+        PayDays { facts }
     }
 
     /// The local days (first zone) within the span on which the timing holds.
-    pub fn pay_day_set(&self, timing: &PayDayTiming, span: Span) -> IntervalSet {
-        let zone = self.primary;
+    pub(crate) fn set(&self, timing: &PayDayTiming, span: Span) -> IntervalSet {
+        let zone = self.facts.primary;
         let (first, last) = (zone.date_of(span.lo), zone.date_of(span.hi));
         let mut days = Vec::new();
         // An offset of a few working days reaches into the month before or after.
         let mut month = first_of_month(first).add_months(-1);
         let end = first_of_month(last).add_months(1);
         while month <= end {
-            for pay in &self.case.borrower.pay_days {
+            for pay in &self.facts.case.borrower.pay_days {
                 if let Some(day) = self.shifted(self.pay_date(*pay, month), timing.working_days) {
                     if day >= first && day <= last {
                         days.push((zone.start_of(day), zone.start_of(day.add_days(1))));
@@ -58,7 +60,7 @@ impl Facts<'_> {
                 // A month has at least one working day under any calendar a policy can state;
                 // the bound keeps a calendar of nothing but holidays from looping.
                 for _ in 0..31 {
-                    if self.calendar.is_working_day(d) {
+                    if self.facts.calendar.is_working_day(d) {
                         return d;
                     }
                     d = d.add_days(-1);
@@ -76,7 +78,7 @@ impl Facts<'_> {
         let mut guard = 0;
         while left > 0 {
             day = day.add_days(step);
-            if self.calendar.is_working_day(day) {
+            if self.facts.calendar.is_working_day(day) {
                 left -= 1;
             }
             guard += 1;

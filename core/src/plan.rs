@@ -16,13 +16,18 @@
 
 use serde::Serialize;
 
+use crate::candidates;
 use crate::case::Case;
+use crate::conditions::Conditions;
+use crate::contact::ContactLimits;
 use crate::decision::{PolicyRef, Reason, Warning};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorCode};
 use crate::facts::{Facts, Span, Target};
+use crate::obligations::Obligations;
+use crate::pay_days::PayDays;
 use crate::policy::{Period, Rule, StepDef};
-use crate::solver::{intersection, Part, RuleRef, SpanSets};
+use crate::solver::{intersection, Part, RuleRef, Solver, SpanSets};
 use crate::time::{Seconds, Zone, DAY};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -149,7 +154,9 @@ impl Engine {
         for (i, (lo, hi)) in segments.into_iter().enumerate() {
             let policy = self.version_at(case, lo)?;
             let (facts, _) = Facts::at(case, policy, lo);
-            planner.solve_segment(&facts, Span { lo, hi }, i + 1 == count);
+            let states = Obligations::new(&facts).states();
+            let conditions = Conditions::new(&facts, &states);
+            planner.solve_segment(conditions, Span { lo, hi }, i + 1 == count);
         }
         let order = self.policy().document().call_order.as_slice();
         let candidates = planner.finish(order);
@@ -201,11 +208,13 @@ impl Engine {
         {
             let policy = self.version_at(case, as_of)?;
             let (facts, _) = Facts::at(case, policy, as_of);
+            let states = Obligations::new(&facts).states();
+            let conditions = Conditions::new(&facts, &states);
             let span = Span { lo: as_of, hi: end };
             let borrower = facts.borrower_target();
             for status in &policy.document().statuses {
                 if !status.when.is_time_invariant() {
-                    for (a, b) in facts.holds(&status.when, &borrower, span).spans() {
+                    for (a, b) in conditions.holds(&status.when, &borrower, span).spans() {
                         cuts.extend([*a, *b]);
                     }
                 }
@@ -219,7 +228,12 @@ impl Engine {
         let signature = |at: Seconds| -> Result<_, Error> {
             let policy = self.version_at(case, at)?;
             let (facts, _) = Facts::at(case, policy, at);
-            let statuses: Vec<&str> = facts.statuses().iter().map(|s| s.id.as_str()).collect();
+            let states = Obligations::new(&facts).states();
+            let statuses: Vec<&str> = Conditions::new(&facts, &states)
+                .statuses()
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect();
             Ok((
                 std::ptr::from_ref(policy) as usize,
                 facts.stage.id.clone(),
@@ -300,36 +314,39 @@ impl Planner {
     }
 
     /// Solves every candidate of one segment and joins its windows to those of the segments before.
-    fn solve_segment(&mut self, facts: &Facts, span: Span, last: bool) {
+    fn solve_segment(&mut self, conditions: Conditions, span: Span, last: bool) {
+        let facts = conditions.facts();
         self.segment += 1;
         let stage_reason = Reason {
             rule: facts.stage.rule.clone(),
             cite: facts.stage.cite.clone(),
         };
-        let statuses = facts.statuses();
+        let statuses = conditions.statuses();
+        let solver = Solver::new(conditions);
+        let pay_days = PayDays::new(facts);
         // Window sets depend on the span only: shared by every candidate of the segment.
         let mut shared = SpanSets::default();
         // The tracks this segment names, by index.
         let mut here: BTreeSet<usize> = BTreeSet::new();
-        for step in facts.steps(&statuses) {
-            for target in facts.candidates(step) {
-                let channel = target.channel.map(|c| c.id.as_str());
+        for (step, targets) in candidates::of_strategy(facts, &statuses) {
+            for target in targets {
+                let (action, party, channel) = candidates::key(step, &target);
                 let key = (
-                    step.action.clone(),
-                    target.party.to_string(),
+                    action.to_string(),
+                    party.to_string(),
                     channel.map(str::to_string),
                 );
                 let index = self.index.get(&key).copied();
                 if index.is_some_and(|i| here.contains(&i)) {
                     continue; // an earlier step already names it in this segment
                 }
-                let Some(parts) = facts.parts(step, &target, &statuses) else {
+                let Some(parts) = solver.parts(step, &target, &statuses) else {
                     continue;
                 };
-                let sets = facts.part_sets_with(&parts, &target, span, &mut shared);
+                let sets = solver.part_sets_with(&parts, &target, span, &mut shared);
                 if parts.step_condition_first
                     && sets[0].is_empty()
-                    && !step_ever_applies(facts, step, &target, span.lo)
+                    && !step_ever_applies(&conditions, step, &target, span.lo)
                 {
                     continue;
                 }
@@ -375,7 +392,7 @@ impl Planner {
                     })
                     .map(|(r, _)| r.to_reason())
                     .collect();
-                let preferred = preferred_days(facts, step, span);
+                let preferred = candidates::preferred(&pay_days, step, span);
                 let mut new_pieces = Vec::new();
                 for &(from, until) in combined.spans() {
                     let opened_by = if from == self.as_of {
@@ -397,11 +414,13 @@ impl Planner {
                     while self.primary.start_of(day) < until {
                         let mut rooms: Vec<CapRoom> = caps
                             .iter()
-                            .filter(|(_, rule)| !lifted(facts, rule, &target, day, self.primary))
+                            .filter(|(_, rule)| {
+                                !lifted(solver.contact(), rule, &target, day, self.primary)
+                            })
                             .filter_map(|(r, rule)| {
                                 rule.cap().map(|c| CapRoom {
                                     rule: r.rule.to_string(),
-                                    remaining: facts.cap_room(c, &target, day),
+                                    remaining: solver.contact().cap_room(c, &target, day),
                                 })
                             })
                             .collect();
@@ -414,6 +433,7 @@ impl Planner {
                         until,
                         rule: step.id.clone(),
                         preferred: preferred
+                            .spans()
                             .iter()
                             .copied()
                             .filter(|&(a, b)| a < until && b > from)
@@ -492,16 +512,14 @@ impl Planner {
         let primary = self.primary;
         // Strategy order, except that within a run of candidates of one action (a step's parties
         // and channels) the call order goes first, as for the next action.
-        let mut out: Vec<((usize, usize), usize, PlanCandidate)> = Vec::new();
-        let mut run = (String::new(), 0usize);
-        for (n, track) in self.tracks.into_iter().enumerate() {
-            if track.action != run.0 {
-                run = (track.action.clone(), n);
-            }
-            let rank = (
-                run.1,
-                crate::policy::call_rank(order, track.party_kind, track.channel_kind),
-            );
+        let mut ranking = candidates::Ranking::new(order);
+        let ranks: Vec<candidates::Rank> = self
+            .tracks
+            .iter()
+            .map(|t| ranking.next(&t.action, t.party_kind, t.channel_kind))
+            .collect();
+        let mut out: Vec<(candidates::Rank, usize, PlanCandidate)> = Vec::new();
+        for (n, (track, rank)) in self.tracks.into_iter().zip(ranks).enumerate() {
             let mut windows = Vec::new();
             for piece in track.pieces {
                 let mut cuts = vec![piece.from];
@@ -559,19 +577,30 @@ impl Planner {
 
 /// Whether the step's own condition holds at any time within the solver's widest reach, as a
 /// decision checks before naming a candidate whose condition does not hold now.
-fn step_ever_applies(facts: &Facts, step: &StepDef, target: &Target, from: Seconds) -> bool {
+fn step_ever_applies(
+    conditions: &Conditions,
+    step: &StepDef,
+    target: &Target,
+    from: Seconds,
+) -> bool {
     let reach = Span {
         lo: from,
         hi: from + crate::solver::LONG_HORIZON_DAYS * DAY,
     };
     step.when
         .as_ref()
-        .is_none_or(|w| !facts.holds(w, target, reach).is_empty())
+        .is_none_or(|w| !conditions.holds(w, target, reach).is_empty())
 }
 
 /// Whether a consent lifting frequency covers the candidate at the start of a local day, so the
 /// cap does not bind that day.
-fn lifted(facts: &Facts, rule: &Rule, target: &Target, day: crate::time::Date, zone: Zone) -> bool {
+fn lifted(
+    contact: &ContactLimits,
+    rule: &Rule,
+    target: &Target,
+    day: crate::time::Date,
+    zone: Zone,
+) -> bool {
     let Some(cap) = rule.cap() else { return false };
     if !cap
         .exclude
@@ -579,8 +608,8 @@ fn lifted(facts: &Facts, rule: &Rule, target: &Target, day: crate::time::Date, z
     {
         return false;
     }
-    let start = zone.start_of(day).max(facts.as_of);
-    facts
+    let start = zone.start_of(day).max(contact.as_of());
+    contact
         .consented(
             target,
             crate::case::ConsentLimit::Frequency,
@@ -590,12 +619,4 @@ fn lifted(facts: &Facts, rule: &Rule, target: &Target, day: crate::time::Date, z
             },
         )
         .contains(start)
-}
-
-/// The spans of the local days the step's pay-day timing prefers, within the span.
-fn preferred_days(facts: &Facts, step: &StepDef, span: Span) -> Vec<(Seconds, Seconds)> {
-    let Some(timing) = &step.pay_day else {
-        return Vec::new();
-    };
-    facts.pay_day_set(timing, span).spans().to_vec()
 }

@@ -18,9 +18,7 @@ pub struct PromiseState {
     pub date: Date,
     /// The end of the promised date, local time: the promise is active in `[made_at, ends_at)`.
     pub ends_at: Seconds,
-    pub amount: i64,
     pub honoured: bool,
-    pub kept: bool,
     /// Broken: honoured, its date is over at `as_of`, and not kept.
     pub broken: bool,
 }
@@ -70,9 +68,7 @@ pub fn promises(
                 made_at,
                 date,
                 ends_at,
-                amount,
                 honoured,
-                kept,
                 broken: honoured && !kept && ends_at <= as_of,
             })
         })

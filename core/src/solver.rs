@@ -5,10 +5,15 @@
 //! once at `as_of`, the others become sets of instants over a horizon that widens only when the
 //! answer lies beyond it, so the common case stays cheap.
 
+use crate::conditions::Conditions;
+use crate::contact::ContactLimits;
 use crate::decision::{ActionVerdict, Reason};
 use crate::facts::{Facts, Span, Target};
 use crate::intervals::IntervalSet;
-use crate::policy::{Rule, RuleKind, Selector, StepDef};
+use crate::pay_days::PayDays;
+use crate::policy::{
+    CapDef, Condition, PayDayTiming, RestDef, Rule, RuleKind, Selector, StepDef, WindowDef,
+};
 use crate::time::{Seconds, Zone, DAY};
 
 /// The horizons searched, in days, each only when the answer lies beyond the one before: today's
@@ -118,7 +123,64 @@ impl Verdict<'_> {
     }
 }
 
-impl<'a> Facts<'a> {
+/// Decides candidates against the facts of one decision (or one segment of a plan): it reads the
+/// conditions, the contact limits and the pay days, each an evaluator over the same facts, and
+/// keeps one `ContactLimits` so that what a cap counts over the whole account is read once.
+pub(crate) struct Solver<'f> {
+    facts: &'f Facts<'f>,
+    as_of: Seconds,
+    conditions: Conditions<'f>,
+    contact: ContactLimits<'f>,
+    pay_days: PayDays<'f>,
+}
+
+impl<'f> Solver<'f> {
+    pub(crate) fn new(conditions: Conditions<'f>) -> Self {
+        let facts = conditions.facts();
+        Solver {
+            facts,
+            as_of: facts.as_of,
+            conditions,
+            contact: ContactLimits::new(facts),
+            pay_days: PayDays::new(facts),
+        }
+    }
+
+    /// The contact limits the solver reads, for what a plan reports of them (a cap's room).
+    pub(crate) fn contact(&self) -> &ContactLimits<'f> {
+        &self.contact
+    }
+
+    // What the solver asks of the other evaluators, under the names the arms over rule kinds
+    // and parts read them by.
+    fn holds(&self, cond: &Condition, target: &Target, span: Span) -> IntervalSet {
+        self.conditions.holds(cond, target, span)
+    }
+
+    fn holds_now(&self, cond: &Condition, target: &Target) -> bool {
+        self.conditions.holds_now(cond, target)
+    }
+
+    fn window(&self, w: &WindowDef, span: Span) -> IntervalSet {
+        self.contact.window(w, span)
+    }
+
+    fn convenient(&self, span: Span) -> IntervalSet {
+        self.contact.convenient(span)
+    }
+
+    fn cap(&self, cap: &CapDef, target: &Target, span: Span) -> IntervalSet {
+        self.contact.cap(cap, target, span)
+    }
+
+    fn rest(&self, rest: &RestDef, target: &Target, span: Span) -> IntervalSet {
+        self.contact.rest(rest, target, span)
+    }
+
+    fn pay_day_set(&self, timing: &PayDayTiming, span: Span) -> IntervalSet {
+        self.pay_days.set(timing, span)
+    }
+
     /// Whether a rule's selector covers a candidate.
     pub fn selects(&self, sel: &Selector, target: &Target) -> bool {
         let Some(action) = target.action else {
@@ -130,7 +192,7 @@ impl<'a> Facts<'a> {
                 || target
                     .channel
                     .is_some_and(|c| sel.channels.contains(&c.kind)))
-            && (sel.stages.is_empty() || sel.stages.contains(&self.stage.id))
+            && (sel.stages.is_empty() || sel.stages.contains(&self.facts.stage.id))
             && self.of_products(&sel.products)
             && sel.when.as_ref().is_none_or(|w| self.holds_now(w, target))
     }
@@ -140,17 +202,20 @@ impl<'a> Facts<'a> {
     /// product binds every account that may be of it.
     pub fn of_products(&self, products: &[String]) -> bool {
         products.is_empty()
-            || match self.case.account.product.as_deref() {
-                Some(p) if self.policy.document().products.iter().any(|d| d.id == p) => {
+            || match self.facts.case.account.product.as_deref() {
+                Some(p)
+                    if self
+                        .facts
+                        .policy
+                        .document()
+                        .products
+                        .iter()
+                        .any(|d| d.id == p) =>
+                {
                     products.iter().any(|q| q == p)
                 }
                 _ => true,
             }
-    }
-
-    /// Where one rule lets the candidate through.
-    pub fn rule_set(&self, rule: &Rule, target: &Target, span: Span) -> IntervalSet {
-        self.rule_set_with(rule, target, span, &mut SpanSets::default())
     }
 
     fn rule_set_with(
@@ -204,22 +269,22 @@ impl<'a> Facts<'a> {
     /// The parts that decide a candidate: the step's own condition, the statuses that forbid it and
     /// every rule that selects it. `None` when the step's own condition never holds (the step does
     /// not apply to this account).
-    pub fn parts<'r>(
-        &'r self,
+    pub(crate) fn parts<'r>(
+        &self,
         step: &'r StepDef,
         target: &Target,
         statuses: &[&'r crate::policy::StatusDef],
     ) -> Option<Parts<'r>>
     where
-        'a: 'r,
+        'f: 'r,
     {
-        let policy: &'a crate::policy::Policy = self.policy;
+        let policy: &'f crate::policy::Policy = self.facts.policy;
         let action_rules = target
             .action
             .map(|a| policy.rules_for_action(&a.id))
             .into_iter()
             .flatten();
-        let rules: Vec<&'a Rule> = action_rules
+        let rules: Vec<&'f Rule> = action_rules
             .filter(|r| self.selects(&r.applies_to, target))
             .collect();
         let conditions = rules
@@ -330,12 +395,8 @@ impl<'a> Facts<'a> {
         })
     }
 
-    /// Where each part lets the candidate through over `span`, in the order of the parts.
-    pub fn part_sets(&self, parts: &Parts, target: &Target, span: Span) -> Vec<IntervalSet> {
-        self.part_sets_with(parts, target, span, &mut SpanSets::default())
-    }
-
-    /// [`Facts::part_sets`], reusing (and adding to) the span-only sets of earlier candidates.
+    /// Where each part lets the candidate through over `span`, in the order of the parts, reusing
+    /// (and adding to) the span-only sets of earlier candidates.
     pub fn part_sets_with(
         &self,
         parts: &Parts,
@@ -363,29 +424,17 @@ impl<'a> Facts<'a> {
     }
 
     /// Evaluates a candidate: `None` when the step's own condition never holds within the
-    /// horizon (the step does not apply to this account).
-    pub fn verdict<'r>(
-        &'r self,
-        step: &'r StepDef,
-        target: &Target,
-        statuses: &[&'r crate::policy::StatusDef],
-    ) -> Option<Verdict<'r>>
-    where
-        'a: 'r,
-    {
-        self.verdict_with(step, target, statuses, &mut SpanSets::default())
-    }
-
-    /// [`Facts::verdict`], sharing span-only sets with the other candidates of the decision.
-    pub fn verdict_with<'r>(
-        &'r self,
+    /// horizon (the step does not apply to this account). Span-only sets are shared with the
+    /// other candidates of the decision.
+    pub(crate) fn verdict_with<'r>(
+        &self,
         step: &'r StepDef,
         target: &Target,
         statuses: &[&'r crate::policy::StatusDef],
         shared: &mut SpanSets,
     ) -> Option<Verdict<'r>>
     where
-        'a: 'r,
+        'f: 'r,
     {
         let parts = self.parts(step, target, statuses)?;
         let mut result = None;
@@ -444,6 +493,7 @@ impl<'a> Facts<'a> {
                 .exclude
                 .contains(&crate::policy::Exclusion::UnderConsent)
                 || self
+                    .facts
                     .history
                     .consent_spans_for(
                         target.party,

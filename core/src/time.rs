@@ -2,7 +2,7 @@
 //!
 //! The engine never reads a clock or the host's time zone: every instant comes from the input with
 //! an explicit offset, and every local reading goes through a named IANA zone, read from a table
-//! generated from chrono-tz ([`crate::tzdata`]). Inside the engine an instant is a count of seconds
+//! generated from chrono-tz ([`tzdata`]). Inside the engine an instant is a count of seconds
 //! since the Unix epoch (`i64`), which keeps interval arithmetic exact and cheap; the offsets only
 //! matter when reading input and writing output.
 
@@ -13,7 +13,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::OUT_OF_RANGE_MARK;
-use crate::tzdata;
+pub mod tzdata;
 
 /// Seconds since 1970-01-01T00:00:00Z.
 pub type Seconds = i64;
@@ -196,7 +196,7 @@ impl Serialize for Instant {
 }
 
 /// An IANA time zone name, checked against the time-zone table compiled into the engine
-/// ([`crate::tzdata`], generated from chrono-tz and giving exactly its offsets).
+/// ([`tzdata`], generated from chrono-tz and giving exactly its offsets).
 ///
 /// Two names for the same zone (a link such as US/Eastern and America/New_York) are different
 /// `Zone`s that read every instant the same way, as they were under chrono-tz.

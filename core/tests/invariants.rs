@@ -1,7 +1,5 @@
 //! Invariants that hold for every case (issue: speed, scale and robustness).
 
-use arrears_core::facts::Facts;
-use arrears_core::policy::RuleKind;
 use arrears_core::{synthetic, Case, Engine, Policy};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -11,10 +9,6 @@ fn engines() -> Vec<Engine> {
         .iter()
         .map(|id| Engine::from_reference(id).unwrap())
         .collect()
-}
-
-fn instant(s: &str) -> i64 {
-    chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp()
 }
 
 proptest! {
@@ -36,43 +30,6 @@ proptest! {
             if let Some(r) = rank(&d.delinquency.stage.id) {
                 prop_assert!(last.is_none_or(|l| r >= l), "stage went back at day {k}");
                 last = Some(r);
-            }
-        }
-    }
-
-    #[test]
-    fn verdict_instants_are_never_before_as_of_and_allowed_means_inside_every_window(seed in 0u64..1_000_000, history in 0usize..40) {
-        let case_json = synthetic::account(seed, seed % 97, history);
-        let case = Case::from_json(&case_json.to_string()).unwrap();
-        let as_of = case.as_of.seconds();
-        for engine in engines() {
-            let d = engine.decide(&case).unwrap();
-            let (facts, _) = Facts::new(&case, engine.policy());
-            for a in &d.actions {
-                if let Some(t) = &a.next_allowed_at { prop_assert!(instant(t) > as_of, "{a:?}"); }
-                if let Some(t) = &a.allowed_until { prop_assert!(instant(t) > as_of, "{a:?}"); }
-                prop_assert_eq!(a.allowed, a.blocked_by.is_empty());
-                if !a.allowed { continue; }
-                // Independently of the engine's interval sets: the wall clock in every zone is
-                // inside a slot of every window rule that applies.
-                let step = engine.policy().document().strategy.iter()
-                    .chain(engine.policy().document().statuses.iter().flat_map(|s| s.steps.iter()))
-                    .find(|s| s.id == a.rule).unwrap();
-                let target = facts.candidates(step).into_iter()
-                    .find(|t| t.party == a.party && t.channel.map(|c| c.id.clone()) == a.channel).unwrap();
-                for rule in engine.policy().document().rules.iter().filter(|r| facts.selects(&r.applies_to, &target)) {
-                    let Some(RuleKind::Window(w)) = rule.kind() else { continue };
-                    for z in &facts.zones {
-                        let (date, secs) = (z.date_of(as_of), z.clock_of(as_of));
-                        let inside = w.slots.iter().any(|s| {
-                            let on = |d| s.days.iter().any(|k| facts.calendar.matches(d, *k));
-                            let (from, to) = (s.from.seconds(), s.to.seconds());
-                            if from < to { on(date) && from <= secs && secs < to }
-                            else { (on(date) && secs >= from) || (on(date.add_days(-1)) && secs < to) }
-                        });
-                        prop_assert!(inside, "{} allowed outside {} in {}", a.action, rule.id, z.name());
-                    }
-                }
             }
         }
     }

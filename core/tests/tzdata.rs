@@ -9,8 +9,8 @@
 //! within the stride; the generator itself refuses tables with changes closer than four days.
 
 use arrears_core::synthetic::SplitMix;
+use arrears_core::time::tzdata::{self, ZoneRecord};
 use arrears_core::time::{Date, Zone, DAY, HOUR, MINUTE};
-use arrears_core::tzdata::{self, ZoneRecord};
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveTime, Offset, TimeZone};
 use chrono_tz::{Tz, TZ_VARIANTS};
 
@@ -350,6 +350,6 @@ fn malformed_tables_are_errors_not_panics() {
 
 #[test]
 fn every_zone_of_the_embedded_table_decodes() {
-    let n = arrears_core::tzdata::check_embedded().expect("the embedded table decodes");
+    let n = arrears_core::time::tzdata::check_embedded().expect("the embedded table decodes");
     assert!(n > 400, "only {n} zones");
 }

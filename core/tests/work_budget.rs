@@ -3,8 +3,8 @@
 //! largest admitted cases are decided, and nothing falls back silently.
 
 use arrears_core::case::{MAX_CASE_CHANNELS, MAX_PARTY_EVENTS};
-use arrears_core::engine::MAX_CANDIDATES;
 use arrears_core::synthetic::{heavy, Heavy};
+use arrears_core::MAX_CANDIDATES;
 use arrears_core::{Case, Engine, ErrorCode, Policy};
 use serde_json::{json, Value};
 

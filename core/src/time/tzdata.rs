@@ -39,7 +39,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 /// The committed table.
-pub static BYTES: &[u8] = include_bytes!("../data/tzdata.bin");
+pub static BYTES: &[u8] = include_bytes!("../../data/tzdata.bin");
 
 const MAGIC: &[u8; 4] = b"TZC1";
 const HOUR: i64 = 3600;
