@@ -18,12 +18,12 @@ package arrears
 import (
 	"context"
 	_ "embed"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -136,7 +136,7 @@ type Engine struct {
 	handle   uint64
 	policy   []byte
 	fn       struct {
-		alloc, free, decide, decideMany, plan, importFineract, ptr, length, ok, release, drop api.Function
+		alloc, free, decide, decideBatch, plan, importFineract, ptr, length, ok, release, drop api.Function
 	}
 }
 
@@ -168,7 +168,7 @@ func (e *Engine) start(ctx context.Context) error {
 	e.module = instance
 	f := &e.fn
 	f.alloc, f.free = instance.ExportedFunction("arrears_alloc"), instance.ExportedFunction("arrears_free")
-	f.decide, f.decideMany = instance.ExportedFunction("arrears_decide"), instance.ExportedFunction("arrears_decide_many")
+	f.decide, f.decideBatch = instance.ExportedFunction("arrears_decide"), instance.ExportedFunction("arrears_decide_batch")
 	f.plan = instance.ExportedFunction("arrears_plan")
 	f.importFineract = instance.ExportedFunction("arrears_import_fineract")
 	f.ptr, f.length = instance.ExportedFunction("arrears_result_ptr"), instance.ExportedFunction("arrears_result_len")
@@ -239,7 +239,7 @@ func (e *Engine) call(ctx context.Context, fn api.Function, engine uint64, input
 		return answer{}, nil, err
 	}
 	var r []uint64
-	if fn == e.fn.decide || fn == e.fn.decideMany || fn == e.fn.plan {
+	if fn == e.fn.decide || fn == e.fn.plan {
 		r, err = fn.Call(ctx, append([]uint64{engine, p, n}, more...)...)
 	} else {
 		r, err = fn.Call(ctx, p, n)
@@ -312,73 +312,132 @@ func (e *Engine) one(ctx context.Context, fn api.Function, caseJSON []byte, more
 	return text, nil
 }
 
-// DecideMany decides many cases in one call into the module: one Result per case, in order,
-// exactly what Decide gives for it (a bad case is an error in its slot, never a failed batch).
-// The error return is only for a closed engine or a failing runtime.
+// The most bytes the module's arrears_decide_batch takes in one call (docs/abi.md; it refuses a
+// larger batch as a whole, and more than 4,096 cases too, which a chunk never holds).
+const batchMaxBytes = 64 << 20
+
+// DecideMany sends the cases at most this many, and this many bytes of case text, per call into
+// the module: the cost of a call is already shared out at a few hundred cases, and the module's
+// memory, which never shrinks, need only hold one such batch and its answers.
+const (
+	chunkCases = 256
+	chunkBytes = 16 << 20
+)
+
+// DecideMany decides many cases, a few hundred per call into the module: one Result per case,
+// in order, exactly what Decide gives for it (a bad case is an error in its slot, never a failed
+// batch). The error return is only for a closed engine or a failing runtime.
 func (e *Engine) DecideMany(ctx context.Context, cases [][]byte) ([]Result, error) {
-	// The module takes one JSON array; a case that is not JSON at all would spoil the array, so
-	// such cases are decided (and refused) alone, keeping their slots.
-	batch := make([]byte, 0, 2+len(cases)*4096)
-	batch = append(batch, '[')
-	var alone []int
-	for i, c := range cases {
-		if !utf8.Valid(c) || !json.Valid(c) {
-			alone = append(alone, i)
-			continue
-		}
-		if len(batch) > 1 {
-			batch = append(batch, ',')
-		}
-		batch = append(batch, c...)
-	}
-	batch = append(batch, ']')
-	e.mu.Lock()
-	if e.module == nil {
-		e.mu.Unlock()
-		return nil, errClosed
-	}
-	a, text, err := e.call(ctx, e.fn.decideMany, e.handle, batch)
-	if err != nil {
-		trap := e.trapped(ctx, err)
-		e.mu.Unlock()
-		return nil, trap
-	}
-	e.finish(ctx, a)
-	e.mu.Unlock()
-	var decided []json.RawMessage
-	if !a.ok {
-		// The engine read the batch differently from json.Valid (it is the judge): every case
-		// alone, each answer in its slot.
-		alone = alone[:0]
-		for i := range cases {
-			alone = append(alone, i)
-		}
-	} else if err := json.Unmarshal(text, &decided); err != nil {
-		return nil, fmt.Errorf("arrears: unreadable batch answer: %w", err)
-	}
-	out := make([]Result, len(cases))
-	next := 0
-	for i := range cases {
-		if len(alone) > 0 && alone[0] == i {
-			alone = alone[1:]
-			if _, err := e.Decide(ctx, cases[i]); err != nil {
-				if ae, ok := err.(*Error); ok {
-					out[i].Err = ae
-					continue
-				}
+	out := make([]Result, 0, len(cases))
+	for start := 0; start < len(cases); {
+		if 4+len(cases[start]) > batchMaxBytes {
+			// Too large for any batch: alone, it gets the engine's own answer to its size.
+			r, err := e.decideAlone(ctx, cases[start])
+			if err != nil {
 				return nil, err
 			}
+			out = append(out, r)
+			start++
 			continue
 		}
-		raw := []byte(decided[next])
-		next++
-		if len(raw) > 9 && string(raw[:9]) == `{"error":` {
-			out[i].Err = parseError(raw)
-		} else {
-			out[i].Decision = raw
+		end, size := start, 0
+		for end < len(cases) && end-start < chunkCases && 4+len(cases[end]) <= batchMaxBytes-size &&
+			(end == start || size+4+len(cases[end]) <= chunkBytes) {
+			size += 4 + len(cases[end])
+			end++
 		}
+		results, err := e.decideBatch(ctx, cases[start:end], size)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, results...)
+		start = end
 	}
 	return out, nil
+}
+
+// decideAlone is Decide's answer as a Result.
+func (e *Engine) decideAlone(ctx context.Context, c []byte) (Result, error) {
+	decision, err := e.Decide(ctx, c)
+	if err != nil {
+		if ae, ok := err.(*Error); ok && ae.Code != "internal" {
+			return Result{Err: ae}, nil
+		}
+		return Result{}, err
+	}
+	return Result{Decision: decision}, nil
+}
+
+// decideBatch writes the cases into guest memory as the records arrears_decide_batch reads (a
+// u32 little-endian length, then the bytes), makes the one call, and reads one answer record per
+// case: a status byte (0 a decision, 1 an error object), a u32 little-endian length, the bytes.
+func (e *Engine) decideBatch(ctx context.Context, cases [][]byte, size int) ([]Result, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.module == nil {
+		return nil, errClosed
+	}
+	a, answer, err := e.batchCall(ctx, cases, uint64(size))
+	if err != nil {
+		return nil, e.trapped(ctx, err)
+	}
+	e.finish(ctx, a)
+	if !a.ok {
+		return nil, parseError(answer)
+	}
+	results := make([]Result, len(cases))
+	rest := answer
+	for i := range results {
+		if len(rest) < 5 {
+			return nil, fmt.Errorf("arrears: the batch answer ends before case %d's record", i)
+		}
+		status, n := rest[0], binary.LittleEndian.Uint32(rest[1:5])
+		if uint64(len(rest)-5) < uint64(n) {
+			return nil, fmt.Errorf("arrears: the batch answer ends inside case %d's record", i)
+		}
+		text := rest[5 : 5+n : 5+n]
+		rest = rest[5+n:]
+		switch status {
+		case 0:
+			results[i].Decision = text
+		case 1:
+			results[i].Err = parseError(text)
+		default:
+			return nil, fmt.Errorf("arrears: case %d's answer record has status %d", i, status)
+		}
+	}
+	if len(rest) != 0 {
+		return nil, fmt.Errorf("arrears: the batch answer holds more records than cases")
+	}
+	return results, nil
+}
+
+// batchCall allocates the batch in guest memory, writes each record straight into it, calls
+// arrears_decide_batch and frees the input; it returns the result and a copy of its bytes.
+func (e *Engine) batchCall(ctx context.Context, cases [][]byte, size uint64) (answer, []byte, error) {
+	p, err := e.fn.alloc.Call(ctx, size)
+	if err != nil {
+		return answer{}, nil, fmt.Errorf("arrears: %w", err)
+	}
+	if p[0] == 0 {
+		return answer{}, nil, fmt.Errorf("arrears: the module could not allocate %d bytes", size)
+	}
+	mem := e.module.Memory()
+	at := uint32(p[0])
+	for _, c := range cases {
+		if !mem.WriteUint32Le(at, uint32(len(c))) || !mem.Write(at+4, c) {
+			return answer{}, nil, fmt.Errorf("arrears: the batch does not fit where the module allocated it")
+		}
+		at += 4 + uint32(len(c))
+	}
+	r, err := e.fn.decideBatch.Call(ctx, e.handle, p[0], size)
+	if _, ferr := e.fn.free.Call(ctx, p[0], size); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return answer{}, nil, fmt.Errorf("arrears: %w", err)
+	}
+	return e.read(ctx, r[0])
 }
 
 // ImportFineract builds the arrears case of an Apache Fineract loan, given as the JSON text of

@@ -74,40 +74,119 @@ func TestCorpusIsByteIdentical(t *testing.T) {
 	t.Logf("%d cases", len(cases))
 }
 
-func TestDecideManyGivesWhatDecideGives(t *testing.T) {
+// decideAlone is what Decide gives for a case, as DecideMany's slot would hold it.
+func decideAlone(t *testing.T, ctx context.Context, engine *arrears.Engine, in []byte) []byte {
+	t.Helper()
+	want, err := engine.Decide(ctx, in)
+	if err != nil {
+		var ae *arrears.Error
+		if !errors.As(err, &ae) {
+			t.Fatalf("Decide: %v", err)
+		}
+		return ae.JSON()
+	}
+	return want
+}
+
+func TestDecideManyGivesTheBytesOfDecideOverTheWholeCorpus(t *testing.T) {
 	ctx := context.Background()
 	cases, err := conformance.Load(corpus)
 	if err != nil {
 		t.Fatal(err)
 	}
+	engine := engines(t, ctx)
+	byPolicy := map[string][][]byte{}
+	for _, c := range cases {
+		if c.PlanDays == nil {
+			byPolicy[c.Policy] = append(byPolicy[c.Policy], c.Input)
+		}
+	}
+	checked := 0
+	for policy, inputs := range byPolicy {
+		e := engine(policy)
+		if e == nil {
+			continue // the policy itself is the error under test: no engine to batch on
+		}
+		results, err := e.DecideMany(ctx, inputs)
+		if err != nil || len(results) != len(inputs) {
+			t.Fatalf("DecideMany: %v, %d results for %d cases", err, len(results), len(inputs))
+		}
+		for i, in := range inputs {
+			if want := decideAlone(t, ctx, e, in); string(results[i].JSON()) != string(want) {
+				t.Errorf("slot %d: DecideMany gave %.120s, Decide %.120s", i, results[i].JSON(), want)
+			}
+		}
+		checked += len(inputs)
+	}
+	if checked < 100 {
+		t.Fatalf("only %d corpus cases were batched", checked)
+	}
+}
+
+func TestABadCaseInTheMiddleIsAnErrorInItsSlotAndTheRestAreDecided(t *testing.T) {
+	ctx := context.Background()
 	engine, err := arrears.New(ctx, "cn-microloan")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer engine.Close(ctx)
-	var inputs [][]byte
-	for _, c := range cases {
-		if c.Policy == "cn-microloan" {
-			inputs = append(inputs, c.Input)
-		}
+	sample, err := os.ReadFile("../../examples/cases/overdue-consumer-loan.json")
+	if err != nil {
+		t.Fatal(err)
 	}
-	// Slots that are not JSON, and not UTF-8, keep their places.
-	inputs = append([][]byte{[]byte("{"), {0xff}}, inputs...)
+	inputs := [][]byte{sample, []byte("{"), {0xff}, nil, []byte(`{"as_of":"2026-03-10T14:30:00"}`), sample}
 	results, err := engine.DecideMany(ctx, inputs)
 	if err != nil || len(results) != len(inputs) {
 		t.Fatalf("DecideMany: %v, %d results for %d cases", err, len(results), len(inputs))
 	}
 	for i, in := range inputs {
-		want, err := engine.Decide(ctx, in)
-		if err != nil {
-			want = err.(*arrears.Error).JSON()
+		bad := i > 0 && i < len(inputs)-1
+		if (results[i].Err != nil) != bad || (results[i].Decision != nil) == bad {
+			t.Errorf("slot %d: error %v, decision %.40s", i, results[i].Err, results[i].Decision)
 		}
-		if string(results[i].JSON()) != string(want) {
+		if want := decideAlone(t, ctx, engine, in); string(results[i].JSON()) != string(want) {
 			t.Errorf("slot %d: DecideMany gave %.120s, Decide %.120s", i, results[i].JSON(), want)
 		}
 	}
-	if results[0].Err == nil || results[1].Err == nil || results[2].Err != nil && results[2].Decision != nil {
-		t.Errorf("the two bad slots must be errors and the others not both")
+	if results[4].Err.Path != "as_of" {
+		t.Errorf("the bad instant's error is at %q", results[4].Err.Path)
+	}
+}
+
+func TestAnEmptyBatchIsAnEmptyAnswer(t *testing.T) {
+	ctx := context.Background()
+	engine, err := arrears.New(ctx, "us-reg-f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer engine.Close(ctx)
+	results, err := engine.DecideMany(ctx, nil)
+	if err != nil || len(results) != 0 {
+		t.Fatalf("DecideMany of nothing: %v, %d results", err, len(results))
+	}
+}
+
+func TestMoreCasesThanOneBatchHoldsAreSentInSeveral(t *testing.T) {
+	ctx := context.Background()
+	engine, err := arrears.New(ctx, "us-reg-f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer engine.Close(ctx)
+	// More than the module's 4,096 cases per batch, each refused quickly: the library must split
+	// them, never send a batch the module refuses as a whole.
+	inputs := make([][]byte, 4097)
+	for i := range inputs {
+		inputs[i] = []byte("{}")
+	}
+	inputs[4096] = []byte("[")
+	results, err := engine.DecideMany(ctx, inputs)
+	if err != nil || len(results) != len(inputs) {
+		t.Fatalf("DecideMany: %v, %d results for %d cases", err, len(results), len(inputs))
+	}
+	first, last := decideAlone(t, ctx, engine, inputs[0]), decideAlone(t, ctx, engine, inputs[4096])
+	if string(results[0].JSON()) != string(first) || string(results[4096].JSON()) != string(last) {
+		t.Errorf("the first and last slots: %s, %s", results[0].JSON(), results[4096].JSON())
 	}
 }
 

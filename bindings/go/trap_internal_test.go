@@ -13,7 +13,8 @@ import (
 )
 
 // trapModule builds the module with its test-only trap (the case text ARREARS-TRAP aborts
-// arrears_decide): the committed module has no such trigger, so the test makes its own.
+// arrears_decide, and arrears_decide_batch when a record holds it): the committed module has no
+// such trigger, so the test makes its own.
 func trapModule(t *testing.T) []byte {
 	t.Helper()
 	root, err := filepath.Abs("../..")
@@ -69,5 +70,16 @@ func TestATrapIsAnInternalErrorAndTheNextCallWorks(t *testing.T) {
 		if err != nil || !bytes.Equal(got, want) {
 			t.Fatalf("after a trap the engine answers %s, %v", got, err)
 		}
+	}
+	// A trap in the middle of a batch fails the batch as a whole (the module's state is unknown,
+	// so no slot can be trusted), and the next batch works.
+	_, err = engine.DecideMany(ctx, [][]byte{sample, []byte("ARREARS-TRAP"), sample})
+	var ae *Error
+	if !errors.As(err, &ae) || ae.Code != "internal" {
+		t.Fatalf("a trap in a batch gave %v, not an *Error with code internal", err)
+	}
+	results, err := engine.DecideMany(ctx, [][]byte{sample, sample})
+	if err != nil || len(results) != 2 || !bytes.Equal(results[1].Decision, want) {
+		t.Fatalf("after a trap in a batch the engine answers %v, %v", results, err)
 	}
 }

@@ -82,6 +82,116 @@ pub fn decide_many_json(engine: &Engine, cases: &str) -> Result<String, Error> {
     Ok(out)
 }
 
+/// The most cases one call of [`decide_batch`] takes. A batch's answers all sit in the engine's
+/// memory until the host reads them, so a host with more cases sends several batches.
+pub const BATCH_MAX_CASES: usize = 4096;
+
+/// The most bytes of records (prefixes included) one call of [`decide_batch`] takes: four cases
+/// of the largest size a case may have.
+pub const BATCH_MAX_BYTES: usize = 4 * crate::case::MAX_CASE_BYTES;
+
+/// The status byte of an answer record holding a decision.
+pub const BATCH_DECISION: u8 = 0;
+
+/// The status byte of an answer record holding an error object.
+pub const BATCH_ERROR: u8 = 1;
+
+/// Refuses a batch of `cases` cases and `bytes` bytes (each case's bytes and its 4-byte length)
+/// over [`BATCH_MAX_CASES`] or [`BATCH_MAX_BYTES`], as `limit_exceeded`: every batch call, in
+/// records or in a component's list, holds the same limits.
+pub fn check_batch(cases: usize, bytes: usize) -> Result<(), Error> {
+    if bytes > BATCH_MAX_BYTES {
+        return Err(Error::new(
+            ErrorCode::LimitExceeded,
+            "",
+            format!(
+                "the batch is {bytes} bytes; at most {BATCH_MAX_BYTES} are accepted in one call"
+            ),
+        ));
+    }
+    if cases > BATCH_MAX_CASES {
+        return Err(Error::new(
+            ErrorCode::LimitExceeded,
+            "",
+            format!(
+                "the batch holds {cases} cases; at most {BATCH_MAX_CASES} are accepted in one call"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Splits a batch into its records: each is a `u32` little-endian length and that many bytes,
+/// back to back. A batch that does not split exactly (a length running past the end, bytes left
+/// over too few for a prefix) is `invalid_json` naming the record; one over the limits is
+/// `limit_exceeded` ([`check_batch`]).
+pub fn batch_records(batch: &[u8]) -> Result<Vec<&[u8]>, Error> {
+    check_batch(0, batch.len())?;
+    let mut records = Vec::new();
+    let mut rest = batch;
+    while !rest.is_empty() {
+        let at = batch.len() - rest.len();
+        let index = records.len();
+        let Some((prefix, tail)) = rest.split_first_chunk::<4>() else {
+            return Err(Error::new(
+                ErrorCode::InvalidJson,
+                "",
+                format!(
+                    "batch record {index} at byte {at}: {} bytes are left, too few for its 4-byte length",
+                    rest.len()
+                ),
+            ));
+        };
+        let len = u32::from_le_bytes(*prefix) as usize;
+        if len > tail.len() {
+            return Err(Error::new(
+                ErrorCode::InvalidJson,
+                "",
+                format!(
+                    "batch record {index} at byte {at} says {len} bytes; {} are left",
+                    tail.len()
+                ),
+            ));
+        }
+        let (record, after) = tail.split_at(len);
+        records.push(record);
+        rest = after;
+    }
+    check_batch(records.len(), batch.len())?;
+    Ok(records)
+}
+
+/// One case of a batch, answered exactly as deciding it alone answers it: its status
+/// ([`BATCH_DECISION`] or [`BATCH_ERROR`]) and the decision's or the error object's text. Bytes
+/// that are not UTF-8 are the `invalid_json` error object, as for a single call.
+pub fn decide_record(engine: &Engine, case: &[u8]) -> (u8, String) {
+    match text(case).and_then(|case| engine.decide_json(case)) {
+        Ok(decision) => (BATCH_DECISION, decision),
+        Err(e) => (BATCH_ERROR, e.to_json()),
+    }
+}
+
+/// Decides a batch of cases in one call, with no JSON around them: the batch is records as
+/// [`batch_records`] reads them, each a case's bytes; the answer is one record per case, in
+/// order, each a status byte ([`BATCH_DECISION`] or [`BATCH_ERROR`]), a `u32` little-endian
+/// length and exactly the bytes a call deciding that case alone gives ([`decide_record`]). Only
+/// a batch that cannot be split, or one over the limits, is an error as a whole; a bad case
+/// never is.
+///
+/// It exists for hosts that pay a fixed cost per call into the engine and should not have to
+/// build or split JSON arrays, nor read an answer's first bytes to tell an error from a decision.
+pub fn decide_batch(engine: &Engine, batch: &[u8]) -> Result<Vec<u8>, Error> {
+    let records = batch_records(batch)?;
+    let mut out = Vec::with_capacity(records.len() * 4096);
+    for record in records {
+        let (status, text) = decide_record(engine, record);
+        out.push(status);
+        out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        out.extend_from_slice(text.as_bytes());
+    }
+    Ok(out)
+}
+
 /// The id, version and digest of an engine's newest policy version: what every binding reports as
 /// its engine's policy (the WASI component's `policy`, the npm package's `policy` getter, the plain
 /// module's answer to a new engine), built here once so that they cannot drift apart.

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use arrears_core::ffi;
 use arrears_core::{Engine, Error, ErrorCode};
 
-/// What one call produced: the JSON text, whether it is the error object, and for
-/// `arrears_engine_new` the engine it made.
+/// What one call produced: the JSON text (for a batch, the answer records), whether it is the
+/// error object, and for `arrears_engine_new` the engine it made.
 struct Answer {
     text: Vec<u8>,
     ok: bool,
@@ -38,16 +38,16 @@ impl State {
     }
 
     fn answer(&mut self, result: Result<String, Error>, engine: u32) -> u32 {
+        self.answer_bytes(result.map(String::into_bytes), engine)
+    }
+
+    fn answer_bytes(&mut self, result: Result<Vec<u8>, Error>, engine: u32) -> u32 {
         let (text, ok) = match result {
             Ok(t) => (t, true),
-            Err(e) => (e.to_json(), false),
+            Err(e) => (e.to_json().into_bytes(), false),
         };
         let handle = self.handle();
-        let answer = Answer {
-            text: text.into_bytes(),
-            ok,
-            engine,
-        };
+        let answer = Answer { text, ok, engine };
         self.answers.insert(handle, answer);
         handle
     }
@@ -98,12 +98,46 @@ fn trap_on_request(ptr: u32, len: u32) {
     });
 }
 
+/// The test build's trap inside a batch: a record `ARREARS-TRAP` aborts the whole call, so the
+/// hosts' recovery from a trap in the middle of a batch can be tested.
+#[cfg(feature = "trap-trigger")]
+fn trap_in_batch(ptr: u32, len: u32) {
+    with(|s| {
+        let records = input(s, ptr, len).and_then(ffi::batch_records);
+        if records.is_ok_and(|r| r.iter().any(|c| *c == b"ARREARS-TRAP")) {
+            std::process::abort();
+        }
+    });
+}
+
 fn unknown_engine(engine: u32) -> Error {
     Error::new(
         ErrorCode::UnknownEngine,
         "",
         format!("no engine has handle {engine} (never created, or dropped)"),
     )
+}
+
+/// Answers a call on an engine: reads the input at `ptr..ptr+len` (`read` makes it text, or
+/// takes the bytes as they are), then finds the engine, then runs `call`. Input that cannot be
+/// read is its error whatever the handle, as on every call.
+fn on_engine<I>(
+    engine: u32,
+    ptr: u32,
+    len: u32,
+    read: impl FnOnce(&'static [u8]) -> Result<I, Error>,
+    call: impl FnOnce(&Engine, I) -> Result<Vec<u8>, Error>,
+) -> u32 {
+    with(|s| {
+        let result = input(s, ptr, len).and_then(read).and_then(|input| {
+            let e = s
+                .engines
+                .get(&engine)
+                .ok_or_else(|| unknown_engine(engine))?;
+            call(e, input)
+        });
+        s.answer_bytes(result, 0)
+    })
 }
 
 /// Allocates `len` bytes of guest memory for the host to write input into; 0 when memory is
@@ -155,15 +189,8 @@ pub extern "C" fn arrears_engine_new(ptr: u32, len: u32) -> u32 {
 pub extern "C" fn arrears_decide(engine: u32, ptr: u32, len: u32) -> u32 {
     #[cfg(feature = "trap-trigger")]
     trap_on_request(ptr, len);
-    with(|s| {
-        let result = input(s, ptr, len).and_then(ffi::text).and_then(|case| {
-            let e = s
-                .engines
-                .get(&engine)
-                .ok_or_else(|| unknown_engine(engine))?;
-            e.decide_json(case)
-        });
-        s.answer(result, 0)
+    on_engine(engine, ptr, len, ffi::text, |e, case| {
+        e.decide_json(case).map(String::into_bytes)
     })
 }
 
@@ -172,15 +199,8 @@ pub extern "C" fn arrears_decide(engine: u32, ptr: u32, len: u32) -> u32 {
 /// holding the plan or the error object (`out_of_range` at `days` for any other count).
 #[no_mangle]
 pub extern "C" fn arrears_plan(engine: u32, ptr: u32, len: u32, days: u32) -> u32 {
-    with(|s| {
-        let result = input(s, ptr, len).and_then(ffi::text).and_then(|case| {
-            let e = s
-                .engines
-                .get(&engine)
-                .ok_or_else(|| unknown_engine(engine))?;
-            e.plan_json(case, days)
-        });
-        s.answer(result, 0)
+    on_engine(engine, ptr, len, ffi::text, |e, case| {
+        e.plan_json(case, days).map(String::into_bytes)
     })
 }
 
@@ -189,16 +209,22 @@ pub extern "C" fn arrears_plan(engine: u32, ptr: u32, len: u32, days: u32) -> u3
 /// is not a JSON array (or the engine is unknown).
 #[no_mangle]
 pub extern "C" fn arrears_decide_many(engine: u32, ptr: u32, len: u32) -> u32 {
-    with(|s| {
-        let result = input(s, ptr, len).and_then(ffi::text).and_then(|cases| {
-            let e = s
-                .engines
-                .get(&engine)
-                .ok_or_else(|| unknown_engine(engine))?;
-            ffi::decide_many_json(e, cases)
-        });
-        s.answer(result, 0)
+    on_engine(engine, ptr, len, ffi::text, |e, cases| {
+        ffi::decide_many_json(e, cases).map(String::into_bytes)
     })
+}
+
+/// Decides a batch of cases given as records (each a `u32` little-endian length and that many
+/// bytes of case text). Returns a result handle whose text is one answer record per case, in
+/// order: a status byte (0 a decision, 1 an error object), a `u32` little-endian length, and the
+/// bytes `arrears_decide` gives for that case alone. The handle holds the error object only when
+/// the batch cannot be split into records, is over the limits (`limit_exceeded`), or names an
+/// unknown engine.
+#[no_mangle]
+pub extern "C" fn arrears_decide_batch(engine: u32, ptr: u32, len: u32) -> u32 {
+    #[cfg(feature = "trap-trigger")]
+    trap_in_batch(ptr, len);
+    on_engine(engine, ptr, len, Ok, ffi::decide_batch)
 }
 
 /// The arrears case of an Apache Fineract loan: the loan response at `ptr..ptr+len`, the business
@@ -236,8 +262,8 @@ pub extern "C" fn arrears_result_len(result: u32) -> u32 {
     with(|s| s.answers.get(&result).map_or(0, |a| a.text.len() as u32))
 }
 
-/// 1 when the result is a decision (or a plan, a policy summary, an array of per-case results),
-/// 0 when it is the error object or the handle is unknown.
+/// 1 when the result is a decision (or a plan, a policy summary, an array of per-case results,
+/// a batch's answer records), 0 when it is the error object or the handle is unknown.
 #[no_mangle]
 pub extern "C" fn arrears_result_ok(result: u32) -> u32 {
     with(|s| s.answers.get(&result).map_or(0, |a| u32::from(a.ok)))
@@ -258,6 +284,13 @@ pub fn result_text(result: u32) -> Option<String> {
             .get(&result)
             .map(|a| String::from_utf8_lossy(&a.text).into_owned())
     })
+}
+
+/// A result's bytes (a batch's answer records are not text), for native tests as
+/// [`result_text`] is.
+#[doc(hidden)]
+pub fn result_bytes(result: u32) -> Option<Vec<u8>> {
+    with(|s| s.answers.get(&result).map(|a| a.text.clone()))
 }
 
 /// Frees a result and its text; an unknown handle is ignored. The engine a result made lives on.

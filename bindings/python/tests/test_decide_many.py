@@ -138,3 +138,40 @@ def test_decide_many_returns_errors_not_raising_them():
     assert isinstance(out, arrears.ArrearsError)
     with pytest.raises(type(out)):
         engine.decide({})
+
+
+def test_the_component_refuses_a_batch_over_the_limit_as_a_whole():
+    engine = arrears.Engine("us-reg-f")
+    rt = arrears._Runtime.get()
+    answer = rt.call("[method]engine.decide-batch", engine._handle, ["{}"] * 4097)
+    assert answer.tag == "err"
+    assert answer.payload.code == "limit_exceeded"
+    assert answer.payload.message == "the batch holds 4097 cases; at most 4096 are accepted in one call"
+    answer = rt.call("[method]engine.decide-batch", engine._handle, ["{}"] * 4096)
+    assert answer.tag == "ok" and len(answer.payload.texts) == 4096
+    assert list(answer.payload.errors) == list(range(4096))
+
+
+def test_the_component_names_the_error_slots_of_a_batch():
+    engine = arrears.Engine("cn-microloan")
+    good = EXAMPLE.read_text()
+    rt = arrears._Runtime.get()
+    answer = rt.call("[method]engine.decide-batch", engine._handle, [good, "{", "", good, "[]"])
+    assert answer.tag == "ok"
+    assert list(answer.payload.errors) == [1, 2, 4]
+    assert answer.payload.texts[0] == answer.payload.texts[3] == engine.decide_json(good)
+
+
+def test_a_chunk_the_component_refuses_whole_is_decided_case_by_case(monkeypatch):
+    # A chunk over the batch limit (only a case too large for any batch makes one in practice)
+    # still gives every case the answer deciding it alone gives.
+    monkeypatch.setattr(arrears, "_CHUNK_CASES", 5000)
+    engine = arrears.Engine("us-reg-f")
+    texts = ["{}"] * 4096 + ["["]
+    got = engine.decide_many_json(texts)
+    assert len(got) == 4097
+    assert got[0] == engine.decide_many_json(["{}"])[0]
+    assert got[4096] == engine.decide_many_json(["["])[0]
+    with pytest.raises(arrears.InvalidInput) as e:
+        engine.decide_json("[")
+    assert got[4096] == e.value.to_json()

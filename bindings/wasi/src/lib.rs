@@ -70,6 +70,25 @@ impl GuestEngine for Engine {
         cases.into_iter().map(|c| self.decide(c)).collect()
     }
 
+    fn decide_batch(&self, cases: Vec<String>) -> Result<decisions::BatchAnswer, decisions::Error> {
+        let bytes = cases.iter().map(|c| c.len() + 4).sum();
+        arrears_core::ffi::check_batch(cases.len(), bytes).map_err(error)?;
+        let mut answer = decisions::BatchAnswer {
+            texts: Vec::with_capacity(cases.len()),
+            errors: Vec::new(),
+        };
+        for (i, case) in cases.iter().enumerate() {
+            #[cfg(feature = "trap-trigger")]
+            trap_on_request(case);
+            let (status, text) = arrears_core::ffi::decide_record(&self.0, case.as_bytes());
+            if status == arrears_core::ffi::BATCH_ERROR {
+                answer.errors.push(i as u32);
+            }
+            answer.texts.push(text);
+        }
+        Ok(answer)
+    }
+
     fn plan(&self, case_json: String, days: u32) -> Result<String, decisions::Error> {
         self.0.plan_json(&case_json, days).map_err(error)
     }

@@ -16,7 +16,7 @@ import tempfile
 import threading
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Union
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 import wasmtime
 from wasmtime import component as _c
@@ -87,6 +87,19 @@ def _error(record: Any) -> ArrearsError:
     if code == "limit_exceeded":
         return LimitExceeded(code, path, message)
     return InvalidInput(code, path, message)
+
+
+def _error_object(text: str) -> ArrearsError:
+    """The :class:`ArrearsError` an error object's text stands for."""
+    e = json.loads(text)["error"]
+    return _error(_Record(e["code"], e["path"], e["message"]))
+
+
+class _Record:
+    """An error's three fields, as the component's error record carries them."""
+
+    def __init__(self, code: str, path: str, message: str) -> None:
+        self.code, self.path, self.message = code, path, message
 
 
 def _cache_dir() -> Optional[Path]:
@@ -230,7 +243,7 @@ class _Runtime:
                 "import-fineract",
                 "[static]engine.create",
                 "[method]engine.decide",
-                "[method]engine.decide-many",
+                "[method]engine.decide-batch",
                 "[method]engine.plan",
                 "[method]engine.policy",
             )
@@ -419,12 +432,27 @@ class Engine:
         :meth:`decide`."""
         return json.loads(self.plan_json(_case_text(case), days))
 
-    def _decide_many(self, texts: Iterable[str]) -> Iterator[Union[str, ArrearsError]]:
+    def _decide_batches(self, texts: Iterable[str]) -> Iterator[Tuple[bool, str]]:
+        """Per case, in order: whether its answer is an error object, and the answer's text (the
+        engine's own bytes either way). The cases cross a chunk at a time in ``decide-batch``,
+        whose answer lists the positions of the error objects, so no text is read to tell."""
         for chunk in _chunks(texts):
-            for result in self._call("[method]engine.decide-many", chunk):
-                yield result if isinstance(result, str) else _error(result)
+            answer = self._call("[method]engine.decide-batch", chunk)
+            if answer.tag == "ok":
+                errors = set(answer.payload.errors)
+                for i, text in enumerate(answer.payload.texts):
+                    yield i in errors, text
+                continue
+            # Refused as a whole: only a case too large for any batch does that (chunks stay
+            # within the limits otherwise). Alone, each gets the engine's own answer.
+            for text in chunk:
+                result = self._call("[method]engine.decide", text)
+                if isinstance(result, str):
+                    yield False, result
+                else:
+                    yield True, _error(result).to_json()
 
-    def decide_many_json(self, cases_json: Iterable[str]) -> List[str]:
+    def decide_many_json(self, cases_json: Iterable[Union[str, bytes]]) -> List[str]:
         """Decides many cases given as JSON text; returns one JSON text per case, in order.
 
         Each item is the decision's canonical JSON text, or for a case the engine rejects, the
@@ -432,7 +460,7 @@ class Engine:
         native engine and every other surface write. A bad case never fails the batch.
         """
         return [
-            r if isinstance(r, str) else r.to_json() for r in self._decide_each(cases_json, _text)
+            r if isinstance(r, str) else r.to_json() for r in self._decide_each(cases_json, _text, False)
         ]
 
     def decide_many(self, cases: Iterable[Dict[str, Any]]) -> List[Union[Dict[str, Any], ArrearsError]]:
@@ -451,19 +479,28 @@ class Engine:
         host tens of microseconds whatever the case.
         """
         return [
-            r if isinstance(r, ArrearsError) else json.loads(r)
-            for r in self._decide_each(cases, _case_text)
+            r if isinstance(r, ArrearsError) else json.loads(r) for r in self._decide_each(cases, _case_text, True)
         ]
 
-    def _decide_each(self, cases: Iterable[Any], as_text: Any) -> List[Union[str, ArrearsError]]:
+    def _decide_each(
+        self, cases: Iterable[Any], as_text: Any, as_errors: bool
+    ) -> List[Union[str, ArrearsError]]:
         """One result per case, in order: a case that cannot even be made into text (bytes that
         are not UTF-8, a dict nested too deeply) is its error, and the rest are decided in
-        batches."""
+        batches. An error object comes back as its text, or with ``as_errors`` as the
+        :class:`ArrearsError` it stands for (returned, not raised)."""
         texts: List[Union[str, ArrearsError]] = []
         for case in cases:
             try:
                 texts.append(as_text(case))
             except ArrearsError as e:
                 texts.append(e)
-        decided = self._decide_many(t for t in texts if isinstance(t, str))
-        return [t if isinstance(t, ArrearsError) else next(decided) for t in texts]
+        decided = self._decide_batches(t for t in texts if isinstance(t, str))
+        out: List[Union[str, ArrearsError]] = []
+        for t in texts:
+            if isinstance(t, ArrearsError):
+                out.append(t)
+                continue
+            is_error, text = next(decided)
+            out.append(_error_object(text) if is_error and as_errors else text)
+        return out

@@ -40,7 +40,7 @@ public final class Engine implements AutoCloseable {
     private final String source;
     private Instance instance;
     private Memory memory;
-    private ExportFunction alloc, free, decide, decideMany, plan, importFineract, resultPtr, resultLen, resultOk, resultFree, engineDrop;
+    private ExportFunction alloc, free, decide, decideBatch, plan, importFineract, resultPtr, resultLen, resultOk, resultFree, engineDrop;
     private String policy;
     private int handle;
 
@@ -65,7 +65,7 @@ public final class Engine implements AutoCloseable {
         alloc = instance.export("arrears_alloc");
         free = instance.export("arrears_free");
         decide = instance.export("arrears_decide");
-        decideMany = instance.export("arrears_decide_many");
+        decideBatch = instance.export("arrears_decide_batch");
         plan = instance.export("arrears_plan");
         importFineract = instance.export("arrears_import_fineract");
         resultPtr = instance.export("arrears_result_ptr");
@@ -230,61 +230,109 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Decides many cases in one call into the module: for each case, in order, its decision's JSON
-     * text or its error object's (exactly what {@link #decide(String)} returns or throws as
-     * {@link ArrearsException#toJson()}). A bad case is an error in its slot; it never fails the
-     * batch.
+     * The most bytes the module's {@code arrears_decide_batch} takes in one call (docs/abi.md; it
+     * refuses a larger batch as a whole, and more than 4,096 cases too, which a chunk never holds).
+     */
+    private static final int BATCH_MAX_BYTES = 64 << 20;
+    /**
+     * Cases and bytes of case text per call into the module: a call's cost is already shared out
+     * at a few hundred cases, and the module's memory, which never shrinks, need only hold one
+     * such batch and its answers.
+     */
+    private static final int CHUNK_CASES = 256;
+    private static final int CHUNK_BYTES = 16 << 20;
+
+    /**
+     * Decides many cases, a few hundred per call into the module: for each case, in order, its
+     * decision's JSON text or its error object's (exactly what {@link #decide(String)} returns or
+     * throws as {@link ArrearsException#toJson()}). A bad case is an error in its slot; it never
+     * fails the batch.
      */
     public List<String> decideMany(List<String> cases) {
-        StringBuilder batch = new StringBuilder(cases.size() * 4096 + 2).append('[');
-        // The module takes one JSON array; a case that is not JSON would spoil it, so such a case
-        // is decided alone, keeping its slot.
-        boolean[] alone = new boolean[cases.size()];
-        for (int i = 0; i < cases.size(); i++) {
-            String c = cases.get(i);
-            try {
-                Json.parse(c);
-            } catch (RuntimeException notJson) {
-                alone[i] = true;
-                continue;
-            }
-            batch.append(batch.length() > 1 ? "," : "").append(c);
-        }
-        String answer;
-        boolean whole;
-        synchronized (this) {
-            byte[] input = batch.append(']').toString().getBytes(StandardCharsets.UTF_8);
-            try {
-                answer = new String(run(decideMany, input), StandardCharsets.UTF_8);
-                whole = true;
-            } catch (ArrearsException e) {
-                if (e.code().equals("internal")) {
-                    throw e;
-                }
-                answer = e.toJson();
-                whole = false;
-            }
-        }
-        if (!whole) {
-            // The engine read the batch differently from this library's JSON check (it is the
-            // judge): every case alone, each answer in its slot.
-            java.util.Arrays.fill(alone, true);
-        }
-        List<String> decided = whole ? Json.elements(answer) : List.of();
         List<String> out = new ArrayList<>(cases.size());
-        int next = 0;
-        for (int i = 0; i < cases.size(); i++) {
-            if (alone[i]) {
+        byte[][] chunk = new byte[Math.min(cases.size(), CHUNK_CASES)][];
+        int held = 0;
+        int size = 0;
+        for (String c : cases) {
+            byte[] bytes = c.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > BATCH_MAX_BYTES - 4) {
+                // Too large for any batch: alone, it gets the engine's own answer to its size.
+                size = flush(chunk, held, size, out);
+                held = 0;
                 try {
-                    out.add(decide(cases.get(i)));
+                    out.add(new String(decide(bytes), StandardCharsets.UTF_8));
                 } catch (ArrearsException e) {
                     out.add(e.toJson());
                 }
-            } else {
-                out.add(decided.get(next++));
+                continue;
             }
+            if (held == chunk.length || (held > 0 && size + 4 + bytes.length > CHUNK_BYTES)) {
+                size = flush(chunk, held, size, out);
+                held = 0;
+            }
+            chunk[held++] = bytes;
+            size += 4 + bytes.length;
         }
+        flush(chunk, held, size, out);
         return out;
+    }
+
+    /** Decides the first {@code held} cases of {@code chunk} in one call, into {@code out}; returns 0. */
+    private int flush(byte[][] chunk, int held, int size, List<String> out) {
+        if (held > 0) {
+            byte[] answer;
+            synchronized (this) {
+                int engine = live();
+                answer = settled(() -> batch(engine, chunk, held, size));
+            }
+            readAnswers(answer, held, out);
+        }
+        return 0;
+    }
+
+    /**
+     * Writes the cases into guest memory as the records {@code arrears_decide_batch} reads (a
+     * little-endian u32 length, then the bytes), calls it once and frees the input; returns the
+     * result handle.
+     */
+    private long batch(int engine, byte[][] cases, int count, int size) {
+        int ptr = (int) alloc.apply(size)[0];
+        if (ptr == 0) {
+            throw new OutOfMemoryError("the arrears module could not allocate " + size + " bytes");
+        }
+        try {
+            int at = ptr;
+            for (int i = 0; i < count; i++) {
+                memory.writeI32(at, cases[i].length);
+                memory.write(at + 4, cases[i]);
+                at += 4 + cases[i].length;
+            }
+            return decideBatch.apply(engine, ptr, size)[0];
+        } finally {
+            free.apply(ptr, size);
+        }
+    }
+
+    /**
+     * Reads one answer record per case: a status byte (0 a decision, 1 an error object), a
+     * little-endian u32 length and the text. Both statuses go into {@code out} as their text.
+     */
+    private static void readAnswers(byte[] answer, int count, List<String> out) {
+        int at = 0;
+        for (int i = 0; i < count; i++) {
+            if (answer.length - at < 5 || answer[at] > 1) {
+                throw new IllegalStateException("the batch answer has no readable record for case " + i);
+            }
+            int len = (answer[at + 1] & 0xff) | (answer[at + 2] & 0xff) << 8 | (answer[at + 3] & 0xff) << 16 | (answer[at + 4] & 0xff) << 24;
+            if (len < 0 || answer.length - at - 5 < len) {
+                throw new IllegalStateException("the batch answer ends inside case " + i + "'s record");
+            }
+            out.add(new String(answer, at + 5, len, StandardCharsets.UTF_8));
+            at += 5 + len;
+        }
+        if (at != answer.length) {
+            throw new IllegalStateException("the batch answer holds more records than cases");
+        }
     }
 
     /** Drops the engine and its module instance; later calls throw {@link IllegalStateException}. */

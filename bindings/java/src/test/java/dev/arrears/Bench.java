@@ -13,13 +13,20 @@ import java.util.List;
  * are decided in blocks of 100 calls until a block runs at 90% of the steady rate measured
  * afterwards. Prints {"surface", "rows", "warmup"} like every surface:
  *
- * <pre>java -cp ... dev.arrears.Bench POLICY DIR [interpreter]</pre>
+ * <pre>java -cp ... dev.arrears.Bench POLICY DIR [interpreter] [batch]</pre>
+ *
+ * <p>With {@code batch}, each row also holds {@code decide_many_per_s}: the same cases through
+ * {@link Engine#decideMany}, the whole file per call, measured in turns with the loop of single
+ * calls (an eighth of the budget each, eight times) so that a change in the machine's load falls
+ * on both alike.
  */
 public final class Bench {
     public static void main(String[] args) throws Exception {
         String policy = args[0];
         Path dir = Path.of(args[1]);
-        boolean interpreter = args.length > 2 && args[2].equals("interpreter");
+        List<String> options = List.of(args).subList(2, args.length);
+        boolean interpreter = options.contains("interpreter");
+        boolean batch = options.contains("batch");
         long budget = Long.parseLong(System.getenv().getOrDefault("BENCH_MS", "1000")) * 1_000_000L;
         long created = System.nanoTime();
         Engine engine = interpreter
@@ -46,26 +53,36 @@ public final class Bench {
         StringBuilder rows = new StringBuilder();
         double steady20 = 0;
         for (int history : interpreter ? new int[] {20, 200} : new int[] {20, 200, 2000, 10000}) {
-            List<String> cases = Files.readAllLines(dir.resolve("cases-" + history + ".jsonl"));
+            Path file = dir.resolve("cases-" + history + ".jsonl");
+            if (!Files.exists(file)) {
+                continue; // a row the caller did not ask for
+            }
+            List<String> cases = Files.readAllLines(file);
             int refused = 0;
             for (String c : cases) {
                 refused += answer(engine, c) ? 0 : 1;
             }
-            long n = 0;
-            long start = System.nanoTime();
-            while (System.nanoTime() - start < budget) {
-                for (String c : cases) {
-                    answer(engine, c);
-                    n++;
+            double perS;
+            String manyField = "";
+            if (batch) {
+                long[] single = {0, 0};
+                long[] many = {0, 0};
+                for (int turn = 0; turn < 8; turn++) {
+                    add(single, loop(engine, cases, budget / 8));
+                    add(many, many(engine, cases, budget / 8));
                 }
+                perS = single[0] / (single[1] / 1e9);
+                manyField = ",\"decide_many_per_s\":" + Math.round(many[0] / (many[1] / 1e9));
+            } else {
+                long[] single = loop(engine, cases, budget);
+                perS = single[0] / (single[1] / 1e9);
             }
-            double perS = n / ((System.nanoTime() - start) / 1e9);
             if (history == 20) {
                 steady20 = perS;
             }
             rows.append(rows.length() > 0 ? "," : "")
                     .append("{\"history\":").append(history).append(",\"decide_per_s\":").append(Math.round(perS))
-                    .append(",\"refused\":").append(refused).append('}');
+                    .append(manyField).append(",\"refused\":").append(refused).append('}');
         }
         int calls = 1;
         boolean reached = false;
@@ -81,6 +98,34 @@ public final class Bench {
                         + "\"first_block_per_s\":%d,\"calls_to_90pct\":%d,\"reached\":%b}}%n",
                 surface, rows, createMs, firstMs, Math.round(blocks.get(0)), calls, reached);
         engine.close();
+    }
+
+    /** Decisions made and nanoseconds taken by single calls over the cases, for about {@code budget} ns. */
+    private static long[] loop(Engine engine, List<String> cases, long budget) {
+        long n = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < budget) {
+            for (String c : cases) {
+                answer(engine, c);
+                n++;
+            }
+        }
+        return new long[] {n, System.nanoTime() - start};
+    }
+
+    /** Decisions made and nanoseconds taken by one {@code decideMany} call per pass over the cases. */
+    private static long[] many(Engine engine, List<String> cases, long budget) {
+        long n = 0;
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < budget) {
+            n += engine.decideMany(cases).size();
+        }
+        return new long[] {n, System.nanoTime() - start};
+    }
+
+    private static void add(long[] sum, long[] part) {
+        sum[0] += part[0];
+        sum[1] += part[1];
     }
 
     /**

@@ -138,28 +138,77 @@ class EngineTest {
         }
     }
 
+    /** What {@link Engine#decide(String)} gives for a case, as a slot of decideMany holds it. */
+    private static String alone(Engine engine, String input) {
+        try {
+            return engine.decide(input);
+        } catch (ArrearsException e) {
+            return e.toJson();
+        }
+    }
+
     @Test
-    void decideManyGivesWhatDecideGivesSlotBySlot() throws Exception {
-        List<String> inputs = new ArrayList<>(List.of("{", "[]", "\ud800"));
+    void decideManyGivesTheBytesOfDecideOverTheWholeCorpus() throws Exception {
+        Map<String, List<String>> byPolicy = new java.util.TreeMap<>();
         for (Conformance.Case c : Conformance.load(Conformance.CORPUS)) {
-            if (c.policy().equals("us-reg-f")) {
-                inputs.add(c.input());
+            if (c.planDays() == null) {
+                byPolicy.computeIfAbsent(c.policy(), p -> new ArrayList<>()).add(c.input());
             }
         }
-        try (Engine engine = Engine.of("us-reg-f")) {
+        int checked = 0;
+        for (Map.Entry<String, List<String>> group : byPolicy.entrySet()) {
+            Engine engine;
+            try {
+                engine = Engine.of(group.getKey());
+            } catch (ArrearsException policyUnderTest) {
+                continue; // the policy itself is the error under test: no engine to batch on
+            }
+            try (engine) {
+                List<String> inputs = group.getValue();
+                List<String> results = engine.decideMany(inputs);
+                assertEquals(inputs.size(), results.size());
+                for (int i = 0; i < inputs.size(); i++) {
+                    assertEquals(alone(engine, inputs.get(i)), results.get(i), "slot " + i);
+                }
+                checked += inputs.size();
+            }
+        }
+        assertTrue(checked > 100, "only " + checked + " corpus cases were batched");
+    }
+
+    @Test
+    void aBadCaseInTheMiddleIsAnErrorInItsSlotAndTheRestAreDecided() throws Exception {
+        String sample = Conformance.read(Path.of("../../examples/cases/overdue-consumer-loan.json"));
+        List<String> inputs = List.of(sample, "{", "\ud800", "", "[]", "{\"as_of\":\"2026-03-10T14:30:00\"}", sample);
+        try (Engine engine = Engine.of("cn-microloan")) {
             List<String> results = engine.decideMany(inputs);
             assertEquals(inputs.size(), results.size());
             for (int i = 0; i < inputs.size(); i++) {
-                String want;
-                try {
-                    want = engine.decide(inputs.get(i));
-                } catch (ArrearsException e) {
-                    want = e.toJson();
-                }
-                assertEquals(want, results.get(i), "slot " + i);
+                assertEquals(alone(engine, inputs.get(i)), results.get(i), "slot " + i);
+                boolean bad = i > 0 && i < inputs.size() - 1;
+                assertEquals(bad, results.get(i).startsWith("{\"error\""), "slot " + i);
             }
-            assertTrue(results.get(0).startsWith("{\"error\""));
+        }
+    }
+
+    @Test
+    void anEmptyBatchIsAnEmptyAnswer() {
+        try (Engine engine = Engine.of("us-reg-f")) {
             assertEquals(List.of(), engine.decideMany(List.of()));
+        }
+    }
+
+    @Test
+    void moreCasesThanOneBatchHoldsAreSentInSeveral() {
+        // More than the module's 4,096 cases per batch, each refused quickly: the library must
+        // split them, never send a batch the module refuses as a whole.
+        List<String> inputs = new ArrayList<>(java.util.Collections.nCopies(4096, "{}"));
+        inputs.add("[");
+        try (Engine engine = Engine.of("us-reg-f")) {
+            List<String> results = engine.decideMany(inputs);
+            assertEquals(4097, results.size());
+            assertEquals(alone(engine, "{}"), results.get(0));
+            assertEquals(alone(engine, "["), results.get(4096));
         }
     }
 

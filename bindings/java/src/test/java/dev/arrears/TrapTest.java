@@ -9,13 +9,15 @@ import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A trap inside the module is an {@code internal} ArrearsException, and the next call works. */
 class TrapTest {
     /**
      * The module with its test-only trap (the case text {@code ARREARS-TRAP} aborts
-     * {@code arrears_decide}), built here: the committed module has no such trigger.
+     * {@code arrears_decide}, and {@code arrears_decide_batch} when a record holds it), built here:
+     * the committed module has no such trigger.
      */
     private static WasmModule trapModule() throws Exception {
         Path root = Path.of("../..").toAbsolutePath().normalize();
@@ -44,5 +46,10 @@ class TrapTest {
             assertEquals("internal", ArrearsException.fromJson(e.toJson()).code());
             assertEquals(want, engine.decide(sample));
         }
+        // A trap in the middle of a batch fails the batch as a whole (the module's state is
+        // unknown, so no slot can be trusted), and the next batch works.
+        ArrearsException e = assertThrows(ArrearsException.class, () -> engine.decideMany(List.of(sample, "ARREARS-TRAP", sample)));
+        assertEquals("internal", e.code());
+        assertEquals(List.of(want, want), engine.decideMany(List.of(sample, sample)));
     }
 }
