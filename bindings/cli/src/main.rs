@@ -420,7 +420,12 @@ fn corpus_check(corpus: &str, outputs: &[String]) -> ExitCode {
     for (surface, outputs) in &surfaces {
         let summary = corpus.check(surface, outputs);
         clean &= summary.passed();
-        emit(&serde_json::to_string(&summary).unwrap_or_default());
+        match serde_json::to_string(&summary) {
+            Ok(line) => emit(&line),
+            // A summary is strings and counts, so this cannot happen; if it ever did, an empty
+            // line would read as a surface that passed, so the check fails instead.
+            Err(e) => return unreadable(format!("{surface}: the summary did not serialise: {e}")),
+        }
     }
     verdict(clean)
 }
