@@ -318,11 +318,20 @@ impl Portfolio {
     }
 }
 
-/// One outbound call at `at`: mostly to the borrower, one in ten to the first contact.
+/// One outbound call at `at`: mostly to the borrower, one in ten to the first contact. Calls past
+/// the first [`MAX_PARTY_EVENTS`](crate::case::MAX_PARTY_EVENTS) go to the other two contacts
+/// instead of the borrower, so that a history as long as the case contract admits (10,000 events)
+/// is decided rather than refused for naming one party too often; shorter histories are unchanged.
 fn call(r: &mut SplitMix, zone: Zone, at: i64, k: usize) -> (i64, Value) {
     let to_contact = r.below(10) == 0;
     let (party, channel) = if to_contact {
         ("c0", "c0m")
+    } else if k >= crate::case::MAX_PARTY_EVENTS {
+        if k.is_multiple_of(2) {
+            ("c1", "c1m")
+        } else {
+            ("c2", "c2m")
+        }
     } else if k.is_multiple_of(2) {
         ("borrower", "m1")
     } else {

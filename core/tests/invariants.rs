@@ -85,3 +85,16 @@ fn inputs_over_the_limits_are_refused_with_limit_exceeded() {
     let out = arrears_core::ffi::decide("us-reg-f", &huge).unwrap_err();
     assert!(out.contains("limit_exceeded"), "{out}");
 }
+
+/// The benchmarks' longest rows use `synthetic::account(.., 10_000)`; a generated case that the
+/// work budget refused would time refusals instead of decisions.
+#[test]
+fn a_generated_history_as_long_as_the_contract_admits_is_decided() {
+    for seed in 1..4 {
+        let case = synthetic::account(seed, seed, arrears_core::case::MAX_HISTORY).to_string();
+        for id in arrears_core::policy::packs::IDS {
+            let out = arrears_core::ffi::decide(id, &case);
+            assert!(out.is_ok(), "{id}, seed {seed}: {out:?}");
+        }
+    }
+}
