@@ -789,7 +789,7 @@ impl Case {
                 ));
             }
         }
-        pauses.sort_by_key(|(_, p)| (p.from, p.to));
+        crate::order::sort_by_key(&mut pauses, |(_, p)| (p.from, p.to));
         for w in pauses.windows(2) {
             let ((_, a), (j, b)) = (w[0], w[1]);
             if b.from <= a.to {
