@@ -77,7 +77,14 @@ impl Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        // chrono's `%Y-%m-%d`, written here so the module carries no strftime interpreter: four
+        // digits for years 0 to 9999, and outside them an explicit sign (ISO 8601's expanded years).
+        let (year, month, day) = (self.0.year(), self.0.month(), self.0.day());
+        if (0..10_000).contains(&year) {
+            write!(f, "{year:04}-{month:02}-{day:02}")
+        } else {
+            write!(f, "{year:+05}-{month:02}-{day:02}")
+        }
     }
 }
 
@@ -459,6 +466,19 @@ mod schema {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_is_written_as_chronos_iso_format_writes_it_at_every_width_of_year() {
+        let years = [-262_143, -10_000, -9_999, -1_000, -1, 0, 1, 999, 1_000, 2_026, 9_999, 10_000, 262_142];
+        let mut dates: Vec<NaiveDate> = years
+            .iter()
+            .flat_map(|&y| [(1, 1), (2, 28), (12, 31)].map(|(m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap()))
+            .collect();
+        dates.extend([NaiveDate::MIN, NaiveDate::MAX]);
+        for d in dates {
+            assert_eq!(Date(d).to_string(), d.format("%Y-%m-%d").to_string(), "{d:?}");
+        }
+    }
 
     #[test]
     fn add_days_saturates_in_order_instead_of_returning_its_input() {
