@@ -8,6 +8,7 @@
 //! the order they came in, which is what a deterministic decision needs whatever the platform.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `items` stably by `cmp`: elements it calls equal keep their relative order.
 pub(crate) fn sort_by<T>(items: &mut [T], cmp: impl Fn(&T, &T) -> Ordering) {
@@ -29,6 +30,23 @@ pub(crate) fn sort_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
 /// Sorts `items` stably in their own order.
 pub(crate) fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, T::cmp);
+}
+
+/// A set built by insertion. `collect()` into a `BTreeSet` sorts its input with std's sort
+/// first, one more sort instantiated per element type; insertion gives the same set (equal
+/// elements of these sets are the same value).
+pub(crate) fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    set.extend(items);
+    set
+}
+
+/// A map built by insertion, for the reason [`set_of`] gives; as with `collect()`, the last
+/// value given for a key is the one kept.
+pub(crate) fn map_of<K: Ord, V>(entries: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    map.extend(entries);
+    map
 }
 
 /// Below this length a run is sorted by insertion, which beats merging on so few positions.
@@ -59,7 +77,12 @@ fn stable_order(len: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize
             let mid = start + width;
             let end = (mid + width).min(len);
             if cmp(order[mid - 1], order[mid]) == Ordering::Greater {
-                merge(&order[start..mid], &order[mid..end], &mut scratch[start..end], cmp);
+                merge(
+                    &order[start..mid],
+                    &order[mid..end],
+                    &mut scratch[start..end],
+                    cmp,
+                );
                 order[start..end].copy_from_slice(&scratch[start..end]);
             }
             start = end;
@@ -70,10 +93,16 @@ fn stable_order(len: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize
 }
 
 /// Merges two sorted runs into `out`, taking from the left run on ties (what keeps it stable).
-fn merge(left: &[usize], right: &[usize], out: &mut [usize], cmp: &dyn Fn(usize, usize) -> Ordering) {
+fn merge(
+    left: &[usize],
+    right: &[usize],
+    out: &mut [usize],
+    cmp: &dyn Fn(usize, usize) -> Ordering,
+) {
     let (mut l, mut r) = (0, 0);
     for slot in out.iter_mut() {
-        let take_left = r == right.len() || (l < left.len() && cmp(left[l], right[r]) != Ordering::Greater);
+        let take_left =
+            r == right.len() || (l < left.len() && cmp(left[l], right[r]) != Ordering::Greater);
         if take_left {
             *slot = left[l];
             l += 1;
@@ -135,7 +164,10 @@ mod tests {
         let mut items: Vec<(u8, usize)> = (0..50).map(|i| ((i % 3) as u8, i)).collect();
         sort_by_key(&mut items, |p| p.0);
         for pair in items.windows(2) {
-            assert!(pair[0].0 < pair[1].0 || (pair[0].0 == pair[1].0 && pair[0].1 < pair[1].1), "{pair:?}");
+            assert!(
+                pair[0].0 < pair[1].0 || (pair[0].0 == pair[1].0 && pair[0].1 < pair[1].1),
+                "{pair:?}"
+            );
         }
     }
 

@@ -477,17 +477,24 @@ mod tests {
 
     #[test]
     fn a_date_is_read_as_chronos_iso_format_reads_it() {
-        for year in ["0000", "0001", "1899", "1900", "2000", "2024", "2100", "2999", "3000", "9999"] {
+        for year in [
+            "0000", "0001", "1899", "1900", "2000", "2024", "2100", "2999", "3000", "9999",
+        ] {
             for month in 0..=13 {
                 for day in 0..=32 {
                     let s = format!("{year}-{month:02}-{day:02}");
                     let theirs = NaiveDate::parse_from_str(&s, "%Y-%m-%d");
                     match s.parse::<Date>() {
                         Ok(ours) => assert_eq!(Ok(ours.0), theirs, "{s}"),
-                        Err(e) if e.contains("is not a calendar date") => assert!(theirs.is_err(), "{s}"),
+                        Err(e) if e.contains("is not a calendar date") => {
+                            assert!(theirs.is_err(), "{s}")
+                        }
                         Err(e) => {
                             assert!(e.contains("outside 1900-2999"), "{s}: {e}");
-                            assert!(theirs.is_ok_and(|d| !(1900..=2999).contains(&d.year())), "{s}");
+                            assert!(
+                                theirs.is_ok_and(|d| !(1900..=2999).contains(&d.year())),
+                                "{s}"
+                            );
                         }
                     }
                 }
@@ -497,14 +504,22 @@ mod tests {
 
     #[test]
     fn a_date_is_written_as_chronos_iso_format_writes_it_at_every_width_of_year() {
-        let years = [-262_143, -10_000, -9_999, -1_000, -1, 0, 1, 999, 1_000, 2_026, 9_999, 10_000, 262_142];
+        let years = [
+            -262_143, -10_000, -9_999, -1_000, -1, 0, 1, 999, 1_000, 2_026, 9_999, 10_000, 262_142,
+        ];
         let mut dates: Vec<NaiveDate> = years
             .iter()
-            .flat_map(|&y| [(1, 1), (2, 28), (12, 31)].map(|(m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap()))
+            .flat_map(|&y| {
+                [(1, 1), (2, 28), (12, 31)].map(|(m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap())
+            })
             .collect();
         dates.extend([NaiveDate::MIN, NaiveDate::MAX]);
         for d in dates {
-            assert_eq!(Date(d).to_string(), d.format("%Y-%m-%d").to_string(), "{d:?}");
+            assert_eq!(
+                Date(d).to_string(),
+                d.format("%Y-%m-%d").to_string(),
+                "{d:?}"
+            );
         }
     }
 
