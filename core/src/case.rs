@@ -32,7 +32,9 @@ pub const MAX_PAY_DAYS: usize = 32;
 /// Largest case document accepted, in bytes: room for the bounds above with generous ids.
 pub const MAX_CASE_BYTES: usize = 16 * 1024 * 1024;
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+// Read by `Case::from_json` through `CaseDocument`, since its events are typed once the rest is
+// checked. (A doc comment here would be the JSON Schema's description of the case.)
+#[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Case {
@@ -43,10 +45,28 @@ pub struct Case {
     #[serde(default)]
     pub contacts: Vec<Contact>,
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<EventDocument>"))]
     pub history: Vec<Event>,
     /// Free-form data for the caller; the engine ignores it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extensions: Option<serde_json::Value>,
+}
+
+// The case as the document gives it: `Case` field for field, its events in their document form,
+// typed once the rest of the case is checked, so that errors come in the order validation finds
+// them.
+#[derive(Deserialize)]
+#[serde(rename = "Case", deny_unknown_fields)]
+struct CaseDocument {
+    as_of: Instant,
+    account: Account,
+    borrower: Borrower,
+    #[serde(default)]
+    contacts: Vec<Contact>,
+    #[serde(default)]
+    history: Vec<EventDocument>,
+    #[serde(default)]
+    extensions: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -569,12 +589,140 @@ pub enum LetterKind {
     AgentDetails,
 }
 
+/// One thing that happened on the account, read into what its type carries (docs/case.md,
+/// history): the part every event has, and [`EventKind`], the data of its type and nothing else.
+#[derive(Debug, Clone, Serialize)]
+#[serde(into = "EventDocument")]
+pub struct Event {
+    pub at: Instant,
+    /// `"borrower"` or a contact id; left out only by the types that need no party (see
+    /// [`Event::party`]).
+    pub party: Option<String>,
+    /// A channel id of that party.
+    pub channel: Option<String>,
+    /// Who started it; outbound when the document leaves it out. Every type may give it, and
+    /// the obligations' and caps' patterns read it whatever the type.
+    pub direction: Direction,
+    pub kind: EventKind,
+}
+
+/// What happened, with exactly the data its type carries (the JSON `type` and its fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventKind {
+    /// A phone call and how it ended (`outcome`).
+    Call { outcome: CallOutcome },
+    Sms,
+    Email,
+    /// A letter of a kind (`kind`).
+    Letter { kind: LetterKind },
+    /// A field visit, with the number of collectors present when the host gives it.
+    Visit { collectors: Option<u32> },
+    /// A promise to pay `amount` (minor units) by the end of `date`.
+    Promise { date: Date, amount: i64 },
+    /// Agreement to be contacted: the last day it covers, inclusive (`until`), and the limits
+    /// it lifts (`scope`); the policy decides each when absent.
+    Consent {
+        until: Option<Date>,
+        scope: Option<Vec<ConsentLimit>>,
+    },
+    DisputeOpened,
+    DisputeResolved,
+    /// The account was moved to the queue named in `to`.
+    Escalated { queue: String },
+    AgencyPlaced,
+    LegalFiled,
+    /// The party asked not to be contacted through a medium (`medium`).
+    OptOut { medium: Medium },
+    /// A letter or electronic message to the party came back undelivered.
+    Undeliverable,
+}
+
+impl EventKind {
+    /// The `type` the document gives it, which policies name.
+    pub fn event_type(&self) -> EventType {
+        match self {
+            EventKind::Call { .. } => EventType::Call,
+            EventKind::Sms => EventType::Sms,
+            EventKind::Email => EventType::Email,
+            EventKind::Letter { .. } => EventType::Letter,
+            EventKind::Visit { .. } => EventType::Visit,
+            EventKind::Promise { .. } => EventType::Promise,
+            EventKind::Consent { .. } => EventType::Consent,
+            EventKind::DisputeOpened => EventType::DisputeOpened,
+            EventKind::DisputeResolved => EventType::DisputeResolved,
+            EventKind::Escalated { .. } => EventType::Escalated,
+            EventKind::AgencyPlaced => EventType::AgencyPlaced,
+            EventKind::LegalFiled => EventType::LegalFiled,
+            EventKind::OptOut { .. } => EventType::OptOut,
+            EventKind::Undeliverable => EventType::Undeliverable,
+        }
+    }
+
+    /// The medium a communication went through, as an opt-out names it; `None` for what is not
+    /// a communication (a visit reaches the person, but through no medium they can opt out of).
+    pub fn medium(&self) -> Option<Medium> {
+        match self {
+            EventKind::Call { .. } => Some(Medium::Call),
+            EventKind::Sms => Some(Medium::Text),
+            EventKind::Email => Some(Medium::Email),
+            EventKind::Letter { .. } => Some(Medium::Postal),
+            EventKind::Visit { .. }
+            | EventKind::Promise { .. }
+            | EventKind::Consent { .. }
+            | EventKind::DisputeOpened
+            | EventKind::DisputeResolved
+            | EventKind::Escalated { .. }
+            | EventKind::AgencyPlaced
+            | EventKind::LegalFiled
+            | EventKind::OptOut { .. }
+            | EventKind::Undeliverable => None,
+        }
+    }
+
+    /// Whether it reaches the person (a communication or a visit), which is what a cap on
+    /// contacts counts.
+    pub fn is_contact(&self) -> bool {
+        self.medium().is_some() || matches!(self, EventKind::Visit { .. })
+    }
+}
+
+impl Event {
+    pub fn is_outbound(&self) -> bool {
+        self.direction == Direction::Outbound
+    }
+
+    /// The party the event concerns. Only events that need no party may leave it out
+    /// (validation refuses the rest), and those concern the borrower (docs/case.md, history).
+    pub fn party(&self) -> &str {
+        self.party.as_deref().unwrap_or(BORROWER)
+    }
+
+    pub fn event_type(&self) -> EventType {
+        self.kind.event_type()
+    }
+
+    /// Whether a filter on call outcomes lets it through: a call whose outcome is among
+    /// `outcomes`, or any event when none are named. Only a call has an outcome, so the filter
+    /// leaves every other type through.
+    pub fn outcome_in(&self, outcomes: &[CallOutcome]) -> bool {
+        let EventKind::Call { outcome } = &self.kind else {
+            return true;
+        };
+        outcomes.is_empty() || outcomes.contains(outcome)
+    }
+}
+
+// The document form of an event: the fields every type may give, as the contract spells them.
+// It exists to be read (its shape errors are the derive's) and described (the JSON Schema and the
+// npm types are generated from it); `EventDocument::into_event` turns it into an `Event`, the
+// one place that says which fields go with which type. Its doc comment is the schema's.
+
 /// One thing that happened on the account. Which optional fields apply depends on `type`
 /// (docs/case.md, history); [`Case::validate`] checks the combinations.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct Event {
+#[serde(rename = "Event", deny_unknown_fields)]
+struct EventDocument {
     pub at: Instant,
     #[serde(rename = "type")]
     pub kind: EventType,
@@ -614,15 +762,126 @@ pub struct Event {
     pub scope: Option<Vec<ConsentLimit>>,
 }
 
-impl Event {
-    pub fn is_outbound(&self) -> bool {
-        self.direction != Some(Direction::Inbound)
+impl EventDocument {
+    /// The event its fields describe, the `i`th of `history`. A field its type does not carry is
+    /// refused first (in the document's field order), then a field its type needs that is
+    /// missing.
+    fn into_event(mut self, i: usize) -> Result<Event, Error> {
+        let name = event_name(self.kind);
+        // Each type takes its own fields out of the document, so what is left does not apply.
+        let taken: Result<EventKind, (&str, &str)> = match self.kind {
+            EventType::Call => match self.outcome.take() {
+                Some(outcome) => Ok(EventKind::Call { outcome }),
+                None => Err(("outcome", "an outcome")),
+            },
+            EventType::Sms => Ok(EventKind::Sms),
+            EventType::Email => Ok(EventKind::Email),
+            EventType::Letter => match self.letter.take() {
+                Some(kind) => Ok(EventKind::Letter { kind }),
+                None => Err(("kind", "a letter kind")),
+            },
+            EventType::Visit => Ok(EventKind::Visit {
+                collectors: self.collectors.take(),
+            }),
+            EventType::Promise => match (self.date.take(), self.amount.take()) {
+                (Some(date), Some(amount)) => Ok(EventKind::Promise { date, amount }),
+                (None, _) => Err(("date", "a promised date")),
+                (Some(_), None) => Err(("amount", "a promised amount")),
+            },
+            EventType::Consent => Ok(EventKind::Consent {
+                until: self.until.take(),
+                scope: self.scope.take(),
+            }),
+            EventType::DisputeOpened => Ok(EventKind::DisputeOpened),
+            EventType::DisputeResolved => Ok(EventKind::DisputeResolved),
+            EventType::Escalated => match self.to.take() {
+                Some(queue) => Ok(EventKind::Escalated { queue }),
+                None => Err(("to", "the queue it moved to")),
+            },
+            EventType::AgencyPlaced => Ok(EventKind::AgencyPlaced),
+            EventType::LegalFiled => Ok(EventKind::LegalFiled),
+            EventType::OptOut => match self.medium.take() {
+                Some(medium) => Ok(EventKind::OptOut { medium }),
+                None => Err(("medium", "a medium")),
+            },
+            EventType::Undeliverable => Ok(EventKind::Undeliverable),
+        };
+        let left_over = [
+            ("outcome", self.outcome.is_some()),
+            ("kind", self.letter.is_some()),
+            ("date", self.date.is_some()),
+            ("amount", self.amount.is_some()),
+            ("until", self.until.is_some()),
+            ("collectors", self.collectors.is_some()),
+            ("to", self.to.is_some()),
+            ("medium", self.medium.is_some()),
+            ("scope", self.scope.is_some()),
+        ];
+        if let Some((field, _)) = left_over.iter().find(|(_, given)| *given) {
+            return Err(Error::new(
+                ErrorCode::InvalidField,
+                format!("history[{i}].{field}"),
+                format!("field {field:?} does not apply to a {name} event"),
+            ));
+        }
+        let kind = taken.map_err(|(field, what)| {
+            Error::new(
+                ErrorCode::InvalidField,
+                format!("history[{i}].{field}"),
+                format!("a {name} event needs {what}"),
+            )
+        })?;
+        Ok(Event {
+            at: self.at,
+            party: self.party,
+            channel: self.channel,
+            direction: self.direction.unwrap_or(Direction::Outbound),
+            kind,
+        })
     }
+}
 
-    /// The party the event concerns. Only events that need no party may leave it out
-    /// (validation refuses the rest), and those concern the borrower (docs/case.md, history).
-    pub fn party(&self) -> &str {
-        self.party.as_deref().unwrap_or(BORROWER)
+impl From<Event> for EventDocument {
+    fn from(e: Event) -> EventDocument {
+        let mut doc = EventDocument {
+            at: e.at,
+            kind: e.kind.event_type(),
+            party: e.party,
+            channel: e.channel,
+            direction: Some(e.direction),
+            outcome: None,
+            letter: None,
+            date: None,
+            amount: None,
+            until: None,
+            collectors: None,
+            to: None,
+            medium: None,
+            scope: None,
+        };
+        match e.kind {
+            EventKind::Call { outcome } => doc.outcome = Some(outcome),
+            EventKind::Letter { kind } => doc.letter = Some(kind),
+            EventKind::Visit { collectors } => doc.collectors = collectors,
+            EventKind::Promise { date, amount } => {
+                doc.date = Some(date);
+                doc.amount = Some(amount);
+            }
+            EventKind::Consent { until, scope } => {
+                doc.until = until;
+                doc.scope = scope;
+            }
+            EventKind::Escalated { queue } => doc.to = Some(queue),
+            EventKind::OptOut { medium } => doc.medium = Some(medium),
+            EventKind::Sms
+            | EventKind::Email
+            | EventKind::DisputeOpened
+            | EventKind::DisputeResolved
+            | EventKind::AgencyPlaced
+            | EventKind::LegalFiled
+            | EventKind::Undeliverable => {}
+        }
+        doc
     }
 }
 
@@ -648,8 +907,8 @@ impl Case {
         // not a stack overflow. The path of a failing field is found afterwards from the error's
         // position in the text.
         let mut de = serde_json::Deserializer::from_str(text);
-        let case =
-            Case::deserialize(&mut de).map_err(|e| crate::error::from_serde(&e, text, ""))?;
+        let doc = CaseDocument::deserialize(&mut de)
+            .map_err(|e| crate::error::from_serde(&e, text, ""))?;
         de.end().map_err(|e| {
             Error::new(
                 ErrorCode::InvalidJson,
@@ -657,12 +916,73 @@ impl Case {
                 format!("trailing characters after the case object ({e})"),
             )
         })?;
-        case.validate()?;
+        let CaseDocument {
+            as_of,
+            account,
+            borrower,
+            contacts,
+            history,
+            extensions,
+        } = doc;
+        let mut case = Case {
+            as_of,
+            account,
+            borrower,
+            contacts,
+            history: Vec::new(),
+            extensions,
+        };
+        let mut events = Vec::with_capacity(history.len());
+        {
+            let parties = case.validate_all_but_events(
+                history.len(),
+                history
+                    .iter()
+                    .map(|e| e.party.as_deref().unwrap_or(BORROWER)),
+            )?;
+            for (i, e) in history.into_iter().enumerate() {
+                case.validate_event_head(
+                    i,
+                    e.kind,
+                    e.at,
+                    e.party.as_deref(),
+                    e.channel.as_deref(),
+                    &parties,
+                )?;
+                let event = e.into_event(i)?;
+                validate_event_data(i, &event)?;
+                events.push(event);
+            }
+        }
+        case.history = events;
         Ok(case)
     }
 
     /// Checks what a single field cannot tell: bounds, signs, references and order in time.
     pub fn validate(&self) -> Result<(), Error> {
+        let parties =
+            self.validate_all_but_events(self.history.len(), self.history.iter().map(Event::party))?;
+        for (i, e) in self.history.iter().enumerate() {
+            self.validate_event_head(
+                i,
+                e.event_type(),
+                e.at,
+                e.party.as_deref(),
+                e.channel.as_deref(),
+                &parties,
+            )?;
+            validate_event_data(i, e)?;
+        }
+        Ok(())
+    }
+
+    /// Everything [`Case::validate`] checks before it reads the events one by one, given how
+    /// many there are and the party each names; the party ids the events may name.
+    fn validate_all_but_events<'p>(
+        &self,
+        events: usize,
+        parties_named: impl Iterator<Item = &'p str>,
+    ) -> Result<BTreeSet<&str>, Error> {
         let limit = |path: &str, n: usize, max: usize| -> Result<(), Error> {
             if n > max {
                 Err(Error::new(
@@ -674,7 +994,7 @@ impl Case {
                 Ok(())
             }
         };
-        limit("history", self.history.len(), MAX_HISTORY)?;
+        limit("history", events, MAX_HISTORY)?;
         limit(
             "account.installments",
             self.account.installments.len(),
@@ -729,16 +1049,15 @@ impl Case {
         }
         // Events per party: every question about a candidate reads its party's events.
         let mut per_party: BTreeMap<&str, usize> = BTreeMap::new();
-        for (i, e) in self.history.iter().enumerate() {
-            let n = per_party.entry(e.party()).or_default();
+        for (i, party) in parties_named.enumerate() {
+            let n = per_party.entry(party).or_default();
             *n += 1;
             if *n > MAX_PARTY_EVENTS {
                 return Err(Error::new(
                     ErrorCode::LimitExceeded,
                     format!("history[{i}].party"),
                     format!(
-                        "more than {MAX_PARTY_EVENTS} events name party {:?}; at most {MAX_PARTY_EVENTS} are accepted",
-                        e.party()
+                        "more than {MAX_PARTY_EVENTS} events name party {party:?}; at most {MAX_PARTY_EVENTS} are accepted"
                     ),
                 ));
             }
@@ -875,11 +1194,7 @@ impl Case {
                 ));
             }
         }
-
-        for (i, e) in self.history.iter().enumerate() {
-            self.validate_event(i, e, &party_ids)?;
-        }
-        Ok(())
+        Ok(party_ids)
     }
 
     /// The vocabulary of the ledger beyond amounts: who allocates, components, and what each
@@ -1086,95 +1401,53 @@ impl Case {
             .filter(|p| p.kind == PaymentKind::Repayment)
     }
 
-    fn validate_event(&self, i: usize, e: &Event, parties: &BTreeSet<&str>) -> Result<(), Error> {
-        let at = |field: &str| format!("history[{i}].{field}");
-        not_after(|| at("at"), e.at, self.as_of)?;
-        let needs_party = !matches!(
-            e.kind,
-            EventType::Escalated | EventType::AgencyPlaced | EventType::LegalFiled
+    /// What every event is checked for, whatever its type: when it happened and whom it names.
+    fn validate_event_head(
+        &self,
+        i: usize,
+        kind: EventType,
+        at: Instant,
+        party: Option<&str>,
+        channel: Option<&str>,
+        parties: &BTreeSet<&str>,
+    ) -> Result<(), Error> {
+        let path = |field: &str| format!("history[{i}].{field}");
+        not_after(|| path("at"), at, self.as_of)?;
+        // What concerns the account as a whole names no party; a dispute may name none too.
+        let party_optional = matches!(
+            kind,
+            EventType::Escalated
+                | EventType::AgencyPlaced
+                | EventType::LegalFiled
+                | EventType::DisputeOpened
+                | EventType::DisputeResolved
         );
-        match &e.party {
-            Some(p) if !parties.contains(p.as_str()) => {
+        match party {
+            Some(p) if !parties.contains(p) => {
                 return Err(Error::new(
                     ErrorCode::Inconsistent,
-                    at("party"),
+                    path("party"),
                     format!("party {p:?} is neither \"borrower\" nor a contact id"),
                 ))
             }
-            None if needs_party
-                && !matches!(
-                    e.kind,
-                    EventType::DisputeOpened | EventType::DisputeResolved
-                ) =>
-            {
+            None if !party_optional => {
                 return Err(Error::new(
                     ErrorCode::InvalidField,
-                    at("party"),
-                    format!("a {} event needs a party", event_name(e.kind)),
+                    path("party"),
+                    format!("a {} event needs a party", event_name(kind)),
                 ))
             }
             _ => {}
         }
-        if let Some(ch) = &e.channel {
-            let party = e.party();
+        if let Some(ch) = channel {
+            let party = party.unwrap_or(BORROWER);
             if self.channel(party, ch).is_none() {
                 return Err(Error::new(
                     ErrorCode::Inconsistent,
-                    at("channel"),
+                    path("channel"),
                     format!("channel {ch:?} is not a channel of party {party:?}"),
                 ));
             }
-        }
-        let require = |ok: bool, field: &str, what: &str| -> Result<(), Error> {
-            if ok {
-                Ok(())
-            } else {
-                Err(Error::new(
-                    ErrorCode::InvalidField,
-                    at(field),
-                    format!("a {} event needs {what}", event_name(e.kind)),
-                ))
-            }
-        };
-        let forbid = |present: bool, field: &str| -> Result<(), Error> {
-            if present {
-                Err(Error::new(
-                    ErrorCode::InvalidField,
-                    at(field),
-                    format!(
-                        "field {field:?} does not apply to a {} event",
-                        event_name(e.kind)
-                    ),
-                ))
-            } else {
-                Ok(())
-            }
-        };
-        forbid(e.outcome.is_some() && e.kind != EventType::Call, "outcome")?;
-        forbid(e.letter.is_some() && e.kind != EventType::Letter, "kind")?;
-        forbid(e.date.is_some() && e.kind != EventType::Promise, "date")?;
-        forbid(e.amount.is_some() && e.kind != EventType::Promise, "amount")?;
-        forbid(e.until.is_some() && e.kind != EventType::Consent, "until")?;
-        forbid(
-            e.collectors.is_some() && e.kind != EventType::Visit,
-            "collectors",
-        )?;
-        forbid(e.to.is_some() && e.kind != EventType::Escalated, "to")?;
-        forbid(e.medium.is_some() && e.kind != EventType::OptOut, "medium")?;
-        forbid(e.scope.is_some() && e.kind != EventType::Consent, "scope")?;
-        match e.kind {
-            EventType::Call => require(e.outcome.is_some(), "outcome", "an outcome")?,
-            EventType::Letter => require(e.letter.is_some(), "kind", "a letter kind")?,
-            EventType::Promise => {
-                require(e.date.is_some(), "date", "a promised date")?;
-                require(e.amount.is_some(), "amount", "a promised amount")?;
-                if let Some(a) = e.amount {
-                    non_negative(|| at("amount"), a)?;
-                }
-            }
-            EventType::Escalated => require(e.to.is_some(), "to", "the queue it moved to")?,
-            EventType::OptOut => require(e.medium.is_some(), "medium", "a medium")?,
-            _ => {}
         }
         Ok(())
     }
@@ -1242,6 +1515,14 @@ fn event_name(kind: EventType) -> &'static str {
         EventType::OptOut => "opt_out",
         EventType::Undeliverable => "undeliverable",
     }
+}
+
+/// What the data of the `i`th event's type is checked for, once it is typed.
+fn validate_event_data(i: usize, e: &Event) -> Result<(), Error> {
+    if let EventKind::Promise { amount, .. } = e.kind {
+        non_negative(|| format!("history[{i}].amount"), amount)?;
+    }
+    Ok(())
 }
 
 // The helpers below take the field path as a closure: paths are built only for the error, not
