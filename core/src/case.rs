@@ -32,7 +32,7 @@ pub const MAX_PAY_DAYS: usize = 32;
 /// Largest case document accepted, in bytes: room for the bounds above with generous ids.
 pub const MAX_CASE_BYTES: usize = 16 * 1024 * 1024;
 
-// Read by `Case::from_json` through `CaseDocument`, since its events are typed once the rest is
+// Read by `Case::from_json` through `document::Case`, since its events are typed once the rest is
 // checked. (A doc comment here would be the JSON Schema's description of the case.)
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -45,28 +45,11 @@ pub struct Case {
     #[serde(default)]
     pub contacts: Vec<Contact>,
     #[serde(default)]
-    #[cfg_attr(feature = "schema", schemars(with = "Vec<EventDocument>"))]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<document::Event>"))]
     pub history: Vec<Event>,
     /// Free-form data for the caller; the engine ignores it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extensions: Option<serde_json::Value>,
-}
-
-// The case as the document gives it: `Case` field for field, its events in their document form,
-// typed once the rest of the case is checked, so that errors come in the order validation finds
-// them.
-#[derive(Deserialize)]
-#[serde(rename = "Case", deny_unknown_fields)]
-struct CaseDocument {
-    as_of: Instant,
-    account: Account,
-    borrower: Borrower,
-    #[serde(default)]
-    contacts: Vec<Contact>,
-    #[serde(default)]
-    history: Vec<EventDocument>,
-    #[serde(default)]
-    extensions: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -592,7 +575,7 @@ pub enum LetterKind {
 /// One thing that happened on the account, read into what its type carries (docs/case.md,
 /// history): the part every event has, and [`EventKind`], the data of its type and nothing else.
 #[derive(Debug, Clone, Serialize)]
-#[serde(into = "EventDocument")]
+#[serde(into = "document::Event")]
 pub struct Event {
     pub at: Instant,
     /// `"borrower"` or a contact id; left out only by the types that need no party (see
@@ -610,15 +593,24 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventKind {
     /// A phone call and how it ended (`outcome`).
-    Call { outcome: CallOutcome },
+    Call {
+        outcome: CallOutcome,
+    },
     Sms,
     Email,
     /// A letter of a kind (`kind`).
-    Letter { kind: LetterKind },
+    Letter {
+        kind: LetterKind,
+    },
     /// A field visit, with the number of collectors present when the host gives it.
-    Visit { collectors: Option<u32> },
+    Visit {
+        collectors: Option<u32>,
+    },
     /// A promise to pay `amount` (minor units) by the end of `date`.
-    Promise { date: Date, amount: i64 },
+    Promise {
+        date: Date,
+        amount: i64,
+    },
     /// Agreement to be contacted: the last day it covers, inclusive (`until`), and the limits
     /// it lifts (`scope`); the policy decides each when absent.
     Consent {
@@ -628,11 +620,15 @@ pub enum EventKind {
     DisputeOpened,
     DisputeResolved,
     /// The account was moved to the queue named in `to`.
-    Escalated { queue: String },
+    Escalated {
+        queue: String,
+    },
     AgencyPlaced,
     LegalFiled,
     /// The party asked not to be contacted through a medium (`medium`).
-    OptOut { medium: Medium },
+    OptOut {
+        medium: Medium,
+    },
     /// A letter or electronic message to the party came back undelivered.
     Undeliverable,
 }
@@ -660,7 +656,7 @@ impl EventKind {
 
     /// The medium a communication went through, as an opt-out names it; `None` for what is not
     /// a communication (a visit reaches the person, but through no medium they can opt out of).
-    pub fn medium(&self) -> Option<Medium> {
+    pub(crate) fn medium(&self) -> Option<Medium> {
         match self {
             EventKind::Call { .. } => Some(Medium::Call),
             EventKind::Sms => Some(Medium::Text),
@@ -681,7 +677,7 @@ impl EventKind {
 
     /// Whether it reaches the person (a communication or a visit), which is what a cap on
     /// contacts counts.
-    pub fn is_contact(&self) -> bool {
+    pub(crate) fn is_contact(&self) -> bool {
         self.medium().is_some() || matches!(self, EventKind::Visit { .. })
     }
 }
@@ -697,14 +693,14 @@ impl Event {
         self.party.as_deref().unwrap_or(BORROWER)
     }
 
-    pub fn event_type(&self) -> EventType {
+    pub(crate) fn event_type(&self) -> EventType {
         self.kind.event_type()
     }
 
     /// Whether a filter on call outcomes lets it through: a call whose outcome is among
     /// `outcomes`, or any event when none are named. Only a call has an outcome, so the filter
     /// leaves every other type through.
-    pub fn outcome_in(&self, outcomes: &[CallOutcome]) -> bool {
+    pub(crate) fn outcome_in(&self, outcomes: &[CallOutcome]) -> bool {
         let EventKind::Call { outcome } = &self.kind else {
             return true;
         };
@@ -712,57 +708,7 @@ impl Event {
     }
 }
 
-// The document form of an event: the fields every type may give, as the contract spells them.
-// It exists to be read (its shape errors are the derive's) and described (the JSON Schema and the
-// npm types are generated from it); `EventDocument::into_event` turns it into an `Event`, the
-// one place that says which fields go with which type. Its doc comment is the schema's.
-
-/// One thing that happened on the account. Which optional fields apply depends on `type`
-/// (docs/case.md, history); [`Case::validate`] checks the combinations.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename = "Event", deny_unknown_fields)]
-struct EventDocument {
-    pub at: Instant,
-    #[serde(rename = "type")]
-    pub kind: EventType,
-    /// `"borrower"` or a contact id.
-    #[serde(default)]
-    pub party: Option<String>,
-    /// A channel id of that party.
-    #[serde(default)]
-    pub channel: Option<String>,
-    #[serde(default)]
-    pub direction: Option<Direction>,
-    #[serde(default)]
-    pub outcome: Option<CallOutcome>,
-    /// Letter kind, for `letter` events.
-    #[serde(default, rename = "kind")]
-    pub letter: Option<LetterKind>,
-    /// Promised date (`promise`).
-    #[serde(default)]
-    pub date: Option<Date>,
-    /// Promised amount (`promise`).
-    #[serde(default)]
-    pub amount: Option<i64>,
-    /// Last day a consent covers, inclusive (`consent`).
-    #[serde(default)]
-    pub until: Option<Date>,
-    /// Collectors present (`visit`).
-    #[serde(default)]
-    pub collectors: Option<u32>,
-    /// Queue moved to (`escalated`).
-    #[serde(default)]
-    pub to: Option<String>,
-    /// The medium an `opt_out` covers.
-    #[serde(default)]
-    pub medium: Option<Medium>,
-    /// The limits a `consent` lifts; the policy's default when absent.
-    #[serde(default)]
-    pub scope: Option<Vec<ConsentLimit>>,
-}
-
-impl EventDocument {
+impl document::Event {
     /// The event its fields describe, the `i`th of `history`. A field its type does not carry is
     /// refused first (in the document's field order), then a field its type needs that is
     /// missing.
@@ -841,9 +787,9 @@ impl EventDocument {
     }
 }
 
-impl From<Event> for EventDocument {
-    fn from(e: Event) -> EventDocument {
-        let mut doc = EventDocument {
+impl From<Event> for document::Event {
+    fn from(e: Event) -> document::Event {
+        let mut doc = document::Event {
             at: e.at,
             kind: e.kind.event_type(),
             party: e.party,
@@ -907,7 +853,7 @@ impl Case {
         // not a stack overflow. The path of a failing field is found afterwards from the error's
         // position in the text.
         let mut de = serde_json::Deserializer::from_str(text);
-        let doc = CaseDocument::deserialize(&mut de)
+        let doc = document::Case::deserialize(&mut de)
             .map_err(|e| crate::error::from_serde(&e, text, ""))?;
         de.end().map_err(|e| {
             Error::new(
@@ -916,7 +862,7 @@ impl Case {
                 format!("trailing characters after the case object ({e})"),
             )
         })?;
-        let CaseDocument {
+        let document::Case {
             as_of,
             account,
             borrower,
@@ -960,8 +906,8 @@ impl Case {
 
     /// Checks what a single field cannot tell: bounds, signs, references and order in time.
     pub fn validate(&self) -> Result<(), Error> {
-        let parties =
-            self.validate_all_but_events(self.history.len(), self.history.iter().map(Event::party))?;
+        let parties = self
+            .validate_all_but_events(self.history.len(), self.history.iter().map(Event::party))?;
         for (i, e) in self.history.iter().enumerate() {
             self.validate_event_head(
                 i,
@@ -1592,5 +1538,78 @@ fn not_after(path: impl FnOnce() -> String, at: Instant, as_of: Instant) -> Resu
         ))
     } else {
         Ok(())
+    }
+}
+
+/// The case and its events as the document gives them, read by serde (their names are the ones
+/// the derive's messages give) and typed in [`Case::from_json`].
+mod document {
+    use super::*;
+
+    // The case as the document gives it: `Case` field for field, its events in their document form,
+    // typed once the rest of the case is checked, so that errors come in the order validation finds
+    // them.
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Case {
+        pub(super) as_of: Instant,
+        pub(super) account: Account,
+        pub(super) borrower: Borrower,
+        #[serde(default)]
+        pub(super) contacts: Vec<Contact>,
+        #[serde(default)]
+        pub(super) history: Vec<Event>,
+        #[serde(default)]
+        pub(super) extensions: Option<serde_json::Value>,
+    }
+
+    // The document form of an event: the fields every type may give, as the contract spells them.
+    // It exists to be read (its shape errors are the derive's) and described (the JSON Schema and the
+    // npm types are generated from it); `Event::into_event` turns it into the typed event, the
+    // one place that says which fields go with which type. Its doc comment is the schema's.
+
+    /// One thing that happened on the account. Which optional fields apply depends on `type`
+    /// (docs/case.md, history); [`Case::validate`] checks the combinations.
+    #[derive(Debug, Clone, Deserialize, Serialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Event {
+        pub(super) at: Instant,
+        #[serde(rename = "type")]
+        pub(super) kind: EventType,
+        /// `"borrower"` or a contact id.
+        #[serde(default)]
+        pub(super) party: Option<String>,
+        /// A channel id of that party.
+        #[serde(default)]
+        pub(super) channel: Option<String>,
+        #[serde(default)]
+        pub(super) direction: Option<Direction>,
+        #[serde(default)]
+        pub(super) outcome: Option<CallOutcome>,
+        /// Letter kind, for `letter` events.
+        #[serde(default, rename = "kind")]
+        pub(super) letter: Option<LetterKind>,
+        /// Promised date (`promise`).
+        #[serde(default)]
+        pub(super) date: Option<Date>,
+        /// Promised amount (`promise`).
+        #[serde(default)]
+        pub(super) amount: Option<i64>,
+        /// Last day a consent covers, inclusive (`consent`).
+        #[serde(default)]
+        pub(super) until: Option<Date>,
+        /// Collectors present (`visit`).
+        #[serde(default)]
+        pub(super) collectors: Option<u32>,
+        /// Queue moved to (`escalated`).
+        #[serde(default)]
+        pub(super) to: Option<String>,
+        /// The medium an `opt_out` covers.
+        #[serde(default)]
+        pub(super) medium: Option<Medium>,
+        /// The limits a `consent` lifts; the policy's default when absent.
+        #[serde(default)]
+        pub(super) scope: Option<Vec<ConsentLimit>>,
     }
 }

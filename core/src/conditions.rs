@@ -376,17 +376,11 @@ impl<'f> Conditions<'f> {
         let of_medium = |e: &crate::case::Event| {
             e.kind.medium() == Some(medium) && e.party.as_deref() == Some(target.party)
         };
-        let last = self
-            .facts
-            .history
-            .events
-            .iter()
-            .rev()
-            .find(|e| {
-                of_medium(e)
-                    && !matches!(e.kind, crate::case::EventKind::Letter { .. })
-                    && !e.is_outbound()
-            })?;
+        let last = self.facts.history.events.iter().rev().find(|e| {
+            of_medium(e)
+                && !matches!(e.kind, crate::case::EventKind::Letter { .. })
+                && !e.is_outbound()
+        })?;
         if last.channel.is_some() && last.channel.as_deref() != channel {
             return None;
         }

@@ -118,39 +118,37 @@ impl<'a> History<'a> {
         let default_days = i64::from(contact.consent_days);
         let def = &contact.consent;
         let mut consents: BTreeMap<&str, Vec<ConsentSpan>> = BTreeMap::new();
-        let spans = events
-            .iter()
-            .filter_map(|e| {
-                let EventKind::Consent { until, scope } = &e.kind else {
-                    return None;
-                };
-                let party = e.party.as_deref()?;
-                let at = e.at.seconds();
-                let mut end = primary.start_of(primary.date_of(at).add_days(default_days));
-                if let Some(until) = *until {
-                    end = end.min(primary.start_of(until.add_days(1)));
+        let spans = events.iter().filter_map(|e| {
+            let EventKind::Consent { until, scope } = &e.kind else {
+                return None;
+            };
+            let party = e.party.as_deref()?;
+            let at = e.at.seconds();
+            let mut end = primary.start_of(primary.date_of(at).add_days(default_days));
+            if let Some(until) = *until {
+                end = end.min(primary.start_of(until.add_days(1)));
+            }
+            if def.ends_on.contains(&ConsentEnd::Conversation) {
+                let theirs = by_party.get(party).map_or(&[][..], Vec::as_slice);
+                let later = theirs.partition_point(|c| c.at.seconds() <= at);
+                let next_conversation = theirs[later..].iter().find(|c| is_conversation(c));
+                if let Some(c) = next_conversation {
+                    // The conversation itself is still covered; calls after it are not.
+                    end = end.min(c.at.seconds() + 1);
                 }
-                if def.ends_on.contains(&ConsentEnd::Conversation) {
-                    let theirs = by_party.get(party).map_or(&[][..], Vec::as_slice);
-                    let later = theirs.partition_point(|c| c.at.seconds() <= at);
-                    let next_conversation = theirs[later..].iter().find(|c| is_conversation(c));
-                    if let Some(c) = next_conversation {
-                        // The conversation itself is still covered; calls after it are not.
-                        end = end.min(c.at.seconds() + 1);
-                    }
-                }
-                Some(ConsentSpan {
-                    party,
-                    channel: if def.per_channel {
-                        e.channel.as_deref()
-                    } else {
-                        None
-                    },
-                    lifts: scope.clone().unwrap_or_else(|| def.default_scope.clone()),
-                    from: at,
-                    to: end,
-                })
-            });
+            }
+            Some(ConsentSpan {
+                party,
+                channel: if def.per_channel {
+                    e.channel.as_deref()
+                } else {
+                    None
+                },
+                lifts: scope.clone().unwrap_or_else(|| def.default_scope.clone()),
+                from: at,
+                to: end,
+            })
+        });
         for span in spans {
             consents.entry(span.party).or_default().push(span);
         }
@@ -220,9 +218,9 @@ impl<'a> History<'a> {
 
     /// Whether `party` reached the lender from `channel`.
     pub fn used_channel(&self, party: &str, channel: &str) -> bool {
-        self.of_channel(channel).iter().any(|e| {
-            e.party.as_deref() == Some(party) && requests_contact(e)
-        })
+        self.of_channel(channel)
+            .iter()
+            .any(|e| e.party.as_deref() == Some(party) && requests_contact(e))
     }
 
     /// The first outbound communication of these types to the borrower that did not come back
@@ -282,7 +280,12 @@ impl<'a> History<'a> {
             .rev()
             .find(|e| matches!(e.kind, EventKind::Call { .. }))
             .is_some_and(|e| {
-                matches!(e.kind, EventKind::Call { outcome: CallOutcome::WrongNumber })
+                matches!(
+                    e.kind,
+                    EventKind::Call {
+                        outcome: CallOutcome::WrongNumber
+                    }
+                )
             })
     }
 
@@ -442,7 +445,10 @@ fn is_message(e: &Event) -> bool {
 /// A call or message from the party: a request to be contacted (with a consent, which the
 /// callers add), and what resets lost contact when it comes from the borrower.
 fn requests_contact(e: &Event) -> bool {
-    matches!(e.kind, EventKind::Call { .. } | EventKind::Sms | EventKind::Email) && !e.is_outbound()
+    matches!(
+        e.kind,
+        EventKind::Call { .. } | EventKind::Sms | EventKind::Email
+    ) && !e.is_outbound()
 }
 
 /// Since when the borrower is lost-contact under the policy's definition, if they are.
@@ -467,7 +473,9 @@ fn lost_contact(
         .collect();
     let resets = |e: &Event| -> bool {
         def.reset_by.iter().any(|r| match r {
-            ContactReset::ConnectedCall => is_conversation(e) && e.party.as_deref() == Some(BORROWER),
+            ContactReset::ConnectedCall => {
+                is_conversation(e) && e.party.as_deref() == Some(BORROWER)
+            }
             ContactReset::RefusedCall => {
                 matches!(
                     e.kind,
@@ -567,7 +575,12 @@ fn lost_contact(
                     && e.channel.as_deref() == Some(*p)
             });
             latest.push(last.filter(|e| {
-                matches!(e.kind, EventKind::Call { outcome: CallOutcome::WrongNumber })
+                matches!(
+                    e.kind,
+                    EventKind::Call {
+                        outcome: CallOutcome::WrongNumber
+                    }
+                )
             }));
         }
         if latest.iter().all(Option::is_some) {
