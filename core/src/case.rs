@@ -678,7 +678,22 @@ impl EventKind {
     /// Whether it reaches the person (a communication or a visit), which is what a cap on
     /// contacts counts.
     pub(crate) fn is_contact(&self) -> bool {
-        self.medium().is_some() || matches!(self, EventKind::Visit { .. })
+        match self {
+            EventKind::Call { .. }
+            | EventKind::Sms
+            | EventKind::Email
+            | EventKind::Letter { .. }
+            | EventKind::Visit { .. } => true,
+            EventKind::Promise { .. }
+            | EventKind::Consent { .. }
+            | EventKind::DisputeOpened
+            | EventKind::DisputeResolved
+            | EventKind::Escalated { .. }
+            | EventKind::AgencyPlaced
+            | EventKind::LegalFiled
+            | EventKind::OptOut { .. }
+            | EventKind::Undeliverable => false,
+        }
     }
 }
 
@@ -1360,14 +1375,22 @@ impl Case {
         let path = |field: &str| format!("history[{i}].{field}");
         not_after(|| path("at"), at, self.as_of)?;
         // What concerns the account as a whole names no party; a dispute may name none too.
-        let party_optional = matches!(
-            kind,
+        let party_optional = match kind {
             EventType::Escalated
-                | EventType::AgencyPlaced
-                | EventType::LegalFiled
-                | EventType::DisputeOpened
-                | EventType::DisputeResolved
-        );
+            | EventType::AgencyPlaced
+            | EventType::LegalFiled
+            | EventType::DisputeOpened
+            | EventType::DisputeResolved => true,
+            EventType::Call
+            | EventType::Sms
+            | EventType::Email
+            | EventType::Letter
+            | EventType::Visit
+            | EventType::Promise
+            | EventType::Consent
+            | EventType::OptOut
+            | EventType::Undeliverable => false,
+        };
         match party {
             Some(p) if !parties.contains(p) => {
                 return Err(Error::new(
