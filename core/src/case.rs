@@ -1636,3 +1636,134 @@ mod document {
         pub(super) scope: Option<Vec<ConsentLimit>>,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn case_with(history: Value) -> Value {
+        json!({
+            "as_of": "2026-03-10T14:30:00+08:00",
+            "account": { "id": "L-1", "currency": "CNY", "book_time_zone": "Asia/Shanghai" },
+            "borrower": { "channels": [
+                { "id": "m1", "kind": "mobile" }, { "id": "p1", "kind": "postal" } ] },
+            "contacts": [ { "id": "c1", "role": "reference" } ],
+            "history": history,
+        })
+    }
+
+    fn read(history: Value) -> Result<Case, Error> {
+        Case::from_json(&case_with(history).to_string())
+    }
+
+    #[test]
+    fn every_type_reads_into_its_kind_with_its_data_and_writes_back_the_same() {
+        let at = "2026-03-01T10:00:00+08:00";
+        let history = json!([
+            { "at": at, "type": "call", "party": "borrower", "channel": "m1", "outcome": "busy" },
+            { "at": at, "type": "sms", "party": "borrower", "direction": "inbound" },
+            { "at": at, "type": "email", "party": "c1" },
+            { "at": at, "type": "letter", "party": "borrower", "kind": "demand" },
+            { "at": at, "type": "visit", "party": "borrower", "collectors": 2 },
+            { "at": at, "type": "promise", "party": "borrower", "date": "2026-03-05", "amount": 500 },
+            { "at": at, "type": "consent", "party": "borrower", "until": "2026-03-04",
+              "scope": ["time"] },
+            { "at": at, "type": "dispute_opened" },
+            { "at": at, "type": "dispute_resolved", "party": "borrower" },
+            { "at": at, "type": "escalated", "to": "legal" },
+            { "at": at, "type": "agency_placed" },
+            { "at": at, "type": "legal_filed" },
+            { "at": at, "type": "opt_out", "party": "borrower", "medium": "text" },
+            { "at": at, "type": "undeliverable", "party": "borrower", "channel": "p1" },
+        ]);
+        let case = read(history).unwrap();
+        let kinds: Vec<&EventKind> = case.history.iter().map(|e| &e.kind).collect();
+        let date = |d: &str| serde_json::from_value::<Date>(json!(d)).unwrap();
+        assert_eq!(
+            kinds,
+            [
+                &EventKind::Call {
+                    outcome: CallOutcome::Busy
+                },
+                &EventKind::Sms,
+                &EventKind::Email,
+                &EventKind::Letter {
+                    kind: LetterKind::Demand
+                },
+                &EventKind::Visit {
+                    collectors: Some(2)
+                },
+                &EventKind::Promise {
+                    date: date("2026-03-05"),
+                    amount: 500
+                },
+                &EventKind::Consent {
+                    until: Some(date("2026-03-04")),
+                    scope: Some(vec![ConsentLimit::Time])
+                },
+                &EventKind::DisputeOpened,
+                &EventKind::DisputeResolved,
+                &EventKind::Escalated {
+                    queue: "legal".into()
+                },
+                &EventKind::AgencyPlaced,
+                &EventKind::LegalFiled,
+                &EventKind::OptOut {
+                    medium: Medium::Text
+                },
+                &EventKind::Undeliverable,
+            ]
+        );
+        let again = Case::from_json(&serde_json::to_string(&case).unwrap()).unwrap();
+        let kinds_again: Vec<&EventKind> = again.history.iter().map(|e| &e.kind).collect();
+        assert_eq!(kinds, kinds_again);
+        let parties = |c: &Case| -> Vec<Option<String>> {
+            c.history.iter().map(|e| e.party.clone()).collect()
+        };
+        assert_eq!(parties(&case), parties(&again));
+    }
+
+    #[test]
+    fn a_missing_direction_is_outbound_and_an_event_without_party_concerns_the_borrower() {
+        let case = read(json!([
+            { "at": "2026-03-01T10:00:00+08:00", "type": "call", "party": "c1", "outcome": "connected" },
+            { "at": "2026-03-01T10:00:00+08:00", "type": "agency_placed" },
+        ]))
+        .unwrap();
+        assert_eq!(case.history[0].direction, Direction::Outbound);
+        assert!(case.history[0].is_outbound());
+        assert_eq!(case.history[1].party, None);
+        assert_eq!(case.history[1].party(), BORROWER);
+    }
+
+    #[test]
+    fn a_field_its_type_does_not_carry_is_refused_before_a_field_it_needs() {
+        let err = read(json!([
+            { "at": "2026-03-01T10:00:00+08:00", "type": "call", "party": "borrower",
+              "date": "2026-03-05" },
+        ]))
+        .unwrap_err();
+        assert_eq!(
+            (err.code, err.path.as_str()),
+            (ErrorCode::InvalidField, "history[0].date")
+        );
+        let err = read(json!([
+            { "at": "2026-03-01T10:00:00+08:00", "type": "call", "party": "borrower" },
+        ]))
+        .unwrap_err();
+        assert_eq!(err.path, "history[0].outcome");
+        assert_eq!(err.message, "a call event needs an outcome");
+    }
+
+    #[test]
+    fn a_bad_event_is_reported_after_what_the_rest_of_the_case_gets_wrong() {
+        let mut doc = case_with(json!([
+            { "at": "2026-03-01T10:00:00+08:00", "type": "sms", "party": "borrower",
+              "outcome": "busy" },
+        ]));
+        doc["account"]["id"] = json!("");
+        let err = Case::from_json(&doc.to_string()).unwrap_err();
+        assert_eq!(err.path, "account.id");
+    }
+}
