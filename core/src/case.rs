@@ -893,28 +893,32 @@ impl Case {
             history: Vec::new(),
             extensions,
         };
-        let mut events = Vec::with_capacity(history.len());
-        {
+        // Collected in place: the typed events reuse the documents' allocation.
+        let events = {
             let parties = case.validate_all_but_events(
                 history.len(),
                 history
                     .iter()
                     .map(|e| e.party.as_deref().unwrap_or(BORROWER)),
             )?;
-            for (i, e) in history.into_iter().enumerate() {
-                case.validate_event_head(
-                    i,
-                    e.kind,
-                    e.at,
-                    e.party.as_deref(),
-                    e.channel.as_deref(),
-                    &parties,
-                )?;
-                let event = e.into_event(i)?;
-                validate_event_data(i, &event)?;
-                events.push(event);
-            }
-        }
+            history
+                .into_iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    case.validate_event_head(
+                        i,
+                        e.kind,
+                        e.at,
+                        e.party.as_deref(),
+                        e.channel.as_deref(),
+                        &parties,
+                    )?;
+                    let event = e.into_event(i)?;
+                    validate_event_data(i, &event)?;
+                    Ok(event)
+                })
+                .collect::<Result<Vec<Event>, Error>>()?
+        };
         case.history = events;
         Ok(case)
     }
