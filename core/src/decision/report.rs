@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-use crate::error::{Error, ErrorCode};
+use crate::error::Error;
 
 /// The `format` of a tally's JSON form: its name and major version, raised only by a change that
 /// an older reader would misread.
@@ -828,27 +828,6 @@ impl Tally {
     /// Reads a tally's JSON form; refuses text over [`MAX_TALLY_BYTES`], another `format`,
     /// unknown keys and unknown buckets, with the JSON path at fault.
     pub fn from_json(text: &str) -> Result<Tally, Error> {
-        if text.len() > MAX_TALLY_BYTES {
-            return Err(Error::new(
-                ErrorCode::LimitExceeded,
-                "",
-                format!(
-                    "the tally is {} bytes; at most {MAX_TALLY_BYTES} are accepted",
-                    text.len()
-                ),
-            ));
-        }
-        crate::error::require_object(text, "tally")?;
-        let mut de = serde_json::Deserializer::from_str(text);
-        let tally =
-            Tally::deserialize(&mut de).map_err(|e| crate::error::from_serde(&e, text, ""))?;
-        de.end().map_err(|e| {
-            Error::new(
-                ErrorCode::InvalidJson,
-                "",
-                format!("trailing characters after the tally object ({e})"),
-            )
-        })?;
-        Ok(tally)
+        crate::error::read_object(text, "tally", Some(MAX_TALLY_BYTES), |e| e)
     }
 }
