@@ -765,7 +765,7 @@ impl Case {
                 ));
             }
         }
-        pauses.sort_by_key(|(_, p)| (p.from, p.to));
+        crate::order::sort_by_key(&mut pauses, |(_, p)| (p.from, p.to));
         for w in pauses.windows(2) {
             let ((_, a), (j, b)) = (w[0], w[1]);
             if b.from <= a.to {
@@ -907,7 +907,7 @@ impl Case {
             }
         }
         if let Some(Allocation::Order(order)) = &acct.allocation {
-            let distinct: BTreeSet<&Component> = order.iter().collect();
+            let distinct: BTreeSet<&Component> = crate::order::set_of(order);
             if order.len() != 4 || distinct.len() != 4 {
                 return Err(Error::new(
                     ErrorCode::InvalidField,
@@ -1044,12 +1044,12 @@ impl Case {
 
     /// The ledger entries that stand: every payment entry except reversals and what they cancel.
     pub fn standing_payments(&self) -> impl Iterator<Item = &Payment> + '_ {
-        let cancelled: BTreeSet<&str> = self
-            .account
-            .payments
-            .iter()
-            .filter_map(|p| p.reverses.as_deref())
-            .collect();
+        let cancelled: BTreeSet<&str> = crate::order::set_of(
+            self.account
+                .payments
+                .iter()
+                .filter_map(|p| p.reverses.as_deref()),
+        );
         self.account.payments.iter().filter(move |p| {
             p.kind != PaymentKind::Reversal
                 && p.id.as_deref().is_none_or(|id| !cancelled.contains(id))

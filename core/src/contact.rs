@@ -144,7 +144,7 @@ impl<'f> ContactLimits<'f> {
             })
             .map(|e| self.facts.primary.date_of(e.at.seconds()))
             .collect();
-        dates.sort_unstable();
+        crate::order::sort(&mut dates);
         dates
     }
 
@@ -249,7 +249,7 @@ impl<'f> ContactLimits<'f> {
                 })
                 .map(|t| self.facts.primary.date_of(t))
                 .collect();
-            dates.sort_unstable();
+            crate::order::sort(&mut dates);
             return dates;
         }
         self.counted_dates(

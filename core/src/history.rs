@@ -49,7 +49,7 @@ pub struct ConsentSpan<'a> {
 impl<'a> History<'a> {
     pub fn new(case: &'a Case, policy: &Policy, primary: Zone) -> History<'a> {
         let mut events: Vec<&Event> = case.history.iter().collect();
-        events.sort_by_key(|e| e.at.seconds());
+        crate::order::sort_by_key(&mut events, |e| e.at.seconds());
         let contact = &policy.document().contact;
         let mut by_party: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();
         let mut by_channel: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();

@@ -55,7 +55,7 @@ impl<'f> Obligations<'f> {
                         .iter()
                         .filter(|c| PartyKind::of_role(c.role) == *kind)
                         .collect();
-                    contacts.sort_by(|a, b| a.id.cmp(&b.id));
+                    crate::order::sort_by(&mut contacts, |a, b| a.id.cmp(&b.id));
                     parties.extend(contacts.into_iter().map(|c| Target {
                         party: &c.id,
                         kind: *kind,

@@ -37,7 +37,7 @@ pub fn promises(
         .repayments()
         .map(|p| (p.at.seconds(), p.amount))
         .collect();
-    paid_at.sort_unstable();
+    crate::order::sort(&mut paid_at);
     let mut totals = Vec::with_capacity(paid_at.len() + 1);
     totals.push(0i64);
     for &(_, amount) in &paid_at {
