@@ -386,8 +386,8 @@ def _tally_partition(column: str):
         kind = pa.string()
         for batch in batches:
             texts = batch.column(column)
-            # Spark sends strings as `string` or `large_string` (a session setting) and expects
-            # the same kind back.
+            # Strings arrive as `string` or `large_string`, as Spark is configured, and the
+            # tally goes back as the same kind.
             if pa.types.is_large_string(texts.type):
                 kind = texts.type
             if batch.num_rows:
