@@ -852,31 +852,8 @@ pub const BORROWER: &str = "borrower";
 impl Case {
     /// Reads a case from JSON text, checking shape, types, bounds and consistency.
     pub fn from_json(text: &str) -> Result<Case, Error> {
-        if text.len() > MAX_CASE_BYTES {
-            return Err(Error::new(
-                ErrorCode::LimitExceeded,
-                "",
-                format!(
-                    "the case is {} bytes; at most {} are accepted",
-                    text.len(),
-                    MAX_CASE_BYTES
-                ),
-            ));
-        }
-        crate::error::require_object(text, "case")?;
-        // Depth is bounded by serde_json's recursion limit (128), so hostile nesting is an error,
-        // not a stack overflow. The path of a failing field is found afterwards from the error's
-        // position in the text.
-        let mut de = serde_json::Deserializer::from_str(text);
-        let doc = document::Case::deserialize(&mut de)
-            .map_err(|e| crate::error::from_serde(&e, text, ""))?;
-        de.end().map_err(|e| {
-            Error::new(
-                ErrorCode::InvalidJson,
-                "",
-                format!("trailing characters after the case object ({e})"),
-            )
-        })?;
+        let doc: document::Case =
+            crate::error::read_object(text, "case", Some(MAX_CASE_BYTES), |e| e)?;
         let document::Case {
             as_of,
             account,

@@ -13,6 +13,8 @@ use crate::time::Date;
 /// breaking change of the decision's JSON form.
 pub const DECISION_FORMAT: &str = "arrears.decision/1";
 
+pub mod report;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Decision {

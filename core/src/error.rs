@@ -140,6 +140,40 @@ pub(crate) fn require_object(text: &str, what: &str) -> Result<(), Error> {
     }
 }
 
+/// Reads the whole of `text` as one JSON object of type `T`, called `what` in messages: over
+/// `max_bytes` (when there is a limit) it is `limit_exceeded`, anything but one object is
+/// `invalid_json`, and a field at fault has its JSON path ([`from_serde`]), handed to `at_fault`
+/// first so that a document can say more of it. Depth is bounded by serde_json's recursion limit
+/// (128), so hostile nesting is an error, not a stack overflow.
+pub(crate) fn read_object<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+    max_bytes: Option<usize>,
+    at_fault: impl FnOnce(Error) -> Error,
+) -> Result<T, Error> {
+    if let Some(max) = max_bytes.filter(|max| text.len() > *max) {
+        return Err(Error::new(
+            ErrorCode::LimitExceeded,
+            "",
+            format!(
+                "the {what} is {} bytes; at most {max} are accepted",
+                text.len()
+            ),
+        ));
+    }
+    require_object(text, what)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = T::deserialize(&mut de).map_err(|e| at_fault(from_serde(&e, text, "")))?;
+    de.end().map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidJson,
+            "",
+            format!("trailing characters after the {what} object ({e})"),
+        )
+    })?;
+    Ok(value)
+}
+
 /// Turns a serde_json error met while reading `text` into a contract error, with the JSON path of
 /// the field at fault (found from the error's position, see [`crate::json_path`]). `prefix` is
 /// prepended to that path (for nested documents).

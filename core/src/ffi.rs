@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use crate::decision::report::{decision_line, Tally};
 use crate::engine::{Engine, Reference};
 use crate::error::{Error, ErrorCode};
 use crate::policy::{packs, Policy};
@@ -269,4 +270,42 @@ pub fn validate_policy_with(
 /// [`validate_policy`] as JSON text; `Err` holds the error object's text.
 pub fn validate_policy_json(policy: &str) -> Result<String, String> {
     crate::error::to_json_text(&validate_policy(policy), false).map_err(|e| e.to_json())
+}
+
+/// The report tally ([`crate::decision::report::Tally`]) of decision lines: each text is one line
+/// of a batch's output, a decision (with or without its case summary) or anything else, which
+/// counts as an error line. The answer is the tally's JSON form (docs/report.md), to merge with
+/// the tallies of the portfolio's other parts ([`report_merge`]) and finish ([`report_finish`]).
+pub fn report_tally<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
+    let mut tally = Tally::new();
+    for line in lines {
+        match decision_line(line) {
+            Some(d) => {
+                tally.count(&d);
+            }
+            None => tally.count_error(),
+        }
+    }
+    tally.to_json()
+}
+
+/// Merges tallies (each one's JSON form) into one, in any order and grouping with the same
+/// result; no tallies at all give the empty tally. A tally that cannot be read is the error, its
+/// path prefixed with the tally's position (`[2].by_stage`).
+pub fn report_merge<'a>(tallies: impl IntoIterator<Item = &'a str>) -> Result<String, Error> {
+    let mut merged = Tally::new();
+    for (i, text) in tallies.into_iter().enumerate() {
+        let tally = Tally::from_json(text).map_err(|mut e| {
+            e.path = crate::error::join_path(&format!("[{i}]"), &e.path);
+            e
+        })?;
+        merged.merge(&tally);
+    }
+    Ok(merged.to_json())
+}
+
+/// The report a tally (its JSON form) finishes into: the very bytes of `arrears report --json`
+/// over the same decision lines.
+pub fn report_finish(tally: &str) -> Result<String, Error> {
+    crate::error::to_json_text(&Tally::from_json(tally)?.finish(), false)
 }

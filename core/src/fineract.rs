@@ -40,16 +40,7 @@ pub fn import_value(loan: &str, business_date: &str, time_zone: &str) -> Result<
     let zone: Zone = time_zone
         .parse()
         .map_err(|e: String| Error::new(ErrorCode::InvalidField, "time_zone", e))?;
-    crate::error::require_object(loan, "Fineract loan")?;
-    let mut de = serde_json::Deserializer::from_str(loan);
-    let doc = LoanDoc::deserialize(&mut de).map_err(|e| crate::error::from_serde(&e, loan, ""))?;
-    de.end().map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidJson,
-            "",
-            format!("trailing characters after the loan object ({e})"),
-        )
-    })?;
+    let doc: LoanDoc = crate::error::read_object(loan, "Fineract loan", None, |e| e)?;
     let case = build(&doc, business, zone)?;
     let text = case.to_string();
     Case::from_json(&text).map_err(|e| {

@@ -10,7 +10,7 @@
 use std::fmt::Write;
 
 use crate::money;
-use crate::report::{Report, BUCKETS, CONTACT_BINS};
+use arrears_core::decision::report::{percent, Report, BUCKETS, CONTACT_BINS};
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -196,8 +196,7 @@ pub fn page(r: &Report) -> String {
                 let ink = if shade > 600 { "#fff" } else { "#222" };
                 let hover = format!(
                     "{from} → {to}: {k} accounts ({} of the row), overdue then {}",
-                    crate::report::percent(i128::from(k), i128::from(total))
-                        .unwrap_or_else(|| "-".into()),
+                    percent(i128::from(k), i128::from(total)).unwrap_or_else(|| "-".into()),
                     flow.map_or("-".into(), |f| money::list(&f.overdue))
                 );
                 let _ = write!(

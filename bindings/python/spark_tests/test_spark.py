@@ -207,9 +207,14 @@ def test_decisions_and_report_equal_arrears_batch_and_report(spark, portfolio, c
             n = json.dumps({"error": json.loads(n)["error"]}, ensure_ascii=False, separators=(",", ":"))
         assert o == n, i
 
+    # Tallied in several partitions, merged on the driver: the native report's very bytes.
+    spread = decided.repartition(5)
+    assert spread.rdd.getNumPartitions() == 5
+    native_text = cli("report", "--json", str(batch_out)).stdout.decode()
+    assert aspark.report_json(spread) + "\n" == native_text
     figures = aspark.report(decided)
-    native_json = json.loads(cli("report", "--json", str(batch_out)).stdout)
-    assert figures == native_json
+    assert figures == json.loads(native_text)
+    assert list(figures) == list(json.loads(native_text))
     assert figures["errors"] == 3 and figures["accounts"] == 2997
     assert render(figures) == cli("report", str(batch_out)).stdout.decode().rstrip()
 

@@ -44,6 +44,18 @@ impl Guest for Component {
             .collect()
     }
 
+    fn report_tally(decisions: Vec<String>) -> String {
+        arrears_core::ffi::report_tally(decisions.iter().map(String::as_str))
+    }
+
+    fn report_merge(tallies: Vec<String>) -> Result<String, decisions::Error> {
+        arrears_core::ffi::report_merge(tallies.iter().map(String::as_str)).map_err(error)
+    }
+
+    fn report_finish(tally: String) -> Result<String, decisions::Error> {
+        arrears_core::ffi::report_finish(&tally).map_err(error)
+    }
+
     fn import_fineract(
         loan_json: String,
         business_date: String,

@@ -346,33 +346,12 @@ fn parse_any(
 }
 
 fn parse_document<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error> {
-    if text.len() > MAX_POLICY_BYTES {
-        return Err(Error::new(
-            ErrorCode::LimitExceeded,
-            "",
-            format!(
-                "the policy is {} bytes; at most {MAX_POLICY_BYTES} are accepted",
-                text.len()
-            ),
-        ));
-    }
-    crate::error::require_object(text, "policy")?;
-    let mut de = serde_json::Deserializer::from_str(text);
-    let doc = <T as serde::Deserialize>::deserialize(&mut de).map_err(|e| {
-        let mut err = crate::error::from_serde(&e, text, "");
+    crate::error::read_object(text, "policy", Some(MAX_POLICY_BYTES), |mut err| {
         // Inside a policy every shape problem is a policy problem; keep the detail in the message.
         if err.code != ErrorCode::InvalidJson {
             err.message = format!("{} ({})", err.message, err.code);
             err.code = ErrorCode::PolicyInvalid;
         }
         err
-    })?;
-    de.end().map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidJson,
-            "",
-            format!("trailing characters after the policy object ({e})"),
-        )
-    })?;
-    Ok(doc)
+    })
 }

@@ -30,6 +30,9 @@ __all__ = [
     "Engine",
     "builtin_policies",
     "import_fineract",
+    "report_finish",
+    "report_merge",
+    "report_tally",
     "version",
 ]
 
@@ -241,6 +244,9 @@ class _Runtime:
                 "version",
                 "builtin-policies",
                 "import-fineract",
+                "report-tally",
+                "report-merge",
+                "report-finish",
                 "[static]engine.create",
                 "[method]engine.decide",
                 "[method]engine.decide-batch",
@@ -362,6 +368,37 @@ def import_fineract(loan: Union[str, Dict[str, Any]], business_date: str, time_z
     result = _Runtime.get().call("import-fineract", text, business_date, time_zone)
     if isinstance(result, str):
         return json.loads(result)
+    raise _error(result)
+
+
+def report_tally(decisions: Iterable[Optional[str]]) -> str:
+    """The report tally of decision texts, as its JSON form (``{"format":"arrears.tally/1",...}``,
+    docs/report.md): each text one account's decision, as ``decide_json`` or ``arrears batch``
+    (with or without ``--with-case-summary``) writes it; anything else (an error object, ``None``,
+    text that is not JSON) counts as an error line. Tallies of a portfolio's parts merge with
+    :func:`report_merge`, and :func:`report_finish` gives the report."""
+    rt = _Runtime.get()
+    texts = ("null" if t is None else t for t in decisions)
+    tallies = [rt.call("report-tally", chunk) for chunk in _chunks(texts)]
+    return tallies[0] if len(tallies) == 1 else report_merge(tallies)
+
+
+def report_merge(tallies: Iterable[str]) -> str:
+    """Merges tallies (their JSON form) into one: neither their order nor their grouping changes
+    the result, and no tallies give the empty tally. A tally that cannot be read raises
+    :class:`InvalidInput` whose ``path`` starts with its position (``[2].by_stage``)."""
+    result = _Runtime.get().call("report-merge", list(tallies))
+    if isinstance(result, str):
+        return result
+    raise _error(result)
+
+
+def report_finish(tally: str) -> str:
+    """The portfolio report a tally finishes into, as JSON text: the bytes ``arrears report
+    --json`` writes for the same decision lines."""
+    result = _Runtime.get().call("report-finish", tally)
+    if isinstance(result, str):
+        return result
     raise _error(result)
 
 

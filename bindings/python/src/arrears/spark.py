@@ -6,6 +6,7 @@
     decided = decide(cases, policy_text)                      # or the case's fields as columns
     decided.write.partitionBy("stage").parquet("decisions")
     planned = plan(cases, "cn-microloan", days=7, column="value")   # each case's contact plan
+    figures = report(spark.read.parquet("decisions"))         # `arrears report --json`, as a dict
 
 Deciding runs on the executors, partition by partition, through Arrow batches (``mapInArrow``):
 each executor's Python worker builds one engine per policy, keeps it for the life of the process,
@@ -13,6 +14,10 @@ and hands it the cases a few hundred at a time (``Engine.decide_many_json``). No
 to the driver. The ``decision`` column holds, for every row, the decision's canonical JSON text or
 the ``{"error":{...}}`` object for a case the engine rejects: the very bytes of every other
 surface. A bad case is a row with its ``error_code``, never a failed job.
+
+The report is the engine's own too: each executor counts its partition's decisions into a report
+tally in the component, and the driver merges the partitions' small tallies and finishes them
+into the very bytes of ``arrears report --json`` (``report_json``).
 
 Needs the arrears wheel with its ``spark`` extra (docs/install.md) on the driver and on every
 executor (the component runs in each executor's Python worker), and Java 17 or later for Spark.
@@ -29,7 +34,6 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import (
     ArrayType,
-    BooleanType,
     LongType,
     StringType,
     StructField,
@@ -38,7 +42,7 @@ from pyspark.sql.types import (
 
 import arrears
 
-__all__ = ["CASE_FIELDS", "DECISION_COLUMNS", "PLAN_COLUMNS", "decide", "plan", "report"]
+__all__ = ["CASE_FIELDS", "DECISION_COLUMNS", "PLAN_COLUMNS", "decide", "plan", "report", "report_json"]
 
 #: The top-level fields of a case; when no JSON column is named, the DataFrame's columns of these
 #: names are the case.
@@ -372,145 +376,49 @@ def _key_column(root: str, name: str, path: str) -> Column:
     return col.alias(name)
 
 
-# Buckets of days past due, as `arrears report` counts them: (name, first day, last day).
-_BUCKETS = (
-    ("current", 0, 0),
-    ("1-30", 1, 30),
-    ("31-60", 31, 60),
-    ("61-90", 61, 90),
-    ("91-180", 91, 180),
-    ("181-360", 181, 360),
-    ("360+", 361, None),
-)
+def _tally_partition(column: str):
+    """The function each executor runs over its partition's Arrow batches: the report tally of
+    the partition's decision texts (a null counts as an error line), as one row; an empty
+    partition gives no row. Only these tallies, a few kilobytes each, travel to the driver."""
 
-_REPORT_SCHEMA = StructType(
-    [
-        StructField("error", StructType([StructField("code", StringType())])),
-        StructField(
-            "delinquency",
-            StructType(
-                [
-                    StructField("days_past_due", LongType()),
-                    StructField("overdue_amount", LongType()),
-                    StructField("currency", StringType()),
-                    StructField("stage", StructType([StructField("id", StringType())])),
-                ]
-            ),
-        ),
-        StructField("queue", StructType([StructField("escalate_to", StringType())])),
-        StructField(
-            "actions",
-            ArrayType(StructType([StructField("action", StringType()), StructField("allowed", BooleanType())])),
-        ),
-    ]
-)
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        tallies: List[str] = []
+        kind = pa.string()
+        for batch in batches:
+            texts = batch.column(column)
+            # Strings arrive as `string` or `large_string`, as Spark is configured, and the
+            # tally goes back as the same kind.
+            if pa.types.is_large_string(texts.type):
+                kind = texts.type
+            if batch.num_rows:
+                tallies.append(arrears.report_tally(texts.to_pylist()))
+            if len(tallies) >= 64:
+                tallies = [arrears.report_merge(tallies)]
+        if tallies:
+            tally = arrears.report_merge(tallies) if len(tallies) > 1 else tallies[0]
+            yield pa.RecordBatch.from_arrays([pa.array([tally], type=kind)], names=["tally"])
+
+    return run
+
+
+def report_json(decisions: DataFrame, column: str = "decision") -> str:
+    """The portfolio report of a column of decision texts (what :func:`decide` adds, or decisions
+    read back from Parquet) as JSON text: the very bytes ``arrears report --json`` writes for the
+    same decisions (accounts and overdue amounts by days-past-due bucket, accounts by stage,
+    escalations due, actions allowed now).
+
+    The engine's own report tally does the counting: each executor tallies its partition in the
+    component (``arrears.report_tally``), and the driver merges the partitions' tallies and
+    finishes the report (``arrears.report_merge``, ``arrears.report_finish``). A row whose text is
+    an error object (or null, or not JSON) counts under ``errors``.
+    """
+    kind = decisions.schema[column].dataType
+    if not isinstance(kind, StringType):
+        raise TypeError(f"column {column!r} holds {kind.simpleString()}, not decision JSON text")
+    tallies = decisions.select(column).mapInArrow(_tally_partition(column), "tally string").collect()
+    return arrears.report_finish(arrears.report_merge(r["tally"] for r in tallies))
 
 
 def report(decisions: DataFrame, column: str = "decision") -> Dict[str, Any]:
-    """The portfolio figures of ``arrears report --json``, computed in Spark from a column of
-    decision texts (what :func:`decide` adds, or decisions read back from Parquet): accounts and
-    overdue amounts by days-past-due bucket, accounts by stage, escalations due, actions allowed
-    now. Only the aggregates come back to the driver.
-
-    A row whose text is an error object (or null, or not JSON) counts under ``errors``.
-    """
-    # Parsed once, in its own projection: every figure below reads the parsed struct.
-    parsed = decisions.select(
-        F.from_json(F.col(column), _REPORT_SCHEMA).alias("d"), F.col(column).isNull().alias("missing")
-    )
-    d = F.col("d")
-    dpd = d["delinquency"]["days_past_due"]
-    # Like `arrears report`: a missing or negative count of days is 0, and the count is capped
-    # at the largest 32-bit value.
-    days = F.when(dpd.isNull() | (dpd < 0), F.lit(0)).otherwise(F.least(dpd, F.lit(4294967295)))
-    bucket = None
-    for name, first, last in _BUCKETS:
-        test = days >= first if last is None else days.between(first, last)
-        bucket = F.when(test, name) if bucket is None else bucket.when(test, name)
-    is_error = F.col("missing") | d.isNull() | d["error"].isNotNull()
-    ok = ~is_error
-
-    def fact(figure: str, k1: Column, k2: Optional[Column] = None, amount: Optional[Column] = None) -> Column:
-        return F.struct(
-            F.lit(figure).alias("figure"),
-            k1.cast("string").alias("k1"),
-            (k2 if k2 is not None else F.lit(None)).cast("string").alias("k2"),
-            (amount if amount is not None else F.lit(None)).cast("bigint").alias("amount"),
-        )
-
-    # One pass over the decisions: each row gives the facts it adds to (its bucket and currency,
-    # its stage, ...), and one aggregation counts and sums them all.
-    facts = F.array(
-        fact("rows", is_error),
-        F.when(
-            ok,
-            fact(
-                "bucket",
-                bucket,
-                F.coalesce(d["delinquency"]["currency"], F.lit("?")),
-                F.coalesce(d["delinquency"]["overdue_amount"], F.lit(0)),
-            ),
-        ),
-        F.when(ok, fact("stage", F.coalesce(d["delinquency"]["stage"]["id"], F.lit("?")))),
-        F.when(ok & d["queue"]["escalate_to"].isNotNull(), fact("escalation", d["queue"]["escalate_to"])),
-    )
-    actions = F.coalesce(d["actions"], F.array().cast(_REPORT_SCHEMA["actions"].dataType))
-    allowed = F.filter(actions, lambda a: a["allowed"] == F.lit(True))
-    facts = F.concat(
-        facts,
-        F.array(F.when(ok & (F.size(allowed) > 0), fact("with_action", F.lit("")))),
-        F.transform(allowed, lambda a: F.when(ok, fact("allowed", F.coalesce(a["action"], F.lit("?"))))),
-    )
-    groups = (
-        parsed.select(F.explode(facts).alias("f"))
-        .where(F.col("f").isNotNull())
-        .groupBy("f.figure", "f.k1", "f.k2")
-        .agg(F.count(F.lit(1)).alias("n"), F.sum("f.amount").alias("amount"))
-    )
-    out: Dict[str, Any] = {
-        "accounts": 0,
-        "errors": 0,
-        "by_days_past_due": {name: {"accounts": 0, "overdue": {}} for name, _, _ in _BUCKETS},
-        "by_stage": {},
-        "escalations_due": {},
-        "allowed_now_by_action": {},
-        "accounts_with_an_action_now": 0,
-    }
-    for r in groups.collect():
-        if r["figure"] == "bucket":
-            b = out["by_days_past_due"][r["k1"]]
-            b["accounts"] += r["n"]
-            b["overdue"][r["k2"]] = r["amount"]
-        elif r["figure"] == "stage":
-            out["by_stage"][r["k1"]] = r["n"]
-        elif r["figure"] == "escalation":
-            out["escalations_due"][r["k1"]] = r["n"]
-        elif r["figure"] == "allowed":
-            out["allowed_now_by_action"][r["k1"]] = r["n"]
-        elif r["figure"] == "with_action":
-            out["accounts_with_an_action_now"] = r["n"]
-        else:
-            out["errors" if r["k1"] == "true" else "accounts"] = r["n"]
-    for b in out["by_days_past_due"].values():
-        b["overdue"] = dict(sorted(b["overdue"].items()))
-        b["share"] = _percent(b["accounts"], out["accounts"])
-    for name in ("by_stage", "escalations_due", "allowed_now_by_action"):
-        out[name] = dict(sorted(out[name].items()))
-    # Decision texts carry no case summary (`arrears batch --with-case-summary`), so the figures
-    # that need one are absent, as `arrears report` writes them for such lines.
-    out.update({"with_case_summary": 0, "first_contact": None, "complaints": None, "roll": None})
-    return out
-
-
-def _percent(n: int, d: int) -> Optional[str]:
-    """``n`` as a share of ``d`` with one decimal, rounded half up, as `arrears report` writes it."""
-    if d <= 0:
-        return None
-    tenths = (n * 2000 // d + 1) // 2
-    return f"{tenths // 10}.{tenths % 10}%"
-
-
-def _count(df: DataFrame, figure: str, key: Column) -> DataFrame:
-    return df.groupBy(F.lit(figure).alias("figure"), key.alias("k1"), F.lit(None).cast("string").alias("k2")).agg(
-        F.count(F.lit(1)).alias("n"), F.lit(None).cast("bigint").alias("amount")
-    )
+    """:func:`report_json` as a dict, its keys in the report's order."""
+    return json.loads(report_json(decisions, column))
