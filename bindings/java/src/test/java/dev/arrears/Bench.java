@@ -30,7 +30,7 @@ public final class Bench {
         long budget = Long.parseLong(System.getenv().getOrDefault("BENCH_MS", "1000")) * 1_000_000L;
         long created = System.nanoTime();
         Engine engine = interpreter
-                ? new Engine(policy, () -> Instance.builder(Parser.parse(Path.of("src/main/wasm/arrears.wasm"))).build())
+                ? Engine.onInstances(policy, () -> Instance.builder(Parser.parse(Path.of("src/main/wasm/arrears.wasm"))).build())
                 : Engine.of(policy);
         double createMs = (System.nanoTime() - created) / 1e6;
 

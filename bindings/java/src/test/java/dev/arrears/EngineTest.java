@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.dylibso.chicory.runtime.Instance;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +16,14 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
+// The bad inputs first: on the native library, before this JVM's count of handles passes those
+// the recorded inputs name (see neverIssued).
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EngineTest {
     @Test
     void theWholeCorpusIsByteIdentical() throws Exception {
@@ -38,6 +43,7 @@ class EngineTest {
     }
 
     @Test
+    @Order(1)
     void badInputsGiveTheNativeErrorObjects() throws Exception {
         String file = Conformance.read(Path.of(System.getProperty("arrears.badInputs", "../../tests/abi/bad-inputs.json")));
         @SuppressWarnings("unchecked")
@@ -51,6 +57,12 @@ class EngineTest {
             String got;
             if (in.containsKey("engine_handle")) {
                 int handle = ((java.math.BigDecimal) in.get("engine_handle")).intValueExact();
+                if (!neverIssued(handle)) {
+                    // The native library's handles are counted for the whole process; in this JVM
+                    // the count has passed this one, which may now name an engine.
+                    System.out.printf("bad inputs: %s not checked, handle %d was issued in this process%n", name, handle);
+                    continue;
+                }
                 assertEquals(in.get("expected"), onHandle((String) in.get("call"), handle, input, days), name);
                 continue;
             }
@@ -92,25 +104,36 @@ class EngineTest {
     }
 
     /**
-     * Calls the module's export for {@code call} ("decide", "plan") on an engine handle the
-     * library never hands out, through the plain ABI of docs/abi.md: the answer must be the error
-     * object.
+     * Whether no call has yet been given {@code handle}: handles are counted up and never reused,
+     * so one newer than a fresh result's is unissued. Always so for a fresh WebAssembly instance;
+     * the native library's count is the process's.
+     */
+    private static boolean neverIssued(int handle) {
+        try (Engine engine = Engine.of("cn-microloan")) {
+            Abi abi = engine.abi();
+            int fresh = abi.decide(0, 0, 0);
+            abi.resultFree(fresh);
+            return Integer.compareUnsigned(fresh, handle) < 0;
+        }
+    }
+
+    /**
+     * Calls the export for {@code call} ("decide", "plan") on an engine handle the library never
+     * hands out, through the plain ABI of docs/abi.md on the runtime in use: the answer must be
+     * the error object.
      */
     private static String onHandle(String call, int handle, byte[] input, int days) {
-        Instance instance = Instance.builder(ArrearsModule.load()).withMachineFactory(ArrearsModule::create).build();
-        int ptr = (int) instance.export("arrears_alloc").apply(input.length)[0];
-        instance.memory().write(ptr, input);
-        long[] args = call.equals("plan")
-                ? new long[] {handle, ptr, input.length, days}
-                : new long[] {handle, ptr, input.length};
-        long result = instance.export("arrears_" + call).apply(args)[0];
-        instance.export("arrears_free").apply(ptr, input.length);
-        assertEquals(0L, instance.export("arrears_result_ok").apply(result)[0], call + " on handle " + handle);
-        int at = (int) instance.export("arrears_result_ptr").apply(result)[0];
-        int len = (int) instance.export("arrears_result_len").apply(result)[0];
-        String text = new String(instance.memory().readBytes(at, len), StandardCharsets.UTF_8);
-        instance.export("arrears_result_free").apply(result);
-        return text;
+        try (Engine engine = Engine.of("cn-microloan")) {
+            Abi abi = engine.abi();
+            long ptr = abi.alloc(input.length);
+            abi.write(ptr, input);
+            int result = call.equals("plan") ? abi.plan(handle, ptr, input.length, days) : abi.decide(handle, ptr, input.length);
+            abi.free(ptr, input.length);
+            assertFalse(abi.resultOk(result), call + " on handle " + handle);
+            String text = new String(abi.read(abi.resultPtr(result), abi.resultLen(result)), StandardCharsets.UTF_8);
+            abi.resultFree(result);
+            return text;
+        }
     }
 
     /** A plan over each horizon names that horizon, the case's account and the engine's policy. */
