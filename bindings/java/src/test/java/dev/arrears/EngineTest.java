@@ -295,4 +295,48 @@ class EngineTest {
             }
         }
     }
+
+    /**
+     * An engine per thread, all deciding at once: on the native library they share one state,
+     * which must keep each engine's results apart.
+     */
+    @Test
+    void enginesOnSeveralThreadsDecideAtOnceWithTheBytesOfOne() throws Exception {
+        List<Conformance.Case> cases = new ArrayList<>();
+        for (Conformance.Case c : Conformance.load(Conformance.CORPUS)) {
+            if (c.policy().equals("cn-microloan") || c.policy().equals("us-reg-f")) {
+                cases.add(c);
+            }
+        }
+        Map<String, Engine> reference = Conformance.engines();
+        List<String> want = cases.stream().map(c -> Conformance.answer(reference, c)).toList();
+        reference.values().forEach(Engine::close);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<String>>> runs = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int shift = t * 11;
+                runs.add(pool.submit(() -> {
+                    List<String> wrong = new ArrayList<>();
+                    Map<String, Engine> own = Conformance.engines();
+                    try {
+                        for (int i = 0; i < cases.size(); i++) {
+                            int k = (i + shift) % cases.size();
+                            if (!Conformance.answer(own, cases.get(k)).equals(want.get(k))) {
+                                wrong.add(cases.get(k).name());
+                            }
+                        }
+                    } finally {
+                        own.values().forEach(Engine::close);
+                    }
+                    return wrong;
+                }));
+            }
+            for (Future<List<String>> run : runs) {
+                assertEquals(List.of(), run.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
 }
