@@ -74,7 +74,9 @@ static STATE: Mutex<State> = Mutex::new(State {
 fn lock() -> MutexGuard<'static, State> {
     // A panic cannot unwind out of an export (it aborts), so a poisoned lock only means another
     // thread's call was cut short; the maps themselves are never left half-updated by one.
-    STATE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    STATE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn with<T>(f: impl FnOnce(&mut State) -> T) -> T {
@@ -275,7 +277,11 @@ pub extern "C" fn arrears_import_fineract(
 /// Where a result's text starts (0 for an unknown result handle).
 #[no_mangle]
 pub extern "C" fn arrears_result_ptr(result: u32) -> usize {
-    with(|s| s.answers.get(&result).map_or(0, |a| a.text.as_ptr() as usize))
+    with(|s| {
+        s.answers
+            .get(&result)
+            .map_or(0, |a| a.text.as_ptr() as usize)
+    })
 }
 
 /// The length in bytes of a result's text (0 for an unknown result handle).

@@ -48,7 +48,10 @@ fn a_made_up_address_is_an_error_object_and_never_read() {
     let (ok, text) = read(arrears_decide(1, huge, usize::MAX));
     arrears_free(huge, 8);
     assert!(!ok);
-    assert!(text.contains("were not allocated with arrears_alloc"), "{text}");
+    assert!(
+        text.contains("were not allocated with arrears_alloc"),
+        "{text}"
+    );
 }
 
 #[test]
