@@ -27,6 +27,10 @@ build() {
   cp "$CARGO_TARGET_DIR/release/examples/bench-native" "$CARGO_TARGET_DIR/release/examples/allocs" "$dest/"
   (cd "$tree" && bash scripts/build-component.sh >/dev/null)
   cp "$tree/target/arrears.component.wasm" "$dest/"
+  # Each tree's own host: the host's bindings name every export of its tree's component, so a
+  # newer host cannot instantiate an older component (a new export is missing from it).
+  (cd "$tree/examples/rust-host" && cargo build -q --release --locked --target-dir "$root/examples/rust-host/target")
+  cp "$root/examples/rust-host/target/release/rust-host" "$dest/"
   [ -e "$tree/js/node_modules" ] || ln -s "$root/js/node_modules" "$tree/js/node_modules"
   (cd "$tree/js" && node scripts/build.mjs >/dev/null)
   rm -rf "$dest/js" && mkdir -p "$dest/js" && cp -r "$tree/js/dist" "$tree/js/bench" "$dest/js/"
@@ -35,7 +39,7 @@ build() {
 }
 
 [ -d js/node_modules ] || (cd js && npm ci --no-audit --no-fund --silent)
-if [ ! -f "$keep/allocs" ] || [ ! -f "$keep/js/dist/node.js" ] || [ ! -f "$keep/arrears.component.wasm" ]; then
+if [ ! -f "$keep/allocs" ] || [ ! -f "$keep/js/dist/node.js" ] || [ ! -f "$keep/arrears.component.wasm" ] || [ ! -f "$keep/rust-host" ]; then
   tree="$out/base-tree"
   git worktree add --detach -q "$tree" "$rev"
   trap 'git -C "$root" worktree remove --force "$tree"' EXIT
@@ -43,8 +47,6 @@ if [ ! -f "$keep/allocs" ] || [ ! -f "$keep/js/dist/node.js" ] || [ ! -f "$keep/
   build "$tree" "$keep"
 fi
 build "$root" "$out/head"
-(cd examples/rust-host && cargo build -q --release --locked --target-dir target)
-host=examples/rust-host/target/release/rust-host
 
 cargo build -q --locked --release -p arrears-cli
 for h in 20 200 2000 10000; do
@@ -61,7 +63,7 @@ for surface in native allocs node wasmtime; do
       native) "$dir/bench-native" "$policy" > "$out/$side-native.json" ;;
       allocs) "$dir/allocs" "$policy" > "$out/$side-allocs.json" ;;
       node) node "$dir/js/bench/bench.mjs" "$policy" "$out" > "$out/$side-node.json" ;;
-      wasmtime) "$host" bench "$dir/arrears.component.wasm" "$policy" "$out" > "$out/$side-wasmtime.json" ;;
+      wasmtime) "$dir/rust-host" bench "$dir/arrears.component.wasm" "$policy" "$out" > "$out/$side-wasmtime.json" ;;
     esac
   done
 done
