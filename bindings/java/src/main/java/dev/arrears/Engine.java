@@ -203,6 +203,9 @@ public final class Engine implements AutoCloseable {
      *
      * @throws ArrearsException when the policy does not load ({@code unknown_policy},
      *     {@code policy_invalid}, ...)
+     * @throws IllegalStateException when the system property {@code arrears.runtime} asks for a
+     *     runtime this JVM cannot have ({@code native} without Java 22+, native access or the
+     *     library), or names none of {@code wasm} and {@code native}; the message says why
      */
     public static Engine of(String policy) {
         if (Chosen.PROBLEM != null) {
