@@ -47,8 +47,8 @@ if [ -f bindings/java/target/classpath.txt ] && [ -f bindings/java/target/test-c
   source scripts/java-homes.sh
   (cd bindings/java && "$jdk17/bin/java" -Darrears.runtime=wasm -cp "target/test-classes:target/classes:$(cat target/classpath.txt)" \
     dev.arrears.Bench "$policy" "$out" ${JAVA_BENCH_OPTIONS:-}) > "$out/java.json" || true
-  jar="$(ls bindings/java/target/arrears-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -n 1)"
-  if [ -n "$jdk_ffm" ] && [ -n "$jar" ] && unzip -l "$jar" | grep -q 'META-INF/versions/22/dev/arrears/NativeModule.class'; then
+  jar="$(ffm_jar)"
+  if [ -n "$jar" ]; then
     (cd bindings/java && "$jdk_ffm/bin/java" --enable-native-access=ALL-UNNAMED -Darrears.runtime=native \
       -cp "target/test-classes:target/$(basename "$jar"):$(cat target/classpath.txt)" \
       dev.arrears.Bench "$policy" "$out" ${JAVA_BENCH_OPTIONS:-}) > "$out/java-ffm.json" || true

@@ -11,8 +11,8 @@ source scripts/java-homes.sh
 java_dir=bindings/java
 deps="$(cat "$java_dir/target/classpath.txt")"
 "$jdk17/bin/java" -Darrears.runtime=wasm -cp "$java_dir/target/test-classes:$java_dir/target/classes:$deps" dev.arrears.CorpusReport "$dir"
-jar="$(ls "$java_dir"/target/arrears-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -n 1)"
-if [ -n "$jdk_ffm" ] && [ -n "$jar" ] && unzip -l "$jar" | grep -q 'META-INF/versions/22/dev/arrears/NativeModule.class'; then
+jar="$(ffm_jar)"
+if [ -n "$jar" ]; then
   "$jdk_ffm/bin/java" --enable-native-access=ALL-UNNAMED -Darrears.runtime=native \
     -cp "$java_dir/target/test-classes:$jar:$deps" dev.arrears.CorpusReport "$dir"
 fi
