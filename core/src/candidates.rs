@@ -79,7 +79,7 @@ pub(crate) fn of_step<'a>(facts: &Facts<'a>, step: &StepDef) -> Vec<Target<'a>> 
                 .iter()
                 .filter(|c| PartyKind::of_role(c.role) == *kind)
                 .collect();
-            contacts.sort_by(|a, b| a.id.cmp(&b.id));
+            crate::order::sort_by(&mut contacts, |a, b| a.id.cmp(&b.id));
             for c in contacts {
                 parties.push((&c.id, *kind, Some(c), &c.channels));
             }
@@ -100,7 +100,7 @@ pub(crate) fn of_step<'a>(facts: &Facts<'a>, step: &StepDef) -> Vec<Target<'a>> 
         }
         for k in kinds {
             let mut of_kind: Vec<&Channel> = channels.iter().filter(|c| c.kind == *k).collect();
-            of_kind.sort_by(|a, b| a.id.cmp(&b.id));
+            crate::order::sort_by(&mut of_kind, |a, b| a.id.cmp(&b.id));
             for ch in of_kind {
                 out.push(Target {
                     channel: Some(ch),

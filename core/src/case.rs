@@ -32,7 +32,9 @@ pub const MAX_PAY_DAYS: usize = 32;
 /// Largest case document accepted, in bytes: room for the bounds above with generous ids.
 pub const MAX_CASE_BYTES: usize = 16 * 1024 * 1024;
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+// Read by `Case::from_json` through `document::Case`, since its events are typed once the rest is
+// checked. (A doc comment here would be the JSON Schema's description of the case.)
+#[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Case {
@@ -43,6 +45,7 @@ pub struct Case {
     #[serde(default)]
     pub contacts: Vec<Contact>,
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<document::Event>"))]
     pub history: Vec<Event>,
     /// Free-form data for the caller; the engine ignores it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -569,60 +572,277 @@ pub enum LetterKind {
     AgentDetails,
 }
 
-/// One thing that happened on the account. Which optional fields apply depends on `type`
-/// (docs/case.md, history); [`Case::validate`] checks the combinations.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+/// One thing that happened on the account, read into what its type carries (docs/case.md,
+/// history): the part every event has, and [`EventKind`], the data of its type and nothing else.
+#[derive(Debug, Clone, Serialize)]
+#[serde(into = "document::Event")]
 pub struct Event {
     pub at: Instant,
-    #[serde(rename = "type")]
-    pub kind: EventType,
-    /// `"borrower"` or a contact id.
-    #[serde(default)]
+    /// `"borrower"` or a contact id; left out only by the types that need no party (see
+    /// [`Event::party`]).
     pub party: Option<String>,
     /// A channel id of that party.
-    #[serde(default)]
     pub channel: Option<String>,
-    #[serde(default)]
-    pub direction: Option<Direction>,
-    #[serde(default)]
-    pub outcome: Option<CallOutcome>,
-    /// Letter kind, for `letter` events.
-    #[serde(default, rename = "kind")]
-    pub letter: Option<LetterKind>,
-    /// Promised date (`promise`).
-    #[serde(default)]
-    pub date: Option<Date>,
-    /// Promised amount (`promise`).
-    #[serde(default)]
-    pub amount: Option<i64>,
-    /// Last day a consent covers, inclusive (`consent`).
-    #[serde(default)]
-    pub until: Option<Date>,
-    /// Collectors present (`visit`).
-    #[serde(default)]
-    pub collectors: Option<u32>,
-    /// Queue moved to (`escalated`).
-    #[serde(default)]
-    pub to: Option<String>,
-    /// The medium an `opt_out` covers.
-    #[serde(default)]
-    pub medium: Option<Medium>,
-    /// The limits a `consent` lifts; the policy's default when absent.
-    #[serde(default)]
-    pub scope: Option<Vec<ConsentLimit>>,
+    /// Who started it; outbound when the document leaves it out. Every type may give it, and
+    /// the obligations' and caps' patterns read it whatever the type.
+    pub direction: Direction,
+    pub kind: EventKind,
+}
+
+/// What happened, with exactly the data its type carries (the JSON `type` and its fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventKind {
+    /// A phone call and how it ended (`outcome`).
+    Call {
+        outcome: CallOutcome,
+    },
+    Sms,
+    Email,
+    /// A letter of a kind (`kind`).
+    Letter {
+        kind: LetterKind,
+    },
+    /// A field visit, with the number of collectors present when the host gives it.
+    Visit {
+        collectors: Option<u32>,
+    },
+    /// A promise to pay `amount` (minor units) by the end of `date`.
+    Promise {
+        date: Date,
+        amount: i64,
+    },
+    /// Agreement to be contacted: the last day it covers, inclusive (`until`), and the limits
+    /// it lifts (`scope`); the policy decides each when absent.
+    Consent {
+        until: Option<Date>,
+        scope: Option<Vec<ConsentLimit>>,
+    },
+    DisputeOpened,
+    DisputeResolved,
+    /// The account was moved to the queue named in `to`.
+    Escalated {
+        queue: String,
+    },
+    AgencyPlaced,
+    LegalFiled,
+    /// The party asked not to be contacted through a medium (`medium`).
+    OptOut {
+        medium: Medium,
+    },
+    /// A letter or electronic message to the party came back undelivered.
+    Undeliverable,
+}
+
+impl EventKind {
+    /// The `type` the document gives it, which policies name.
+    pub fn event_type(&self) -> EventType {
+        match self {
+            EventKind::Call { .. } => EventType::Call,
+            EventKind::Sms => EventType::Sms,
+            EventKind::Email => EventType::Email,
+            EventKind::Letter { .. } => EventType::Letter,
+            EventKind::Visit { .. } => EventType::Visit,
+            EventKind::Promise { .. } => EventType::Promise,
+            EventKind::Consent { .. } => EventType::Consent,
+            EventKind::DisputeOpened => EventType::DisputeOpened,
+            EventKind::DisputeResolved => EventType::DisputeResolved,
+            EventKind::Escalated { .. } => EventType::Escalated,
+            EventKind::AgencyPlaced => EventType::AgencyPlaced,
+            EventKind::LegalFiled => EventType::LegalFiled,
+            EventKind::OptOut { .. } => EventType::OptOut,
+            EventKind::Undeliverable => EventType::Undeliverable,
+        }
+    }
+
+    /// The medium a communication went through, as an opt-out names it; `None` for what is not
+    /// a communication (a visit reaches the person, but through no medium they can opt out of).
+    pub(crate) fn medium(&self) -> Option<Medium> {
+        match self {
+            EventKind::Call { .. } => Some(Medium::Call),
+            EventKind::Sms => Some(Medium::Text),
+            EventKind::Email => Some(Medium::Email),
+            EventKind::Letter { .. } => Some(Medium::Postal),
+            EventKind::Visit { .. }
+            | EventKind::Promise { .. }
+            | EventKind::Consent { .. }
+            | EventKind::DisputeOpened
+            | EventKind::DisputeResolved
+            | EventKind::Escalated { .. }
+            | EventKind::AgencyPlaced
+            | EventKind::LegalFiled
+            | EventKind::OptOut { .. }
+            | EventKind::Undeliverable => None,
+        }
+    }
+
+    /// Whether it reaches the person (a communication or a visit), which is what a cap on
+    /// contacts counts.
+    pub(crate) fn is_contact(&self) -> bool {
+        match self {
+            EventKind::Call { .. }
+            | EventKind::Sms
+            | EventKind::Email
+            | EventKind::Letter { .. }
+            | EventKind::Visit { .. } => true,
+            EventKind::Promise { .. }
+            | EventKind::Consent { .. }
+            | EventKind::DisputeOpened
+            | EventKind::DisputeResolved
+            | EventKind::Escalated { .. }
+            | EventKind::AgencyPlaced
+            | EventKind::LegalFiled
+            | EventKind::OptOut { .. }
+            | EventKind::Undeliverable => false,
+        }
+    }
 }
 
 impl Event {
     pub fn is_outbound(&self) -> bool {
-        self.direction != Some(Direction::Inbound)
+        self.direction == Direction::Outbound
     }
 
     /// The party the event concerns. Only events that need no party may leave it out
     /// (validation refuses the rest), and those concern the borrower (docs/case.md, history).
     pub fn party(&self) -> &str {
         self.party.as_deref().unwrap_or(BORROWER)
+    }
+
+    pub(crate) fn event_type(&self) -> EventType {
+        self.kind.event_type()
+    }
+
+    /// Whether a filter on call outcomes lets it through: a call whose outcome is among
+    /// `outcomes`, or any event when none are named. Only a call has an outcome, so the filter
+    /// leaves every other type through.
+    pub(crate) fn outcome_in(&self, outcomes: &[CallOutcome]) -> bool {
+        let EventKind::Call { outcome } = &self.kind else {
+            return true;
+        };
+        outcomes.is_empty() || outcomes.contains(outcome)
+    }
+}
+
+impl document::Event {
+    /// The event its fields describe, the `i`th of `history`. A field its type does not carry is
+    /// refused first (in the document's field order), then a field its type needs that is
+    /// missing.
+    fn into_event(mut self, i: usize) -> Result<Event, Error> {
+        let name = event_name(self.kind);
+        // Each type takes its own fields out of the document, so what is left does not apply.
+        let taken: Result<EventKind, (&str, &str)> = match self.kind {
+            EventType::Call => match self.outcome.take() {
+                Some(outcome) => Ok(EventKind::Call { outcome }),
+                None => Err(("outcome", "an outcome")),
+            },
+            EventType::Sms => Ok(EventKind::Sms),
+            EventType::Email => Ok(EventKind::Email),
+            EventType::Letter => match self.letter.take() {
+                Some(kind) => Ok(EventKind::Letter { kind }),
+                None => Err(("kind", "a letter kind")),
+            },
+            EventType::Visit => Ok(EventKind::Visit {
+                collectors: self.collectors.take(),
+            }),
+            EventType::Promise => match (self.date.take(), self.amount.take()) {
+                (Some(date), Some(amount)) => Ok(EventKind::Promise { date, amount }),
+                (None, _) => Err(("date", "a promised date")),
+                (Some(_), None) => Err(("amount", "a promised amount")),
+            },
+            EventType::Consent => Ok(EventKind::Consent {
+                until: self.until.take(),
+                scope: self.scope.take(),
+            }),
+            EventType::DisputeOpened => Ok(EventKind::DisputeOpened),
+            EventType::DisputeResolved => Ok(EventKind::DisputeResolved),
+            EventType::Escalated => match self.to.take() {
+                Some(queue) => Ok(EventKind::Escalated { queue }),
+                None => Err(("to", "the queue it moved to")),
+            },
+            EventType::AgencyPlaced => Ok(EventKind::AgencyPlaced),
+            EventType::LegalFiled => Ok(EventKind::LegalFiled),
+            EventType::OptOut => match self.medium.take() {
+                Some(medium) => Ok(EventKind::OptOut { medium }),
+                None => Err(("medium", "a medium")),
+            },
+            EventType::Undeliverable => Ok(EventKind::Undeliverable),
+        };
+        let left_over = [
+            ("outcome", self.outcome.is_some()),
+            ("kind", self.letter.is_some()),
+            ("date", self.date.is_some()),
+            ("amount", self.amount.is_some()),
+            ("until", self.until.is_some()),
+            ("collectors", self.collectors.is_some()),
+            ("to", self.to.is_some()),
+            ("medium", self.medium.is_some()),
+            ("scope", self.scope.is_some()),
+        ];
+        if let Some((field, _)) = left_over.iter().find(|(_, given)| *given) {
+            return Err(Error::new(
+                ErrorCode::InvalidField,
+                format!("history[{i}].{field}"),
+                format!("field {field:?} does not apply to a {name} event"),
+            ));
+        }
+        let kind = taken.map_err(|(field, what)| {
+            Error::new(
+                ErrorCode::InvalidField,
+                format!("history[{i}].{field}"),
+                format!("a {name} event needs {what}"),
+            )
+        })?;
+        Ok(Event {
+            at: self.at,
+            party: self.party,
+            channel: self.channel,
+            direction: self.direction.unwrap_or(Direction::Outbound),
+            kind,
+        })
+    }
+}
+
+impl From<Event> for document::Event {
+    fn from(e: Event) -> document::Event {
+        let mut doc = document::Event {
+            at: e.at,
+            kind: e.kind.event_type(),
+            party: e.party,
+            channel: e.channel,
+            direction: Some(e.direction),
+            outcome: None,
+            letter: None,
+            date: None,
+            amount: None,
+            until: None,
+            collectors: None,
+            to: None,
+            medium: None,
+            scope: None,
+        };
+        match e.kind {
+            EventKind::Call { outcome } => doc.outcome = Some(outcome),
+            EventKind::Letter { kind } => doc.letter = Some(kind),
+            EventKind::Visit { collectors } => doc.collectors = collectors,
+            EventKind::Promise { date, amount } => {
+                doc.date = Some(date);
+                doc.amount = Some(amount);
+            }
+            EventKind::Consent { until, scope } => {
+                doc.until = until;
+                doc.scope = scope;
+            }
+            EventKind::Escalated { queue } => doc.to = Some(queue),
+            EventKind::OptOut { medium } => doc.medium = Some(medium),
+            EventKind::Sms
+            | EventKind::Email
+            | EventKind::DisputeOpened
+            | EventKind::DisputeResolved
+            | EventKind::AgencyPlaced
+            | EventKind::LegalFiled
+            | EventKind::Undeliverable => {}
+        }
+        doc
     }
 }
 
@@ -648,8 +868,8 @@ impl Case {
         // not a stack overflow. The path of a failing field is found afterwards from the error's
         // position in the text.
         let mut de = serde_json::Deserializer::from_str(text);
-        let case =
-            Case::deserialize(&mut de).map_err(|e| crate::error::from_serde(&e, text, ""))?;
+        let doc = document::Case::deserialize(&mut de)
+            .map_err(|e| crate::error::from_serde(&e, text, ""))?;
         de.end().map_err(|e| {
             Error::new(
                 ErrorCode::InvalidJson,
@@ -657,12 +877,77 @@ impl Case {
                 format!("trailing characters after the case object ({e})"),
             )
         })?;
-        case.validate()?;
+        let document::Case {
+            as_of,
+            account,
+            borrower,
+            contacts,
+            history,
+            extensions,
+        } = doc;
+        let mut case = Case {
+            as_of,
+            account,
+            borrower,
+            contacts,
+            history: Vec::new(),
+            extensions,
+        };
+        // Collected in place: the typed events reuse the documents' allocation.
+        let events = {
+            let parties = case.validate_all_but_events(
+                history.len(),
+                history
+                    .iter()
+                    .map(|e| e.party.as_deref().unwrap_or(BORROWER)),
+            )?;
+            history
+                .into_iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    case.validate_event_head(
+                        i,
+                        e.kind,
+                        e.at,
+                        e.party.as_deref(),
+                        e.channel.as_deref(),
+                        &parties,
+                    )?;
+                    let event = e.into_event(i)?;
+                    validate_event_data(i, &event)?;
+                    Ok(event)
+                })
+                .collect::<Result<Vec<Event>, Error>>()?
+        };
+        case.history = events;
         Ok(case)
     }
 
     /// Checks what a single field cannot tell: bounds, signs, references and order in time.
     pub fn validate(&self) -> Result<(), Error> {
+        let parties = self
+            .validate_all_but_events(self.history.len(), self.history.iter().map(Event::party))?;
+        for (i, e) in self.history.iter().enumerate() {
+            self.validate_event_head(
+                i,
+                e.event_type(),
+                e.at,
+                e.party.as_deref(),
+                e.channel.as_deref(),
+                &parties,
+            )?;
+            validate_event_data(i, e)?;
+        }
+        Ok(())
+    }
+
+    /// Everything [`Case::validate`] checks before it reads the events one by one, given how
+    /// many there are and the party each names; the party ids the events may name.
+    fn validate_all_but_events<'p>(
+        &self,
+        events: usize,
+        parties_named: impl Iterator<Item = &'p str>,
+    ) -> Result<BTreeSet<&str>, Error> {
         let limit = |path: &str, n: usize, max: usize| -> Result<(), Error> {
             if n > max {
                 Err(Error::new(
@@ -674,7 +959,7 @@ impl Case {
                 Ok(())
             }
         };
-        limit("history", self.history.len(), MAX_HISTORY)?;
+        limit("history", events, MAX_HISTORY)?;
         limit(
             "account.installments",
             self.account.installments.len(),
@@ -729,16 +1014,15 @@ impl Case {
         }
         // Events per party: every question about a candidate reads its party's events.
         let mut per_party: BTreeMap<&str, usize> = BTreeMap::new();
-        for (i, e) in self.history.iter().enumerate() {
-            let n = per_party.entry(e.party()).or_default();
+        for (i, party) in parties_named.enumerate() {
+            let n = per_party.entry(party).or_default();
             *n += 1;
             if *n > MAX_PARTY_EVENTS {
                 return Err(Error::new(
                     ErrorCode::LimitExceeded,
                     format!("history[{i}].party"),
                     format!(
-                        "more than {MAX_PARTY_EVENTS} events name party {:?}; at most {MAX_PARTY_EVENTS} are accepted",
-                        e.party()
+                        "more than {MAX_PARTY_EVENTS} events name party {party:?}; at most {MAX_PARTY_EVENTS} are accepted"
                     ),
                 ));
             }
@@ -789,7 +1073,7 @@ impl Case {
                 ));
             }
         }
-        pauses.sort_by_key(|(_, p)| (p.from, p.to));
+        crate::order::sort_by_key(&mut pauses, |(_, p)| (p.from, p.to));
         for w in pauses.windows(2) {
             let ((_, a), (j, b)) = (w[0], w[1]);
             if b.from <= a.to {
@@ -875,11 +1159,7 @@ impl Case {
                 ));
             }
         }
-
-        for (i, e) in self.history.iter().enumerate() {
-            self.validate_event(i, e, &party_ids)?;
-        }
-        Ok(())
+        Ok(party_ids)
     }
 
     /// The vocabulary of the ledger beyond amounts: who allocates, components, and what each
@@ -931,7 +1211,7 @@ impl Case {
             }
         }
         if let Some(Allocation::Order(order)) = &acct.allocation {
-            let distinct: BTreeSet<&Component> = order.iter().collect();
+            let distinct: BTreeSet<&Component> = crate::order::set_of(order);
             if order.len() != 4 || distinct.len() != 4 {
                 return Err(Error::new(
                     ErrorCode::InvalidField,
@@ -1068,12 +1348,12 @@ impl Case {
 
     /// The ledger entries that stand: every payment entry except reversals and what they cancel.
     pub fn standing_payments(&self) -> impl Iterator<Item = &Payment> + '_ {
-        let cancelled: BTreeSet<&str> = self
-            .account
-            .payments
-            .iter()
-            .filter_map(|p| p.reverses.as_deref())
-            .collect();
+        let cancelled: BTreeSet<&str> = crate::order::set_of(
+            self.account
+                .payments
+                .iter()
+                .filter_map(|p| p.reverses.as_deref()),
+        );
         self.account.payments.iter().filter(move |p| {
             p.kind != PaymentKind::Reversal
                 && p.id.as_deref().is_none_or(|id| !cancelled.contains(id))
@@ -1086,95 +1366,61 @@ impl Case {
             .filter(|p| p.kind == PaymentKind::Repayment)
     }
 
-    fn validate_event(&self, i: usize, e: &Event, parties: &BTreeSet<&str>) -> Result<(), Error> {
-        let at = |field: &str| format!("history[{i}].{field}");
-        not_after(|| at("at"), e.at, self.as_of)?;
-        let needs_party = !matches!(
-            e.kind,
-            EventType::Escalated | EventType::AgencyPlaced | EventType::LegalFiled
-        );
-        match &e.party {
-            Some(p) if !parties.contains(p.as_str()) => {
+    /// What every event is checked for, whatever its type: when it happened and whom it names.
+    fn validate_event_head(
+        &self,
+        i: usize,
+        kind: EventType,
+        at: Instant,
+        party: Option<&str>,
+        channel: Option<&str>,
+        parties: &BTreeSet<&str>,
+    ) -> Result<(), Error> {
+        let path = |field: &str| format!("history[{i}].{field}");
+        not_after(|| path("at"), at, self.as_of)?;
+        // What concerns the account as a whole names no party; a dispute may name none too.
+        let party_optional = match kind {
+            EventType::Escalated
+            | EventType::AgencyPlaced
+            | EventType::LegalFiled
+            | EventType::DisputeOpened
+            | EventType::DisputeResolved => true,
+            EventType::Call
+            | EventType::Sms
+            | EventType::Email
+            | EventType::Letter
+            | EventType::Visit
+            | EventType::Promise
+            | EventType::Consent
+            | EventType::OptOut
+            | EventType::Undeliverable => false,
+        };
+        match party {
+            Some(p) if !parties.contains(p) => {
                 return Err(Error::new(
                     ErrorCode::Inconsistent,
-                    at("party"),
+                    path("party"),
                     format!("party {p:?} is neither \"borrower\" nor a contact id"),
                 ))
             }
-            None if needs_party
-                && !matches!(
-                    e.kind,
-                    EventType::DisputeOpened | EventType::DisputeResolved
-                ) =>
-            {
+            None if !party_optional => {
                 return Err(Error::new(
                     ErrorCode::InvalidField,
-                    at("party"),
-                    format!("a {} event needs a party", event_name(e.kind)),
+                    path("party"),
+                    format!("a {} event needs a party", event_name(kind)),
                 ))
             }
             _ => {}
         }
-        if let Some(ch) = &e.channel {
-            let party = e.party();
+        if let Some(ch) = channel {
+            let party = party.unwrap_or(BORROWER);
             if self.channel(party, ch).is_none() {
                 return Err(Error::new(
                     ErrorCode::Inconsistent,
-                    at("channel"),
+                    path("channel"),
                     format!("channel {ch:?} is not a channel of party {party:?}"),
                 ));
             }
-        }
-        let require = |ok: bool, field: &str, what: &str| -> Result<(), Error> {
-            if ok {
-                Ok(())
-            } else {
-                Err(Error::new(
-                    ErrorCode::InvalidField,
-                    at(field),
-                    format!("a {} event needs {what}", event_name(e.kind)),
-                ))
-            }
-        };
-        let forbid = |present: bool, field: &str| -> Result<(), Error> {
-            if present {
-                Err(Error::new(
-                    ErrorCode::InvalidField,
-                    at(field),
-                    format!(
-                        "field {field:?} does not apply to a {} event",
-                        event_name(e.kind)
-                    ),
-                ))
-            } else {
-                Ok(())
-            }
-        };
-        forbid(e.outcome.is_some() && e.kind != EventType::Call, "outcome")?;
-        forbid(e.letter.is_some() && e.kind != EventType::Letter, "kind")?;
-        forbid(e.date.is_some() && e.kind != EventType::Promise, "date")?;
-        forbid(e.amount.is_some() && e.kind != EventType::Promise, "amount")?;
-        forbid(e.until.is_some() && e.kind != EventType::Consent, "until")?;
-        forbid(
-            e.collectors.is_some() && e.kind != EventType::Visit,
-            "collectors",
-        )?;
-        forbid(e.to.is_some() && e.kind != EventType::Escalated, "to")?;
-        forbid(e.medium.is_some() && e.kind != EventType::OptOut, "medium")?;
-        forbid(e.scope.is_some() && e.kind != EventType::Consent, "scope")?;
-        match e.kind {
-            EventType::Call => require(e.outcome.is_some(), "outcome", "an outcome")?,
-            EventType::Letter => require(e.letter.is_some(), "kind", "a letter kind")?,
-            EventType::Promise => {
-                require(e.date.is_some(), "date", "a promised date")?;
-                require(e.amount.is_some(), "amount", "a promised amount")?;
-                if let Some(a) = e.amount {
-                    non_negative(|| at("amount"), a)?;
-                }
-            }
-            EventType::Escalated => require(e.to.is_some(), "to", "the queue it moved to")?,
-            EventType::OptOut => require(e.medium.is_some(), "medium", "a medium")?,
-            _ => {}
         }
         Ok(())
     }
@@ -1244,6 +1490,14 @@ fn event_name(kind: EventType) -> &'static str {
     }
 }
 
+/// What the data of the `i`th event's type is checked for, once it is typed.
+fn validate_event_data(i: usize, e: &Event) -> Result<(), Error> {
+    if let EventKind::Promise { amount, .. } = e.kind {
+        non_negative(|| format!("history[{i}].amount"), amount)?;
+    }
+    Ok(())
+}
+
 // The helpers below take the field path as a closure: paths are built only for the error, not
 // for every valid field of every case.
 
@@ -1311,5 +1565,209 @@ fn not_after(path: impl FnOnce() -> String, at: Instant, as_of: Instant) -> Resu
         ))
     } else {
         Ok(())
+    }
+}
+
+/// The case and its events as the document gives them, read by serde (their names are the ones
+/// the derive's messages give) and typed in [`Case::from_json`].
+mod document {
+    use super::*;
+
+    // The case as the document gives it: `Case` field for field, its events in their document form,
+    // typed once the rest of the case is checked, so that errors come in the order validation finds
+    // them.
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Case {
+        pub(super) as_of: Instant,
+        pub(super) account: Account,
+        pub(super) borrower: Borrower,
+        #[serde(default)]
+        pub(super) contacts: Vec<Contact>,
+        #[serde(default)]
+        pub(super) history: Vec<Event>,
+        #[serde(default)]
+        pub(super) extensions: Option<serde_json::Value>,
+    }
+
+    // The document form of an event: the fields every type may give, as the contract spells them.
+    // It exists to be read (its shape errors are the derive's) and described (the JSON Schema and the
+    // npm types are generated from it); `Event::into_event` turns it into the typed event, the
+    // one place that says which fields go with which type. Its doc comment is the schema's.
+
+    /// One thing that happened on the account. Which optional fields apply depends on `type`
+    /// (docs/case.md, history); [`Case::validate`] checks the combinations.
+    #[derive(Debug, Clone, Deserialize, Serialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Event {
+        pub(super) at: Instant,
+        #[serde(rename = "type")]
+        pub(super) kind: EventType,
+        /// `"borrower"` or a contact id.
+        #[serde(default)]
+        pub(super) party: Option<String>,
+        /// A channel id of that party.
+        #[serde(default)]
+        pub(super) channel: Option<String>,
+        #[serde(default)]
+        pub(super) direction: Option<Direction>,
+        #[serde(default)]
+        pub(super) outcome: Option<CallOutcome>,
+        /// Letter kind, for `letter` events.
+        #[serde(default, rename = "kind")]
+        pub(super) letter: Option<LetterKind>,
+        /// Promised date (`promise`).
+        #[serde(default)]
+        pub(super) date: Option<Date>,
+        /// Promised amount (`promise`).
+        #[serde(default)]
+        pub(super) amount: Option<i64>,
+        /// Last day a consent covers, inclusive (`consent`).
+        #[serde(default)]
+        pub(super) until: Option<Date>,
+        /// Collectors present (`visit`).
+        #[serde(default)]
+        pub(super) collectors: Option<u32>,
+        /// Queue moved to (`escalated`).
+        #[serde(default)]
+        pub(super) to: Option<String>,
+        /// The medium an `opt_out` covers.
+        #[serde(default)]
+        pub(super) medium: Option<Medium>,
+        /// The limits a `consent` lifts; the policy's default when absent.
+        #[serde(default)]
+        pub(super) scope: Option<Vec<ConsentLimit>>,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn case_with(history: Value) -> Value {
+        json!({
+            "as_of": "2026-03-10T14:30:00+08:00",
+            "account": { "id": "L-1", "currency": "CNY", "book_time_zone": "Asia/Shanghai" },
+            "borrower": { "channels": [
+                { "id": "m1", "kind": "mobile" }, { "id": "p1", "kind": "postal" } ] },
+            "contacts": [ { "id": "c1", "role": "reference" } ],
+            "history": history,
+        })
+    }
+
+    fn read(history: Value) -> Result<Case, Error> {
+        Case::from_json(&case_with(history).to_string())
+    }
+
+    #[test]
+    fn every_type_reads_into_its_kind_with_its_data_and_writes_back_the_same() {
+        let at = "2026-03-01T10:00:00+08:00";
+        let history = json!([
+            { "at": at, "type": "call", "party": "borrower", "channel": "m1", "outcome": "busy" },
+            { "at": at, "type": "sms", "party": "borrower", "direction": "inbound" },
+            { "at": at, "type": "email", "party": "c1" },
+            { "at": at, "type": "letter", "party": "borrower", "kind": "demand" },
+            { "at": at, "type": "visit", "party": "borrower", "collectors": 2 },
+            { "at": at, "type": "promise", "party": "borrower", "date": "2026-03-05", "amount": 500 },
+            { "at": at, "type": "consent", "party": "borrower", "until": "2026-03-04",
+              "scope": ["time"] },
+            { "at": at, "type": "dispute_opened" },
+            { "at": at, "type": "dispute_resolved", "party": "borrower" },
+            { "at": at, "type": "escalated", "to": "legal" },
+            { "at": at, "type": "agency_placed" },
+            { "at": at, "type": "legal_filed" },
+            { "at": at, "type": "opt_out", "party": "borrower", "medium": "text" },
+            { "at": at, "type": "undeliverable", "party": "borrower", "channel": "p1" },
+        ]);
+        let case = read(history).unwrap();
+        let kinds: Vec<&EventKind> = case.history.iter().map(|e| &e.kind).collect();
+        let date = |d: &str| serde_json::from_value::<Date>(json!(d)).unwrap();
+        assert_eq!(
+            kinds,
+            [
+                &EventKind::Call {
+                    outcome: CallOutcome::Busy
+                },
+                &EventKind::Sms,
+                &EventKind::Email,
+                &EventKind::Letter {
+                    kind: LetterKind::Demand
+                },
+                &EventKind::Visit {
+                    collectors: Some(2)
+                },
+                &EventKind::Promise {
+                    date: date("2026-03-05"),
+                    amount: 500
+                },
+                &EventKind::Consent {
+                    until: Some(date("2026-03-04")),
+                    scope: Some(vec![ConsentLimit::Time])
+                },
+                &EventKind::DisputeOpened,
+                &EventKind::DisputeResolved,
+                &EventKind::Escalated {
+                    queue: "legal".into()
+                },
+                &EventKind::AgencyPlaced,
+                &EventKind::LegalFiled,
+                &EventKind::OptOut {
+                    medium: Medium::Text
+                },
+                &EventKind::Undeliverable,
+            ]
+        );
+        let again = Case::from_json(&serde_json::to_string(&case).unwrap()).unwrap();
+        let kinds_again: Vec<&EventKind> = again.history.iter().map(|e| &e.kind).collect();
+        assert_eq!(kinds, kinds_again);
+        let parties = |c: &Case| -> Vec<Option<String>> {
+            c.history.iter().map(|e| e.party.clone()).collect()
+        };
+        assert_eq!(parties(&case), parties(&again));
+    }
+
+    #[test]
+    fn a_missing_direction_is_outbound_and_an_event_without_party_concerns_the_borrower() {
+        let case = read(json!([
+            { "at": "2026-03-01T10:00:00+08:00", "type": "call", "party": "c1", "outcome": "connected" },
+            { "at": "2026-03-01T10:00:00+08:00", "type": "agency_placed" },
+        ]))
+        .unwrap();
+        assert_eq!(case.history[0].direction, Direction::Outbound);
+        assert!(case.history[0].is_outbound());
+        assert_eq!(case.history[1].party, None);
+        assert_eq!(case.history[1].party(), BORROWER);
+    }
+
+    #[test]
+    fn a_field_its_type_does_not_carry_is_refused_before_a_field_it_needs() {
+        let err = read(json!([
+            { "at": "2026-03-01T10:00:00+08:00", "type": "call", "party": "borrower",
+              "date": "2026-03-05" },
+        ]))
+        .unwrap_err();
+        assert_eq!(
+            (err.code, err.path.as_str()),
+            (ErrorCode::InvalidField, "history[0].date")
+        );
+        let err = read(json!([
+            { "at": "2026-03-01T10:00:00+08:00", "type": "call", "party": "borrower" },
+        ]))
+        .unwrap_err();
+        assert_eq!(err.path, "history[0].outcome");
+        assert_eq!(err.message, "a call event needs an outcome");
+    }
+
+    #[test]
+    fn a_bad_event_is_reported_after_what_the_rest_of_the_case_gets_wrong() {
+        let mut doc = case_with(json!([
+            { "at": "2026-03-01T10:00:00+08:00", "type": "sms", "party": "borrower",
+              "outcome": "busy" },
+        ]));
+        doc["account"]["id"] = json!("");
+        let err = Case::from_json(&doc.to_string()).unwrap_err();
+        assert_eq!(err.path, "account.id");
     }
 }

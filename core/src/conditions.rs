@@ -5,7 +5,7 @@
 //! the days since a letter or a conversation add up. Each condition therefore yields the set of
 //! instants in the span at which it holds, which the engine intersects with the other rules.
 
-use crate::case::{EventType, LetterKind, Medium, BORROWER};
+use crate::case::{EventType, LetterKind, BORROWER};
 use crate::contact::ContactLimits;
 use crate::facts::{Facts, ObligationState, Span, Target};
 use crate::intervals::IntervalSet;
@@ -153,7 +153,7 @@ impl<'f> Conditions<'f> {
             }
             Condition::ChannelConsented => when(target.channel.is_some_and(|c| {
                 self.facts.history.of_channel(&c.id).iter().any(|e| {
-                    e.kind == crate::case::EventType::Consent
+                    matches!(e.kind, crate::case::EventKind::Consent { .. })
                         && e.party.as_deref() == Some(target.party)
                 })
             })),
@@ -374,22 +374,13 @@ impl<'f> Conditions<'f> {
         let medium = target.medium()?;
         let channel = target.channel.map(|c| c.id.as_str());
         let of_medium = |e: &crate::case::Event| {
-            let m = match e.kind {
-                EventType::Call => Medium::Call,
-                EventType::Sms => Medium::Text,
-                EventType::Email => Medium::Email,
-                EventType::Letter => Medium::Postal,
-                _ => return false,
-            };
-            m == medium && e.party.as_deref() == Some(target.party)
+            e.kind.medium() == Some(medium) && e.party.as_deref() == Some(target.party)
         };
-        let last = self
-            .facts
-            .history
-            .events
-            .iter()
-            .rev()
-            .find(|e| of_medium(e) && e.kind != EventType::Letter && !e.is_outbound())?;
+        let last = self.facts.history.events.iter().rev().find(|e| {
+            of_medium(e)
+                && !matches!(e.kind, crate::case::EventKind::Letter { .. })
+                && !e.is_outbound()
+        })?;
         if last.channel.is_some() && last.channel.as_deref() != channel {
             return None;
         }

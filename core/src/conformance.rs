@@ -390,7 +390,7 @@ impl Corpus {
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_dir())
             .collect();
-        dirs.sort();
+        crate::order::sort(&mut dirs);
         let mut cases = Vec::with_capacity(dirs.len());
         for dir in dirs {
             let meta_path = dir.join("meta.json");

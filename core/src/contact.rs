@@ -130,11 +130,7 @@ impl<'f> ContactLimits<'f> {
             .scoped_events(scope, target)
             .iter()
             .filter(|e| self.facts.history.counts(e, counts, exclude))
-            .filter(|e| {
-                outcomes.is_empty()
-                    || e.kind != crate::case::EventType::Call
-                    || e.outcome.is_some_and(|o| outcomes.contains(&o))
-            })
+            .filter(|e| e.outcome_in(outcomes))
             .filter(|e| {
                 exclude_parties.is_empty()
                     || !e
@@ -144,7 +140,7 @@ impl<'f> ContactLimits<'f> {
             })
             .map(|e| self.facts.primary.date_of(e.at.seconds()))
             .collect();
-        dates.sort_unstable();
+        crate::order::sort(&mut dates);
         dates
     }
 
@@ -249,7 +245,7 @@ impl<'f> ContactLimits<'f> {
                 })
                 .map(|t| self.facts.primary.date_of(t))
                 .collect();
-            dates.sort_unstable();
+            crate::order::sort(&mut dates);
             return dates;
         }
         self.counted_dates(
@@ -318,11 +314,7 @@ impl<'f> ContactLimits<'f> {
         self.scoped_events(cap.scope, target)
             .iter()
             .filter(|e| self.facts.history.counts(e, cap.counts, &cap.exclude))
-            .filter(|e| {
-                cap.outcomes.is_empty()
-                    || e.kind != crate::case::EventType::Call
-                    || e.outcome.is_some_and(|o| cap.outcomes.contains(&o))
-            })
+            .filter(|e| e.outcome_in(&cap.outcomes))
             .filter(|e| {
                 !e.party
                     .as_deref()

@@ -152,7 +152,7 @@ impl Ledger {
         }
         // Oldest first; equal due dates keep their input order (a stable sort), chargebacks after
         // the installments.
-        open.sort_by_key(|r| r.due);
+        crate::order::sort_by_key(&mut open, |r| r.due);
 
         if !explicit {
             // Entries in time order (a stable sort keeps the input order of equal instants); each
@@ -163,7 +163,7 @@ impl Ledger {
                 .standing_payments()
                 .filter(|p| p.kind != PaymentKind::Chargeback)
                 .collect();
-            entries.sort_by_key(|p| p.at.seconds());
+            crate::order::sort_by_key(&mut entries, |p| p.at.seconds());
             for p in entries {
                 let at = p.at.seconds();
                 let mut left = p.amount;
@@ -224,7 +224,7 @@ impl Ledger {
             })
             .collect();
         let mut pauses: Vec<(Date, Date)> = acct.pauses.iter().map(|p| (p.from, p.to)).collect();
-        pauses.sort();
+        crate::order::sort(&mut pauses);
         Ledger {
             rows,
             pauses,

@@ -16,7 +16,7 @@ use crate::policy::{Category, PartyKind};
 pub(crate) fn disclosures(conditions: &Conditions) -> Vec<Disclosure> {
     let facts = conditions.facts();
     let mut contacts: Vec<&Contact> = facts.case.contacts.iter().collect();
-    contacts.sort_by(|a, b| a.id.cmp(&b.id));
+    crate::order::sort_by(&mut contacts, |a, b| a.id.cmp(&b.id));
     let mut parties: Vec<Target> = vec![facts.borrower_target()];
     parties.extend(contacts.into_iter().map(|c| Target {
         party: &c.id,

@@ -68,7 +68,7 @@ impl Engine {
                 "at least one version is needed",
             ));
         }
-        versions.sort_by_key(|p| p.document().effective_from);
+        crate::order::sort_by_key(&mut versions, |p| p.document().effective_from);
         for (i, w) in versions.windows(2).enumerate() {
             let (a, b) = (
                 w[0].document().effective_from,
@@ -384,7 +384,7 @@ fn calendar_warnings(
         .map(|d| chrono::Datelike::year(&d.0))
         .filter(|y| !years.contains(y))
         .collect();
-    outside.sort_unstable();
+    crate::order::sort(&mut outside);
     outside.dedup();
     if outside.is_empty() {
         return Vec::new();
@@ -423,7 +423,7 @@ fn market_warnings(policy: &Policy, case: &Case) -> Vec<Warning> {
         .filter(|z| !market.time_zones.contains(z))
         .map(|z| z.name())
         .collect();
-    zones.sort_unstable();
+    crate::order::sort(&mut zones);
     zones.dedup();
     if !zones.is_empty() {
         outside.push(format!(

@@ -410,7 +410,7 @@ fn build(doc: &LoanDoc, business: Date, zone: Zone) -> Result<Value, Error> {
     // Each chargeback belongs to the period it falls in ([from, due), the last period up to and
     // including its due date, later ones to the last period). What the period has settled counts
     // against its chargebacks first, in date order, as Fineract's delinquency does.
-    chargebacks.sort_by_key(|c| (c.1, c.0));
+    crate::order::sort_by_key(&mut chargebacks, |c| (c.1, c.0));
     let last = periods.len().saturating_sub(1);
     for (k, date, parts, id) in &chargebacks {
         let Some(n) = periods
@@ -477,7 +477,7 @@ fn build(doc: &LoanDoc, business: Date, zone: Zone) -> Result<Value, Error> {
             }
         }
     }
-    pauses.sort();
+    crate::order::sort(&mut pauses);
     let mut merged: Vec<(Date, Date)> = Vec::new();
     for (from, to) in pauses {
         match merged.last_mut() {

@@ -2,7 +2,8 @@
 //! (lost contact, disputes, conversations, consents), computed once per decision.
 
 use crate::case::{
-    CallOutcome, Case, ChannelKind, ConsentLimit, Event, EventType, LetterKind, Medium, BORROWER,
+    CallOutcome, Case, ChannelKind, ConsentLimit, Event, EventKind, EventType, LetterKind, Medium,
+    BORROWER,
 };
 use crate::policy::{ConsentEnd, ContactReset, CountKind, Exclusion, LostContactDef, Policy};
 use crate::time::{Seconds, Zone};
@@ -49,7 +50,7 @@ pub struct ConsentSpan<'a> {
 impl<'a> History<'a> {
     pub fn new(case: &'a Case, policy: &Policy, primary: Zone) -> History<'a> {
         let mut events: Vec<&Event> = case.history.iter().collect();
-        events.sort_by_key(|e| e.at.seconds());
+        crate::order::sort_by_key(&mut events, |e| e.at.seconds());
         let contact = &policy.document().contact;
         let mut by_party: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();
         let mut by_channel: BTreeMap<&str, Vec<&Event>> = BTreeMap::new();
@@ -57,10 +58,7 @@ impl<'a> History<'a> {
         for e in &events {
             if let Some(party) = e.party.as_deref() {
                 by_party.entry(party).or_default().push(e);
-                if e.kind == EventType::Consent
-                    || (matches!(e.kind, EventType::Call | EventType::Sms | EventType::Email)
-                        && !e.is_outbound())
-                {
+                if matches!(e.kind, EventKind::Consent { .. }) || requests_contact(e) {
                     last_requests.insert(party, e.at.seconds());
                 }
             }
@@ -77,20 +75,30 @@ impl<'a> History<'a> {
         for e in &events {
             let at = e.at.seconds();
             let borrower = e.party.as_deref() == Some(BORROWER);
-            match e.kind {
-                EventType::Call if borrower && e.outcome == Some(CallOutcome::Connected) => {
-                    last_conversation = Some(at);
-                }
-                EventType::Escalated => last_escalated_to = e.to.as_deref(),
-                EventType::DisputeOpened => {
+            match &e.kind {
+                EventKind::Call {
+                    outcome: CallOutcome::Connected,
+                } if borrower => last_conversation = Some(at),
+                EventKind::Escalated { queue } => last_escalated_to = Some(queue.as_str()),
+                EventKind::DisputeOpened => {
                     dispute_opened = Some(at);
                     dispute_open_by_event = true;
                 }
-                EventType::DisputeResolved => dispute_open_by_event = false,
-                EventType::Letter if e.letter == Some(LetterKind::Verification) => {
-                    last_verification = Some(at);
-                }
-                _ => {}
+                EventKind::DisputeResolved => dispute_open_by_event = false,
+                EventKind::Letter {
+                    kind: LetterKind::Verification,
+                } => last_verification = Some(at),
+                EventKind::Call { .. }
+                | EventKind::Sms
+                | EventKind::Email
+                | EventKind::Letter { .. }
+                | EventKind::Visit { .. }
+                | EventKind::Promise { .. }
+                | EventKind::Consent { .. }
+                | EventKind::AgencyPlaced
+                | EventKind::LegalFiled
+                | EventKind::OptOut { .. }
+                | EventKind::Undeliverable => {}
             }
         }
         let lost_contact_since = lost_contact(case, &contact.lost_contact, &events, primary);
@@ -110,39 +118,37 @@ impl<'a> History<'a> {
         let default_days = i64::from(contact.consent_days);
         let def = &contact.consent;
         let mut consents: BTreeMap<&str, Vec<ConsentSpan>> = BTreeMap::new();
-        let spans = events
-            .iter()
-            .filter(|e| e.kind == EventType::Consent)
-            .filter_map(|e| {
-                let party = e.party.as_deref()?;
-                let at = e.at.seconds();
-                let mut end = primary.start_of(primary.date_of(at).add_days(default_days));
-                if let Some(until) = e.until {
-                    end = end.min(primary.start_of(until.add_days(1)));
+        let spans = events.iter().filter_map(|e| {
+            let EventKind::Consent { until, scope } = &e.kind else {
+                return None;
+            };
+            let party = e.party.as_deref()?;
+            let at = e.at.seconds();
+            let mut end = primary.start_of(primary.date_of(at).add_days(default_days));
+            if let Some(until) = *until {
+                end = end.min(primary.start_of(until.add_days(1)));
+            }
+            if def.ends_on.contains(&ConsentEnd::Conversation) {
+                let theirs = by_party.get(party).map_or(&[][..], Vec::as_slice);
+                let later = theirs.partition_point(|c| c.at.seconds() <= at);
+                let next_conversation = theirs[later..].iter().find(|c| is_conversation(c));
+                if let Some(c) = next_conversation {
+                    // The conversation itself is still covered; calls after it are not.
+                    end = end.min(c.at.seconds() + 1);
                 }
-                if def.ends_on.contains(&ConsentEnd::Conversation) {
-                    let theirs = by_party.get(party).map_or(&[][..], Vec::as_slice);
-                    let later = theirs.partition_point(|c| c.at.seconds() <= at);
-                    let next_conversation = theirs[later..].iter().find(|c| {
-                        c.kind == EventType::Call && c.outcome == Some(CallOutcome::Connected)
-                    });
-                    if let Some(c) = next_conversation {
-                        // The conversation itself is still covered; calls after it are not.
-                        end = end.min(c.at.seconds() + 1);
-                    }
-                }
-                Some(ConsentSpan {
-                    party,
-                    channel: if def.per_channel {
-                        e.channel.as_deref()
-                    } else {
-                        None
-                    },
-                    lifts: e.scope.clone().unwrap_or_else(|| def.default_scope.clone()),
-                    from: at,
-                    to: end,
-                })
-            });
+            }
+            Some(ConsentSpan {
+                party,
+                channel: if def.per_channel {
+                    e.channel.as_deref()
+                } else {
+                    None
+                },
+                lifts: scope.clone().unwrap_or_else(|| def.default_scope.clone()),
+                from: at,
+                to: end,
+            })
+        });
         for span in spans {
             consents.entry(span.party).or_default().push(span);
         }
@@ -206,18 +212,15 @@ impl<'a> History<'a> {
     /// Whether `party` opted out of `medium` (or of every medium).
     pub fn opted_out_of(&self, party: &str, medium: Option<Medium>) -> bool {
         self.of_party(party).iter().any(|e| {
-            e.kind == EventType::OptOut
-                && (e.medium == Some(Medium::All) || (medium.is_some() && e.medium == medium))
+            matches!(e.kind, EventKind::OptOut { medium: m } if m == Medium::All || Some(m) == medium)
         })
     }
 
     /// Whether `party` reached the lender from `channel`.
     pub fn used_channel(&self, party: &str, channel: &str) -> bool {
-        self.of_channel(channel).iter().any(|e| {
-            e.party.as_deref() == Some(party)
-                && matches!(e.kind, EventType::Call | EventType::Sms | EventType::Email)
-                && !e.is_outbound()
-        })
+        self.of_channel(channel)
+            .iter()
+            .any(|e| e.party.as_deref() == Some(party) && requests_contact(e))
     }
 
     /// The first outbound communication of these types to the borrower that did not come back
@@ -231,7 +234,7 @@ impl<'a> History<'a> {
             .iter()
             .find(|e| {
                 let sent = e.at.seconds();
-                types.contains(&e.kind)
+                types.contains(&e.event_type())
                     && e.is_outbound()
                     && e.party.as_deref().is_none_or(|p| p == BORROWER)
                     && !self.events.iter().any(|u| {
@@ -255,7 +258,7 @@ impl<'a> History<'a> {
         fn party(e: &Event) -> &str {
             e.party.as_deref().unwrap_or(BORROWER)
         }
-        if returned.kind != EventType::Undeliverable || party(returned) != party(sent) {
+        if returned.kind != EventKind::Undeliverable || party(returned) != party(sent) {
             return false;
         }
         let Some(channel) = returned.channel.as_deref() else {
@@ -266,7 +269,7 @@ impl<'a> History<'a> {
             None => self
                 .case
                 .channel(party(returned), channel)
-                .is_some_and(|c| carries(c.kind, sent.kind)),
+                .is_some_and(|c| carries(c.kind, sent.kind.medium())),
         }
     }
 
@@ -275,44 +278,38 @@ impl<'a> History<'a> {
         self.of_channel(channel)
             .iter()
             .rev()
-            .find(|e| e.kind == EventType::Call)
-            .is_some_and(|e| e.outcome == Some(CallOutcome::WrongNumber))
+            .find(|e| matches!(e.kind, EventKind::Call { .. }))
+            .is_some_and(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::Call {
+                        outcome: CallOutcome::WrongNumber
+                    }
+                )
+            })
     }
 
     /// Whether an event counts toward a cap or a rest pattern of this kind.
     pub fn counts(&self, e: &Event, kind: CountKind, exclude: &[Exclusion]) -> bool {
         let outbound = e.is_outbound();
         let is = match kind {
-            CountKind::PlacedCall => e.kind == EventType::Call && outbound,
-            CountKind::ConnectedCall => {
-                e.kind == EventType::Call && outbound && e.outcome == Some(CallOutcome::Connected)
-            }
+            CountKind::PlacedCall => matches!(e.kind, EventKind::Call { .. }) && outbound,
+            CountKind::ConnectedCall => is_conversation(e) && outbound,
             CountKind::UnansweredAttempt => {
-                e.kind == EventType::Call
-                    && outbound
-                    && matches!(
-                        e.outcome,
-                        Some(CallOutcome::NoAnswer | CallOutcome::Busy | CallOutcome::Voicemail)
-                    )
-            }
-            CountKind::Conversation => {
-                e.kind == EventType::Call && e.outcome == Some(CallOutcome::Connected)
-            }
-            CountKind::Message => matches!(e.kind, EventType::Sms | EventType::Email) && outbound,
-            CountKind::Text => e.kind == EventType::Sms && outbound,
-            CountKind::Email => e.kind == EventType::Email && outbound,
-            CountKind::Letter => e.kind == EventType::Letter && outbound,
-            CountKind::Visit => e.kind == EventType::Visit,
-            CountKind::Contact => {
                 matches!(
                     e.kind,
-                    EventType::Call
-                        | EventType::Sms
-                        | EventType::Email
-                        | EventType::Letter
-                        | EventType::Visit
+                    EventKind::Call {
+                        outcome: CallOutcome::NoAnswer | CallOutcome::Busy | CallOutcome::Voicemail
+                    }
                 ) && outbound
             }
+            CountKind::Conversation => is_conversation(e),
+            CountKind::Message => is_message(e) && outbound,
+            CountKind::Text => e.kind == EventKind::Sms && outbound,
+            CountKind::Email => e.kind == EventKind::Email && outbound,
+            CountKind::Letter => matches!(e.kind, EventKind::Letter { .. }) && outbound,
+            CountKind::Visit => matches!(e.kind, EventKind::Visit { .. }),
+            CountKind::Contact => e.kind.is_contact() && outbound,
         };
         if !is {
             return false;
@@ -320,20 +317,26 @@ impl<'a> History<'a> {
         for x in exclude {
             let excluded = match x {
                 Exclusion::Inbound => !outbound,
-                Exclusion::NotConnected => {
-                    e.kind == EventType::Call && e.outcome == Some(CallOutcome::Busy)
-                }
+                Exclusion::NotConnected => matches!(
+                    e.kind,
+                    EventKind::Call {
+                        outcome: CallOutcome::Busy
+                    }
+                ),
                 // A conversation is not a placed call: a cap on conversations counts it whoever
                 // placed the call and whether or not consent covered it (the consent lifts such a
                 // cap only while it lasts, see `Facts::cap`).
                 Exclusion::UnderConsent => {
-                    e.kind == EventType::Call
+                    matches!(e.kind, EventKind::Call { .. })
                         && kind != CountKind::Conversation
                         && self.under_consent(e)
                 }
-                Exclusion::WrongNumber => {
-                    e.kind == EventType::Call && e.outcome == Some(CallOutcome::WrongNumber)
-                }
+                Exclusion::WrongNumber => matches!(
+                    e.kind,
+                    EventKind::Call {
+                        outcome: CallOutcome::WrongNumber
+                    }
+                ),
                 Exclusion::BeforeRequest => e
                     .party
                     .as_deref()
@@ -387,8 +390,7 @@ impl<'a> History<'a> {
         self.events
             .iter()
             .filter(move |e| {
-                e.kind == EventType::Letter
-                    && e.letter == Some(kind)
+                matches!(e.kind, EventKind::Letter { kind: k } if k == kind)
                     && e.party.as_deref().is_none_or(|p| p == BORROWER)
                     && since.is_none_or(|s| e.at.seconds() >= s)
                     && by.is_none_or(|b| e.at.seconds() < b)
@@ -401,7 +403,7 @@ impl<'a> History<'a> {
         self.events
             .iter()
             .find(|e| {
-                matches!(e.kind, EventType::Sms | EventType::Email)
+                is_message(e)
                     && e.is_outbound()
                     && e.party.as_deref() == Some(BORROWER)
                     && by.is_none_or(|b| e.at.seconds() < b)
@@ -410,18 +412,43 @@ impl<'a> History<'a> {
     }
 
     pub fn recorded(&self, kind: EventType) -> bool {
-        self.events.iter().any(|e| e.kind == kind)
+        self.events.iter().any(|e| e.event_type() == kind)
     }
 }
 
-/// Whether a channel of this kind carries communications of this event type.
-fn carries(kind: ChannelKind, event: EventType) -> bool {
-    match event {
-        EventType::Letter => kind == ChannelKind::Postal,
-        EventType::Email => kind == ChannelKind::Email,
-        EventType::Sms => matches!(kind, ChannelKind::Mobile | ChannelKind::Sms),
-        _ => false,
+/// Whether a channel of this kind carries what went through this medium and can come back
+/// undelivered (a call cannot).
+fn carries(kind: ChannelKind, medium: Option<Medium>) -> bool {
+    match medium {
+        Some(Medium::Postal) => kind == ChannelKind::Postal,
+        Some(Medium::Email) => kind == ChannelKind::Email,
+        Some(Medium::Text) => matches!(kind, ChannelKind::Mobile | ChannelKind::Sms),
+        Some(Medium::Call | Medium::All) | None => false,
     }
+}
+
+/// A telephone conversation: a call that connected, whoever placed it.
+fn is_conversation(e: &Event) -> bool {
+    matches!(
+        e.kind,
+        EventKind::Call {
+            outcome: CallOutcome::Connected
+        }
+    )
+}
+
+/// A text or an email.
+fn is_message(e: &Event) -> bool {
+    matches!(e.kind, EventKind::Sms | EventKind::Email)
+}
+
+/// A call or message from the party: a request to be contacted (with a consent, which the
+/// callers add), and what resets lost contact when it comes from the borrower.
+fn requests_contact(e: &Event) -> bool {
+    matches!(
+        e.kind,
+        EventKind::Call { .. } | EventKind::Sms | EventKind::Email
+    ) && !e.is_outbound()
 }
 
 /// Since when the borrower is lost-contact under the policy's definition, if they are.
@@ -447,27 +474,26 @@ fn lost_contact(
     let resets = |e: &Event| -> bool {
         def.reset_by.iter().any(|r| match r {
             ContactReset::ConnectedCall => {
-                e.kind == EventType::Call
-                    && e.party.as_deref() == Some(BORROWER)
-                    && e.outcome == Some(CallOutcome::Connected)
+                is_conversation(e) && e.party.as_deref() == Some(BORROWER)
             }
             ContactReset::RefusedCall => {
-                e.kind == EventType::Call
-                    && e.party.as_deref() == Some(BORROWER)
-                    && e.outcome == Some(CallOutcome::Refused)
+                matches!(
+                    e.kind,
+                    EventKind::Call {
+                        outcome: CallOutcome::Refused
+                    }
+                ) && e.party.as_deref() == Some(BORROWER)
             }
             ContactReset::InboundCall => {
-                e.kind == EventType::Call
+                matches!(e.kind, EventKind::Call { .. })
                     && e.party.as_deref() == Some(BORROWER)
                     && !e.is_outbound()
             }
             ContactReset::InboundMessage => {
-                matches!(e.kind, EventType::Sms | EventType::Email)
-                    && e.party.as_deref() == Some(BORROWER)
-                    && !e.is_outbound()
+                is_message(e) && e.party.as_deref() == Some(BORROWER) && !e.is_outbound()
             }
             ContactReset::Promise => {
-                e.kind == EventType::Promise && e.party.as_deref() == Some(BORROWER)
+                matches!(e.kind, EventKind::Promise { .. }) && e.party.as_deref() == Some(BORROWER)
             }
             ContactReset::Payment => false, // payments are read from the account below
         })
@@ -522,10 +548,9 @@ fn lost_contact(
             since = None;
             continue;
         }
-        let failed = e.kind == EventType::Call
+        let failed = matches!(e.kind, EventKind::Call { outcome } if def.failures.contains(&outcome))
             && e.party.as_deref() == Some(BORROWER)
             && e.is_outbound()
-            && e.outcome.is_some_and(|o| def.failures.contains(&o))
             && counts_channel(e);
         if failed {
             failures.push((at, primary.date_of(at), e.channel.as_deref()));
@@ -545,11 +570,18 @@ fn lost_contact(
         let mut latest = Vec::with_capacity(phones.len());
         for p in &phones {
             let last = events.iter().rev().find(|e| {
-                e.kind == EventType::Call
+                matches!(e.kind, EventKind::Call { .. })
                     && e.party.as_deref() == Some(BORROWER)
                     && e.channel.as_deref() == Some(*p)
             });
-            latest.push(last.filter(|e| e.outcome == Some(CallOutcome::WrongNumber)));
+            latest.push(last.filter(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::Call {
+                        outcome: CallOutcome::WrongNumber
+                    }
+                )
+            }));
         }
         if latest.iter().all(Option::is_some) {
             all_wrong_since = latest.iter().flatten().map(|e| e.at.seconds()).max();

@@ -26,7 +26,7 @@ impl IntervalSet {
     /// Builds a set from intervals in any order, merging overlaps and touching ends.
     pub fn from_unsorted(mut spans: Vec<(Seconds, Seconds)>) -> IntervalSet {
         spans.retain(|(a, b)| a < b);
-        spans.sort_unstable();
+        crate::order::sort(&mut spans);
         let mut out = IntervalSet::empty();
         for (a, b) in spans {
             out.push(a, b);

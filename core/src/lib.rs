@@ -49,6 +49,7 @@ mod history;
 mod intervals;
 mod json_path;
 mod obligations;
+mod order;
 mod pay_days;
 pub mod plan;
 pub mod policy;

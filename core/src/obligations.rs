@@ -3,7 +3,7 @@
 //! party it is owed to; the open ones are reported, and conditions can ask whether one is open or
 //! past its deadline, which is how a policy makes an obligation a prerequisite.
 
-use crate::case::{Event, BORROWER};
+use crate::case::{Event, EventKind, BORROWER};
 use crate::conditions::Conditions;
 use crate::decision::ObligationOutput;
 use crate::facts::{Facts, ObligationState, Target};
@@ -11,15 +11,11 @@ use crate::policy::{EventPattern, PartyKind};
 
 impl EventPattern {
     pub(crate) fn matches(&self, e: &Event) -> bool {
-        self.types.contains(&e.kind)
-            && (self.outcomes.is_empty()
-                || e.kind != crate::case::EventType::Call
-                || e.outcome.is_some_and(|o| self.outcomes.contains(&o)))
-            && (self.directions.is_empty()
-                || self
-                    .directions
-                    .contains(&e.direction.unwrap_or(crate::case::Direction::Outbound)))
-            && (self.letters.is_empty() || e.letter.is_some_and(|l| self.letters.contains(&l)))
+        self.types.contains(&e.event_type())
+            && e.outcome_in(&self.outcomes)
+            && (self.directions.is_empty() || self.directions.contains(&e.direction))
+            && (self.letters.is_empty()
+                || matches!(e.kind, EventKind::Letter { kind } if self.letters.contains(&kind)))
     }
 }
 
@@ -55,7 +51,7 @@ impl<'f> Obligations<'f> {
                         .iter()
                         .filter(|c| PartyKind::of_role(c.role) == *kind)
                         .collect();
-                    contacts.sort_by(|a, b| a.id.cmp(&b.id));
+                    crate::order::sort_by(&mut contacts, |a, b| a.id.cmp(&b.id));
                     parties.extend(contacts.into_iter().map(|c| Target {
                         party: &c.id,
                         kind: *kind,

@@ -222,7 +222,7 @@ impl Engine {
             cuts.extend(facts.promises.iter().map(|p| p.ends_at));
         }
         cuts.retain(|&t| t > as_of && t < end);
-        cuts.sort_unstable();
+        crate::order::sort(&mut cuts);
         cuts.dedup();
 
         let signature = |at: Seconds| -> Result<_, Error> {
@@ -424,7 +424,7 @@ impl Planner {
                                 })
                             })
                             .collect();
-                        rooms.sort_by(|a, b| a.rule.cmp(&b.rule));
+                        crate::order::sort_by(&mut rooms, |a, b| a.rule.cmp(&b.rule));
                         room.push((self.primary.start_of(day).max(from), rooms));
                         day = day.add_days(1);
                     }
@@ -570,7 +570,7 @@ impl Planner {
                 },
             ));
         }
-        out.sort_by_key(|(rank, n, _)| (*rank, *n));
+        crate::order::sort_by_key(&mut out, |(rank, n, _)| (*rank, *n));
         out.into_iter().map(|(_, _, c)| c).collect()
     }
 }

@@ -6,7 +6,7 @@
 //! horizon (seed 002: 最长不得超过三天) is recorded but not honoured: it neither pauses collection
 //! nor counts as broken.
 
-use crate::case::{Case, EventType};
+use crate::case::{Case, EventKind};
 use crate::history::History;
 use crate::policy::Policy;
 use crate::time::{Date, Seconds, Zone};
@@ -37,7 +37,7 @@ pub fn promises(
         .repayments()
         .map(|p| (p.at.seconds(), p.amount))
         .collect();
-    paid_at.sort_unstable();
+    crate::order::sort(&mut paid_at);
     let mut totals = Vec::with_capacity(paid_at.len() + 1);
     totals.push(0i64);
     for &(_, amount) in &paid_at {
@@ -52,11 +52,10 @@ pub fn promises(
     history
         .events
         .iter()
-        .filter(|e| e.kind == EventType::Promise)
         .filter_map(|e| {
-            // Validation requires both of a promise.
-            let date = e.date?;
-            let amount = e.amount?;
+            let EventKind::Promise { date, amount } = e.kind else {
+                return None;
+            };
             let made_at = e.at.seconds();
             let made_on = primary.date_of(made_at);
             let ahead = date.days_since(made_on);

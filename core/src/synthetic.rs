@@ -90,7 +90,7 @@ pub fn account(seed: u64, index: u64, history: usize) -> Value {
             call(&mut r, zone, at, k)
         })
         .collect();
-    events.sort_by_key(|(at, _)| *at);
+    crate::order::sort_by_key(&mut events, |(at, _)| *at);
     json!({
         "as_of": zone.render(as_of),
         "account": { "id": format!("SYN-{seed}-{index}"), "currency": if zone_name == "Asia/Shanghai" { "CNY" } else { "USD" },
@@ -279,7 +279,7 @@ impl Portfolio {
                         call(&mut a, zone, at, k)
                     })
                     .collect();
-                new.sort_by_key(|(at, _)| *at);
+                crate::order::sort_by_key(&mut new, |(at, _)| *at);
                 let connected = new
                     .iter()
                     .find(|(_, e)| e["outcome"] == "connected" && e["party"] == "borrower")
@@ -295,8 +295,8 @@ impl Portfolio {
                 events.extend(new);
             }
         }
-        events.sort_by_key(|(at, _)| *at);
-        payments.sort_by_key(|(at, _)| *at);
+        crate::order::sort_by_key(&mut events, |(at, _)| *at);
+        crate::order::sort_by_key(&mut payments, |(at, _)| *at);
         let contacts: Vec<Value> = (0..3)
             .map(|k| {
                 let role = ["reference", "spouse", "guarantor"][k as usize];
@@ -404,7 +404,7 @@ pub fn heavy(shape: Heavy) -> Value {
             call_to(&mut r, zone, at, &party, &channel)
         })
         .collect();
-    events.sort_by_key(|(at, _)| *at);
+    crate::order::sort_by_key(&mut events, |(at, _)| *at);
     json!({
         "as_of": zone.render(as_of),
         "account": { "id": "HEAVY-1", "currency": "CNY", "book_time_zone": "Asia/Shanghai",

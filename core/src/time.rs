@@ -77,7 +77,14 @@ impl Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        // chrono's `%Y-%m-%d`, written here so the module carries no strftime interpreter: four
+        // digits for years 0 to 9999, and outside them an explicit sign (ISO 8601's expanded years).
+        let (year, month, day) = (self.0.year(), self.0.month(), self.0.day());
+        if (0..10_000).contains(&year) {
+            write!(f, "{year:04}-{month:02}-{day:02}")
+        } else {
+            write!(f, "{year:+05}-{month:02}-{day:02}")
+        }
     }
 }
 
@@ -94,8 +101,16 @@ impl FromStr for Date {
         if !shaped {
             return Err(format!("expected a date as YYYY-MM-DD, found {s:?}"));
         }
-        let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map_err(|_| format!("{s:?} is not a calendar date"))?;
+        // The shape is checked, so the fields are digits at fixed places; reading them here
+        // rather than with chrono's `parse_from_str` keeps its format interpreter out of the module.
+        let digits = |from: usize, to: usize| {
+            b[from..to]
+                .iter()
+                .fold(0u32, |n, c| n * 10 + u32::from(c - b'0'))
+        };
+        // Four digits are at most 9999, which an i32 holds.
+        let date = NaiveDate::from_ymd_opt(digits(0, 4) as i32, digits(5, 7), digits(8, 10))
+            .ok_or_else(|| format!("{s:?} is not a calendar date"))?;
         if !(1900..=2999).contains(&date.year()) {
             return Err(format!(
                 "{OUT_OF_RANGE_MARK}year of {s:?} is outside 1900-2999"
@@ -459,6 +474,54 @@ mod schema {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_is_read_as_chronos_iso_format_reads_it() {
+        for year in [
+            "0000", "0001", "1899", "1900", "2000", "2024", "2100", "2999", "3000", "9999",
+        ] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let s = format!("{year}-{month:02}-{day:02}");
+                    let theirs = NaiveDate::parse_from_str(&s, "%Y-%m-%d");
+                    match s.parse::<Date>() {
+                        Ok(ours) => assert_eq!(Ok(ours.0), theirs, "{s}"),
+                        Err(e) if e.contains("is not a calendar date") => {
+                            assert!(theirs.is_err(), "{s}")
+                        }
+                        Err(e) => {
+                            assert!(e.contains("outside 1900-2999"), "{s}: {e}");
+                            assert!(
+                                theirs.is_ok_and(|d| !(1900..=2999).contains(&d.year())),
+                                "{s}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_date_is_written_as_chronos_iso_format_writes_it_at_every_width_of_year() {
+        let years = [
+            -262_143, -10_000, -9_999, -1_000, -1, 0, 1, 999, 1_000, 2_026, 9_999, 10_000, 262_142,
+        ];
+        let mut dates: Vec<NaiveDate> = years
+            .iter()
+            .flat_map(|&y| {
+                [(1, 1), (2, 28), (12, 31)].map(|(m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap())
+            })
+            .collect();
+        dates.extend([NaiveDate::MIN, NaiveDate::MAX]);
+        for d in dates {
+            assert_eq!(
+                Date(d).to_string(),
+                d.format("%Y-%m-%d").to_string(),
+                "{d:?}"
+            );
+        }
+    }
 
     #[test]
     fn add_days_saturates_in_order_instead_of_returning_its_input() {

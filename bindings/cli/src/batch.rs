@@ -71,7 +71,7 @@ struct CaseSummary {
 }
 
 fn case_summary(case: &Case, d: &arrears_core::Decision) -> CaseSummary {
-    use arrears_core::case::{CallOutcome, Direction, EventType};
+    use arrears_core::case::{CallOutcome, Direction, EventKind};
     let paid = case.repayments().map(|p| p.amount).sum::<i64>()
         + case
             .account
@@ -84,13 +84,21 @@ fn case_summary(case: &Case, d: &arrears_core::Decision) -> CaseSummary {
             .iter()
             .filter(|e| e.party.as_deref() == Some("borrower"))
             .filter(|e| match e.kind {
-                EventType::Call => {
-                    e.outcome == Some(CallOutcome::Connected)
-                        || e.direction == Some(Direction::Inbound)
+                EventKind::Call { outcome } => {
+                    outcome == CallOutcome::Connected || e.direction == Direction::Inbound
                 }
-                EventType::Sms | EventType::Email => e.direction == Some(Direction::Inbound),
-                EventType::Promise => true,
-                _ => false,
+                EventKind::Sms | EventKind::Email => e.direction == Direction::Inbound,
+                EventKind::Promise { .. } => true,
+                EventKind::Letter { .. }
+                | EventKind::Visit { .. }
+                | EventKind::Consent { .. }
+                | EventKind::DisputeOpened
+                | EventKind::DisputeResolved
+                | EventKind::Escalated { .. }
+                | EventKind::AgencyPlaced
+                | EventKind::LegalFiled
+                | EventKind::OptOut { .. }
+                | EventKind::Undeliverable => false,
             })
             .map(|e| (e.at.0.date_naive(), e.at))
             .filter(|(day, _)| *day >= since.0)

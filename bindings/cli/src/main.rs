@@ -711,12 +711,17 @@ fn recorded_queue(
     case: &Case,
     d: &arrears_core::Decision,
 ) -> Option<String> {
-    use arrears_core::case::EventType;
+    use arrears_core::case::EventKind;
     case.history
         .iter()
-        .filter(|e| e.kind == EventType::Escalated)
-        .max_by_key(|e| e.at)
-        .and_then(|e| e.to.clone())
+        .filter_map(|e| {
+            let EventKind::Escalated { queue } = &e.kind else {
+                return None;
+            };
+            Some((e.at, queue))
+        })
+        .max_by_key(|(at, _)| *at)
+        .map(|(_, queue)| queue.clone())
         .or_else(|| {
             engine
                 .versions()

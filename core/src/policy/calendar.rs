@@ -28,7 +28,7 @@ impl Calendar {
         Calendar {
             weekend: def.weekend.clone(),
             holidays,
-            working_days: def.working_days.iter().copied().collect(),
+            working_days: crate::order::set_of(def.working_days.iter().copied()),
         }
     }
 

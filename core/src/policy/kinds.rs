@@ -222,7 +222,7 @@ impl FieldReader for RuleReader {
     // `read_struct` has refused a document without the required fields, so the defaults of
     // `id` and `cite` are never taken.
     fn finish(mut self) -> RuleDef {
-        self.kinds.sort_by_key(|(index, _)| *index);
+        crate::order::sort_by_key(&mut self.kinds, |(index, _)| *index);
         RuleDef {
             id: self.id.unwrap_or_default(),
             cite: self.cite.unwrap_or_default(),

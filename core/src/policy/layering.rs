@@ -88,24 +88,24 @@ pub fn compose(
     lender: LenderDocument,
 ) -> Result<PolicyDocument, Vec<Diagnostic>> {
     let mut out = Vec::new();
-    let floor_ids: BTreeSet<&str> = base
-        .rules
-        .iter()
-        .filter(|r| r.layer == Layer::Floor)
-        .map(|r| r.id.as_str())
-        .chain(
-            base.statuses
-                .iter()
-                .filter(|s| s.layer == Layer::Floor)
-                .map(|s| s.id.as_str()),
-        )
-        .chain(
-            base.disclosures
-                .iter()
-                .filter(|d| d.layer == Layer::Floor)
-                .map(|d| d.id.as_str()),
-        )
-        .collect();
+    let floor_ids: BTreeSet<&str> = crate::order::set_of(
+        base.rules
+            .iter()
+            .filter(|r| r.layer == Layer::Floor)
+            .map(|r| r.id.as_str())
+            .chain(
+                base.statuses
+                    .iter()
+                    .filter(|s| s.layer == Layer::Floor)
+                    .map(|s| s.id.as_str()),
+            )
+            .chain(
+                base.disclosures
+                    .iter()
+                    .filter(|d| d.layer == Layer::Floor)
+                    .map(|d| d.id.as_str()),
+            ),
+    );
     let mut lender_ids: Vec<(String, &str, Layer)> = Vec::new();
     for (i, r) in lender.rules.iter().flatten().enumerate() {
         lender_ids.push((format!("rules[{i}]"), &r.id, r.layer));
@@ -432,12 +432,13 @@ fn names<T: Serialize>(items: &[&T]) -> String {
 
 /// The action ids a selector can match.
 fn selected_actions<'a>(sel: &Selector, actions: &'a [ActionDef]) -> BTreeSet<&'a str> {
-    actions
-        .iter()
-        .filter(|a| sel.actions.is_empty() || sel.actions.contains(&a.id))
-        .filter(|a| sel.tags.is_empty() || sel.tags.iter().any(|t| a.tags.contains(t)))
-        .map(|a| a.id.as_str())
-        .collect()
+    crate::order::set_of(
+        actions
+            .iter()
+            .filter(|a| sel.actions.is_empty() || sel.actions.contains(&a.id))
+            .filter(|a| sel.tags.is_empty() || sel.tags.iter().any(|t| a.tags.contains(t)))
+            .map(|a| a.id.as_str()),
+    )
 }
 
 /// Whether some candidate could be selected by both selectors (conditions are assumed to hold).

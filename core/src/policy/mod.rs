@@ -122,18 +122,18 @@ impl Policy {
             hex.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
             hex.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
         }
-        let action_index = doc
-            .actions
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.clone(), i))
-            .collect();
-        let queue_index = doc
-            .queues
-            .iter()
-            .enumerate()
-            .map(|(i, q)| (q.id.clone(), i))
-            .collect();
+        let action_index = crate::order::map_of(
+            doc.actions
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.clone(), i)),
+        );
+        let queue_index = crate::order::map_of(
+            doc.queues
+                .iter()
+                .enumerate()
+                .map(|(i, q)| (q.id.clone(), i)),
+        );
         let calendar = Calendar::new(&doc.calendar);
         let stages = StageTable::new(&doc.stages)?;
         let compiled = compiled::Compiled::new(&doc).map_err(|(i, message)| {

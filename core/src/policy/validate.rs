@@ -40,9 +40,9 @@ pub fn check(doc: &PolicyDocument) -> Vec<Diagnostic> {
     let mut c = Checker {
         doc,
         out: Vec::new(),
-        actions: doc.actions.iter().map(|a| a.id.as_str()).collect(),
-        stages: doc.stages.iter().map(|s| s.id.as_str()).collect(),
-        queues: doc.queues.iter().map(|q| q.id.as_str()).collect(),
+        actions: crate::order::set_of(doc.actions.iter().map(|a| a.id.as_str())),
+        stages: crate::order::set_of(doc.stages.iter().map(|s| s.id.as_str())),
+        queues: crate::order::set_of(doc.queues.iter().map(|q| q.id.as_str())),
     };
     if doc.id.trim().is_empty() {
         c.err("id", "the policy id must not be empty");

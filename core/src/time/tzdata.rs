@@ -254,7 +254,7 @@ pub fn records(bytes: &[u8]) -> Result<(String, Vec<ZoneRecord>), String> {
 /// Writes the table for `zones` (any order; names must be unique).
 pub fn encode(version: &str, zones: &[ZoneRecord]) -> Result<Vec<u8>, String> {
     let mut sorted: Vec<&ZoneRecord> = zones.iter().collect();
-    sorted.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+    crate::order::sort_by(&mut sorted, |a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
     let mut offsets = BTreeSet::new();
     for z in &sorted {
         let mut previous = z.first;
