@@ -4,6 +4,7 @@
 # parse-and-serialise of the same case. Surfaces whose tooling is not built are skipped.
 #
 #   bash scripts/bench.sh [policy]        (BENCH_MS=1000 per measurement by default)
+#   JAVA_BENCH_OPTIONS=batch bash scripts/bench.sh    also times Java's decideMany against its loop
 set -euo pipefail
 cd "$(dirname "$0")/.."
 policy="${1:-cn-microloan}"
@@ -39,16 +40,26 @@ fi
 if command -v go >/dev/null && [ -f bindings/go/arrears.wasm ]; then
   (cd bindings/go && go run ./cmd/bench "$policy" "$out") > "$out/go.json" || true
 fi
+# Java twice: Java 17 on Chicory (the default path), and, when scripts/test-java.sh found a Java
+# 22+ JDK and put the native library in the jar, that JDK on the native library through the
+# Foreign Function and Memory API, loaded from the jar as a user's JVM would.
 if [ -f bindings/java/target/classpath.txt ] && [ -f bindings/java/target/test-classes/dev/arrears/Bench.class ]; then
-  (cd bindings/java && java -cp "target/test-classes:target/classes:$(cat target/classpath.txt)" \
-    dev.arrears.Bench "$policy" "$out") > "$out/java.json" || true
+  source scripts/java-homes.sh
+  (cd bindings/java && "$jdk17/bin/java" -Darrears.runtime=wasm -cp "target/test-classes:target/classes:$(cat target/classpath.txt)" \
+    dev.arrears.Bench "$policy" "$out" ${JAVA_BENCH_OPTIONS:-}) > "$out/java.json" || true
+  jar="$(ffm_jar)"
+  if [ -n "$jar" ]; then
+    (cd bindings/java && "$jdk_ffm/bin/java" --enable-native-access=ALL-UNNAMED -Darrears.runtime=native \
+      -cp "target/test-classes:target/$(basename "$jar"):$(cat target/classpath.txt)" \
+      dev.arrears.Bench "$policy" "$out" ${JAVA_BENCH_OPTIONS:-}) > "$out/java-ffm.json" || true
+  fi
 fi
 
 python3 - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]
 surfaces = []
-for name in ["native", "node", "wasmtime", "python-call", "python", "go", "java"]:
+for name in ["native", "node", "wasmtime", "python-call", "python", "go", "java", "java-ffm"]:
     p = os.path.join(out, name + ".json")
     if os.path.exists(p) and os.path.getsize(p) > 0:
         try:
@@ -62,6 +73,13 @@ for s in surfaces:
     for r in s["rows"]:
         base = native[r["history"]]["decide_per_s"]
         print(f"| {s['surface']} | {r['history']} | {r['decide_per_s']:,.0f} | {r['decide_per_s'] / base:.2f} |")
+many = [(s, r) for s in surfaces for r in s["rows"] if "decide_many_per_s" in r]
+if many:
+    print()
+    print("| surface | history | decide, one call per case /s | decideMany /s | decideMany / loop |")
+    print("|---|---:|---:|---:|---:|")
+    for s, r in many:
+        print(f"| {s['surface']} | {r['history']} | {r['decide_per_s']:,.0f} | {r['decide_many_per_s']:,.0f} | {r['decide_many_per_s'] / r['decide_per_s']:.2f} |")
 print()
 print("| history | native decide/s | serde_json parse+serialise/s | decide cost / JSON cost |")
 print("|---:|---:|---:|---:|")

@@ -33,13 +33,14 @@ surfaces() {
   run python3 bindings/cli/serve_corpus_report.py "$dir" --bin="$checker"
   if [ -f js/test/corpus-report.mjs ] && [ -d js/dist ]; then run node js/test/corpus-report.mjs "$dir"; fi
   if [ -f js/test/browser-report.mjs ] && [ -x /usr/bin/chromium ] && [ -d js/dist ]; then run node js/test/browser-report.mjs "$dir"; fi
-  # The plain module's libraries: Go (wazero) and Java (Chicory), once their scripts have built them.
+  # The plain module's libraries: Go (wazero) and Java (Chicory on Java 17, and the native library
+  # through FFM on Java 22+, two surfaces), once their scripts have built them.
   if command -v go >/dev/null && [ -f bindings/go/arrears.wasm ]; then
     local abs; abs="$(cd "$dir" && pwd)"
     run bash -c "cd bindings/go && go run ./cmd/corpus-report '$abs'"
   fi
   if [ -f bindings/java/target/classpath.txt ] && [ -d bindings/java/target/test-classes ]; then
-    run java -cp "bindings/java/target/test-classes:bindings/java/target/classes:$(cat bindings/java/target/classpath.txt)" dev.arrears.CorpusReport "$dir"
+    run bash scripts/java-corpus-report.sh "$dir"
   fi
   if [ -f "$component" ]; then
     [ -x examples/rust-host/target/release/rust-host ] && run examples/rust-host/target/release/rust-host corpus "$component" "$dir"

@@ -43,7 +43,16 @@ python3 -m build -q --wheel --outdir "$dist/python" "$stage/python" >/dev/null
 [ -f "$dist/python/arrears-$version-py3-none-any.whl" ] || { echo "no arrears-$version wheel" >&2; exit 1; }
 
 step "Java jar, pom, sources and javadoc"
-mvn -B -q --strict-checksums -f bindings/java -DskipTests -Prelease package
+# The multi-release jar's Java 22 class and the native library for this platform need a Java 22+
+# JDK to run Maven (scripts/java-homes.sh); without one the jar has the Java 17 path only.
+source scripts/java-homes.sh
+if [ -n "$jdk_ffm" ]; then
+  bash scripts/build-native-lib.sh >/dev/null
+  JAVA_HOME="$jdk_ffm" mvn -B -q --strict-checksums -f bindings/java -DskipTests -Prelease package
+else
+  echo "package: no Java 22+ JDK found: the jar holds only the Java 17 path (Chicory)" >&2
+  mvn -B -q --strict-checksums -f bindings/java -DskipTests -Prelease package
+fi
 maven="$dist/maven/dev/arrears/arrears/$version"
 mkdir -p "$maven"
 for suffix in .jar -sources.jar -javadoc.jar; do

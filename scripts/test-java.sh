@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# The Java library on a fresh machine: checks the committed module against a fresh build, then
-# `mvn verify` (Chicory's build-time compiler turns the module into JVM bytecode; JUnit runs the
-# whole corpus byte for byte, the recorded bad inputs and eight threads on one engine), prints the
-# test summary and the library's conformance line (its outputs through `arrears corpus check`:
-# bytes, digests, claims), and runs the loan-system example. Java 17 and Maven come with the machine image; every plugin and dependency version is
-# pinned in the poms and checked against the repository's checksums.
+# The Java library on a fresh machine: checks the committed module against a fresh build, builds
+# the native library (scripts/build-native-lib.sh), then `mvn install` (Chicory's build-time
+# compiler turns the module into JVM bytecode; JUnit runs the whole corpus byte for byte, the
+# recorded bad inputs and eight threads on one engine), prints the test summary and the library's
+# conformance lines (its outputs through `arrears corpus check`: bytes, digests, claims), and runs
+# the loan-system example. Java 17 and Maven come with the machine image; every plugin and
+# dependency version is pinned in the poms and checked against the repository's checksums.
+#
+# Both runtimes are tested: Maven runs on a Java 22+ JDK from /usr/lib/jvm (scripts/java-homes.sh),
+# which compiles the Java 22 classes of the multi-release jar, runs the tests on Java 17 (Chicory)
+# and again on that JDK with native access (the native library through the Foreign Function and
+# Memory API). Without a Java 22+ JDK, only the Java 17 path is built and tested, and this says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v mvn >/dev/null; then
@@ -13,20 +19,35 @@ if ! command -v mvn >/dev/null; then
   apt-get update -qq && apt-get install -y -qq maven >/dev/null
 fi
 bash scripts/build-module.sh --check
+source scripts/java-homes.sh
 start=$(date +%s)
-mvn -B -q --strict-checksums -f bindings/java install
-python3 - bindings/java/target/surefire-reports <<'PY'
+rm -rf bindings/java/target/surefire-reports bindings/java/target/surefire-reports-native
+if [ -n "$jdk_ffm" ]; then
+  bash scripts/build-native-lib.sh
+  JAVA_HOME="$jdk_ffm" mvn -B -q --strict-checksums -f bindings/java install -Darrears.java17="$jdk17/bin/java"
+else
+  echo "test-java: no Java 22+ JDK in /usr/lib/jvm (or JAVA_FFM_HOME): building and testing only the Java 17 path (Chicory)"
+  mvn -B -q --strict-checksums -f bindings/java install
+fi
+python3 - bindings/java/target/surefire-reports bindings/java/target/surefire-reports-native <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
-run = failed = skipped = 0
-for f in glob.glob(sys.argv[1] + "/TEST-*.xml"):
-    s = ET.parse(f).getroot()
-    run += int(s.get("tests")); skipped += int(s.get("skipped"))
-    failed += int(s.get("failures")) + int(s.get("errors"))
-print(f"Tests run: {run}, Failures: {failed}, Errors: 0, Skipped: {skipped}")
-print(f"java: {run - failed - skipped} passed, {failed} failed")
-sys.exit(1 if failed or not run else 0)
+total = 0
+bad = False
+for d, runtime in zip(sys.argv[1:], ["Java 17, Chicory", "Java 22+, native library"]):
+    run = failed = skipped = 0
+    version = None
+    for f in glob.glob(d + "/TEST-*.xml"):
+        s = ET.parse(f).getroot()
+        run += int(s.get("tests")); skipped += int(s.get("skipped"))
+        failed += int(s.get("failures")) + int(s.get("errors"))
+        version = version or next((p.get("value") for p in s.iter("property") if p.get("name") == "java.version"), None)
+    if run:
+        print(f"Tests run: {run}, Failures: {failed}, Errors: 0, Skipped: {skipped} ({runtime}: java {version})")
+    total += run - failed - skipped
+    bad = bad or failed > 0 or (runtime.startswith("Java 17") and not run)
+print(f"java: {total} passed, {'some' if bad else 0} failed")
+sys.exit(1 if bad else 0)
 PY
-java -cp "bindings/java/target/test-classes:bindings/java/target/classes:$(cat bindings/java/target/classpath.txt)" \
-  dev.arrears.CorpusReport tests/conformance | cargo run -q --locked -p arrears-cli -- corpus check tests/conformance
+bash scripts/java-corpus-report.sh tests/conformance | cargo run -q --locked -p arrears-cli -- corpus check tests/conformance
 mvn -B -q --strict-checksums -f examples/java-loan-system compile exec:java
 echo "java: build, tests, corpus and example in $(( $(date +%s) - start )) s"

@@ -2,13 +2,19 @@
 //! the component model (Chicory on the JVM, wazero in Go). Built for `wasm32-unknown-unknown`, the
 //! module imports nothing. `docs/abi.md` is the contract for hosts.
 //!
+//! The same exports built natively make a shared library with the same protocol (the Java
+//! library's fast path on Java 22+ calls it through the Foreign Function and Memory API).
+//! Addresses and lengths are `usize`: `i32` in the WebAssembly module, so its exports are those
+//! every host was written against, and the machine's pointer width natively.
+//!
 //! Handles, not pointers, cross the boundary for engines and results, so a host that passes a
 //! stale or made-up number gets the error object instead of undefined behaviour. Input ranges
-//! are checked against memory before they are read; a byte range the host never allocated is an
-//! error too. The module never traps on input.
+//! are checked against the live allocations before they are read; a byte range the host never
+//! allocated is an error too, never a read (natively, a made-up address is never dereferenced).
+//! The module never traps on input.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use arrears_core::ffi;
 use arrears_core::{Engine, Error, ErrorCode};
@@ -25,7 +31,9 @@ struct Answer {
 struct State {
     /// Live guest allocations handed to the host: start address to length.
     buffers: BTreeMap<usize, usize>,
-    engines: BTreeMap<u32, Engine>,
+    /// Shared so a call can decide outside the lock: natively, engines on several threads
+    /// decide at once.
+    engines: BTreeMap<u32, Arc<Engine>>,
     answers: BTreeMap<u32, Answer>,
     /// Handles are never reused, so a dropped one stays unknown rather than naming another.
     next_handle: u32,
@@ -53,17 +61,30 @@ impl State {
     }
 }
 
-thread_local! {
-    static STATE: RefCell<State> = RefCell::new(State::default());
+/// One state per instance of the module, and natively one per process: the library is loaded
+/// once and its handles are valid on every thread, so the state is behind a lock rather than
+/// per thread.
+static STATE: Mutex<State> = Mutex::new(State {
+    buffers: BTreeMap::new(),
+    engines: BTreeMap::new(),
+    answers: BTreeMap::new(),
+    next_handle: 0,
+});
+
+fn lock() -> MutexGuard<'static, State> {
+    // A panic cannot unwind out of an export (it aborts), so a poisoned lock only means another
+    // thread's call was cut short; the maps themselves are never left half-updated by one.
+    STATE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn with<T>(f: impl FnOnce(&mut State) -> T) -> T {
-    STATE.with(|s| f(&mut s.borrow_mut()))
+    f(&mut lock())
 }
 
 /// The host's bytes at `ptr..ptr+len`, if that range lies in memory the module handed out.
-fn input(state: &State, ptr: u32, len: u32) -> Result<&'static [u8], Error> {
-    let (ptr, len) = (ptr as usize, len as usize);
+fn input(state: &State, ptr: usize, len: usize) -> Result<&'static [u8], Error> {
     if len == 0 {
         return Ok(&[]);
     }
@@ -78,19 +99,20 @@ fn input(state: &State, ptr: u32, len: u32) -> Result<&'static [u8], Error> {
             "",
             format!(
                 "bytes {ptr}..{} were not allocated with arrears_alloc",
-                ptr + len
+                ptr.saturating_add(len)
             ),
         ));
     }
     // SAFETY: the range lies inside a live allocation of ours (checked above), which stays
-    // allocated until the host frees it, after this call returns.
+    // allocated until the host frees it, after this call returns (a host frees an input only
+    // once the call that reads it is over, docs/abi.md).
     Ok(unsafe { std::slice::from_raw_parts(ptr as *const u8, len) })
 }
 
 /// The test build's trap: aborts (a WebAssembly `unreachable`) in the middle of a call, with the
 /// module's state borrowed, as a bug or an exhausted memory would.
 #[cfg(feature = "trap-trigger")]
-fn trap_on_request(ptr: u32, len: u32) {
+fn trap_on_request(ptr: usize, len: usize) {
     with(|s| {
         if input(s, ptr, len).is_ok_and(|b| b == b"ARREARS-TRAP") {
             std::process::abort();
@@ -101,7 +123,7 @@ fn trap_on_request(ptr: u32, len: u32) {
 /// The test build's trap inside a batch: a record `ARREARS-TRAP` aborts the whole call, so the
 /// hosts' recovery from a trap in the middle of a batch can be tested.
 #[cfg(feature = "trap-trigger")]
-fn trap_in_batch(ptr: u32, len: u32) {
+fn trap_in_batch(ptr: usize, len: usize) {
     with(|s| {
         let records = input(s, ptr, len).and_then(ffi::batch_records);
         if records.is_ok_and(|r| r.iter().any(|c| *c == b"ARREARS-TRAP")) {
@@ -120,45 +142,47 @@ fn unknown_engine(engine: u32) -> Error {
 
 /// Answers a call on an engine: reads the input at `ptr..ptr+len` (`read` makes it text, or
 /// takes the bytes as they are), then finds the engine, then runs `call`. Input that cannot be
-/// read is its error whatever the handle, as on every call.
+/// read is its error whatever the handle, as on every call. The decision itself runs outside
+/// the lock, so natively other threads' calls go on meanwhile.
 fn on_engine<I>(
     engine: u32,
-    ptr: u32,
-    len: u32,
+    ptr: usize,
+    len: usize,
     read: impl FnOnce(&'static [u8]) -> Result<I, Error>,
     call: impl FnOnce(&Engine, I) -> Result<Vec<u8>, Error>,
 ) -> u32 {
-    with(|s| {
-        let result = input(s, ptr, len).and_then(read).and_then(|input| {
-            let e = s
-                .engines
-                .get(&engine)
-                .ok_or_else(|| unknown_engine(engine))?;
-            call(e, input)
-        });
-        s.answer_bytes(result, 0)
-    })
+    let found = with(|s| {
+        let bytes = input(s, ptr, len)?;
+        let e = s.engines.get(&engine).cloned();
+        Ok((bytes, e))
+    });
+    let result = found.and_then(|(bytes, e)| {
+        let input = read(bytes)?;
+        let e = e.ok_or_else(|| unknown_engine(engine))?;
+        call(&e, input)
+    });
+    with(|s| s.answer_bytes(result, 0))
 }
 
 /// Allocates `len` bytes of guest memory for the host to write input into; 0 when memory is
 /// exhausted. The host frees it with `arrears_free(ptr, len)`.
 #[no_mangle]
-pub extern "C" fn arrears_alloc(len: u32) -> u32 {
+pub extern "C" fn arrears_alloc(len: usize) -> usize {
     let mut buffer: Vec<u8> = Vec::new();
-    if buffer.try_reserve_exact(len.max(1) as usize).is_err() {
+    if buffer.try_reserve_exact(len.max(1)).is_err() {
         return 0;
     }
     let ptr = buffer.as_mut_ptr() as usize;
     std::mem::forget(buffer);
-    with(|s| s.buffers.insert(ptr, len.max(1) as usize));
-    ptr as u32
+    with(|s| s.buffers.insert(ptr, len.max(1)));
+    ptr
 }
 
 /// Frees memory from `arrears_alloc`; a pointer it did not hand out (or one freed already) is
 /// ignored.
 #[no_mangle]
-pub extern "C" fn arrears_free(ptr: u32, _len: u32) {
-    if let Some(size) = with(|s| s.buffers.remove(&(ptr as usize))) {
+pub extern "C" fn arrears_free(ptr: usize, _len: usize) {
+    if let Some(size) = with(|s| s.buffers.remove(&ptr)) {
         // SAFETY: `ptr` and `size` are exactly those of a Vec we leaked in `arrears_alloc`.
         drop(unsafe { Vec::from_raw_parts(ptr as *mut u8, 0, size) });
     }
@@ -168,14 +192,14 @@ pub extern "C" fn arrears_free(ptr: u32, _len: u32) {
 /// handle: its text is `{"id","version","digest"}` and `arrears_result_engine` gives the engine,
 /// or its text is the error object.
 #[no_mangle]
-pub extern "C" fn arrears_engine_new(ptr: u32, len: u32) -> u32 {
+pub extern "C" fn arrears_engine_new(ptr: usize, len: usize) -> u32 {
     with(|s| {
         let built = input(s, ptr, len).and_then(ffi::text).and_then(ffi::engine);
         match built {
             Ok(engine) => {
                 let summary = ffi::policy_summary(&engine);
                 let handle = s.handle();
-                s.engines.insert(handle, engine);
+                s.engines.insert(handle, Arc::new(engine));
                 s.answer(Ok(summary), handle)
             }
             Err(e) => s.answer(Err(e), 0),
@@ -186,7 +210,7 @@ pub extern "C" fn arrears_engine_new(ptr: u32, len: u32) -> u32 {
 /// Decides one case (UTF-8 JSON text). Returns a result handle holding the decision or the
 /// error object.
 #[no_mangle]
-pub extern "C" fn arrears_decide(engine: u32, ptr: u32, len: u32) -> u32 {
+pub extern "C" fn arrears_decide(engine: u32, ptr: usize, len: usize) -> u32 {
     #[cfg(feature = "trap-trigger")]
     trap_on_request(ptr, len);
     on_engine(engine, ptr, len, ffi::text, |e, case| {
@@ -198,7 +222,7 @@ pub extern "C" fn arrears_decide(engine: u32, ptr: u32, len: u32) -> u32 {
 /// which each action of the decision is allowed if nothing else happens. Returns a result handle
 /// holding the plan or the error object (`out_of_range` at `days` for any other count).
 #[no_mangle]
-pub extern "C" fn arrears_plan(engine: u32, ptr: u32, len: u32, days: u32) -> u32 {
+pub extern "C" fn arrears_plan(engine: u32, ptr: usize, len: usize, days: u32) -> u32 {
     on_engine(engine, ptr, len, ffi::text, |e, case| {
         e.plan_json(case, days).map(String::into_bytes)
     })
@@ -208,7 +232,7 @@ pub extern "C" fn arrears_plan(engine: u32, ptr: u32, len: u32, days: u32) -> u3
 /// each case's decision or error object; the handle holds one error object only when the input
 /// is not a JSON array (or the engine is unknown).
 #[no_mangle]
-pub extern "C" fn arrears_decide_many(engine: u32, ptr: u32, len: u32) -> u32 {
+pub extern "C" fn arrears_decide_many(engine: u32, ptr: usize, len: usize) -> u32 {
     on_engine(engine, ptr, len, ffi::text, |e, cases| {
         ffi::decide_many_json(e, cases).map(String::into_bytes)
     })
@@ -221,7 +245,7 @@ pub extern "C" fn arrears_decide_many(engine: u32, ptr: u32, len: u32) -> u32 {
 /// the batch cannot be split into records, is over the limits (`limit_exceeded`), or names an
 /// unknown engine.
 #[no_mangle]
-pub extern "C" fn arrears_decide_batch(engine: u32, ptr: u32, len: u32) -> u32 {
+pub extern "C" fn arrears_decide_batch(engine: u32, ptr: usize, len: usize) -> u32 {
     #[cfg(feature = "trap-trigger")]
     trap_in_batch(ptr, len);
     on_engine(engine, ptr, len, Ok, ffi::decide_batch)
@@ -232,12 +256,12 @@ pub extern "C" fn arrears_decide_batch(engine: u32, ptr: u32, len: u32) -> u32 {
 /// all UTF-8. Returns a result handle holding the case or the error object.
 #[no_mangle]
 pub extern "C" fn arrears_import_fineract(
-    ptr: u32,
-    len: u32,
-    date_ptr: u32,
-    date_len: u32,
-    zone_ptr: u32,
-    zone_len: u32,
+    ptr: usize,
+    len: usize,
+    date_ptr: usize,
+    date_len: usize,
+    zone_ptr: usize,
+    zone_len: usize,
 ) -> u32 {
     with(|s| {
         let text = |p, l| input(s, p, l).and_then(ffi::text);
@@ -252,14 +276,18 @@ pub extern "C" fn arrears_import_fineract(
 
 /// Where a result's text starts (0 for an unknown result handle).
 #[no_mangle]
-pub extern "C" fn arrears_result_ptr(result: u32) -> u32 {
-    with(|s| s.answers.get(&result).map_or(0, |a| a.text.as_ptr() as u32))
+pub extern "C" fn arrears_result_ptr(result: u32) -> usize {
+    with(|s| {
+        s.answers
+            .get(&result)
+            .map_or(0, |a| a.text.as_ptr() as usize)
+    })
 }
 
 /// The length in bytes of a result's text (0 for an unknown result handle).
 #[no_mangle]
-pub extern "C" fn arrears_result_len(result: u32) -> u32 {
-    with(|s| s.answers.get(&result).map_or(0, |a| a.text.len() as u32))
+pub extern "C" fn arrears_result_len(result: u32) -> usize {
+    with(|s| s.answers.get(&result).map_or(0, |a| a.text.len()))
 }
 
 /// 1 when the result is a decision (or a plan, a policy summary, an array of per-case results,
@@ -275,8 +303,8 @@ pub extern "C" fn arrears_result_engine(result: u32) -> u32 {
     with(|s| s.answers.get(&result).map_or(0, |a| a.engine))
 }
 
-/// A result's text, for native tests of the exports: a native pointer does not fit the `u32`
-/// that `arrears_result_ptr` gives a host, so tests read the text here instead.
+/// A result's text, for native tests of the exports, read without going through the address
+/// `arrears_result_ptr` gives a host.
 #[doc(hidden)]
 pub fn result_text(result: u32) -> Option<String> {
     with(|s| {

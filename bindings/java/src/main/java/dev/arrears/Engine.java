@@ -1,20 +1,30 @@
 package dev.arrears;
 
-import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Memory;
-import com.dylibso.chicory.wasm.WasmModule;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
  * Decides collections cases under one policy: the arrears engine, the same core as every other
- * arrears surface, as a WebAssembly module compiled to JVM bytecode when this library was built
- * and run by Chicory (pure Java: no JNI, no native code). Case JSON in, the canonical decision
- * JSON out; the bytes are exactly those of the native engine.
+ * arrears surface. Case JSON in, the canonical decision JSON out; the bytes are exactly those of
+ * the native engine.
+ *
+ * <p>It runs in one of two ways, with the same results ({@link #runtime()} says which):
+ *
+ * <ul>
+ *   <li>{@code "wasm"}, the default and the way on every JVM from 17: the engine as a WebAssembly
+ *       module compiled to JVM bytecode when this library was built, run by Chicory (pure Java: no
+ *       JNI, no native code).
+ *   <li>{@code "native"}, on Java 22 and later: the engine's native library, shipped in the jar for
+ *       linux-x86_64, called through the Foreign Function and Memory API, many times faster. Used
+ *       when the JVM runs with native access enabled for this library
+ *       ({@code --enable-native-access=ALL-UNNAMED} on the class path) and the library is there for
+ *       the platform, unless the system property {@code arrears.runtime} is {@code wasm}. With
+ *       {@code arrears.runtime=native}, an engine that cannot have it is an error that says why.
+ * </ul>
  *
  * <pre>{@code
  * try (Engine engine = Engine.of("us-reg-f")) {      // a pack id or a policy document's JSON text
@@ -25,65 +35,102 @@ import java.util.function.Supplier;
  *
  * <p><b>Thread safety:</b> an engine is safe to share between threads; its calls are serialised
  * (one module instance runs one call at a time). For decisions in parallel, give each thread its
- * own engine, e.g. through a {@code ThreadLocal}; an engine costs one module instance (a few MB
- * of memory). The compiled module is loaded once per JVM, by the first engine (over a second on
- * a cold JVM); a further engine costs an instance and the policy's loading, a few hundred
- * milliseconds while the JVM is cold, so create engines at start-up and keep them
- * (BENCHMARKS.md, "JVM and Go").
+ * own engine, e.g. through a {@code ThreadLocal}; on the WebAssembly runtime an engine costs one
+ * module instance (a few MB of memory). There the compiled module is loaded once per JVM, by the
+ * first engine (over a second on a cold JVM); a further engine costs an instance and the policy's
+ * loading, a few hundred milliseconds while the JVM is cold, so create engines at start-up and keep
+ * them (BENCHMARKS.md, "JVM and Go").
  */
 public final class Engine implements AutoCloseable {
-    private static final WasmModule MODULE = ArrearsModule.load();
+    /** The system property that picks the runtime: {@code wasm} or {@code native}; unset, the fastest available. */
+    static final String RUNTIME_PROPERTY = "arrears.runtime";
 
-    /** Makes a fresh instance of the module: at the start, and after a trap. */
-    private final Supplier<Instance> instances;
+    /** The runtime engines made by {@link #of} use, chosen once per JVM. */
+    private static final class Chosen {
+        static final Supplier<Abi> ABIS;
+        /** Why {@code arrears.runtime} cannot be honoured, or null. */
+        static final String PROBLEM;
+
+        static {
+            String wanted = System.getProperty(RUNTIME_PROPERTY, "");
+            Supplier<Abi> abis = ChicoryAbi::compiled;
+            String problem = null;
+            switch (wanted) {
+                case "wasm":
+                    break;
+                case "native":
+                case "":
+                    String missing = NativeModule.unavailable();
+                    if (missing == null) {
+                        abis = NativeModule::load;
+                    } else if (!wanted.isEmpty()) {
+                        problem = "arrears.runtime=native, but " + missing;
+                    }
+                    break;
+                default:
+                    problem = "arrears.runtime is \"" + wanted + "\"; it may be wasm or native, or unset for the fastest available";
+            }
+            ABIS = abis;
+            PROBLEM = problem;
+        }
+    }
+
+    /**
+     * Where the ABI comes from: at the start, and after a trap. A WebAssembly engine gets a fresh
+     * instance of the module each time; a native engine gets the one library again.
+     */
+    private final Supplier<Abi> abis;
     /** The policy as given, to build the engine again in a fresh instance after a trap. */
     private final String source;
-    private Instance instance;
-    private Memory memory;
-    private ExportFunction alloc, free, decide, decideBatch, plan, importFineract, resultPtr, resultLen, resultOk, resultFree, engineDrop;
+    private Abi abi;
     private String policy;
     private int handle;
 
-    private Engine(String policy) {
-        this(policy, () -> Instance.builder(MODULE).withMachineFactory(ArrearsModule::create).build());
+    private Engine(String policy, Supplier<Abi> abis) {
+        this.abis = abis;
+        this.source = policy;
+        start();
     }
 
     /**
      * An engine on instances of a given module (the benchmark compares Chicory's interpreter; the
      * trap test gives a module that can be made to trap).
      */
-    Engine(String policy, Supplier<Instance> instances) {
-        this.instances = instances;
-        this.source = policy;
-        start();
+    static Engine onInstances(String policy, Supplier<Instance> instances) {
+        return new Engine(policy, () -> new ChicoryAbi(instances.get()));
     }
 
-    /** Instantiates the module and builds the policy in it. */
+    /** Gets an ABI and builds the policy in it. */
     private void start() {
-        instance = instances.get();
-        memory = instance.memory();
-        alloc = instance.export("arrears_alloc");
-        free = instance.export("arrears_free");
-        decide = instance.export("arrears_decide");
-        decideBatch = instance.export("arrears_decide_batch");
-        plan = instance.export("arrears_plan");
-        importFineract = instance.export("arrears_import_fineract");
-        resultPtr = instance.export("arrears_result_ptr");
-        resultLen = instance.export("arrears_result_len");
-        resultOk = instance.export("arrears_result_ok");
-        resultFree = instance.export("arrears_result_free");
-        engineDrop = instance.export("arrears_engine_drop");
-        long result = call(instance.export("arrears_engine_new"), -1, source.getBytes(StandardCharsets.UTF_8));
+        abi = abis.get();
+        int result = withInput(source.getBytes(StandardCharsets.UTF_8), abi::engineNew);
+        int made = abi.resultEngine(result);
+        this.policy = new String(settle(result), StandardCharsets.UTF_8);
+        this.handle = made;
+    }
+
+    /** The ABI this engine calls, for tests that go through its exports themselves. */
+    Abi abi() {
+        return abi;
+    }
+
+    /**
+     * Reads a result's text and frees the result: the text on success, the error object as an
+     * {@link ArrearsException}.
+     */
+    private byte[] settle(int result) {
+        byte[] out;
+        boolean ok;
         try {
-            String text = text(result);
-            if (resultOk.apply(result)[0] != 1) {
-                throw ArrearsException.fromJson(text);
-            }
-            this.handle = (int) instance.export("arrears_result_engine").apply(result)[0];
-            this.policy = text;
+            out = abi.read(abi.resultPtr(result), abi.resultLen(result));
+            ok = abi.resultOk(result);
         } finally {
-            resultFree.apply(result);
+            abi.resultFree(result);
         }
+        if (!ok) {
+            throw ArrearsException.fromJson(new String(out, StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     /**
@@ -93,8 +140,14 @@ public final class Engine implements AutoCloseable {
      */
     private ArrearsException trapped(RuntimeException trap) {
         String message = "the engine stopped in the middle of the call (" + trap + "); it was started again, and the next call works";
+        Abi before = abi;
+        int stale = handle;
         try {
             start();
+            if (abi == before) {
+                // The same library again (native): its state is sound, so the old engine is dropped.
+                abi.engineDrop(stale);
+            }
         } catch (RuntimeException again) {
             handle = 0;
             message = "the engine stopped in the middle of the call (" + trap + ") and could not be started again: " + again;
@@ -106,36 +159,42 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Runs a call into the module that yields a result handle: the result's text on success, its
-     * error object as an exception, the result freed either way; a trap restarts the engine and
-     * is {@code internal}.
+     * Runs a call that yields a result handle, then {@link #settle}s it; a trap restarts the
+     * engine and is {@code internal}.
      */
-    private byte[] settled(LongSupplier resultOf) {
-        byte[] out;
-        boolean ok;
+    private byte[] settled(IntSupplier resultOf) {
         try {
-            long result = resultOf.getAsLong();
-            try {
-                out = bytes(result);
-                ok = resultOk.apply(result)[0] == 1;
-            } finally {
-                resultFree.apply(result);
-            }
+            return settle(resultOf.getAsInt());
         } catch (ArrearsException e) {
             throw e;
         } catch (RuntimeException trap) {
             throw trapped(trap);
         }
-        if (!ok) {
-            throw ArrearsException.fromJson(new String(out, StandardCharsets.UTF_8));
-        }
-        return out;
     }
 
-    /** One export over one input under the engine: see {@link #settled}. */
-    private byte[] run(ExportFunction function, byte[] input, long... more) {
-        int engine = live();
-        return settled(() -> call(function, engine, input, more));
+    /** A call of the ABI on one input range. */
+    private interface OnRange {
+        int call(long ptr, long len);
+    }
+
+    /** Copies {@code input} into memory the library allocated, runs {@code call} on it, frees it. */
+    private int withInput(byte[] input, OnRange call) {
+        long ptr = place(input.length);
+        try {
+            abi.write(ptr, input);
+            return call.call(ptr, input.length);
+        } finally {
+            abi.free(ptr, input.length);
+        }
+    }
+
+    /** {@code len} bytes allocated by the library for an input. */
+    private long place(long len) {
+        long ptr = abi.alloc(len);
+        if (ptr == 0) {
+            throw new OutOfMemoryError("the arrears module could not allocate " + len + " bytes");
+        }
+        return ptr;
     }
 
     /**
@@ -144,9 +203,23 @@ public final class Engine implements AutoCloseable {
      *
      * @throws ArrearsException when the policy does not load ({@code unknown_policy},
      *     {@code policy_invalid}, ...)
+     * @throws IllegalStateException when the system property {@code arrears.runtime} asks for a
+     *     runtime this JVM cannot have ({@code native} without Java 22+, native access or the
+     *     library), or names none of {@code wasm} and {@code native}; the message says why
      */
     public static Engine of(String policy) {
-        return new Engine(policy);
+        if (Chosen.PROBLEM != null) {
+            throw new IllegalStateException(Chosen.PROBLEM);
+        }
+        return new Engine(policy, Chosen.ABIS);
+    }
+
+    /**
+     * How this engine runs: {@code "native"} (the native library through the Foreign Function and
+     * Memory API, Java 22+) or {@code "wasm"} (the WebAssembly module in Chicory).
+     */
+    public String runtime() {
+        return abi.runtime();
     }
 
     /** The id, version and digest of the engine's newest policy version, as JSON text. */
@@ -167,7 +240,8 @@ public final class Engine implements AutoCloseable {
 
     /** {@link #decide(String)} on UTF-8 bytes (bytes that are not UTF-8 are an {@code invalid_json} error). */
     public synchronized byte[] decide(byte[] caseUtf8) {
-        return run(decide, caseUtf8);
+        int engine = live();
+        return settled(() -> withInput(caseUtf8, (ptr, len) -> abi.decide(engine, ptr, len)));
     }
 
     /**
@@ -185,7 +259,8 @@ public final class Engine implements AutoCloseable {
 
     /** {@link #plan(String, int)} on UTF-8 bytes (bytes that are not UTF-8 are an {@code invalid_json} error). */
     public synchronized byte[] plan(byte[] caseUtf8, int days) {
-        return run(plan, caseUtf8, Integer.toUnsignedLong(days));
+        int engine = live();
+        return settled(() -> withInput(caseUtf8, (ptr, len) -> abi.plan(engine, ptr, len, days)));
     }
 
     /**
@@ -205,27 +280,9 @@ public final class Engine implements AutoCloseable {
             businessDate.getBytes(StandardCharsets.UTF_8),
             timeZone.getBytes(StandardCharsets.UTF_8),
         };
-        byte[] out = settled(() -> {
-            long[] args = new long[2 * inputs.length];
-            int placed = 0;
-            try {
-                for (byte[] input : inputs) {
-                    int ptr = (int) alloc.apply(input.length)[0];
-                    if (ptr == 0) {
-                        throw new OutOfMemoryError("the arrears module could not allocate " + input.length + " bytes");
-                    }
-                    args[2 * placed] = ptr;
-                    args[2 * placed + 1] = input.length;
-                    placed++;
-                    memory.write(ptr, input);
-                }
-                return importFineract.apply(args)[0];
-            } finally {
-                for (int i = 0; i < placed; i++) {
-                    free.apply(args[2 * i], args[2 * i + 1]);
-                }
-            }
-        });
+        byte[] out = settled(() -> withInput(inputs[0], (loan, loanLen) ->
+                withInput(inputs[1], (date, dateLen) ->
+                        withInput(inputs[2], (zone, zoneLen) -> abi.importFineract(loan, loanLen, date, dateLen, zone, zoneLen)))));
         return new String(out, StandardCharsets.UTF_8);
     }
 
@@ -295,21 +352,18 @@ public final class Engine implements AutoCloseable {
      * little-endian u32 length, then the bytes), calls it once and frees the input; returns the
      * result handle.
      */
-    private long batch(int engine, byte[][] cases, int count, int size) {
-        int ptr = (int) alloc.apply(size)[0];
-        if (ptr == 0) {
-            throw new OutOfMemoryError("the arrears module could not allocate " + size + " bytes");
-        }
+    private int batch(int engine, byte[][] cases, int count, int size) {
+        long ptr = place(size);
         try {
-            int at = ptr;
+            long at = ptr;
             for (int i = 0; i < count; i++) {
-                memory.writeI32(at, cases[i].length);
-                memory.write(at + 4, cases[i]);
+                abi.writeIntLE(at, cases[i].length);
+                abi.write(at + 4, cases[i]);
                 at += 4 + cases[i].length;
             }
-            return decideBatch.apply(engine, ptr, size)[0];
+            return abi.decideBatch(engine, ptr, size);
         } finally {
-            free.apply(ptr, size);
+            abi.free(ptr, size);
         }
     }
 
@@ -339,7 +393,7 @@ public final class Engine implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (handle != 0) {
-            engineDrop.apply(handle);
+            abi.engineDrop(handle);
             handle = 0;
         }
     }
@@ -349,40 +403,5 @@ public final class Engine implements AutoCloseable {
             throw new IllegalStateException("the engine is closed");
         }
         return handle;
-    }
-
-    /**
-     * Copies input into guest memory, calls the export (engine handle first unless negative,
-     * further arguments last), frees the input; returns the result handle.
-     */
-    private long call(ExportFunction function, int engine, byte[] input, long... more) {
-        int ptr = (int) alloc.apply(input.length)[0];
-        if (ptr == 0) {
-            throw new OutOfMemoryError("the arrears module could not allocate " + input.length + " bytes");
-        }
-        try {
-            memory.write(ptr, input);
-            if (engine < 0) {
-                return function.apply(ptr, input.length)[0];
-            }
-            long[] args = new long[3 + more.length];
-            args[0] = engine;
-            args[1] = ptr;
-            args[2] = input.length;
-            System.arraycopy(more, 0, args, 3, more.length);
-            return function.apply(args)[0];
-        } finally {
-            free.apply(ptr, input.length);
-        }
-    }
-
-    private byte[] bytes(long result) {
-        int ptr = (int) resultPtr.apply(result)[0];
-        int len = (int) resultLen.apply(result)[0];
-        return memory.readBytes(ptr, len);
-    }
-
-    private String text(long result) {
-        return new String(bytes(result), StandardCharsets.UTF_8);
     }
 }

@@ -15,6 +15,9 @@ import java.util.List;
  *
  * <pre>java -cp ... dev.arrears.Bench POLICY DIR [interpreter] [batch]</pre>
  *
+ * <p>The runtime is the library's choice for the JVM it runs on ({@link Engine#runtime()}): on
+ * Java 22+ with {@code --enable-native-access=ALL-UNNAMED}, the native library through FFM.
+ *
  * <p>With {@code batch}, each row also holds {@code decide_many_per_s}: the same cases through
  * {@link Engine#decideMany}, the whole file per call, measured in turns with the loop of single
  * calls (an eighth of the budget each, eight times) so that a change in the machine's load falls
@@ -30,7 +33,7 @@ public final class Bench {
         long budget = Long.parseLong(System.getenv().getOrDefault("BENCH_MS", "1000")) * 1_000_000L;
         long created = System.nanoTime();
         Engine engine = interpreter
-                ? new Engine(policy, () -> Instance.builder(Parser.parse(Path.of("src/main/wasm/arrears.wasm"))).build())
+                ? Engine.onInstances(policy, () -> Instance.builder(Parser.parse(Path.of("src/main/wasm/arrears.wasm"))).build())
                 : Engine.of(policy);
         double createMs = (System.nanoTime() - created) / 1e6;
 
@@ -93,7 +96,9 @@ public final class Bench {
                 break;
             }
         }
-        String surface = interpreter ? "Chicory (Java, interpreter)" : "Chicory (Java, compiled at build time)";
+        String surface = interpreter ? "Chicory (Java, interpreter)"
+                : engine.runtime().equals("native") ? "Java " + Runtime.version().feature() + ", FFM over the native library"
+                : "Chicory (Java, compiled at build time)";
         System.out.printf("{\"surface\":\"%s\",\"rows\":[%s],\"warmup\":{\"engine_ms\":%.1f,\"first_call_ms\":%.1f,"
                         + "\"first_block_per_s\":%d,\"calls_to_90pct\":%d,\"reached\":%b}}%n",
                 surface, rows, createMs, firstMs, Math.round(blocks.get(0)), calls, reached);

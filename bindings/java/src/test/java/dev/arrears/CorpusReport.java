@@ -20,12 +20,20 @@ public final class CorpusReport {
         Map<String, Engine> engines = Conformance.engines();
         // UTF-8 whatever the platform's default: outputs quote citations in every script.
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        String surface = surface();
         for (Conformance.Case c : cases) {
-            out.println("{\"surface\":\"Chicory (Java)\",\"case\":" + Json.quote(c.name())
+            out.println("{\"surface\":" + Json.quote(surface) + ",\"case\":" + Json.quote(c.name())
                     + ",\"output\":" + Json.quote(Conformance.answer(engines, c)) + "}");
         }
         out.flush();
         engines.values().forEach(Engine::close);
+    }
+
+    /** The surface's name in the conformance table: each runtime is a surface of its own. */
+    static String surface() {
+        try (Engine probe = Engine.of("cn-microloan")) {
+            return probe.runtime().equals("native") ? "FFM (Java " + Runtime.version().feature() + ", native library)" : "Chicory (Java)";
+        }
     }
 
     private CorpusReport() {}

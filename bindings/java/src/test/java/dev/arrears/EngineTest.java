@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.dylibso.chicory.runtime.Instance;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +16,15 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
+// The bad inputs first: on the native library, before this JVM's count of handles passes those
+// the recorded inputs name (see neverIssued).
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EngineTest {
     @Test
     void theWholeCorpusIsByteIdentical() throws Exception {
@@ -38,6 +44,7 @@ class EngineTest {
     }
 
     @Test
+    @Order(1)
     void badInputsGiveTheNativeErrorObjects() throws Exception {
         String file = Conformance.read(Path.of(System.getProperty("arrears.badInputs", "../../tests/abi/bad-inputs.json")));
         @SuppressWarnings("unchecked")
@@ -51,6 +58,12 @@ class EngineTest {
             String got;
             if (in.containsKey("engine_handle")) {
                 int handle = ((java.math.BigDecimal) in.get("engine_handle")).intValueExact();
+                if (!neverIssued(handle)) {
+                    // The native library's handles are counted for the whole process; in this JVM
+                    // the count has passed this one, which may now name an engine.
+                    System.out.printf("bad inputs: %s not checked, handle %d was issued in this process%n", name, handle);
+                    continue;
+                }
                 assertEquals(in.get("expected"), onHandle((String) in.get("call"), handle, input, days), name);
                 continue;
             }
@@ -92,25 +105,36 @@ class EngineTest {
     }
 
     /**
-     * Calls the module's export for {@code call} ("decide", "plan") on an engine handle the
-     * library never hands out, through the plain ABI of docs/abi.md: the answer must be the error
-     * object.
+     * Whether no call has yet been given {@code handle}: handles are counted up and never reused,
+     * so one newer than a fresh result's is unissued. Always so for a fresh WebAssembly instance;
+     * the native library's count is the process's.
+     */
+    private static boolean neverIssued(int handle) {
+        try (Engine engine = Engine.of("cn-microloan")) {
+            Abi abi = engine.abi();
+            int fresh = abi.decide(0, 0, 0);
+            abi.resultFree(fresh);
+            return Integer.compareUnsigned(fresh, handle) < 0;
+        }
+    }
+
+    /**
+     * Calls the export for {@code call} ("decide", "plan") on an engine handle the library never
+     * hands out, through the plain ABI of docs/abi.md on the runtime in use: the answer must be
+     * the error object.
      */
     private static String onHandle(String call, int handle, byte[] input, int days) {
-        Instance instance = Instance.builder(ArrearsModule.load()).withMachineFactory(ArrearsModule::create).build();
-        int ptr = (int) instance.export("arrears_alloc").apply(input.length)[0];
-        instance.memory().write(ptr, input);
-        long[] args = call.equals("plan")
-                ? new long[] {handle, ptr, input.length, days}
-                : new long[] {handle, ptr, input.length};
-        long result = instance.export("arrears_" + call).apply(args)[0];
-        instance.export("arrears_free").apply(ptr, input.length);
-        assertEquals(0L, instance.export("arrears_result_ok").apply(result)[0], call + " on handle " + handle);
-        int at = (int) instance.export("arrears_result_ptr").apply(result)[0];
-        int len = (int) instance.export("arrears_result_len").apply(result)[0];
-        String text = new String(instance.memory().readBytes(at, len), StandardCharsets.UTF_8);
-        instance.export("arrears_result_free").apply(result);
-        return text;
+        try (Engine engine = Engine.of("cn-microloan")) {
+            Abi abi = engine.abi();
+            long ptr = abi.alloc(input.length);
+            abi.write(ptr, input);
+            int result = call.equals("plan") ? abi.plan(handle, ptr, input.length, days) : abi.decide(handle, ptr, input.length);
+            abi.free(ptr, input.length);
+            assertFalse(abi.resultOk(result), call + " on handle " + handle);
+            String text = new String(abi.read(abi.resultPtr(result), abi.resultLen(result)), StandardCharsets.UTF_8);
+            abi.resultFree(result);
+            return text;
+        }
     }
 
     /** A plan over each horizon names that horizon, the case's account and the engine's policy. */
@@ -239,37 +263,66 @@ class EngineTest {
     /** One engine shared by eight threads gives each the single-threaded answers. */
     @Test
     void anEngineIsSafeToShareBetweenThreads() throws Exception {
+        try (Engine engine = Engine.of("cn-microloan")) {
+            Map<String, Engine> one = Map.of("cn-microloan", engine);
+            // A copy per call: answer() would add an engine for another policy to the map.
+            assertEachThreadAgrees(8, List.of("cn-microloan"), () -> new java.util.HashMap<>(one), false);
+        }
+    }
+
+    /**
+     * An engine per thread, all deciding at once: on the native library they share one state,
+     * which must keep each engine's results apart.
+     */
+    @Test
+    void enginesOnSeveralThreadsDecideAtOnceWithTheBytesOfOne() throws Exception {
+        assertEachThreadAgrees(4, List.of("cn-microloan", "us-reg-f"), Conformance::engines, true);
+    }
+
+    /**
+     * Runs the corpus cases of {@code policies} on {@code threads} threads at once, each from its
+     * own starting case, with the engines {@code enginesOf} gives each call (closed after each
+     * thread's run when {@code ownEngines}); every answer must be the one a single thread gets.
+     */
+    private static void assertEachThreadAgrees(int threads, List<String> policies, Supplier<Map<String, Engine>> enginesOf, boolean ownEngines)
+            throws Exception {
         List<Conformance.Case> cases = new ArrayList<>();
         for (Conformance.Case c : Conformance.load(Conformance.CORPUS)) {
-            if (c.policy().equals("cn-microloan")) {
+            if (policies.contains(c.policy())) {
                 cases.add(c);
             }
         }
-        try (Engine engine = Engine.of("cn-microloan")) {
-            Map<String, Engine> one = Map.of("cn-microloan", engine);
-            List<String> want = cases.stream().map(c -> Conformance.answer(new java.util.HashMap<>(one), c)).toList();
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            try {
-                List<Future<List<String>>> runs = new ArrayList<>();
-                for (int t = 0; t < 8; t++) {
-                    int shift = t * 7;
-                    runs.add(pool.submit(() -> {
-                        List<String> wrong = new ArrayList<>();
+        Map<String, Engine> reference = Conformance.engines();
+        List<String> want = cases.stream().map(c -> Conformance.answer(reference, c)).toList();
+        reference.values().forEach(Engine::close);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<List<String>>> runs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int shift = t * 7;
+                runs.add(pool.submit(() -> {
+                    List<String> wrong = new ArrayList<>();
+                    Map<String, Engine> engines = enginesOf.get();
+                    try {
                         for (int i = 0; i < cases.size(); i++) {
                             int k = (i + shift) % cases.size();
-                            if (!Conformance.answer(new java.util.HashMap<>(one), cases.get(k)).equals(want.get(k))) {
+                            if (!Conformance.answer(ownEngines ? engines : enginesOf.get(), cases.get(k)).equals(want.get(k))) {
                                 wrong.add(cases.get(k).name());
                             }
                         }
-                        return wrong;
-                    }));
-                }
-                for (Future<List<String>> run : runs) {
-                    assertEquals(List.of(), run.get());
-                }
-            } finally {
-                pool.shutdown();
+                    } finally {
+                        if (ownEngines) {
+                            engines.values().forEach(Engine::close);
+                        }
+                    }
+                    return wrong;
+                }));
             }
+            for (Future<List<String>> run : runs) {
+                assertEquals(List.of(), run.get());
+            }
+        } finally {
+            pool.shutdown();
         }
     }
 }

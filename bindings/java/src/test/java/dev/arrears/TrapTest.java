@@ -36,7 +36,7 @@ class TrapTest {
     @Test
     void aTrapIsAnInternalErrorAndTheNextCallWorks() throws Exception {
         WasmModule module = trapModule();
-        Engine engine = new Engine("cn-microloan", () -> Instance.builder(module).build());
+        Engine engine = Engine.onInstances("cn-microloan", () -> Instance.builder(module).build());
         String sample = Files.readString(Path.of("../../examples/cases/overdue-consumer-loan.json"));
         String want = engine.decide(sample);
         for (int round = 0; round < 2; round++) {

@@ -1,0 +1,310 @@
+package dev.arrears;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * The native library (the plain module's crate built as a shared library: the same exports and
+ * protocol, docs/abi.md) through the Foreign Function and Memory API. This is the Java 22 version
+ * of the class, in the jar's {@code META-INF/versions/22}; Java 17 sees one that says the library
+ * is not available.
+ *
+ * <p>The library is loaded once per JVM and its state is one for the process (it locks it itself),
+ * so every engine shares one {@link Abi}: a handle made on one thread is good on every other.
+ * Memory is the library's: inputs are allocated with {@code arrears_alloc} and results are its own
+ * until freed, so no arena of ours owns any of it; the library's symbols live in the global arena,
+ * for the life of the JVM.
+ */
+final class NativeModule {
+    /** Where the build puts the library for this platform in the jar. */
+    private static final String RESOURCE = "/dev/arrears/native/%s/libarrears_module.so";
+    /** Overrides the library extracted from the jar: the path of a library file to load instead. */
+    static final String PATH_PROPERTY = "arrears.native.path";
+
+    /** The library loaded, or why it could not be, decided once per JVM. */
+    private static final class Loaded {
+        static final Library LIBRARY;
+        static final String PROBLEM;
+
+        static {
+            Library library = null;
+            String problem;
+            try {
+                problem = obstacle();
+                if (problem == null) {
+                    String given = System.getProperty(PATH_PROPERTY);
+                    Path file = given != null ? Path.of(given) : extracted();
+                    try {
+                        library = new Library(SymbolLookup.libraryLookup(file, Arena.global()));
+                    } finally {
+                        // The loaded library stays mapped: a temporary copy can go at once, so
+                        // nothing is left behind even if the JVM is killed.
+                        if (given == null) {
+                            Files.deleteIfExists(file);
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                problem = "the native library did not load: " + e;
+            }
+            LIBRARY = library;
+            PROBLEM = problem;
+        }
+    }
+
+    /** Why the native library cannot be used on this JVM, or null when it can. */
+    static String unavailable() {
+        return Loaded.PROBLEM;
+    }
+
+    /** The one {@link Abi} over the native library; see {@link #unavailable()} first. */
+    static Abi load() {
+        if (Loaded.LIBRARY == null) {
+            throw new IllegalStateException(Loaded.PROBLEM);
+        }
+        return Loaded.LIBRARY;
+    }
+
+    /** What stops the library loading before it is tried, or null. */
+    private static String obstacle() {
+        if (!NativeModule.class.getModule().isNativeAccessEnabled()) {
+            return "native access is not enabled for the arrears library (start the JVM with --enable-native-access="
+                    + (NativeModule.class.getModule().isNamed() ? NativeModule.class.getModule().getName() : "ALL-UNNAMED")
+                    + ")";
+        }
+        if (System.getProperty(PATH_PROPERTY) == null && NativeModule.class.getResource(resource()) == null) {
+            return "the jar holds no native library for " + platform() + " (only linux-x86_64 is shipped); set "
+                    + PATH_PROPERTY + " to a library built for it (scripts/build-native-lib.sh)";
+        }
+        return null;
+    }
+
+    private static String platform() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        String osName = os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "macos" : os.startsWith("windows") ? "windows" : os;
+        String archName = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch.equals("aarch64") || arch.equals("arm64") ? "aarch64" : arch;
+        return osName + "-" + archName;
+    }
+
+    private static String resource() {
+        return String.format(RESOURCE, platform());
+    }
+
+    /** The jar's copy of the library, written to a new file in the JVM's temporary directory. */
+    private static Path extracted() throws IOException {
+        Path file = Files.createTempFile("arrears-", ".so");
+        try (InputStream in = NativeModule.class.getResourceAsStream(resource())) {
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return file;
+    }
+
+    /** The exports as downcall handles. */
+    private static final class Library implements Abi {
+        /** All of the process's memory, to copy to and from the library's addresses by offset. */
+        private static final MemorySegment MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+        private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+        private final MethodHandle alloc, free, engineNew, resultEngine, decide, decideBatch, plan, importFineract;
+        private final MethodHandle resultPtr, resultLen, resultOk, resultFree, engineDrop;
+
+        Library(SymbolLookup symbols) {
+            Linker linker = Linker.nativeLinker();
+            // usize is the machine's word: a long on the 64-bit platforms a library is built for.
+            MemoryLayout size = JAVA_LONG;
+            if (linker.canonicalLayouts().get("size_t").byteSize() != 8) {
+                throw new IllegalStateException("the native library is built for 64-bit platforms only");
+            }
+            alloc = handle(linker, symbols, "arrears_alloc", FunctionDescriptor.of(JAVA_LONG, size));
+            free = handle(linker, symbols, "arrears_free", FunctionDescriptor.ofVoid(size, size));
+            engineNew = handle(linker, symbols, "arrears_engine_new", FunctionDescriptor.of(JAVA_INT, size, size));
+            resultEngine = handle(linker, symbols, "arrears_result_engine", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            decide = handle(linker, symbols, "arrears_decide", FunctionDescriptor.of(JAVA_INT, JAVA_INT, size, size));
+            decideBatch = handle(linker, symbols, "arrears_decide_batch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, size, size));
+            plan = handle(linker, symbols, "arrears_plan", FunctionDescriptor.of(JAVA_INT, JAVA_INT, size, size, JAVA_INT));
+            importFineract = handle(linker, symbols, "arrears_import_fineract",
+                    FunctionDescriptor.of(JAVA_INT, size, size, size, size, size, size));
+            resultPtr = handle(linker, symbols, "arrears_result_ptr", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+            resultLen = handle(linker, symbols, "arrears_result_len", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+            resultOk = handle(linker, symbols, "arrears_result_ok", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            resultFree = handle(linker, symbols, "arrears_result_free", FunctionDescriptor.ofVoid(JAVA_INT));
+            engineDrop = handle(linker, symbols, "arrears_engine_drop", FunctionDescriptor.ofVoid(JAVA_INT));
+        }
+
+        private static MethodHandle handle(Linker linker, SymbolLookup symbols, String name, FunctionDescriptor type) {
+            MemorySegment symbol = symbols.find(name)
+                    .orElseThrow(() -> new IllegalStateException("the native library has no export " + name));
+            return linker.downcallHandle(symbol, type);
+        }
+
+        /** A downcall cannot throw a checked exception; anything else it throws is the JVM's. */
+        private static RuntimeException failed(Throwable t) {
+            if (t instanceof RuntimeException r) {
+                return r;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            return new IllegalStateException(t);
+        }
+
+        @Override
+        public String runtime() {
+            return "native";
+        }
+
+        @Override
+        public long alloc(long len) {
+            try {
+                return (long) alloc.invokeExact(len);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        @Override
+        public void free(long ptr, long len) {
+            try {
+                free.invokeExact(ptr, len);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        @Override
+        public void write(long ptr, byte[] bytes) {
+            MemorySegment.copy(bytes, 0, MEMORY, JAVA_BYTE, ptr, bytes.length);
+        }
+
+        @Override
+        public void writeIntLE(long ptr, int value) {
+            MEMORY.set(INT_LE, ptr, value);
+        }
+
+        @Override
+        public byte[] read(long ptr, long len) {
+            byte[] out = new byte[Math.toIntExact(len)];
+            MemorySegment.copy(MEMORY, JAVA_BYTE, ptr, out, 0, out.length);
+            return out;
+        }
+
+        @Override
+        public int engineNew(long ptr, long len) {
+            try {
+                return (int) engineNew.invokeExact(ptr, len);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        @Override
+        public int resultEngine(int result) {
+            try {
+                return (int) resultEngine.invokeExact(result);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        @Override
+        public int decide(int engine, long ptr, long len) {
+            try {
+                return (int) decide.invokeExact(engine, ptr, len);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        @Override
+        public int decideBatch(int engine, long ptr, long len) {
+            try {
+                return (int) decideBatch.invokeExact(engine, ptr, len);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        @Override
+        public int plan(int engine, long ptr, long len, int days) {
+            try {
+                return (int) plan.invokeExact(engine, ptr, len, days);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        @Override
+        public int importFineract(long ptr, long len, long datePtr, long dateLen, long zonePtr, long zoneLen) {
+            try {
+                return (int) importFineract.invokeExact(ptr, len, datePtr, dateLen, zonePtr, zoneLen);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        @Override
+        public long resultPtr(int result) {
+            try {
+                return (long) resultPtr.invokeExact(result);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        @Override
+        public long resultLen(int result) {
+            try {
+                return (long) resultLen.invokeExact(result);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        @Override
+        public boolean resultOk(int result) {
+            try {
+                return (int) resultOk.invokeExact(result) == 1;
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        @Override
+        public void resultFree(int result) {
+            try {
+                resultFree.invokeExact(result);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+
+        @Override
+        public void engineDrop(int engine) {
+            try {
+                engineDrop.invokeExact(engine);
+            } catch (Throwable t) {
+                throw failed(t);
+            }
+        }
+    }
+
+    private NativeModule() {}
+}
