@@ -19,7 +19,9 @@ pub(crate) fn sort_by<T>(items: &mut [T], cmp: impl Fn(&T, &T) -> Ordering) {
         let shared: &[T] = items;
         stable_order(shared.len(), &|a, b| cmp(&shared[a], &shared[b]))
     };
-    permute(items, order);
+    if let Some(order) = order {
+        permute(items, order);
+    }
 }
 
 /// Sorts `items` stably by the key `key` gives each one.
@@ -53,11 +55,14 @@ pub(crate) fn map_of<K: Ord, V>(entries: impl IntoIterator<Item = (K, V)>) -> BT
 const RUN: usize = 8;
 
 /// The positions `0..len` in stable sorted order: `order[i]` is where the element that belongs at
-/// `i` stands now. Bottom-up merging of insertion-sorted runs; a merge whose halves already
-/// follow each other is skipped, so input that is already sorted (the usual history) costs one
-/// comparison per element.
+/// `i` stands now; `None` when the elements are in order already (the usual history), found with
+/// one comparison per element and no allocation. Otherwise bottom-up merging of insertion-sorted
+/// runs, where a merge whose halves already follow each other is skipped.
 #[inline(never)]
-fn stable_order(len: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
+fn stable_order(len: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Option<Vec<usize>> {
+    if (1..len).all(|i| cmp(i - 1, i) != Ordering::Greater) {
+        return None;
+    }
     let mut order: Vec<usize> = (0..len).collect();
     for run in order.chunks_mut(RUN) {
         for i in 1..run.len() {
@@ -89,7 +94,7 @@ fn stable_order(len: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize
         }
         width *= 2;
     }
-    order
+    Some(order)
 }
 
 /// Merges two sorted runs into `out`, taking from the left run on ties (what keeps it stable).

@@ -24,16 +24,12 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// The rule's cap, when it is one.
+    /// The rule's cap, when it is one. Only caps answer here, so a new kind has nothing to add.
     pub fn cap(&self) -> Option<&CapDef> {
-        match &self.kind {
-            RuleKind::Cap(cap) => Some(cap),
-            RuleKind::Window(_)
-            | RuleKind::InconvenientTimes
-            | RuleKind::Rest(_)
-            | RuleKind::ForbidWhen(_)
-            | RuleKind::Require(_)
-            | RuleKind::Obligation(_) => None,
+        if let RuleKind::Cap(cap) = &self.kind {
+            Some(cap)
+        } else {
+            None
         }
     }
 }
