@@ -7,9 +7,11 @@
 //! party may be told ([`Decision`]).
 //!
 //! ```
-//! use arrears_core::{Engine, Policy};
+//! use arrears_core::{policy::packs, Engine, Policy};
 //!
-//! let engine = Engine::new(Policy::builtin("cn-microloan").unwrap());
+//! // The host picks the built-in pack its book falls under (`packs::IDS` lists them; here the
+//! // first) or passes a policy document of its own: the engine knows no jurisdiction by name.
+//! let engine = Engine::new(Policy::builtin(packs::IDS[0]).unwrap());
 //! let case = r#"{
 //!   "as_of": "2026-03-10T14:30:00+08:00",
 //!   "account": { "id": "L-1", "currency": "CNY", "book_time_zone": "Asia/Shanghai",
