@@ -276,7 +276,7 @@ pub fn validate_policy_json(policy: &str) -> Result<String, String> {
 /// of a batch's output, a decision (with or without its case summary) or anything else, which
 /// counts as an error line. The answer is the tally's JSON form (docs/report.md), to merge with
 /// the tallies of the portfolio's other parts ([`report_merge`]) and finish ([`report_finish`]).
-pub fn report_tally<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
+pub fn report_tally<'a>(lines: impl IntoIterator<Item = &'a str>) -> Result<String, Error> {
     let mut tally = Tally::new();
     for line in lines {
         match decision_line(line) {
@@ -301,7 +301,7 @@ pub fn report_merge<'a>(tallies: impl IntoIterator<Item = &'a str>) -> Result<St
         })?;
         merged.merge(&tally);
     }
-    Ok(merged.to_json())
+    merged.to_json()
 }
 
 /// The report a tally (its JSON form) finishes into: the very bytes of `arrears report --json`

@@ -44,8 +44,8 @@ impl Guest for Component {
             .collect()
     }
 
-    fn report_tally(decisions: Vec<String>) -> String {
-        arrears_core::ffi::report_tally(decisions.iter().map(String::as_str))
+    fn report_tally(decisions: Vec<String>) -> Result<String, decisions::Error> {
+        arrears_core::ffi::report_tally(decisions.iter().map(String::as_str)).map_err(error)
     }
 
     fn report_merge(tallies: Vec<String>) -> Result<String, decisions::Error> {

@@ -818,11 +818,10 @@ impl Tally {
         r
     }
 
-    /// The tally's JSON form (docs/report.md): canonical, so equal tallies give equal bytes.
-    pub fn to_json(&self) -> String {
-        // Every key is a string and every value an integer, a string or a bool: writing cannot
-        // fail.
-        serde_json::to_string(self).unwrap_or_default()
+    /// The tally's JSON form (docs/report.md): canonical, so equal tallies give equal bytes. A
+    /// failure to write it (none is known) is `internal`, never an empty text.
+    pub fn to_json(&self) -> Result<String, Error> {
+        crate::error::to_json_text(self, false)
     }
 
     /// Reads a tally's JSON form; refuses text over [`MAX_TALLY_BYTES`], another `format`,

@@ -379,7 +379,12 @@ def report_tally(decisions: Iterable[Optional[str]]) -> str:
     :func:`report_merge`, and :func:`report_finish` gives the report."""
     rt = _Runtime.get()
     texts = ("null" if t is None else t for t in decisions)
-    tallies = [rt.call("report-tally", chunk) for chunk in _chunks(texts)]
+    tallies = []
+    for chunk in _chunks(texts):
+        result = rt.call("report-tally", chunk)
+        if not isinstance(result, str):
+            raise _error(result)
+        tallies.append(result)
     return tallies[0] if len(tallies) == 1 else report_merge(tallies)
 
 
