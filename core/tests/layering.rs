@@ -215,7 +215,8 @@ fn a_loosened_cap_is_explained_in_lower_case_words() {
         "us.regf.1006.14b2i.after_conversation",
     );
     assert!(
-        narrower_scope.contains("counting per channel counts fewer events than the floor's per party"),
+        narrower_scope
+            .contains("counting per channel counts fewer events than the floor's per party"),
         "{narrower_scope}"
     );
     let extra_exclusion = refused(
