@@ -50,7 +50,7 @@ final class NativeModule {
                 problem = obstacle();
                 if (problem == null) {
                     String given = System.getProperty(PATH_PROPERTY);
-                    library = given != null ? new Library(Path.of(given)) : LibraryFile.withLibrary(Library::new);
+                    library = given != null ? new Library(Path.of(given)) : LibraryFile.withLibrary(resourceUrl(), recordedDigest(), Library::new);
                 }
             } catch (IOException | RuntimeException e) {
                 problem = "the native library did not load: " + e;
@@ -100,12 +100,12 @@ final class NativeModule {
     }
 
     /** The resource of the library for this platform (which {@link #obstacle()} found). */
-    static URL resourceUrl() {
+    private static URL resourceUrl() {
         return NativeModule.class.getResource(resource());
     }
 
     /** The SHA-256 of the jar's library as the build recorded it (64 hex digits), or null. */
-    static String recordedDigest() throws IOException {
+    private static String recordedDigest() throws IOException {
         try (InputStream in = NativeModule.class.getResourceAsStream(resource() + ".sha256")) {
             if (in == null) {
                 return null;

@@ -52,9 +52,12 @@ final class LibraryFile {
     private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
-    /** Loads the library with {@code load}, from the cache, the build's directory or a temporary copy. */
-    static <T> T withLibrary(Function<Path, T> load) throws IOException {
-        URL url = NativeModule.resourceUrl();
+    /**
+     * Loads the library at {@code url} (the jar's entry, or a file) with {@code load}: from the
+     * cache when the build recorded its SHA-256 {@code digest} (else null), where it is when it is
+     * a file, or from a temporary copy.
+     */
+    static <T> T withLibrary(URL url, String digest, Function<Path, T> load) throws IOException {
         if (url.getProtocol().equals("file")) {
             try {
                 return load.apply(Path.of(url.toURI()));
@@ -62,7 +65,8 @@ final class LibraryFile {
                 throw new IOException(e);
             }
         }
-        Path cached = cached(url);
+        Path root = cacheRoot();
+        Path cached = root == null || digest == null ? null : cached(url, root, digest);
         if (cached != null) {
             return load.apply(cached);
         }
@@ -93,12 +97,14 @@ final class LibraryFile {
         return home == null || home.isEmpty() || home.equals("?") ? null : Path.of(home, ".cache", "arrears");
     }
 
-    /** The cached copy of the jar's library, checked, written first if need be; null when there can be none. */
-    private static Path cached(URL url) {
+    /**
+     * The copy of the jar entry at {@code url} under the cache {@code root}, in the directory named
+     * by its {@code digest}: checked, and written first if it is missing or fails a check; null when
+     * there can be none (then the caller makes a temporary copy).
+     */
+    static Path cached(URL url, Path root, String digest) {
         try {
-            Path root = cacheRoot();
-            String digest = NativeModule.recordedDigest();
-            if (root == null || digest == null || !FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
                 return null;
             }
             URLConnection connection = url.openConnection();
