@@ -68,7 +68,11 @@ final class LibraryFile {
         Path root = cacheRoot();
         Path cached = root == null || digest == null ? null : cached(url, root, digest);
         if (cached != null) {
-            return load.apply(cached);
+            try {
+                return load.apply(cached);
+            } catch (RuntimeException refused) {
+                // A cache the loader may not map (mounted noexec, say): the temporary copy's turn.
+            }
         }
         Path file = Files.createTempFile("arrears-", ".so");
         try {
