@@ -53,11 +53,12 @@ final class LibraryFile {
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
     /**
-     * Loads the library at {@code url} (the jar's entry, or a file) with {@code load}: from the
-     * cache when the build recorded its SHA-256 {@code digest} (else null), where it is when it is
-     * a file, or from a temporary copy.
+     * Loads the library at {@code url} (the jar's entry, or a file) with {@code load}: where it is
+     * when it is a file; else from the cache under {@code root} ({@link #cacheRoot()}; null when
+     * off) when the build recorded its SHA-256 {@code digest} (else null); else, or when the loader
+     * refuses the cached copy, from a temporary copy deleted once loaded.
      */
-    static <T> T withLibrary(URL url, String digest, Function<Path, T> load) throws IOException {
+    static <T> T withLibrary(URL url, Path root, String digest, Function<Path, T> load) throws IOException {
         if (url.getProtocol().equals("file")) {
             try {
                 return load.apply(Path.of(url.toURI()));
@@ -65,7 +66,6 @@ final class LibraryFile {
                 throw new IOException(e);
             }
         }
-        Path root = cacheRoot();
         Path cached = root == null || digest == null ? null : cached(url, root, digest);
         if (cached != null) {
             try {

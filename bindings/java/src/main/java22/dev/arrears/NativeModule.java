@@ -50,7 +50,7 @@ final class NativeModule {
                 problem = obstacle();
                 if (problem == null) {
                     String given = System.getProperty(PATH_PROPERTY);
-                    library = given != null ? new Library(Path.of(given)) : LibraryFile.withLibrary(resourceUrl(), recordedDigest(), Library::new);
+                    library = given != null ? new Library(Path.of(given)) : LibraryFile.withLibrary(resourceUrl(), LibraryFile.cacheRoot(), recordedDigest(), Library::new);
                 }
             } catch (IOException | RuntimeException e) {
                 problem = "the native library did not load: " + e;

@@ -2,11 +2,13 @@ package dev.arrears;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,6 +114,46 @@ class LibraryFileTest {
         assertNotEquals(one.getParent(), two.getParent());
         assertArrayEquals(library(), Files.readAllBytes(one));
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(two));
+    }
+
+    @Test
+    void aCachedCopyTheLoaderRefusesGivesWayToATemporaryOneThatIsDeletedOnceLoaded() throws IOException {
+        byte[] bytes = library();
+        URL url = entry(bytes);
+        Path root = root();
+        Path[] loaded = new Path[1];
+        String result = LibraryFile.withLibrary(url, root, DIGEST, file -> {
+            if (file.startsWith(root)) {
+                throw new IllegalArgumentException("cannot open " + file + " (mounted noexec)");
+            }
+            try {
+                assertArrayEquals(bytes, Files.readAllBytes(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            loaded[0] = file;
+            return "loaded";
+        });
+        assertEquals("loaded", result);
+        assertFalse(loaded[0].startsWith(root));
+        assertFalse(Files.exists(loaded[0]), "the temporary copy is deleted once loaded");
+    }
+
+    @Test
+    void withTheCacheOffEveryJvmLoadsATemporaryCopy() throws IOException {
+        URL url = entry(library());
+        Path[] loaded = new Path[1];
+        LibraryFile.withLibrary(url, null, DIGEST, file -> loaded[0] = file);
+        assertFalse(Files.exists(loaded[0]));
+    }
+
+    @Test
+    void aLibraryThatIsAFileIsLoadedWhereItIs() throws IOException {
+        Path file = Files.write(dir.resolve("libarrears_module.so"), library());
+        Path root = root();
+        Path loaded = LibraryFile.withLibrary(file.toUri().toURL(), root, DIGEST, p -> p);
+        assertEquals(file, loaded);
+        assertFalse(Files.exists(root.resolve("native")), "nothing is copied");
     }
 
     @Test
