@@ -2,7 +2,7 @@
 # Builds the plain module's crate (bindings/module) natively, as a shared library with the same
 # exports and protocol as the WebAssembly module (docs/abi.md, "The native library"), and puts it
 # where the Java library's build takes it into the jar:
-#   target/native/<platform>/libarrears_module.so
+#   target/native/<platform>/libarrears_module.so         (and its .sha256)
 # The Java library on Java 22+ calls it through the Foreign Function and Memory API
 # (bindings/java/README.md). The library is a build product, never committed.
 set -euo pipefail
@@ -20,4 +20,7 @@ export RUSTFLAGS="--remap-path-prefix=$PWD=/arrears --remap-path-prefix=$cargo_h
 cargo build -q --locked --release -p arrears-module
 mkdir -p "target/native/$platform"
 cp "target/native-build/release/$file" "target/native/$platform/$file"
+# Its SHA-256 beside it in the jar: the Java library keeps its copy of the library between JVMs in
+# a cache directory named by it, so another version's copy is never taken for this one's.
+(cd "target/native/$platform" && sha256sum "$file" > "$file.sha256")
 echo "built target/native/$platform/$file ($(wc -c < "target/native/$platform/$file") bytes)"
