@@ -6,7 +6,7 @@
 //! answer lies beyond it, so the common case stays cheap.
 
 use crate::conditions::Conditions;
-use crate::contact::ContactLimits;
+use crate::contact::{ContactLimits, WindowDays};
 use crate::decision::{ActionVerdict, Reason};
 use crate::facts::{Facts, Span, Target};
 use crate::intervals::IntervalSet;
@@ -92,10 +92,22 @@ pub fn intersection(sets: &[IntervalSet], span: Span) -> IntervalSet {
 
 /// Sets of rules that depend on the span only (windows, inconvenient times), kept by whoever
 /// decides several candidates over the same spans so that each is computed once: keyed by the
-/// rule's position in the policy and the span's end (every span starts at `as_of`).
+/// rule's position in the policy and the span's end (every span starts at `as_of`). In a batch
+/// call, windows also read the days the call's earlier cases worked out (`days`).
 #[derive(Debug, Default)]
-pub struct SpanSets {
+pub struct SpanSets<'w> {
     sets: Vec<(usize, Seconds, IntervalSet)>,
+    days: Option<&'w WindowDays>,
+}
+
+impl<'w> SpanSets<'w> {
+    /// Span sets of one decision of a batch call, whose windows share the call's days.
+    pub(crate) fn sharing(days: &'w WindowDays) -> SpanSets<'w> {
+        SpanSets {
+            sets: Vec::new(),
+            days: Some(days),
+        }
+    }
 }
 
 /// The verdict on one candidate before it is written out.
@@ -161,8 +173,8 @@ impl<'f> Solver<'f> {
         self.conditions.holds_now(cond, target)
     }
 
-    fn window(&self, w: &WindowDef, span: Span) -> IntervalSet {
-        self.contact.window(w, span)
+    fn window(&self, w: &WindowDef, span: Span, days: Option<&WindowDays>) -> IntervalSet {
+        self.contact.window(w, span, days)
     }
 
     fn convenient(&self, span: Span) -> IntervalSet {
@@ -242,6 +254,7 @@ impl<'f> Solver<'f> {
     ) -> IntervalSet {
         // Windows and inconvenient times depend on the span only: computed once per decision
         // and span, shared by every candidate.
+        let days = shared.days;
         let mut shared_set = |compute: &dyn Fn() -> IntervalSet| {
             if let Some((_, _, set)) = shared
                 .sets
@@ -255,7 +268,7 @@ impl<'f> Solver<'f> {
             set
         };
         match &rule.kind {
-            RuleKind::Window(w) => shared_set(&|| self.window(w, span)),
+            RuleKind::Window(w) => shared_set(&|| self.window(w, span, days)),
             RuleKind::InconvenientTimes => shared_set(&|| self.convenient(span)),
             RuleKind::Cap(cap) => self.cap(cap, target, span),
             RuleKind::Rest(rest) => self.rest(rest, target, span),
