@@ -7,7 +7,6 @@
 //! calendar days in the borrower's first zone: "per day" and "within 7 consecutive days" are days
 //! of the person being called.
 
-use crate::calendar::Calendar;
 use crate::case::{CallOutcome, ConsentLimit};
 use crate::facts::{Facts, Span, Target};
 use crate::intervals::IntervalSet;
@@ -34,75 +33,6 @@ fn in_period(dates: &[Date], lo: Date, hi: Date) -> usize {
     to.saturating_sub(from)
 }
 
-/// Where a window's slots open on one local day in one zone (the slots starting that day), added
-/// to `into`. It depends on the window, the policy's calendar, the zone and the date alone: not on
-/// the case.
-fn window_day(
-    w: &WindowDef,
-    calendar: &Calendar,
-    zone: Zone,
-    d: Date,
-    into: &mut Vec<(Seconds, Seconds)>,
-) {
-    for slot in &w.slots {
-        if slot.days.iter().any(|k| calendar.matches(d, *k)) {
-            // Instants are whole seconds: an end left out ("after 8:00") moves the start
-            // to the next second, an end let in ("not after 22:00") keeps its own.
-            let start = zone.instant_at(d, slot.from.seconds()) + i64::from(!slot.from_included);
-            let end_day = if slot.to <= slot.from {
-                d.add_days(1)
-            } else {
-                d
-            };
-            let end = zone.instant_at(end_day, slot.to.seconds()) + i64::from(slot.to_included);
-            into.push((start, end));
-        }
-    }
-}
-
-/// The most window days one [`WindowDays`] keeps: far more than the zones and days of any real
-/// batch touch (a portfolio in four zones deciding a year ahead needs under 10,000 with five
-/// windows), and small enough (under 2 MB) for a WebAssembly module's memory. Past it, days are
-/// worked out as for a single decision, so the answers are the same either way.
-const MAX_WINDOW_DAYS: usize = 16_384;
-
-/// Where each window of an engine's policies opens, by zone and local day, kept for the length
-/// of one call that decides many cases at that engine: the cases of a portfolio share their
-/// zones and mostly their business day, and a window's day depends on neither the case nor its
-/// history. Only a batch call makes one and drops it when it returns, so no answer depends on an
-/// earlier call or on the order of the cases; a window is known by its address in the engine's
-/// policy, which the engine keeps in place for the whole call.
-#[derive(Debug, Default)]
-pub(crate) struct WindowDays {
-    days: RefCell<BTreeMap<(usize, u16, Date), Vec<(Seconds, Seconds)>>>,
-}
-
-impl WindowDays {
-    /// Adds a window's spans on a day in a zone to `into`: kept ones when an earlier case of the
-    /// call worked them out, else `compute`'s, which are kept for the cases after.
-    fn extend(
-        &self,
-        w: &WindowDef,
-        zone: Zone,
-        d: Date,
-        into: &mut Vec<(Seconds, Seconds)>,
-        compute: impl FnOnce(&mut Vec<(Seconds, Seconds)>),
-    ) {
-        let key = (std::ptr::from_ref(w) as usize, zone.index(), d);
-        if let Some(spans) = self.days.borrow().get(&key) {
-            into.extend_from_slice(spans);
-            return;
-        }
-        let mut spans = Vec::new();
-        compute(&mut spans);
-        into.extend_from_slice(&spans);
-        let mut days = self.days.borrow_mut();
-        if days.len() < MAX_WINDOW_DAYS {
-            days.insert(key, spans);
-        }
-    }
-}
-
 /// Evaluates contact limits against the facts. It keeps the dates each cap or rest pattern
 /// counted over the whole account (scope `account`), by the rule's address in the policy: the
 /// same for every candidate, so read from the history once per decision rather than once per
@@ -125,17 +55,11 @@ impl<'f> ContactLimits<'f> {
         self.facts.as_of
     }
 
-    /// Where a window lets any action through, in every borrower zone. The days of a batch's
-    /// [`WindowDays`] are read from it (and added to it) rather than worked out again.
-    pub(crate) fn window(
-        &self,
-        w: &WindowDef,
-        span: Span,
-        days: Option<&WindowDays>,
-    ) -> IntervalSet {
+    /// Where a window lets any action through, in every borrower zone.
+    pub(crate) fn window(&self, w: &WindowDef, span: Span) -> IntervalSet {
         let mut acc: Option<IntervalSet> = None;
         for &zone in &self.facts.zones {
-            let set = self.window_in(w, zone, span, days);
+            let set = self.window_in(w, zone, span);
             acc = Some(match acc {
                 None => set,
                 Some(a) => a.intersect(&set),
@@ -145,24 +69,28 @@ impl<'f> ContactLimits<'f> {
             .intersect(&IntervalSet::span(span.lo, span.hi))
     }
 
-    fn window_in(
-        &self,
-        w: &WindowDef,
-        zone: Zone,
-        span: Span,
-        days: Option<&WindowDays>,
-    ) -> IntervalSet {
+    fn window_in(&self, w: &WindowDef, zone: Zone, span: Span) -> IntervalSet {
         // A slot that crosses midnight starts the day before, so look one day back.
         let first = zone.date_of(span.lo).add_days(-1);
         let last = zone.date_of(span.hi);
         let mut spans = Vec::new();
         let mut d = first;
         while d <= last {
-            match days {
-                Some(days) => days.extend(w, zone, d, &mut spans, |into| {
-                    window_day(w, self.facts.calendar, zone, d, into)
-                }),
-                None => window_day(w, self.facts.calendar, zone, d, &mut spans),
+            for slot in &w.slots {
+                if slot.days.iter().any(|k| self.facts.calendar.matches(d, *k)) {
+                    // Instants are whole seconds: an end left out ("after 8:00") moves the start
+                    // to the next second, an end let in ("not after 22:00") keeps its own.
+                    let start =
+                        zone.instant_at(d, slot.from.seconds()) + i64::from(!slot.from_included);
+                    let end_day = if slot.to <= slot.from {
+                        d.add_days(1)
+                    } else {
+                        d
+                    };
+                    let end =
+                        zone.instant_at(end_day, slot.to.seconds()) + i64::from(slot.to_included);
+                    spans.push((start, end));
+                }
             }
             d = d.add_days(1);
         }

@@ -10,14 +10,13 @@
 use crate::candidates;
 use crate::case::{Case, Components};
 use crate::conditions::Conditions;
-use crate::contact::WindowDays;
 use crate::decision::*;
 use crate::error::{Error, ErrorCode};
 use crate::facts::Facts;
 use crate::obligations::Obligations;
 use crate::pay_days::PayDays;
 use crate::policy::{packs, Policy};
-use crate::solver::{Solver, SpanSets};
+use crate::solver::Solver;
 use crate::time::Seconds;
 use std::collections::BTreeSet;
 
@@ -152,43 +151,15 @@ impl Engine {
 
     /// Decides a case given as JSON text; the error is the contract's error object.
     pub fn decide_json(&self, case_json: &str) -> Result<String, Error> {
-        self.decide_json_in(case_json, None)
-    }
-
-    /// Decides many cases (JSON text each), answering each exactly as [`Engine::decide_json`]
-    /// answers it alone, in order. The cases share, for this call only, where the policy's
-    /// windows open on each local day of each zone they touch (the same for every case), so a
-    /// portfolio's cases do less work each than single calls.
-    pub fn decide_json_each<'a, I>(
-        &'a self,
-        cases: I,
-    ) -> impl Iterator<Item = Result<String, Error>> + 'a
-    where
-        I: IntoIterator<Item = &'a str>,
-        I::IntoIter: 'a,
-    {
-        let days = WindowDays::default();
-        cases
-            .into_iter()
-            .map(move |case| self.decide_json_in(case, Some(&days)))
-    }
-
-    /// [`Engine::decide_json`], reading (and adding to) a batch call's window days when given.
-    pub(crate) fn decide_json_in(
-        &self,
-        case_json: &str,
-        days: Option<&WindowDays>,
-    ) -> Result<String, Error> {
         let case = Case::from_json(case_json)?;
-        let policy = self.version_at(&case, case.as_of.seconds())?;
-        self.decide_with(policy, &case, days)?.to_json()
+        self.decide(&case)?.to_json()
     }
 
     /// Decides a parsed, validated case under the version in force at its business date; a case
     /// dated before every version is an error, never decided under the earliest.
     pub fn decide(&self, case: &Case) -> Result<Decision, Error> {
         let policy = self.version_at(case, case.as_of.seconds())?;
-        self.decide_with(policy, case, None)
+        self.decide_with(policy, case)
     }
 
     /// The version in force on the business date of an instant of the case (`as_of` or later).
@@ -211,12 +182,7 @@ impl Engine {
         })
     }
 
-    fn decide_with(
-        &self,
-        policy: &Policy,
-        case: &Case,
-        days: Option<&WindowDays>,
-    ) -> Result<Decision, Error> {
+    fn decide_with(&self, policy: &Policy, case: &Case) -> Result<Decision, Error> {
         let doc = policy.document();
         let as_of = case.as_of.seconds();
         let (facts, mut trace) = Facts::new(case, policy);
@@ -255,10 +221,7 @@ impl Engine {
         let mut next: Option<((Seconds, bool, candidates::Rank), usize)> = None;
         // Windows and inconvenient times depend on the span only: computed once for every
         // candidate of this decision.
-        let mut shared = match days {
-            Some(days) => SpanSets::sharing(days),
-            None => SpanSets::default(),
-        };
+        let mut shared = crate::solver::SpanSets::default();
         // The candidates with a verdict so far: a later step naming one again adds nothing.
         let mut named: BTreeSet<candidates::Key> = BTreeSet::new();
         for (step, targets) in &steps {

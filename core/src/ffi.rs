@@ -7,7 +7,6 @@
 
 use serde::Serialize;
 
-use crate::contact::WindowDays;
 use crate::decision::report::{decision_line, Tally};
 use crate::engine::{Engine, Reference};
 use crate::error::{Error, ErrorCode};
@@ -60,8 +59,7 @@ pub fn text(bytes: &[u8]) -> Result<&str, Error> {
 /// decision, or the error object); a bad case is an error in its slot and never fails the batch.
 /// Only input that is not a JSON array at all is an error as a whole.
 ///
-/// It exists for hosts that pay a fixed cost per call into the engine; the cases share what
-/// depends only on the engine, a zone and a day, as in [`Engine::decide_json_each`].
+/// It exists for hosts that pay a fixed cost per call into the engine.
 pub fn decide_many_json(engine: &Engine, cases: &str) -> Result<String, Error> {
     let cases: Vec<&serde_json::value::RawValue> = serde_json::from_str(cases).map_err(|e| {
         Error::new(
@@ -70,14 +68,13 @@ pub fn decide_many_json(engine: &Engine, cases: &str) -> Result<String, Error> {
             format!("expected a JSON array of cases: {e}"),
         )
     })?;
-    let days = WindowDays::default();
     let mut out = String::with_capacity(cases.len() * 4096 + 2);
     out.push('[');
     for (i, case) in cases.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        match engine.decide_json_in(case.get(), Some(&days)) {
+        match engine.decide_json(case.get()) {
             Ok(decision) => out.push_str(&decision),
             Err(e) => out.push_str(&e.to_json()),
         }
@@ -169,29 +166,7 @@ pub fn batch_records(batch: &[u8]) -> Result<Vec<&[u8]>, Error> {
 /// ([`BATCH_DECISION`] or [`BATCH_ERROR`]) and the decision's or the error object's text. Bytes
 /// that are not UTF-8 are the `invalid_json` error object, as for a single call.
 pub fn decide_record(engine: &Engine, case: &[u8]) -> (u8, String) {
-    record_in(engine, case, None)
-}
-
-/// Every case of a batch, each answered exactly as [`decide_record`] answers it alone, in order.
-/// The cases share, for this call only, where the policy's windows open on each day of each zone
-/// they touch, as in [`Engine::decide_json_each`]: what makes a batch cheaper per case than
-/// single calls, beyond the calls themselves.
-pub fn decide_records<'a, I>(
-    engine: &'a Engine,
-    cases: I,
-) -> impl Iterator<Item = (u8, String)> + 'a
-where
-    I: IntoIterator<Item = &'a [u8]>,
-    I::IntoIter: 'a,
-{
-    let days = WindowDays::default();
-    cases
-        .into_iter()
-        .map(move |case| record_in(engine, case, Some(&days)))
-}
-
-fn record_in(engine: &Engine, case: &[u8], days: Option<&WindowDays>) -> (u8, String) {
-    match text(case).and_then(|case| engine.decide_json_in(case, days)) {
+    match text(case).and_then(|case| engine.decide_json(case)) {
         Ok(decision) => (BATCH_DECISION, decision),
         Err(e) => (BATCH_ERROR, e.to_json()),
     }
@@ -209,7 +184,8 @@ fn record_in(engine: &Engine, case: &[u8], days: Option<&WindowDays>) -> (u8, St
 pub fn decide_batch(engine: &Engine, batch: &[u8]) -> Result<Vec<u8>, Error> {
     let records = batch_records(batch)?;
     let mut out = Vec::with_capacity(records.len() * 4096);
-    for (status, text) in decide_records(engine, records) {
+    for record in records {
+        let (status, text) = decide_record(engine, record);
         out.push(status);
         out.extend_from_slice(&(text.len() as u32).to_le_bytes());
         out.extend_from_slice(text.as_bytes());

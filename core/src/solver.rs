@@ -6,7 +6,7 @@
 //! answer lies beyond it, so the common case stays cheap.
 
 use crate::conditions::Conditions;
-use crate::contact::{ContactLimits, WindowDays};
+use crate::contact::ContactLimits;
 use crate::decision::{ActionVerdict, Reason};
 use crate::facts::{Facts, Span, Target};
 use crate::intervals::IntervalSet;
@@ -92,22 +92,10 @@ pub fn intersection(sets: &[IntervalSet], span: Span) -> IntervalSet {
 
 /// Sets of rules that depend on the span only (windows, inconvenient times), kept by whoever
 /// decides several candidates over the same spans so that each is computed once: keyed by the
-/// rule's position in the policy and the span's end (every span starts at `as_of`). In a batch
-/// call, windows also read the days the call's earlier cases worked out (`days`).
+/// rule's position in the policy and the span's end (every span starts at `as_of`).
 #[derive(Debug, Default)]
-pub struct SpanSets<'w> {
+pub struct SpanSets {
     sets: Vec<(usize, Seconds, IntervalSet)>,
-    days: Option<&'w WindowDays>,
-}
-
-impl<'w> SpanSets<'w> {
-    /// Span sets of one decision of a batch call, whose windows share the call's days.
-    pub(crate) fn sharing(days: &'w WindowDays) -> SpanSets<'w> {
-        SpanSets {
-            sets: Vec::new(),
-            days: Some(days),
-        }
-    }
 }
 
 /// The verdict on one candidate before it is written out.
@@ -173,8 +161,8 @@ impl<'f> Solver<'f> {
         self.conditions.holds_now(cond, target)
     }
 
-    fn window(&self, w: &WindowDef, span: Span, days: Option<&WindowDays>) -> IntervalSet {
-        self.contact.window(w, span, days)
+    fn window(&self, w: &WindowDef, span: Span) -> IntervalSet {
+        self.contact.window(w, span)
     }
 
     fn convenient(&self, span: Span) -> IntervalSet {
@@ -254,7 +242,6 @@ impl<'f> Solver<'f> {
     ) -> IntervalSet {
         // Windows and inconvenient times depend on the span only: computed once per decision
         // and span, shared by every candidate.
-        let days = shared.days;
         let mut shared_set = |compute: &dyn Fn() -> IntervalSet| {
             if let Some((_, _, set)) = shared
                 .sets
@@ -268,7 +255,7 @@ impl<'f> Solver<'f> {
             set
         };
         match &rule.kind {
-            RuleKind::Window(w) => shared_set(&|| self.window(w, span, days)),
+            RuleKind::Window(w) => shared_set(&|| self.window(w, span)),
             RuleKind::InconvenientTimes => shared_set(&|| self.convenient(span)),
             RuleKind::Cap(cap) => self.cap(cap, target, span),
             RuleKind::Rest(rest) => self.rest(rest, target, span),

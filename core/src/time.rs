@@ -224,11 +224,6 @@ impl Zone {
         "UTC".parse().unwrap_or(Zone(0))
     }
 
-    /// The zone's place in the embedded table: a key for what is kept per zone.
-    pub(crate) fn index(self) -> u16 {
-        self.0
-    }
-
     pub fn name(self) -> &'static str {
         tzdata::name(usize::from(self.0))
     }

@@ -79,14 +79,7 @@ impl GuestEngine for Engine {
     }
 
     fn decide_many(&self, cases: Vec<String>) -> Vec<Result<String, decisions::Error>> {
-        self.0
-            .decide_json_each(cases.iter().map(|case| {
-                #[cfg(feature = "trap-trigger")]
-                trap_on_request(case);
-                case.as_str()
-            }))
-            .map(|answer| answer.map_err(error))
-            .collect()
+        cases.into_iter().map(|c| self.decide(c)).collect()
     }
 
     fn decide_batch(&self, cases: Vec<String>) -> Result<decisions::BatchAnswer, decisions::Error> {
@@ -96,12 +89,10 @@ impl GuestEngine for Engine {
             texts: Vec::with_capacity(cases.len()),
             errors: Vec::new(),
         };
-        let records = cases.iter().map(|case| {
+        for (i, case) in cases.iter().enumerate() {
             #[cfg(feature = "trap-trigger")]
             trap_on_request(case);
-            case.as_bytes()
-        });
-        for (i, (status, text)) in arrears_core::ffi::decide_records(&self.0, records).enumerate() {
+            let (status, text) = arrears_core::ffi::decide_record(&self.0, case.as_bytes());
             if status == arrears_core::ffi::BATCH_ERROR {
                 answer.errors.push(i as u32);
             }
