@@ -4,7 +4,10 @@
 //! second and reports decisions per second on one core, next to plain serde_json
 //! parse-and-serialise of the same texts: the floor any JSON-in/JSON-out engine pays.
 //!
-//!     bench-native [POLICY] [batch]      (BENCH_MS per measurement; BENCH_HISTORY=20,200 for some sizes)
+//!     bench-native [POLICY] [batch]
+//!
+//! BENCH_MS is the time per measurement; BENCH_HISTORY=2000 times one size only (for a profile
+//! of that size alone), BENCH_HISTORY=20,200 some sizes.
 //!
 //! With `batch`, each row also holds `decide_many_per_s`: the same cases, all in one call of
 //! `ffi::decide_batch` (the records the plain module's `arrears_decide_batch` takes), timed in
