@@ -55,10 +55,16 @@ fn loop_and_batch(engine: &arrears_core::Engine, texts: &[String]) -> (f64, f64)
         records.extend_from_slice(&(t.len() as u32).to_le_bytes());
         records.extend_from_slice(t.as_bytes());
     }
+    // One call per case does what a host's single call has the engine do: read the bytes as
+    // text, decide, and hand back the answer's text.
     let single = || {
         texts
             .iter()
-            .map(|t| engine.decide_json(t).map(|s| s.len()).unwrap_or(0))
+            .map(|t| {
+                arrears_core::ffi::decide_record(engine, t.as_bytes())
+                    .1
+                    .len()
+            })
             .sum::<usize>()
     };
     let batch = || {
