@@ -228,6 +228,16 @@ fn a_loosened_cap_is_explained_in_lower_case_words() {
         extra_exclusion.contains("it excludes inbound calls, which the floor counts"),
         "{extra_exclusion}"
     );
+    // Names as the document spells them, underscores and all.
+    let two_word_exclusion = refused(
+        &cap("party", json!(["under_consent", "not_connected"])),
+        "lender.cap",
+        "us.regf.1006.14b2i.after_conversation",
+    );
+    assert!(
+        two_word_exclusion.contains("it excludes not_connected calls, which the floor counts"),
+        "{two_word_exclusion}"
+    );
 }
 
 #[test]

@@ -514,8 +514,9 @@ fn cap_loosening(l: &CapDef, f: &CapDef) -> Option<String> {
     };
     if shorter {
         return Some(format!(
-            "a period of {:?} is shorter than the floor's {:?}",
-            l.period, f.period
+            "a period of {} is shorter than the floor's {}",
+            period_words(l.period),
+            period_words(f.period)
         ));
     }
     let rank = |s: Scope| match s {
@@ -524,18 +525,17 @@ fn cap_loosening(l: &CapDef, f: &CapDef) -> Option<String> {
         Scope::Account => 2,
     };
     if rank(l.scope) < rank(f.scope) {
-        return Some(
-            format!(
-                "counting per {:?} counts fewer events than the floor's per {:?}",
-                l.scope, f.scope
-            )
-            .to_ascii_lowercase(),
-        );
+        return Some(format!(
+            "counting per {} counts fewer events than the floor's per {}",
+            contract_name(&l.scope),
+            contract_name(&f.scope)
+        ));
     }
     if let Some(x) = l.exclude.iter().find(|x| !f.exclude.contains(x)) {
-        return Some(
-            format!("it excludes {x:?} calls, which the floor counts").to_ascii_lowercase(),
-        );
+        return Some(format!(
+            "it excludes {} calls, which the floor counts",
+            contract_name(x)
+        ));
     }
     // An empty list counts every outcome; a list counts fewer unless it keeps all the floor's.
     let counts_fewer_outcomes = !l.outcomes.is_empty()
@@ -548,11 +548,30 @@ fn cap_loosening(l: &CapDef, f: &CapDef) -> Option<String> {
         .iter()
         .find(|p| !f.exclude_parties.contains(p))
     {
-        return Some(
-            format!("it leaves out {p:?} parties, which the floor counts").to_ascii_lowercase(),
-        );
+        return Some(format!(
+            "it leaves out {} parties, which the floor counts",
+            contract_name(p)
+        ));
     }
     None
+}
+
+/// A value's name as a policy document spells it (`not_connected`, `co_borrower`): what the
+/// lender wrote and can search for, where the Rust name would read `NotConnected`.
+fn contract_name<T: Serialize>(value: &T) -> String {
+    // Through the JSON writer the digest already uses, so no other serialiser is built for it.
+    match serde_json::to_string(value) {
+        Ok(text) => text.trim_matches('"').to_string(),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn period_words(period: Period) -> String {
+    match period {
+        Period::Days(1) => "1 day".to_string(),
+        Period::Days(n) => format!("{n} days"),
+        Period::Ever => "the whole history".to_string(),
+    }
 }
 
 fn rest_loosening(l: &RestDef, f: &RestDef) -> Option<String> {
