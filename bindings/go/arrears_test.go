@@ -436,3 +436,60 @@ func TestAnEngineIsSafeForConcurrentUse(t *testing.T) {
 		t.Errorf("%s: a different answer under concurrent use", f)
 	}
 }
+
+// Engines of their own on several goroutines decide at once (on the native library, in one
+// process-wide state) and each gives the single-threaded answer.
+func TestEnginesOnSeveralGoroutinesDecideInParallelAlike(t *testing.T) {
+	ctx := context.Background()
+	cases, err := conformance.Load(corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inputs []conformance.Case
+	for _, c := range cases {
+		if c.Policy == "cn-microloan" && c.PlanDays == nil {
+			inputs = append(inputs, c)
+		}
+	}
+	answer := func(engine *arrears.Engine, c conformance.Case) string {
+		out, err := engine.Decide(ctx, c.Input)
+		if err != nil {
+			out = err.(*arrears.Error).JSON()
+		}
+		return string(out)
+	}
+	reference, err := arrears.New(ctx, "cn-microloan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for _, c := range inputs {
+		want[c.Name] = answer(reference, c)
+	}
+	reference.Close(ctx)
+	var wg sync.WaitGroup
+	failures := make(chan string, 4*len(inputs))
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			engine, err := arrears.New(ctx, "cn-microloan")
+			if err != nil {
+				failures <- err.Error()
+				return
+			}
+			defer engine.Close(ctx)
+			for i := range inputs {
+				c := inputs[(i+g*11)%len(inputs)]
+				if answer(engine, c) != want[c.Name] {
+					failures <- c.Name
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(failures)
+	for f := range failures {
+		t.Errorf("%s: a different answer from an engine of its own on another goroutine", f)
+	}
+}
