@@ -17,10 +17,10 @@
 // # The native library
 //
 // Built with the arrears_native tag (go build -tags arrears_native), a program on linux-x86_64
-// carries the engine's native library (about the size of the module, embedded) and decides on it
-// instead of wazero, two to three times faster, still without cgo: the library is loaded with
-// purego from an in-memory file, so nothing is written to disk. The bytes out are the same. The
-// environment chooses at run time:
+// carries the engine's native library (2.2 MB, embedded) and decides on it instead of wazero,
+// two to three times faster, still without cgo: the library is loaded with purego from an
+// in-memory file, so nothing is written to disk. The bytes out are the same. The environment
+// chooses at run time:
 //
 //   - ARREARS_RUNTIME=wasm keeps wazero; ARREARS_RUNTIME=native requires the native library, and New
 //     fails saying why when it cannot be loaded (unset: native when it loads, else wazero);
