@@ -33,8 +33,15 @@ fn main() {
         .nth(1)
         .unwrap_or_else(|| "cn-microloan".into());
     let engine = arrears_core::Engine::from_reference(&policy).expect("policy");
+    // BENCH_HISTORY=2000 times one size only, for a profile of that size alone.
+    let only: Option<usize> = std::env::var("BENCH_HISTORY")
+        .ok()
+        .and_then(|v| v.parse().ok());
     let mut rows = Vec::new();
     for history in [20usize, 200, 2000, 10000] {
+        if only.is_some_and(|h| h != history) {
+            continue;
+        }
         let count = if history >= 2000 { 8 } else { 64 };
         let texts: Vec<String> = (0..count)
             .map(|i| arrears_core::synthetic::account(1, i, history).to_string())

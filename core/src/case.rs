@@ -870,32 +870,32 @@ impl Case {
             history: Vec::new(),
             extensions,
         };
-        // Collected in place: the typed events reuse the documents' allocation.
-        let events = {
-            let parties = case.validate_all_but_events(
-                history.len(),
-                history
-                    .iter()
-                    .map(|e| e.party.as_deref().unwrap_or(BORROWER)),
-            )?;
+        // Typed into a vector of their own rather than collected in place: the typed event is
+        // smaller than its document, so an in-place collect shrinks the allocation with a
+        // `realloc`, and for a long history (a few hundred KB, over the allocator's mmap threshold)
+        // that shrink is an `mremap` whose smaller chunk, once freed, never raises the threshold
+        // past the next history's: every decision then maps, faults in and unmaps fresh pages
+        // (about 13% of a 2,000-event decision natively; BENCHMARKS.md, issue 26).
+        let parties = case.validate_all_but_events(
+            history.len(),
             history
-                .into_iter()
-                .enumerate()
-                .map(|(i, e)| {
-                    case.validate_event_head(
-                        i,
-                        e.kind,
-                        e.at,
-                        e.party.as_deref(),
-                        e.channel.as_deref(),
-                        &parties,
-                    )?;
-                    let event = e.into_event(i)?;
-                    validate_event_data(i, &event)?;
-                    Ok(event)
-                })
-                .collect::<Result<Vec<Event>, Error>>()?
-        };
+                .iter()
+                .map(|e| e.party.as_deref().unwrap_or(BORROWER)),
+        )?;
+        let mut events = Vec::with_capacity(history.len());
+        for (i, e) in history.into_iter().enumerate() {
+            case.validate_event_head(
+                i,
+                e.kind,
+                e.at,
+                e.party.as_deref(),
+                e.channel.as_deref(),
+                &parties,
+            )?;
+            let event = e.into_event(i)?;
+            validate_event_data(i, &event)?;
+            events.push(event);
+        }
         case.history = events;
         Ok(case)
     }

@@ -33,7 +33,41 @@ impl Condition {
             // "Sent at all" cannot change when nothing else happens; "sent N days ago" can.
             Condition::LetterSent(l) => l.days == 0 && l.working_days == 0,
             Condition::CommunicationSent(c) => c.days == 0,
-            _ => true,
+            // Facts of `as_of` that the evaluator below reads once for the whole span (the stage,
+            // risk grade and broken promises are taken at `as_of` too), or past instants that
+            // nothing later can move (a reminder already sent before the due date). No wildcard:
+            // a new condition must say here whether time alone can change it, since the solver
+            // fixes an invariant condition's value for every candidate instant.
+            Condition::Always
+            | Condition::Never
+            | Condition::BorrowerFlag(_)
+            | Condition::AccountFlag(_)
+            | Condition::Party(_)
+            | Condition::DebtRelated
+            | Condition::Objected
+            | Condition::Verified
+            | Condition::OptedOut
+            | Condition::OptedOutMedium
+            | Condition::HasContact(_)
+            | Condition::BorrowerHasChannel(_)
+            | Condition::ChannelUsedByParty
+            | Condition::ChannelConsented
+            | Condition::Requested
+            | Condition::DisputeOpen
+            | Condition::WrongNumber
+            | Condition::BalanceOutstanding
+            | Condition::ObligationOpen(_)
+            | Condition::Workplace
+            | Condition::ContactedBefore
+            | Condition::AttorneyKnown
+            | Condition::LostContact
+            | Condition::RiskGrade(_)
+            | Condition::Stage(_)
+            | Condition::BrokenPromisesAtLeast(_)
+            | Condition::ConversationHeld
+            | Condition::DisputePending
+            | Condition::Recorded(_)
+            | Condition::RemindedBeforeDue => true,
         }
     }
 }

@@ -158,10 +158,18 @@ impl Engine {
             let conditions = Conditions::new(&facts, &states);
             planner.solve_segment(conditions, Span { lo, hi }, i + 1 == count);
         }
-        let order = self.policy().document().call_order.as_slice();
+        // Ranked by the version in force at `as_of`, the one whose order `decide` gives: a plan
+        // that opens with a later version's order would list today's candidates differently
+        // from the decision made at the same instant.
+        let order = self
+            .version_at(case, as_of)?
+            .document()
+            .call_order
+            .as_slice();
         let candidates = planner.finish(order);
         let mut warnings = decision.warnings;
-        let years = &self.policy().document().calendar.years;
+        // Whether the holidays are known where the plan ends: the version in force there.
+        let years = &self.version_at(case, end - 1)?.document().calendar.years;
         if !years.is_empty() && warnings.iter().all(|w| w.code != "calendar_not_covered") {
             let last = primary.date_of(end - 1);
             let year = chrono::Datelike::year(&last.0);
