@@ -2,7 +2,7 @@
 # Builds the plain module's crate (bindings/module) natively, as a shared library with the same
 # exports and protocol as the WebAssembly module (docs/abi.md, "The native library"), and puts it
 # where the Java library's build takes it into the jar:
-#   target/native/<platform>/libarrears_module.so
+#   target/native/<platform>/libarrears_module.so         (and its .sha256)
 # and where the Go library embeds it for programs built with the arrears_native tag:
 #   bindings/go/native/<platform>/libarrears_module.so
 # The Java library on Java 22+ calls it through the Foreign Function and Memory API
@@ -28,6 +28,9 @@ cargo build -q --locked --release -p arrears-module
 built="target/native-build/release/$file"
 mkdir -p "target/native/$platform"
 cp "$built" "target/native/$platform/$file"
+# Its SHA-256 beside it in the jar: the Java library keeps its copy of the library between JVMs in
+# a cache directory named by it, so another version's copy is never taken for this one's.
+(cd "target/native/$platform" && sha256sum "$file" > "$file.sha256")
 go_copy="bindings/go/native/$platform/$file"
 if [ "${1:-}" = "--check" ]; then
   if ! cmp -s "$built" "$go_copy"; then

@@ -1,7 +1,8 @@
 //! Policy loading: from JSON text or a built-in pack to a validated, indexed [`Policy`].
 //!
-//! A policy is validated once, here; a [`Policy`] value is proof that the document is well formed,
-//! so the decision path never re-checks names or ranges. The digest reported in every decision is
+//! A policy is validated once, here (a pack compiled into the build, once by its tests, with its
+//! digest recorded); a [`Policy`] value is proof that the document is well formed, so the decision
+//! path never re-checks names or ranges. The digest reported in every decision is
 //! the SHA-256 of the document's canonical JSON (the parsed document written back with fixed field
 //! order and no white space), so reformatting a file does not change it but any change of meaning
 //! does.
@@ -108,6 +109,22 @@ impl Policy {
         if let Some(d) = validate::check(&doc).into_iter().next() {
             return Err(Error::new(ErrorCode::PolicyInvalid, d.path, d.message));
         }
+        let digest = Policy::digest_of(&doc)?;
+        Policy::indexed(doc, digest)
+    }
+
+    /// A pack compiled into this build. Its text is part of the build, and a test gives it every
+    /// check a lender's document gets (`a_compiled_in_pack_is_recorded_as_it_checks_in_full`): it
+    /// validates, extends nothing, and its digest is the one recorded in [`packs`]. So here it is
+    /// only parsed and indexed, and the recorded digest stands in for writing it back and hashing
+    /// it. A lender's document, and a pack's text handed over by a host, get every check in
+    /// [`Policy::from_document`].
+    fn from_compiled_in_pack(text: &str, digest: &str) -> Result<Policy, Error> {
+        Policy::indexed(parse_document::<PolicyDocument>(text)?, digest.to_string())
+    }
+
+    /// `sha256:` and the hex SHA-256 of the document's canonical JSON.
+    fn digest_of(doc: &PolicyDocument) -> Result<String, Error> {
         let canonical = serde_json::to_vec(&doc).map_err(|e| {
             Error::new(
                 ErrorCode::PolicyInvalid,
@@ -122,6 +139,11 @@ impl Policy {
             hex.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
             hex.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
         }
+        Ok(hex)
+    }
+
+    /// The document's indexes and compiled rules, for a document that passed validation.
+    fn indexed(doc: PolicyDocument, digest: String) -> Result<Policy, Error> {
         let action_index = crate::order::map_of(
             doc.actions
                 .iter()
@@ -144,7 +166,7 @@ impl Policy {
             compiled,
             stages,
             doc,
-            digest: hex,
+            digest,
             action_index,
             queue_index,
         })
@@ -169,8 +191,8 @@ impl Policy {
 
     /// A built-in pack by id (`cn-microloan`, `us-reg-f`).
     pub fn builtin(id: &str) -> Result<Policy, Error> {
-        match packs::source(id) {
-            Some(text) => Policy::from_json(text),
+        match packs::checked(id) {
+            Some((text, digest)) => Policy::from_compiled_in_pack(text, digest),
             None => Err(Error::new(
                 ErrorCode::UnknownPolicy,
                 "policy",
@@ -354,4 +376,31 @@ fn parse_document<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Error
         }
         err
     })
+}
+
+#[cfg(all(test, feature = "embedded-packs"))]
+mod tests {
+    use super::*;
+
+    /// What an engine on a compiled-in pack skips at creation is done here instead: the pack
+    /// passes every check a lender's document gets, and its recorded digest is the one computed.
+    #[test]
+    fn a_compiled_in_pack_is_recorded_as_it_checks_in_full() {
+        for id in packs::IDS {
+            let (text, recorded) = packs::checked(id).expect("every id is compiled in");
+            let full = Policy::from_json(text).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+            assert_eq!(
+                full.digest(),
+                recorded,
+                "{id} changed: record its new digest in core/src/policy/packs.rs"
+            );
+            let quick = Policy::builtin(id).unwrap();
+            assert_eq!(quick.digest(), full.digest());
+            assert_eq!(
+                serde_json::to_string(quick.document()).unwrap(),
+                serde_json::to_string(full.document()).unwrap(),
+                "{id} must be read the same whether checked in full or not (it extends nothing)"
+            );
+        }
+    }
 }

@@ -20,6 +20,36 @@ const SOURCES: [&str; 5] = [
     include_str!("../../packs/in-rbi.json"),
 ];
 
+/// The digest of each compiled-in pack's document (what [`crate::policy::Policy::from_json`]
+/// computes: the SHA-256 of its canonical JSON), in the order of [`IDS`]. An engine on a
+/// compiled-in pack takes its digest from here rather than writing the document back and hashing
+/// it again at every creation, which is most of what creating an engine costs where the engine
+/// runs cold (the JVM's first seconds). A test checks each pack in full against this table; when a
+/// pack's meaning changes, it fails and prints the new digest to record.
+#[cfg(feature = "embedded-packs")]
+const DIGESTS: [&str; 5] = [
+    "sha256:18f583a33d92047d88514464b77420cb893639b2d0a0f898036ebef69a2aac91",
+    "sha256:f2f49e5d62819d43519061ef9ca673b12caa10c145bde77381571bd1ac59457f",
+    "sha256:5a19e5cb75b4655f31c502073ed7cb9858746c7828de3924e859196ee791657f",
+    "sha256:4379c7815c1a5abba00d89bb2eb82ec09d4ea25093a7afbd26a2366a1d955f79",
+    "sha256:e1d8b530468a311fd7f253666b9787e65f87ef4ab4bbd9fa38294e2ce41e0633",
+];
+
+/// A compiled-in pack's text and its recorded digest.
+#[cfg(feature = "embedded-packs")]
+pub(crate) fn checked(id: &str) -> Option<(&'static str, &'static str)> {
+    IDS.iter()
+        .zip(SOURCES.into_iter().zip(DIGESTS))
+        .find(|(known, _)| **known == id)
+        .map(|(_, pack)| pack)
+}
+
+/// No pack text is compiled into this build: every pack's text comes from the host, unchecked.
+#[cfg(not(feature = "embedded-packs"))]
+pub(crate) fn checked(_id: &str) -> Option<(&'static str, &'static str)> {
+    None
+}
+
 /// The JSON text of a built-in pack compiled into this build.
 #[cfg(feature = "embedded-packs")]
 pub fn source(id: &str) -> Option<&'static str> {

@@ -13,7 +13,7 @@ import com.dylibso.chicory.wasm.WasmModule;
 final class ChicoryAbi implements Abi {
     /**
      * The module compiled to JVM bytecode at build time, loaded by the first engine that runs on
-     * Chicory (over a second on a cold JVM), and never when the native library is in use.
+     * Chicory (a few hundred ms on a cold JVM), and never when the native library is in use.
      */
     private static final class Compiled {
         static final WasmModule MODULE = ArrearsModule.load();

@@ -37,8 +37,8 @@ import java.util.function.Supplier;
  * (one module instance runs one call at a time). For decisions in parallel, give each thread its
  * own engine, e.g. through a {@code ThreadLocal}; on the WebAssembly runtime an engine costs one
  * module instance (a few MB of memory). There the compiled module is loaded once per JVM, by the
- * first engine (over a second on a cold JVM); a further engine costs an instance and the policy's
- * loading, a few hundred milliseconds while the JVM is cold, so create engines at start-up and keep
+ * first engine (with the policy, 0.6-0.9 s on a cold JVM); a further engine costs an instance and
+ * the policy's loading, 50-130 ms while the JVM is cold, so create engines at start-up and keep
  * them (BENCHMARKS.md, "JVM and Go").
  */
 public final class Engine implements AutoCloseable {

@@ -14,10 +14,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.net.URL;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
@@ -50,16 +50,7 @@ final class NativeModule {
                 problem = obstacle();
                 if (problem == null) {
                     String given = System.getProperty(PATH_PROPERTY);
-                    Path file = given != null ? Path.of(given) : extracted();
-                    try {
-                        library = new Library(SymbolLookup.libraryLookup(file, Arena.global()));
-                    } finally {
-                        // The loaded library stays mapped: a temporary copy can go at once, so
-                        // nothing is left behind even if the JVM is killed.
-                        if (given == null) {
-                            Files.deleteIfExists(file);
-                        }
-                    }
+                    library = given != null ? new Library(Path.of(given)) : LibraryFile.withLibrary(resourceUrl(), LibraryFile.cacheRoot(), recordedDigest(), Library::new);
                 }
             } catch (IOException | RuntimeException e) {
                 problem = "the native library did not load: " + e;
@@ -108,13 +99,30 @@ final class NativeModule {
         return String.format(RESOURCE, platform());
     }
 
-    /** The jar's copy of the library, written to a new file in the JVM's temporary directory. */
-    private static Path extracted() throws IOException {
-        Path file = Files.createTempFile("arrears-", ".so");
-        try (InputStream in = NativeModule.class.getResourceAsStream(resource())) {
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+    /** The resource of the library for this platform (which {@link #obstacle()} found). */
+    private static URL resourceUrl() {
+        return NativeModule.class.getResource(resource());
+    }
+
+    /** The SHA-256 of the jar's library as the build recorded it (64 hex digits), or null. */
+    private static String recordedDigest() throws IOException {
+        try (InputStream in = NativeModule.class.getResourceAsStream(resource() + ".sha256")) {
+            if (in == null) {
+                return null;
+            }
+            String text = new String(in.readNBytes(200), StandardCharsets.US_ASCII).trim();
+            // sha256sum's line: the digest, then the file's name.
+            if (text.length() < 64) {
+                return null;
+            }
+            for (int i = 0; i < 64; i++) {
+                char c = text.charAt(i);
+                if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                    return null;
+                }
+            }
+            return text.substring(0, 64);
         }
-        return file;
     }
 
     /** The exports as downcall handles. */
@@ -123,36 +131,63 @@ final class NativeModule {
         private static final MemorySegment MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
         private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-        private final MethodHandle alloc, free, engineNew, resultEngine, decide, decideBatch, plan, importFineract;
-        private final MethodHandle resultPtr, resultLen, resultOk, resultFree, engineDrop;
+        private final Downcall alloc, free, engineNew, resultEngine, decide, decideBatch, plan, importFineract;
+        private final Downcall resultPtr, resultLen, resultOk, resultFree, engineDrop;
 
-        Library(SymbolLookup symbols) {
+        /** Loads the library at {@code file} for the life of the JVM and finds its exports. */
+        Library(Path file) {
+            SymbolLookup symbols = SymbolLookup.libraryLookup(file, Arena.global());
             Linker linker = Linker.nativeLinker();
             // usize is the machine's word: a long on the 64-bit platforms a library is built for.
             MemoryLayout size = JAVA_LONG;
             if (linker.canonicalLayouts().get("size_t").byteSize() != 8) {
                 throw new IllegalStateException("the native library is built for 64-bit platforms only");
             }
-            alloc = handle(linker, symbols, "arrears_alloc", FunctionDescriptor.of(JAVA_LONG, size));
-            free = handle(linker, symbols, "arrears_free", FunctionDescriptor.ofVoid(size, size));
-            engineNew = handle(linker, symbols, "arrears_engine_new", FunctionDescriptor.of(JAVA_INT, size, size));
-            resultEngine = handle(linker, symbols, "arrears_result_engine", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-            decide = handle(linker, symbols, "arrears_decide", FunctionDescriptor.of(JAVA_INT, JAVA_INT, size, size));
-            decideBatch = handle(linker, symbols, "arrears_decide_batch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, size, size));
-            plan = handle(linker, symbols, "arrears_plan", FunctionDescriptor.of(JAVA_INT, JAVA_INT, size, size, JAVA_INT));
-            importFineract = handle(linker, symbols, "arrears_import_fineract",
+            alloc = new Downcall(linker, symbols, "arrears_alloc", FunctionDescriptor.of(JAVA_LONG, size));
+            free = new Downcall(linker, symbols, "arrears_free", FunctionDescriptor.ofVoid(size, size));
+            engineNew = new Downcall(linker, symbols, "arrears_engine_new", FunctionDescriptor.of(JAVA_INT, size, size));
+            resultEngine = new Downcall(linker, symbols, "arrears_result_engine", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            decide = new Downcall(linker, symbols, "arrears_decide", FunctionDescriptor.of(JAVA_INT, JAVA_INT, size, size));
+            decideBatch = new Downcall(linker, symbols, "arrears_decide_batch", FunctionDescriptor.of(JAVA_INT, JAVA_INT, size, size));
+            plan = new Downcall(linker, symbols, "arrears_plan", FunctionDescriptor.of(JAVA_INT, JAVA_INT, size, size, JAVA_INT));
+            importFineract = new Downcall(linker, symbols, "arrears_import_fineract",
                     FunctionDescriptor.of(JAVA_INT, size, size, size, size, size, size));
-            resultPtr = handle(linker, symbols, "arrears_result_ptr", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
-            resultLen = handle(linker, symbols, "arrears_result_len", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
-            resultOk = handle(linker, symbols, "arrears_result_ok", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-            resultFree = handle(linker, symbols, "arrears_result_free", FunctionDescriptor.ofVoid(JAVA_INT));
-            engineDrop = handle(linker, symbols, "arrears_engine_drop", FunctionDescriptor.ofVoid(JAVA_INT));
+            resultPtr = new Downcall(linker, symbols, "arrears_result_ptr", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+            resultLen = new Downcall(linker, symbols, "arrears_result_len", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+            resultOk = new Downcall(linker, symbols, "arrears_result_ok", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            resultFree = new Downcall(linker, symbols, "arrears_result_free", FunctionDescriptor.ofVoid(JAVA_INT));
+            engineDrop = new Downcall(linker, symbols, "arrears_engine_drop", FunctionDescriptor.ofVoid(JAVA_INT));
         }
 
-        private static MethodHandle handle(Linker linker, SymbolLookup symbols, String name, FunctionDescriptor type) {
-            MemorySegment symbol = symbols.find(name)
-                    .orElseThrow(() -> new IllegalStateException("the native library has no export " + name));
-            return linker.downcallHandle(symbol, type);
+        /**
+         * One export, its downcall handle made on the first call: the JDK spends 10-30 ms of a cold
+         * JVM generating the code of each new function shape (over 100 ms for the first), and
+         * creating an engine calls only six of the library's nine shapes, so a JVM that never
+         * plans or imports never pays for those. The export is looked up at once, so a library
+         * without it still fails to load rather than on first use.
+         */
+        private static final class Downcall {
+            private final Linker linker;
+            private final MemorySegment symbol;
+            private final FunctionDescriptor type;
+            /** Made at most a few times (threads may race to make it first; any one will do). */
+            private volatile MethodHandle handle;
+
+            Downcall(Linker linker, SymbolLookup symbols, String name, FunctionDescriptor type) {
+                this.linker = linker;
+                this.symbol = symbols.find(name)
+                        .orElseThrow(() -> new IllegalStateException("the native library has no export " + name));
+                this.type = type;
+            }
+
+            MethodHandle get() {
+                MethodHandle made = handle;
+                if (made == null) {
+                    made = linker.downcallHandle(symbol, type);
+                    handle = made;
+                }
+                return made;
+            }
         }
 
         /** A downcall cannot throw a checked exception; anything else it throws is the JVM's. */
@@ -174,7 +209,7 @@ final class NativeModule {
         @Override
         public long alloc(long len) {
             try {
-                return (long) alloc.invokeExact(len);
+                return (long) alloc.get().invokeExact(len);
             } catch (Throwable t) {
                 throw failed(t);
             }
@@ -183,7 +218,7 @@ final class NativeModule {
         @Override
         public void free(long ptr, long len) {
             try {
-                free.invokeExact(ptr, len);
+                free.get().invokeExact(ptr, len);
             } catch (Throwable t) {
                 throw failed(t);
             }
@@ -209,7 +244,7 @@ final class NativeModule {
         @Override
         public int engineNew(long ptr, long len) {
             try {
-                return (int) engineNew.invokeExact(ptr, len);
+                return (int) engineNew.get().invokeExact(ptr, len);
             } catch (Throwable t) {
                 throw failed(t);
             }
@@ -218,7 +253,7 @@ final class NativeModule {
         @Override
         public int resultEngine(int result) {
             try {
-                return (int) resultEngine.invokeExact(result);
+                return (int) resultEngine.get().invokeExact(result);
             } catch (Throwable t) {
                 throw failed(t);
             }
@@ -227,7 +262,7 @@ final class NativeModule {
         @Override
         public int decide(int engine, long ptr, long len) {
             try {
-                return (int) decide.invokeExact(engine, ptr, len);
+                return (int) decide.get().invokeExact(engine, ptr, len);
             } catch (Throwable t) {
                 throw failed(t);
             }
@@ -236,7 +271,7 @@ final class NativeModule {
         @Override
         public int decideBatch(int engine, long ptr, long len) {
             try {
-                return (int) decideBatch.invokeExact(engine, ptr, len);
+                return (int) decideBatch.get().invokeExact(engine, ptr, len);
             } catch (Throwable t) {
                 throw failed(t);
             }
@@ -245,7 +280,7 @@ final class NativeModule {
         @Override
         public int plan(int engine, long ptr, long len, int days) {
             try {
-                return (int) plan.invokeExact(engine, ptr, len, days);
+                return (int) plan.get().invokeExact(engine, ptr, len, days);
             } catch (Throwable t) {
                 throw failed(t);
             }
@@ -254,7 +289,7 @@ final class NativeModule {
         @Override
         public int importFineract(long ptr, long len, long datePtr, long dateLen, long zonePtr, long zoneLen) {
             try {
-                return (int) importFineract.invokeExact(ptr, len, datePtr, dateLen, zonePtr, zoneLen);
+                return (int) importFineract.get().invokeExact(ptr, len, datePtr, dateLen, zonePtr, zoneLen);
             } catch (Throwable t) {
                 throw failed(t);
             }
@@ -263,7 +298,7 @@ final class NativeModule {
         @Override
         public long resultPtr(int result) {
             try {
-                return (long) resultPtr.invokeExact(result);
+                return (long) resultPtr.get().invokeExact(result);
             } catch (Throwable t) {
                 throw failed(t);
             }
@@ -272,7 +307,7 @@ final class NativeModule {
         @Override
         public long resultLen(int result) {
             try {
-                return (long) resultLen.invokeExact(result);
+                return (long) resultLen.get().invokeExact(result);
             } catch (Throwable t) {
                 throw failed(t);
             }
@@ -281,7 +316,7 @@ final class NativeModule {
         @Override
         public boolean resultOk(int result) {
             try {
-                return (int) resultOk.invokeExact(result) == 1;
+                return (int) resultOk.get().invokeExact(result) == 1;
             } catch (Throwable t) {
                 throw failed(t);
             }
@@ -290,7 +325,7 @@ final class NativeModule {
         @Override
         public void resultFree(int result) {
             try {
-                resultFree.invokeExact(result);
+                resultFree.get().invokeExact(result);
             } catch (Throwable t) {
                 throw failed(t);
             }
@@ -299,7 +334,7 @@ final class NativeModule {
         @Override
         public void engineDrop(int engine) {
             try {
-                engineDrop.invokeExact(engine);
+                engineDrop.get().invokeExact(engine);
             } catch (Throwable t) {
                 throw failed(t);
             }
