@@ -201,6 +201,36 @@ fn shorter_caps_extra_exclusions_looser_rests_and_calendars_are_refused() {
 }
 
 #[test]
+fn a_loosened_cap_is_explained_in_lower_case_words() {
+    let cap = |scope: &str, exclude: Value| {
+        json!({
+            "id": "l", "version": "1", "extends": "us-reg-f",
+            "rules": [ { "id": "lender.cap", "cite": "lender", "applies_to": { "actions": ["call"] },
+                         "cap": { "counts": "conversation", "exclude": exclude, "scope": scope, "period": { "days": 7 }, "limit": 1 } } ]
+        })
+    };
+    let narrower_scope = refused(
+        &cap("channel", json!(["under_consent"])),
+        "lender.cap",
+        "us.regf.1006.14b2i.after_conversation",
+    );
+    assert!(
+        narrower_scope
+            .contains("counting per channel counts fewer events than the floor's per party"),
+        "{narrower_scope}"
+    );
+    let extra_exclusion = refused(
+        &cap("party", json!(["under_consent", "inbound"])),
+        "lender.cap",
+        "us.regf.1006.14b2i.after_conversation",
+    );
+    assert!(
+        extra_exclusion.contains("it excludes inbound calls, which the floor counts"),
+        "{extra_exclusion}"
+    );
+}
+
+#[test]
 fn an_unknown_base_is_an_error_naming_extends() {
     let doc = json!({ "id": "l", "version": "1", "extends": "xx-nowhere" });
     let err = load(&doc).unwrap_err();

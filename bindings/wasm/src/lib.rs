@@ -89,10 +89,13 @@ fn thrown(e: arrears_core::Error) -> JsValue {
     make_error(e.code.as_str(), &e.path, &e.message)
 }
 
+/// Through JSON text and the host's `JSON.parse`, as `decide` returns its decision: the module's
+/// one writer (serde_json's) serves here too, where a second serializer for JavaScript values would
+/// instantiate every written type again for a getter and `validatePolicy`.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| make_error("invalid_json", "", &e.to_string()))
+    let text =
+        serde_json::to_string(value).map_err(|e| make_error("invalid_json", "", &e.to_string()))?;
+    json_parse(&text)
 }
 
 /// Turns a case or policy given as an object (or as JSON text) into JSON text.

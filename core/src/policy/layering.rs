@@ -529,11 +529,13 @@ fn cap_loosening(l: &CapDef, f: &CapDef) -> Option<String> {
                 "counting per {:?} counts fewer events than the floor's per {:?}",
                 l.scope, f.scope
             )
-            .to_lowercase(),
+            .to_ascii_lowercase(),
         );
     }
     if let Some(x) = l.exclude.iter().find(|x| !f.exclude.contains(x)) {
-        return Some(format!("it excludes {x:?} calls, which the floor counts").to_lowercase());
+        return Some(
+            format!("it excludes {x:?} calls, which the floor counts").to_ascii_lowercase(),
+        );
     }
     // An empty list counts every outcome; a list counts fewer unless it keeps all the floor's.
     let counts_fewer_outcomes = !l.outcomes.is_empty()
@@ -546,7 +548,9 @@ fn cap_loosening(l: &CapDef, f: &CapDef) -> Option<String> {
         .iter()
         .find(|p| !f.exclude_parties.contains(p))
     {
-        return Some(format!("it leaves out {p:?} parties, which the floor counts").to_lowercase());
+        return Some(
+            format!("it leaves out {p:?} parties, which the floor counts").to_ascii_lowercase(),
+        );
     }
     None
 }
