@@ -5,6 +5,7 @@
 #
 #   bash scripts/bench.sh [policy]        (BENCH_MS=1000 per measurement by default)
 #   JAVA_BENCH_OPTIONS=batch bash scripts/bench.sh    also times Java's decideMany against its loop
+#   GO_BENCH_OPTIONS=batch bash scripts/bench.sh      also times Go's DecideMany against its loop
 set -euo pipefail
 cd "$(dirname "$0")/.."
 policy="${1:-cn-microloan}"
@@ -37,8 +38,13 @@ fi
 # the module compiled to JVM bytecode at build time (it reports its JIT warm-up too). Java runs
 # with the JVM's defaults, as a loan system would: no flag a user would have to know about
 # (BENCHMARKS.md measures -XX:-DontCompileHugeMethods separately, as a ceiling).
+# Go twice too: wazero (the default build), and the native library through purego (a build with
+# the arrears_native tag, without cgo).
 if command -v go >/dev/null && [ -f bindings/go/arrears.wasm ]; then
-  (cd bindings/go && go run ./cmd/bench "$policy" "$out") > "$out/go.json" || true
+  (cd bindings/go && go run ./cmd/bench "$policy" "$out" ${GO_BENCH_OPTIONS:-}) > "$out/go.json" || true
+  if [ -f bindings/go/native/linux-x86_64/libarrears_module.so ] && [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ]; then
+    (cd bindings/go && CGO_ENABLED=0 ARREARS_RUNTIME=native go run -tags arrears_native ./cmd/bench "$policy" "$out" ${GO_BENCH_OPTIONS:-}) > "$out/go-native.json" || true
+  fi
 fi
 # Java twice: Java 17 on Chicory (the default path), and, when scripts/test-java.sh found a Java
 # 22+ JDK and put the native library in the jar, that JDK on the native library through the
@@ -59,7 +65,7 @@ python3 - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]
 surfaces = []
-for name in ["native", "node", "wasmtime", "python-call", "python", "go", "java", "java-ffm"]:
+for name in ["native", "node", "wasmtime", "python-call", "python", "go", "go-native", "java", "java-ffm"]:
     p = os.path.join(out, name + ".json")
     if os.path.exists(p) and os.path.getsize(p) > 0:
         try:
@@ -91,6 +97,9 @@ for s in surfaces:
         print(f"\n{s['surface']} warm-up: engine {w['engine_ms']:.0f} ms, first call {w['first_call_ms']:.1f} ms, "
               f"first 100 calls at {w['first_block_per_s']:,}/s; 90% of the steady rate "
               f"{'after ' + format(w['calls_to_90pct'], ',') + ' calls' if w['reached'] else 'not reached within the warm-up budget'}")
+for s in surfaces:
+    if "new_ms" in s:
+        print(f"\n{s['surface']} engine creation: first New {s['new_ms']['first']:,.1f} ms, a second {s['new_ms']['second']:,.1f} ms")
 for s in surfaces:
     for r in s["rows"]:
         if r.get("refused"):

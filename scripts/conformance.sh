@@ -33,11 +33,15 @@ surfaces() {
   run python3 bindings/cli/serve_corpus_report.py "$dir" --bin="$checker"
   if [ -f js/test/corpus-report.mjs ] && [ -d js/dist ]; then run node js/test/corpus-report.mjs "$dir"; fi
   if [ -f js/test/browser-report.mjs ] && [ -x /usr/bin/chromium ] && [ -d js/dist ]; then run node js/test/browser-report.mjs "$dir"; fi
-  # The plain module's libraries: Go (wazero) and Java (Chicory on Java 17, and the native library
+  # The plain module's libraries: Go (wazero, and the native library through purego in a build
+  # with the arrears_native tag, two surfaces) and Java (Chicory on Java 17, and the native library
   # through FFM on Java 22+, two surfaces), once their scripts have built them.
   if command -v go >/dev/null && [ -f bindings/go/arrears.wasm ]; then
     local abs; abs="$(cd "$dir" && pwd)"
     run bash -c "cd bindings/go && go run ./cmd/corpus-report '$abs'"
+    if [ -f bindings/go/native/linux-x86_64/libarrears_module.so ] && [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ]; then
+      run bash -c "cd bindings/go && CGO_ENABLED=0 ARREARS_RUNTIME=native go run -tags arrears_native ./cmd/corpus-report '$abs'"
+    fi
   fi
   if [ -f bindings/java/target/classpath.txt ] && [ -d bindings/java/target/test-classes ]; then
     run bash scripts/java-corpus-report.sh "$dir"

@@ -13,26 +13,34 @@
 // instance runs one call at a time. For decisions in parallel, give each goroutine its own
 // Engine (they share the compiled module, so a further Engine costs an instantiation, not a
 // compilation).
+//
+// # The native library
+//
+// Built with the arrears_native tag (go build -tags arrears_native), a program on linux-x86_64
+// carries the engine's native library (2.2 MB, embedded) and decides on it instead of wazero,
+// two to three times faster, still without cgo: the library is loaded with purego from an
+// in-memory file, so nothing is written to disk. The bytes out are the same. The environment
+// chooses at run time:
+//
+//   - ARREARS_RUNTIME=wasm keeps wazero; ARREARS_RUNTIME=native requires the native library, and New
+//     fails saying why when it cannot be loaded (unset: native when it loads, else wazero);
+//   - ARREARS_NATIVE_LIBRARY=/path/to/libarrears_module.so loads that file instead of the embedded
+//     one (another platform's build of scripts/build-native-lib.sh).
+//
+// Engine.Runtime says which one an engine runs on. The native library keeps every engine in one
+// process-wide state behind its own lock, and engines decide in parallel on it; an Engine's calls
+// are still serialised on its mutex. It has no traps: where wazero turns a defect of the module
+// into an "internal" error and starts the engine again, a defect of the native library ends the
+// process (the core never panics on input: the fuzz targets and the corpus hold it to that).
 package arrears
 
 import (
 	"context"
-	_ "embed"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
-
-	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/api"
 )
-
-// The module built by scripts/build-module.sh from bindings/module; docs/abi.md is its ABI.
-//
-//go:embed arrears.wasm
-var moduleWasm []byte
 
 // Error is the engine's error object: a stable code (invalid_json, invalid_field,
 // unknown_field, out_of_range, inconsistent, unknown_policy, policy_invalid, limit_exceeded,
@@ -80,115 +88,102 @@ func (r Result) JSON() []byte {
 	return r.Decision
 }
 
-// The wazero runtime and the compiled module are shared by every Engine: compiling the module
-// is the expensive part, done once per process.
-var shared struct {
-	once     sync.Once
-	runtime  wazero.Runtime
-	compiled wazero.CompiledModule
-	err      error
+// An export of the module (and of the native library, which has the same ones): docs/abi.md.
+type export int
+
+const (
+	exportAlloc export = iota
+	exportFree
+	exportEngineNew
+	exportResultEngine
+	exportDecide
+	exportDecideBatch
+	exportPlan
+	exportImportFineract
+	exportResultPtr
+	exportResultLen
+	exportResultOk
+	exportResultFree
+	exportEngineDrop
+	exportCount
+)
+
+var exportNames = [exportCount]string{
+	"arrears_alloc", "arrears_free", "arrears_engine_new", "arrears_result_engine", "arrears_decide",
+	"arrears_decide_batch", "arrears_plan", "arrears_import_fineract", "arrears_result_ptr",
+	"arrears_result_len", "arrears_result_ok", "arrears_result_free", "arrears_engine_drop",
 }
 
-func compiled(ctx context.Context) (wazero.Runtime, wazero.CompiledModule, error) {
-	shared.once.Do(func() {
-		// A background context: the runtime outlives the call that first needs it.
-		bg := context.Background()
-		config := wazero.NewRuntimeConfigCompiler()
-		if cache := compilationCache(); cache != nil {
-			config = config.WithCompilationCache(cache)
-		}
-		shared.runtime = wazero.NewRuntimeWithConfig(bg, config)
-		shared.compiled, shared.err = shared.runtime.CompileModule(bg, moduleWasm)
-	})
-	return shared.runtime, shared.compiled, shared.err
-}
-
-// compilationCache keeps the module's native code between processes, so only the first New on
-// a machine compiles it: in $ARREARS_CACHE_DIR/wazero, else the user's cache directory
-// (arrears/wazero); ARREARS_CACHE_DIR="" turns it off. wazero keys each entry by the module's
-// digest and its own version, and a cache it cannot use only costs the compilation.
-func compilationCache() wazero.CompilationCache {
-	dir, set := os.LookupEnv("ARREARS_CACHE_DIR")
-	if set && dir == "" {
-		return nil
-	}
-	if !set {
-		base, err := os.UserCacheDir()
-		if err != nil {
-			return nil
-		}
-		dir = filepath.Join(base, "arrears")
-	}
-	cache, err := wazero.NewCompilationCacheWithDir(filepath.Join(dir, "wazero"))
-	if err != nil {
-		return nil
-	}
-	return cache
+// instance is one place the exports run: a wazero instance of the module (wasm.go) or the native
+// library (native_linux.go). Addresses are the module's memory offsets or the process's own
+// addresses; either way the protocol of docs/abi.md is the same.
+type instance interface {
+	// call runs an export; an error is a call that did not finish (a trap).
+	call(ctx context.Context, fn export, args ...uint64) (uint64, error)
+	// write copies b to an address the instance allocated; false if it does not fit there.
+	write(at uint64, b []byte) bool
+	// read copies n bytes from an address the instance handed out; false if they lie outside it.
+	read(at, n uint64) ([]byte, bool)
+	close(ctx context.Context) error
 }
 
 // Engine decides cases under one policy. Create it with New; Close it when done.
 type Engine struct {
-	mu       sync.Mutex
-	runtime  wazero.Runtime
-	compiled wazero.CompiledModule
-	source   string // the policy as given to New, to start a fresh instance after a trap
-	module   api.Module
-	handle   uint64
-	policy   []byte
-	fn       struct {
-		alloc, free, decide, decideBatch, plan, importFineract, ptr, length, ok, release, drop api.Function
-	}
+	mu      sync.Mutex
+	runtime string                                      // "wasm" or "native"
+	open    func(ctx context.Context) (instance, error) // a fresh instance, to start or restart on
+	source  string                                      // the policy as given to New, to start again after a trap
+	inst    instance
+	handle  uint64
+	policy  []byte
 }
 
 // New builds an engine from a built-in pack id ("cn-microloan", "us-reg-f") or a policy
 // document's JSON text. A policy that does not load is an *Error.
+//
+// It runs on wazero, unless the program was built with the arrears_native build tag, which
+// carries the native library in (linux-x86_64) and runs on it: see Runtime and the package
+// documentation. ARREARS_RUNTIME=wasm or native forces one; native that cannot be had is an
+// error saying why, never a quiet fallback.
 func New(ctx context.Context, policy string) (*Engine, error) {
-	rt, mod, err := compiled(ctx)
+	runtime, open, err := chooseRuntime(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("arrears: compiling the module: %w", err)
+		return nil, err
 	}
-	return newOn(ctx, rt, mod, policy)
+	return newOn(ctx, runtime, open, policy)
 }
 
-// newOn builds an engine on a given compiled module (the tests give one that can be made to trap).
-func newOn(ctx context.Context, rt wazero.Runtime, mod wazero.CompiledModule, policy string) (*Engine, error) {
-	e := &Engine{runtime: rt, compiled: mod, source: policy}
+// newOn builds an engine on the instances open gives (the tests give one that can be made to trap).
+func newOn(ctx context.Context, runtime string, open func(context.Context) (instance, error), policy string) (*Engine, error) {
+	e := &Engine{runtime: runtime, open: open, source: policy}
 	if err := e.start(ctx); err != nil {
 		return nil, err
 	}
 	return e, nil
 }
 
-// start instantiates the module and builds the engine's policy in it.
+// Runtime says what the engine runs on: "wasm" (the embedded module on wazero) or "native" (the
+// native library, in a program built with the arrears_native tag). Worth logging at start-up.
+func (e *Engine) Runtime() string { return e.runtime }
+
+// start opens an instance and builds the engine's policy in it.
 func (e *Engine) start(ctx context.Context) error {
-	instance, err := e.runtime.InstantiateModule(ctx, e.compiled, wazero.NewModuleConfig().WithName(""))
+	inst, err := e.open(ctx)
 	if err != nil {
-		return fmt.Errorf("arrears: instantiating the module: %w", err)
+		return err
 	}
-	e.module = instance
-	f := &e.fn
-	f.alloc, f.free = instance.ExportedFunction("arrears_alloc"), instance.ExportedFunction("arrears_free")
-	f.decide, f.decideBatch = instance.ExportedFunction("arrears_decide"), instance.ExportedFunction("arrears_decide_batch")
-	f.plan = instance.ExportedFunction("arrears_plan")
-	f.importFineract = instance.ExportedFunction("arrears_import_fineract")
-	f.ptr, f.length = instance.ExportedFunction("arrears_result_ptr"), instance.ExportedFunction("arrears_result_len")
-	f.ok, f.release = instance.ExportedFunction("arrears_result_ok"), instance.ExportedFunction("arrears_result_free")
-	f.drop = instance.ExportedFunction("arrears_engine_drop")
-	result, text, err := e.call(ctx, instance.ExportedFunction("arrears_engine_new"), 0, []byte(e.source))
+	e.inst = inst
+	result, text, err := e.call(ctx, exportEngineNew, 0, []byte(e.source))
 	if err == nil && result.ok {
-		var h []uint64
-		h, err = instance.ExportedFunction("arrears_result_engine").Call(ctx, result.handle)
-		if err == nil {
-			e.handle = h[0]
-		}
+		e.handle, err = inst.call(ctx, exportResultEngine, result.handle)
 	}
 	e.finish(ctx, result)
 	if err == nil && !result.ok {
 		err = parseError(text)
 	}
 	if err != nil {
-		instance.Close(ctx)
-		e.module = nil
+		_ = inst.close(ctx)
+		e.inst = nil
 		return err
 	}
 	e.policy = text
@@ -197,11 +192,12 @@ func (e *Engine) start(ctx context.Context) error {
 
 // trapped answers a call the module did not finish (a trap: a bug, or memory exhausted). The
 // instance's state is unknown after a trap, so it is thrown away and a fresh one built with the
-// same policy: the next call works. The caller gets an *Error with the code "internal".
+// same policy: the next call works. The caller gets an *Error with the code "internal". (The
+// native library has no traps: a defect there ends the process, docs/abi.md.)
 func (e *Engine) trapped(ctx context.Context, cause error) *Error {
-	if e.module != nil {
-		_ = e.module.Close(ctx)
-		e.module = nil
+	if e.inst != nil {
+		_ = e.inst.close(ctx)
+		e.inst = nil
 	}
 	message := "the engine stopped in the middle of the call (" + cause.Error() + "); it was started again, and the next call works"
 	if err := e.start(ctx); err != nil {
@@ -216,63 +212,63 @@ type answer struct {
 	ok     bool
 }
 
-// put copies input into guest memory the module allocated for it; the caller frees it.
+// put copies input into memory the instance allocated for it; the caller frees it.
 func (e *Engine) put(ctx context.Context, input []byte) (uint64, error) {
 	n := uint64(len(input))
-	p, err := e.fn.alloc.Call(ctx, n)
+	p, err := e.inst.call(ctx, exportAlloc, n)
 	if err != nil {
 		return 0, fmt.Errorf("arrears: %w", err)
 	}
-	if p[0] == 0 || !e.module.Memory().Write(uint32(p[0]), input) {
+	if p == 0 || !e.inst.write(p, input) {
 		return 0, fmt.Errorf("arrears: the module could not allocate %d bytes", n)
 	}
-	return p[0], nil
+	return p, nil
 }
 
-// call writes input into guest memory, calls fn (with the engine handle first unless fn is
-// engine construction, and the further arguments last) and returns the result handle and a copy
-// of its text.
-func (e *Engine) call(ctx context.Context, fn api.Function, engine uint64, input []byte, more ...uint64) (answer, []byte, error) {
+// call writes input into the instance's memory, calls fn (with the engine handle first unless fn
+// is engine construction, and the further arguments last) and returns the result handle and a
+// copy of its text.
+func (e *Engine) call(ctx context.Context, fn export, engine uint64, input []byte, more ...uint64) (answer, []byte, error) {
 	n := uint64(len(input))
 	p, err := e.put(ctx, input)
 	if err != nil {
 		return answer{}, nil, err
 	}
-	var r []uint64
-	if fn == e.fn.decide || fn == e.fn.plan {
-		r, err = fn.Call(ctx, append([]uint64{engine, p, n}, more...)...)
+	var r uint64
+	if fn == exportEngineNew {
+		r, err = e.inst.call(ctx, fn, p, n)
 	} else {
-		r, err = fn.Call(ctx, p, n)
+		r, err = e.inst.call(ctx, fn, append([]uint64{engine, p, n}, more...)...)
 	}
-	if _, ferr := e.fn.free.Call(ctx, p, n); err == nil {
+	if _, ferr := e.inst.call(ctx, exportFree, p, n); err == nil {
 		err = ferr
 	}
 	if err != nil {
 		return answer{}, nil, fmt.Errorf("arrears: %w", err)
 	}
-	return e.read(ctx, r[0])
+	return e.read(ctx, r)
 }
 
-// read copies a result's text out of guest memory; the caller releases the result.
+// read copies a result's text out of the instance's memory; the caller releases the result.
 func (e *Engine) read(ctx context.Context, handle uint64) (answer, []byte, error) {
 	a := answer{handle: handle}
-	ptr, err1 := e.fn.ptr.Call(ctx, a.handle)
-	length, err2 := e.fn.length.Call(ctx, a.handle)
-	ok, err3 := e.fn.ok.Call(ctx, a.handle)
+	ptr, err1 := e.inst.call(ctx, exportResultPtr, a.handle)
+	length, err2 := e.inst.call(ctx, exportResultLen, a.handle)
+	ok, err3 := e.inst.call(ctx, exportResultOk, a.handle)
 	if err1 != nil || err2 != nil || err3 != nil {
 		return a, nil, fmt.Errorf("arrears: reading a result failed")
 	}
-	a.ok = ok[0] == 1
-	view, inside := e.module.Memory().Read(uint32(ptr[0]), uint32(length[0]))
+	a.ok = ok == 1
+	text, inside := e.inst.read(ptr, length)
 	if !inside {
 		return a, nil, fmt.Errorf("arrears: a result lies outside the module's memory")
 	}
-	return a, append([]byte(nil), view...), nil
+	return a, text, nil
 }
 
 func (e *Engine) finish(ctx context.Context, a answer) {
 	if a.handle != 0 {
-		_, _ = e.fn.release.Call(ctx, a.handle)
+		_, _ = e.inst.call(ctx, exportResultFree, a.handle)
 	}
 }
 
@@ -282,7 +278,7 @@ func (e *Engine) Policy() []byte { return e.policy }
 // Decide decides one case given as JSON text and returns the decision's canonical JSON text.
 // Bad input is an *Error, the same error object every arrears surface gives.
 func (e *Engine) Decide(ctx context.Context, caseJSON []byte) ([]byte, error) {
-	return e.one(ctx, e.fn.decide, caseJSON)
+	return e.one(ctx, exportDecide, caseJSON)
 }
 
 // Plan lays out, for a case given as JSON text, the windows in which each action of its decision
@@ -291,14 +287,14 @@ func (e *Engine) Decide(ctx context.Context, caseJSON []byte) ([]byte, error) {
 // it returns the plan's canonical JSON text. Bad input (a number of days out of range among it)
 // is an *Error, the same error object every arrears surface gives.
 func (e *Engine) Plan(ctx context.Context, caseJSON []byte, days uint32) ([]byte, error) {
-	return e.one(ctx, e.fn.plan, caseJSON, uint64(days))
+	return e.one(ctx, exportPlan, caseJSON, uint64(days))
 }
 
 // one calls an export on one case under the engine: its text, or its error object as an *Error.
-func (e *Engine) one(ctx context.Context, fn api.Function, caseJSON []byte, more ...uint64) ([]byte, error) {
+func (e *Engine) one(ctx context.Context, fn export, caseJSON []byte, more ...uint64) ([]byte, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.module == nil {
+	if e.inst == nil {
 		return nil, errClosed
 	}
 	a, text, err := e.call(ctx, fn, e.handle, caseJSON, more...)
@@ -374,7 +370,7 @@ func (e *Engine) decideAlone(ctx context.Context, c []byte) (Result, error) {
 func (e *Engine) decideBatch(ctx context.Context, cases [][]byte, size int) ([]Result, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.module == nil {
+	if e.inst == nil {
 		return nil, errClosed
 	}
 	a, answer, err := e.batchCall(ctx, cases, uint64(size))
@@ -415,29 +411,30 @@ func (e *Engine) decideBatch(ctx context.Context, cases [][]byte, size int) ([]R
 // batchCall allocates the batch in guest memory, writes each record straight into it, calls
 // arrears_decide_batch and frees the input; it returns the result and a copy of its bytes.
 func (e *Engine) batchCall(ctx context.Context, cases [][]byte, size uint64) (answer, []byte, error) {
-	p, err := e.fn.alloc.Call(ctx, size)
+	p, err := e.inst.call(ctx, exportAlloc, size)
 	if err != nil {
 		return answer{}, nil, fmt.Errorf("arrears: %w", err)
 	}
-	if p[0] == 0 {
+	if p == 0 {
 		return answer{}, nil, fmt.Errorf("arrears: the module could not allocate %d bytes", size)
 	}
-	mem := e.module.Memory()
-	at := uint32(p[0])
+	at := p
+	var prefix [4]byte
 	for _, c := range cases {
-		if !mem.WriteUint32Le(at, uint32(len(c))) || !mem.Write(at+4, c) {
+		binary.LittleEndian.PutUint32(prefix[:], uint32(len(c)))
+		if !e.inst.write(at, prefix[:]) || !e.inst.write(at+4, c) {
 			return answer{}, nil, fmt.Errorf("arrears: the batch does not fit where the module allocated it")
 		}
-		at += 4 + uint32(len(c))
+		at += 4 + uint64(len(c))
 	}
-	r, err := e.fn.decideBatch.Call(ctx, e.handle, p[0], size)
-	if _, ferr := e.fn.free.Call(ctx, p[0], size); err == nil {
+	r, err := e.inst.call(ctx, exportDecideBatch, e.handle, p, size)
+	if _, ferr := e.inst.call(ctx, exportFree, p, size); err == nil {
 		err = ferr
 	}
 	if err != nil {
 		return answer{}, nil, fmt.Errorf("arrears: %w", err)
 	}
-	return e.read(ctx, r[0])
+	return e.read(ctx, r)
 }
 
 // ImportFineract builds the arrears case of an Apache Fineract loan, given as the JSON text of
@@ -448,7 +445,7 @@ func (e *Engine) batchCall(ctx context.Context, cases [][]byte, size uint64) (an
 func (e *Engine) ImportFineract(ctx context.Context, loanJSON []byte, businessDate, timeZone string) ([]byte, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.module == nil {
+	if e.inst == nil {
 		return nil, errClosed
 	}
 	inputs := [][]byte{loanJSON, []byte(businessDate), []byte(timeZone)}
@@ -461,19 +458,19 @@ func (e *Engine) ImportFineract(ctx context.Context, loanJSON []byte, businessDa
 		}
 		args = append(args, p, uint64(len(in)))
 	}
-	var r []uint64
+	var r uint64
 	if err == nil {
-		r, err = e.fn.importFineract.Call(ctx, args...)
+		r, err = e.inst.call(ctx, exportImportFineract, args...)
 	}
 	for i := 0; i < len(args); i += 2 {
-		if _, ferr := e.fn.free.Call(ctx, args[i], args[i+1]); err == nil {
+		if _, ferr := e.inst.call(ctx, exportFree, args[i], args[i+1]); err == nil {
 			err = ferr
 		}
 	}
 	if err == nil {
 		var a answer
 		var text []byte
-		if a, text, err = e.read(ctx, r[0]); err == nil {
+		if a, text, err = e.read(ctx, r); err == nil {
 			e.finish(ctx, a)
 			if !a.ok {
 				return nil, parseError(text)
@@ -486,15 +483,15 @@ func (e *Engine) ImportFineract(ctx context.Context, loanJSON []byte, businessDa
 
 var errClosed = fmt.Errorf("arrears: the engine is closed")
 
-// Close drops the engine and its module instance. Further calls fail; Close twice is harmless.
+// Close drops the engine (and its module instance, on wazero). Further calls fail; Close twice is harmless.
 func (e *Engine) Close(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.module == nil {
+	if e.inst == nil {
 		return nil
 	}
-	_, _ = e.fn.drop.Call(ctx, e.handle)
-	err := e.module.Close(ctx)
-	e.module = nil
+	_, _ = e.inst.call(ctx, exportEngineDrop, e.handle)
+	err := e.inst.close(ctx)
+	e.inst = nil
 	return err
 }

@@ -391,48 +391,81 @@ func TestAClosedEngineRefusesCalls(t *testing.T) {
 // One Engine shared by goroutines gives every goroutine the single-threaded answer.
 func TestAnEngineIsSafeForConcurrentUse(t *testing.T) {
 	ctx := context.Background()
-	cases, err := conformance.Load(corpus)
-	if err != nil {
-		t.Fatal(err)
-	}
 	engine, err := arrears.New(ctx, "cn-microloan")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer engine.Close(ctx)
-	want := map[string]string{}
+	decideOnGoroutines(t, 8, func() (*arrears.Engine, error) { return engine, nil }, "under concurrent use")
+}
+
+// Engines of their own on several goroutines decide at once (on the native library, in one
+// process-wide state) and each gives the single-threaded answer.
+func TestEnginesOnSeveralGoroutinesDecideInParallelAlike(t *testing.T) {
+	ctx := context.Background()
+	decideOnGoroutines(t, 4, func() (*arrears.Engine, error) {
+		engine, err := arrears.New(ctx, "cn-microloan")
+		if err == nil {
+			t.Cleanup(func() { engine.Close(ctx) })
+		}
+		return engine, err
+	}, "from an engine of its own on another goroutine")
+}
+
+// decideOnGoroutines decides the corpus's cn-microloan cases on goroutines goroutines, each from
+// another starting place on the engine engineFor gives it, and fails the test for any answer
+// other than one engine's, deciding alone.
+func decideOnGoroutines(t *testing.T, goroutines int, engineFor func() (*arrears.Engine, error), how string) {
+	ctx := context.Background()
+	cases, err := conformance.Load(corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var inputs []conformance.Case
 	for _, c := range cases {
-		if c.Policy == "cn-microloan" {
-			out, err := engine.Decide(ctx, c.Input)
-			if err != nil {
-				out = err.(*arrears.Error).JSON()
-			}
-			want[c.Name] = string(out)
+		if c.Policy == "cn-microloan" && c.PlanDays == nil {
 			inputs = append(inputs, c)
 		}
 	}
+	decide := func(engine *arrears.Engine, c conformance.Case) string {
+		out, err := engine.Decide(ctx, c.Input)
+		if err != nil {
+			out = err.(*arrears.Error).JSON()
+		}
+		return string(out)
+	}
+	alone, err := arrears.New(ctx, "cn-microloan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for _, c := range inputs {
+		want[c.Name] = decide(alone, c)
+	}
+	alone.Close(ctx)
+	engines := make([]*arrears.Engine, goroutines)
+	for g := range engines {
+		if engines[g], err = engineFor(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var wg sync.WaitGroup
-	failures := make(chan string, 8*len(inputs))
-	for g := 0; g < 8; g++ {
+	failures := make(chan string, goroutines*len(inputs))
+	for g, engine := range engines {
 		wg.Add(1)
-		go func(g int) {
+		go func() {
 			defer wg.Done()
 			for i := range inputs {
 				c := inputs[(i+g*7)%len(inputs)]
-				out, err := engine.Decide(ctx, c.Input)
-				if err != nil {
-					out = err.(*arrears.Error).JSON()
-				}
-				if string(out) != want[c.Name] {
+				if decide(engine, c) != want[c.Name] {
 					failures <- c.Name
 				}
 			}
-		}(g)
+		}()
 	}
 	wg.Wait()
 	close(failures)
 	for f := range failures {
-		t.Errorf("%s: a different answer under concurrent use", f)
+		t.Errorf("%s: a different answer %s", f, how)
 	}
 }

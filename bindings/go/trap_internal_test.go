@@ -44,7 +44,7 @@ func TestATrapIsAnInternalErrorAndTheNextCallWorks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine, err := newOn(ctx, rt, mod, "cn-microloan")
+	engine, err := newOn(ctx, "wasm", wasmOn(rt, mod), "cn-microloan")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,11 @@
 // With "batch", each row also holds decide_many_per_s: the same cases through DecideMany, the
 // whole file per call, measured in turns with the loop of Decide calls (an eighth of the budget
 // each, eight times) so that a change in the machine's load falls on both alike.
+//
+// The surface is the runtime the engine runs on: wazero, or the native library in a build with
+// the arrears_native tag (go run -tags arrears_native ./cmd/bench ...). new_ms times the
+// process's first New (the module compiled or taken from the cache, or the library loaded) and a
+// second one.
 package main
 
 import (
@@ -29,11 +34,21 @@ func main() {
 		budget = time.Duration(ms) * time.Millisecond
 	}
 	ctx := context.Background()
+	started := time.Now()
 	engine, err := arrears.New(ctx, policy)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	first := time.Since(started)
+	started = time.Now()
+	second, err := arrears.New(ctx, policy)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	newMs := map[string]float64{"first": ms(first), "second": ms(time.Since(started))}
+	second.Close(ctx)
 	type row struct {
 		History        int     `json:"history"`
 		DecidePerS     float64 `json:"decide_per_s"`
@@ -96,6 +111,9 @@ func main() {
 		}
 		rows = append(rows, row{history, float64(n1) / t1.Seconds(), float64(n2) / t2.Seconds(), refused})
 	}
-	out, _ := json.Marshal(map[string]any{"surface": "wazero (Go)", "rows": rows})
+	surface := map[string]string{"wasm": "wazero (Go)", "native": "Go, native library"}[engine.Runtime()]
+	out, _ := json.Marshal(map[string]any{"surface": surface, "rows": rows, "new_ms": newMs})
 	fmt.Println(string(out))
 }
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
