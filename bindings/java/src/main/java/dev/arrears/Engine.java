@@ -300,13 +300,14 @@ public final class Engine implements AutoCloseable {
     private static final int CHUNK_BYTES = 16 << 20;
 
     /**
-     * Decides many cases, a few hundred per call into the module: for each case, in order, its
-     * decision's JSON text or its error object's (exactly what {@link #decide(String)} returns or
-     * throws as {@link ArrearsException#toJson()}). A bad case is an error in its slot; it never
-     * fails the batch.
+     * Decides many cases, a few hundred per call into the module: one {@link Result} per case, in
+     * order, holding exactly what {@link #decide(String)} returns for it or the
+     * {@link ArrearsException} it throws. A bad case is an error in its slot; it never fails the
+     * batch. Only a closed engine ({@link IllegalStateException}) or a call the module did not
+     * finish ({@code internal}: no slot of that batch can be trusted) throws.
      */
-    public List<String> decideMany(List<String> cases) {
-        List<String> out = new ArrayList<>(cases.size());
+    public List<Result> decideMany(List<String> cases) {
+        List<Result> out = new ArrayList<>(cases.size());
         byte[][] chunk = new byte[Math.min(cases.size(), CHUNK_CASES)][];
         int held = 0;
         int size = 0;
@@ -317,9 +318,9 @@ public final class Engine implements AutoCloseable {
                 size = flush(chunk, held, size, out);
                 held = 0;
                 try {
-                    out.add(new String(decide(bytes), StandardCharsets.UTF_8));
+                    out.add(Result.decided(new String(decide(bytes), StandardCharsets.UTF_8)));
                 } catch (ArrearsException e) {
-                    out.add(e.toJson());
+                    out.add(Result.failed(e));
                 }
                 continue;
             }
@@ -335,7 +336,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Decides the first {@code held} cases of {@code chunk} in one call, into {@code out}; returns 0. */
-    private int flush(byte[][] chunk, int held, int size, List<String> out) {
+    private int flush(byte[][] chunk, int held, int size, List<Result> out) {
         if (held > 0) {
             byte[] answer;
             synchronized (this) {
@@ -369,19 +370,20 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Reads one answer record per case: a status byte (0 a decision, 1 an error object), a
-     * little-endian u32 length and the text. Both statuses go into {@code out} as their text.
+     * little-endian u32 length and the text. The status, not the text, says which it is.
      */
-    private static void readAnswers(byte[] answer, int count, List<String> out) {
+    private static void readAnswers(byte[] answer, int count, List<Result> out) {
         int at = 0;
         for (int i = 0; i < count; i++) {
-            if (answer.length - at < 5 || answer[at] > 1) {
+            if (answer.length - at < 5 || (answer[at] & 0xff) > 1) {
                 throw new IllegalStateException("the batch answer has no readable record for case " + i);
             }
             int len = (answer[at + 1] & 0xff) | (answer[at + 2] & 0xff) << 8 | (answer[at + 3] & 0xff) << 16 | (answer[at + 4] & 0xff) << 24;
             if (len < 0 || answer.length - at - 5 < len) {
                 throw new IllegalStateException("the batch answer ends inside case " + i + "'s record");
             }
-            out.add(new String(answer, at + 5, len, StandardCharsets.UTF_8));
+            String text = new String(answer, at + 5, len, StandardCharsets.UTF_8);
+            out.add(answer[at] == 0 ? Result.decided(text) : Result.failed(ArrearsException.fromJson(text)));
             at += 5 + len;
         }
         if (at != answer.length) {

@@ -3,6 +3,7 @@ package dev.arrears;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -96,7 +97,7 @@ class EngineTest {
                             // decideMany takes a List; the not-an-array case cannot be expressed.
                             continue;
                         }
-                        got = "[" + String.join(",", engine.decideMany(Json.elements(text))) + "]";
+                        got = "[" + String.join(",", engine.decideMany(Json.elements(text)).stream().map(Result::json).toList()) + "]";
                     }
                 }
             }
@@ -189,10 +190,11 @@ class EngineTest {
             }
             try (engine) {
                 List<String> inputs = group.getValue();
-                List<String> results = engine.decideMany(inputs);
+                List<Result> results = engine.decideMany(inputs);
                 assertEquals(inputs.size(), results.size());
                 for (int i = 0; i < inputs.size(); i++) {
-                    assertEquals(alone(engine, inputs.get(i)), results.get(i), "slot " + i);
+                    assertEquals(alone(engine, inputs.get(i)), results.get(i).json(), "slot " + i);
+                    assertEquals(results.get(i).json().startsWith("{\"error\""), results.get(i).isError(), "slot " + i);
                 }
                 checked += inputs.size();
             }
@@ -205,12 +207,24 @@ class EngineTest {
         String sample = Conformance.read(Path.of("../../examples/cases/overdue-consumer-loan.json"));
         List<String> inputs = List.of(sample, "{", "\ud800", "", "[]", "{\"as_of\":\"2026-03-10T14:30:00\"}", sample);
         try (Engine engine = Engine.of("cn-microloan")) {
-            List<String> results = engine.decideMany(inputs);
+            List<Result> results = engine.decideMany(inputs);
             assertEquals(inputs.size(), results.size());
             for (int i = 0; i < inputs.size(); i++) {
-                assertEquals(alone(engine, inputs.get(i)), results.get(i), "slot " + i);
+                Result r = results.get(i);
+                String input = inputs.get(i);
+                assertEquals(alone(engine, input), r.json(), "slot " + i);
                 boolean bad = i > 0 && i < inputs.size() - 1;
-                assertEquals(bad, results.get(i).startsWith("{\"error\""), "slot " + i);
+                assertEquals(bad, r.isError(), "slot " + i);
+                if (bad) {
+                    // The error as decide throws it: its code and path, and decision() throws it.
+                    ArrearsException thrown = assertThrows(ArrearsException.class, () -> engine.decide(input));
+                    assertEquals(thrown.code(), r.error().code(), "slot " + i);
+                    assertEquals(thrown.path(), r.error().path(), "slot " + i);
+                    assertSame(r.error(), assertThrows(ArrearsException.class, r::decision), "slot " + i);
+                } else {
+                    assertNull(r.error(), "slot " + i);
+                    assertEquals(engine.decide(input), r.decision(), "slot " + i);
+                }
             }
         }
     }
@@ -229,10 +243,10 @@ class EngineTest {
         List<String> inputs = new ArrayList<>(java.util.Collections.nCopies(4096, "{}"));
         inputs.add("[");
         try (Engine engine = Engine.of("us-reg-f")) {
-            List<String> results = engine.decideMany(inputs);
+            List<Result> results = engine.decideMany(inputs);
             assertEquals(4097, results.size());
-            assertEquals(alone(engine, "{}"), results.get(0));
-            assertEquals(alone(engine, "["), results.get(4096));
+            assertEquals(alone(engine, "{}"), results.get(0).json());
+            assertEquals(alone(engine, "["), results.get(4096).json());
         }
     }
 
