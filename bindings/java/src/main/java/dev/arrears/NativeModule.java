@@ -62,18 +62,22 @@ final class NativeModule {
 
     /**
      * Loads the library at {@code file} into this JVM for JNI. An {@link UnsatisfiedLinkError} (no
-     * such file, another platform's, one built without the JNI entry points) becomes a runtime
-     * exception, so {@link LibraryFile#withLibrary} can try its temporary copy and the reason ends
-     * up in {@link #unavailable()}.
+     * such file, another platform's, one built without the JNI entry points) becomes an
+     * {@link IllegalStateException}, so {@link LibraryFile#withLibrary} can try its temporary copy
+     * and the reason ends up in {@link #unavailable()}.
      */
     private static Abi library(Path file) {
         try {
             System.load(file.toAbsolutePath().toString());
+        } catch (UnsatisfiedLinkError e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        try {
             // An entry point is looked up on its first call: one call now, so a library without
             // them is refused here rather than in the middle of an engine's first call.
             resultLen(0);
         } catch (UnsatisfiedLinkError e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            throw new IllegalStateException(file + " has no JNI entry points (a library built before them?): " + e.getMessage(), e);
         }
         return new Jni();
     }
