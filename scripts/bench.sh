@@ -46,13 +46,19 @@ if command -v go >/dev/null && [ -f bindings/go/arrears.wasm ]; then
     (cd bindings/go && CGO_ENABLED=0 ARREARS_RUNTIME=native go run -tags arrears_native ./cmd/bench "$policy" "$out" ${GO_BENCH_OPTIONS:-}) > "$out/go-native.json" || true
   fi
 fi
-# Java twice: Java 17 on Chicory (the default path), and, when scripts/test-java.sh found a Java
-# 22+ JDK and put the native library in the jar, that JDK on the native library through the
-# Foreign Function and Memory API, loaded from the jar as a user's JVM would.
+# Java up to three times: Java 17 on Chicory (the default path); Java 17 on the native library
+# through JNI (opted into with -Darrears.runtime=native) when the build took the library in; and,
+# when scripts/test-java.sh found a Java 22+ JDK and put the native library in the jar, that JDK
+# on the native library through the Foreign Function and Memory API, loaded from the jar as a
+# user's JVM would.
 if [ -f bindings/java/target/classpath.txt ] && [ -f bindings/java/target/test-classes/dev/arrears/Bench.class ]; then
   source scripts/java-homes.sh
   (cd bindings/java && "$jdk17/bin/java" -Darrears.runtime=wasm -cp "target/test-classes:target/classes:$(cat target/classpath.txt)" \
     dev.arrears.Bench "$policy" "$out" ${JAVA_BENCH_OPTIONS:-}) > "$out/java.json" || true
+  if [ -n "$(ls bindings/java/target/classes/dev/arrears/native/*/libarrears_module.so 2>/dev/null)" ]; then
+    (cd bindings/java && "$jdk17/bin/java" -Darrears.runtime=native -cp "target/test-classes:target/classes:$(cat target/classpath.txt)" \
+      dev.arrears.Bench "$policy" "$out" ${JAVA_BENCH_OPTIONS:-}) > "$out/java-jni.json" || true
+  fi
   jar="$(ffm_jar)"
   if [ -n "$jar" ]; then
     (cd bindings/java && "$jdk_ffm/bin/java" --enable-native-access=ALL-UNNAMED -Darrears.runtime=native \
@@ -65,7 +71,7 @@ python3 - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]
 surfaces = []
-for name in ["native", "node", "wasmtime", "python-call", "python", "go", "go-native", "java", "java-ffm"]:
+for name in ["native", "node", "wasmtime", "python-call", "python", "go", "go-native", "java", "java-jni", "java-ffm"]:
     p = os.path.join(out, name + ".json")
     if os.path.exists(p) and os.path.getsize(p) > 0:
         try:

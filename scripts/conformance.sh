@@ -34,8 +34,9 @@ surfaces() {
   if [ -f js/test/corpus-report.mjs ] && [ -d js/dist ]; then run node js/test/corpus-report.mjs "$dir"; fi
   if [ -f js/test/browser-report.mjs ] && [ -x /usr/bin/chromium ] && [ -d js/dist ]; then run node js/test/browser-report.mjs "$dir"; fi
   # The plain module's libraries: Go (wazero, and the native library through purego in a build
-  # with the arrears_native tag, two surfaces) and Java (Chicory on Java 17, and the native library
-  # through FFM on Java 22+, two surfaces), once their scripts have built them.
+  # with the arrears_native tag, two surfaces) and Java (Chicory on Java 17, the native library
+  # through JNI on Java 17 and through FFM on Java 22+, three surfaces), once their scripts have
+  # built them.
   if command -v go >/dev/null && [ -f bindings/go/arrears.wasm ]; then
     local abs; abs="$(cd "$dir" && pwd)"
     run bash -c "cd bindings/go && go run ./cmd/corpus-report '$abs'"

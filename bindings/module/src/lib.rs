@@ -332,3 +332,10 @@ pub extern "C" fn arrears_result_free(result: u32) {
 pub extern "C" fn arrears_engine_drop(engine: u32) {
     with(|s| s.engines.remove(&engine));
 }
+
+/// The same exports for Java 17-21, which has no Foreign Function and Memory API: JNI entry
+/// points in the native library only (the WebAssembly module has no JVM to call it). Declared
+/// last, so that no line above moves: the module's panic-location strings hold line numbers, and
+/// the committed module must stay byte-identical.
+#[cfg(not(target_arch = "wasm32"))]
+mod jni;

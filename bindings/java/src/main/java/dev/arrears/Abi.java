@@ -2,8 +2,8 @@ package dev.arrears;
 
 /**
  * One copy of the arrears ABI to call (docs/abi.md): the WebAssembly module in a Chicory instance,
- * or, on Java 22+, the native library through the Foreign Function and Memory API. The exports are
- * the same in both; addresses and lengths are {@code long} here because the native library's are
+ * or the native library, through the Foreign Function and Memory API on Java 22+ or through its JNI
+ * entry points on Java 17-21. The exports are the same in all; addresses and lengths are {@code long} here because the native library's are
  * the machine's pointer width (the module's are {@code i32}). Engines and results are {@code int}
  * handles in both.
  */

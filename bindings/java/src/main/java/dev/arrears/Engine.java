@@ -15,15 +15,17 @@ import java.util.function.Supplier;
  * <p>It runs in one of two ways, with the same results ({@link #runtime()} says which):
  *
  * <ul>
- *   <li>{@code "wasm"}, the default and the way on every JVM from 17: the engine as a WebAssembly
- *       module compiled to JVM bytecode when this library was built, run by Chicory (pure Java: no
- *       JNI, no native code).
- *   <li>{@code "native"}, on Java 22 and later: the engine's native library, shipped in the jar for
- *       linux-x86_64, called through the Foreign Function and Memory API, many times faster. Used
- *       when the JVM runs with native access enabled for this library
+ *   <li>{@code "wasm"}, the default on Java 17 to 21 and the way on every JVM from 17: the engine
+ *       as a WebAssembly module compiled to JVM bytecode when this library was built, run by
+ *       Chicory (pure Java: no JNI, no native code).
+ *   <li>{@code "native"}: the engine's native library, shipped in the jar for linux-x86_64, many
+ *       times faster. On Java 22 and later it is called through the Foreign Function and Memory
+ *       API, and is the default when the JVM runs with native access enabled for this library
  *       ({@code --enable-native-access=ALL-UNNAMED} on the class path) and the library is there for
- *       the platform, unless the system property {@code arrears.runtime} is {@code wasm}. With
- *       {@code arrears.runtime=native}, an engine that cannot have it is an error that says why.
+ *       the platform, unless the system property {@code arrears.runtime} is {@code wasm}. On Java
+ *       17 to 21 it is called through JNI, only with {@code arrears.runtime=native} (opt-in:
+ *       Chicory stays the default there). With {@code arrears.runtime=native}, an engine that
+ *       cannot have it is an error that says why.
  * </ul>
  *
  * <pre>{@code
@@ -204,8 +206,8 @@ public final class Engine implements AutoCloseable {
      * @throws ArrearsException when the policy does not load ({@code unknown_policy},
      *     {@code policy_invalid}, ...)
      * @throws IllegalStateException when the system property {@code arrears.runtime} asks for a
-     *     runtime this JVM cannot have ({@code native} without Java 22+, native access or the
-     *     library), or names none of {@code wasm} and {@code native}; the message says why
+     *     runtime this JVM cannot have ({@code native} without native access on Java 22+, or
+     *     without the library), or names none of {@code wasm} and {@code native}; the message says why
      */
     public static Engine of(String policy) {
         if (Chosen.PROBLEM != null) {
@@ -216,7 +218,8 @@ public final class Engine implements AutoCloseable {
 
     /**
      * How this engine runs: {@code "native"} (the native library through the Foreign Function and
-     * Memory API, Java 22+) or {@code "wasm"} (the WebAssembly module in Chicory).
+     * Memory API on Java 22+, through JNI on Java 17-21) or {@code "wasm"} (the WebAssembly module
+     * in Chicory).
      */
     public String runtime() {
         return abi.runtime();

@@ -7,6 +7,7 @@ import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.jar.JarEntry;
@@ -84,6 +86,68 @@ final class LibraryFile {
             // The loaded library stays mapped: a temporary copy can go at once, so nothing is
             // left behind even if the JVM is killed.
             Files.deleteIfExists(file);
+        }
+    }
+
+    /** Where the build puts the library for this platform in the jar. */
+    private static final String RESOURCE = "/dev/arrears/native/%s/libarrears_module.so";
+    /** Overrides the library extracted from the jar: the path of a library file to load instead. */
+    static final String PATH_PROPERTY = "arrears.native.path";
+
+    /**
+     * Loads the library for this JVM with {@code load}, whichever way the JVM reaches it (the FFM
+     * class on Java 22+, JNI on Java 17-21): the file {@code arrears.native.path} names, else the
+     * jar's library for this platform through {@link #withLibrary}, with the recorded digest.
+     */
+    static <T> T loadNative(Function<Path, T> load) throws IOException {
+        String given = System.getProperty(PATH_PROPERTY);
+        return given != null ? load.apply(Path.of(given)) : withLibrary(resourceUrl(), cacheRoot(), recordedDigest(), load);
+    }
+
+    /** Why there is no library to load on this platform, or null when there is one. */
+    static String noNativeLibrary() {
+        if (System.getProperty(PATH_PROPERTY) == null && resourceUrl() == null) {
+            return "the jar holds no native library for " + platform() + " (only linux-x86_64 is shipped); set "
+                    + PATH_PROPERTY + " to a library built for it (scripts/build-native-lib.sh)";
+        }
+        return null;
+    }
+
+    private static String platform() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        String osName = os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "macos" : os.startsWith("windows") ? "windows" : os;
+        String archName = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch.equals("aarch64") || arch.equals("arm64") ? "aarch64" : arch;
+        return osName + "-" + archName;
+    }
+
+    private static String resource() {
+        return String.format(RESOURCE, platform());
+    }
+
+    /** The resource of the library for this platform, or null when the jar has none. */
+    private static URL resourceUrl() {
+        return LibraryFile.class.getResource(resource());
+    }
+
+    /** The SHA-256 of the jar's library as the build recorded it (64 hex digits), or null. */
+    private static String recordedDigest() throws IOException {
+        try (InputStream in = LibraryFile.class.getResourceAsStream(resource() + ".sha256")) {
+            if (in == null) {
+                return null;
+            }
+            String text = new String(in.readNBytes(200), StandardCharsets.US_ASCII).trim();
+            // sha256sum's line: the digest, then the file's name.
+            if (text.length() < 64) {
+                return null;
+            }
+            for (int i = 0; i < 64; i++) {
+                char c = text.charAt(i);
+                if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                    return null;
+                }
+            }
+            return text.substring(0, 64);
         }
     }
 

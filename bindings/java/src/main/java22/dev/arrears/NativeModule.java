@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -14,17 +13,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.net.URL;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * The native library (the plain module's crate built as a shared library: the same exports and
  * protocol, docs/abi.md) through the Foreign Function and Memory API. This is the Java 22 version
- * of the class, in the jar's {@code META-INF/versions/22}; Java 17 sees one that says the library
- * is not available.
+ * of the class, in the jar's {@code META-INF/versions/22}; Java 17-21 sees one that reaches the
+ * same library through JNI, when asked to.
  *
  * <p>The library is loaded once per JVM and its state is one for the process (it locks it itself),
  * so every engine shares one {@link Abi}: a handle made on one thread is good on every other.
@@ -33,11 +29,6 @@ import java.util.Locale;
  * for the life of the JVM.
  */
 final class NativeModule {
-    /** Where the build puts the library for this platform in the jar. */
-    private static final String RESOURCE = "/dev/arrears/native/%s/libarrears_module.so";
-    /** Overrides the library extracted from the jar: the path of a library file to load instead. */
-    static final String PATH_PROPERTY = "arrears.native.path";
-
     /** The library loaded, or why it could not be, decided once per JVM. */
     private static final class Loaded {
         static final Library LIBRARY;
@@ -49,8 +40,7 @@ final class NativeModule {
             try {
                 problem = obstacle();
                 if (problem == null) {
-                    String given = System.getProperty(PATH_PROPERTY);
-                    library = given != null ? new Library(Path.of(given)) : LibraryFile.withLibrary(resourceUrl(), LibraryFile.cacheRoot(), recordedDigest(), Library::new);
+                    library = LibraryFile.loadNative(Library::new);
                 }
             } catch (IOException | RuntimeException e) {
                 problem = "the native library did not load: " + e;
@@ -80,49 +70,7 @@ final class NativeModule {
                     + (NativeModule.class.getModule().isNamed() ? NativeModule.class.getModule().getName() : "ALL-UNNAMED")
                     + ")";
         }
-        if (System.getProperty(PATH_PROPERTY) == null && NativeModule.class.getResource(resource()) == null) {
-            return "the jar holds no native library for " + platform() + " (only linux-x86_64 is shipped); set "
-                    + PATH_PROPERTY + " to a library built for it (scripts/build-native-lib.sh)";
-        }
-        return null;
-    }
-
-    private static String platform() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        String osName = os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "macos" : os.startsWith("windows") ? "windows" : os;
-        String archName = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch.equals("aarch64") || arch.equals("arm64") ? "aarch64" : arch;
-        return osName + "-" + archName;
-    }
-
-    private static String resource() {
-        return String.format(RESOURCE, platform());
-    }
-
-    /** The resource of the library for this platform (which {@link #obstacle()} found). */
-    private static URL resourceUrl() {
-        return NativeModule.class.getResource(resource());
-    }
-
-    /** The SHA-256 of the jar's library as the build recorded it (64 hex digits), or null. */
-    private static String recordedDigest() throws IOException {
-        try (InputStream in = NativeModule.class.getResourceAsStream(resource() + ".sha256")) {
-            if (in == null) {
-                return null;
-            }
-            String text = new String(in.readNBytes(200), StandardCharsets.US_ASCII).trim();
-            // sha256sum's line: the digest, then the file's name.
-            if (text.length() < 64) {
-                return null;
-            }
-            for (int i = 0; i < 64; i++) {
-                char c = text.charAt(i);
-                if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
-                    return null;
-                }
-            }
-            return text.substring(0, 64);
-        }
+        return LibraryFile.noNativeLibrary();
     }
 
     /** The exports as downcall handles. */

@@ -16,7 +16,8 @@ import java.util.List;
  * <pre>java -cp ... dev.arrears.Bench POLICY DIR [interpreter] [batch]</pre>
  *
  * <p>The runtime is the library's choice for the JVM it runs on ({@link Engine#runtime()}): on
- * Java 22+ with {@code --enable-native-access=ALL-UNNAMED}, the native library through FFM.
+ * Java 22+ with {@code --enable-native-access=ALL-UNNAMED}, the native library through FFM; on Java
+ * 17-21 with {@code -Darrears.runtime=native}, the native library through JNI.
  *
  * <p>With {@code batch}, each row also holds {@code decide_many_per_s}: the same cases through
  * {@link Engine#decideMany}, the whole file per call, measured in turns with the loop of single
@@ -97,7 +98,8 @@ public final class Bench {
             }
         }
         String surface = interpreter ? "Chicory (Java, interpreter)"
-                : engine.runtime().equals("native") ? "Java " + Runtime.version().feature() + ", FFM over the native library"
+                : engine.runtime().equals("native") ? "Java " + Runtime.version().feature()
+                        + (Runtime.version().feature() >= 22 ? ", FFM over the native library" : ", native library (JNI)")
                 : "Chicory (Java, compiled at build time)";
         System.out.printf("{\"surface\":\"%s\",\"rows\":[%s],\"warmup\":{\"engine_ms\":%.1f,\"first_call_ms\":%.1f,"
                         + "\"first_block_per_s\":%d,\"calls_to_90pct\":%d,\"reached\":%b}}%n",

@@ -32,7 +32,12 @@ public final class CorpusReport {
     /** The surface's name in the conformance table: each runtime is a surface of its own. */
     static String surface() {
         try (Engine probe = Engine.of("cn-microloan")) {
-            return probe.runtime().equals("native") ? "FFM (Java " + Runtime.version().feature() + ", native library)" : "Chicory (Java)";
+            if (!probe.runtime().equals("native")) {
+                return "Chicory (Java)";
+            }
+            int feature = Runtime.version().feature();
+            // Java 17-21 reach the native library through JNI, Java 22+ through FFM.
+            return (feature >= 22 ? "FFM (Java " : "JNI (Java ") + feature + ", native library)";
         }
     }
 
