@@ -50,19 +50,10 @@ pub(crate) fn checked(_id: &str) -> Option<(&'static str, &'static str)> {
     None
 }
 
-/// The JSON text of a built-in pack compiled into this build.
-#[cfg(feature = "embedded-packs")]
+/// The JSON text of a built-in pack compiled into this build (none when the host supplies the
+/// packs' text).
 pub fn source(id: &str) -> Option<&'static str> {
-    IDS.iter()
-        .zip(SOURCES)
-        .find(|(known, _)| **known == id)
-        .map(|(_, text)| text)
-}
-
-/// No pack text is compiled into this build: the host supplies it.
-#[cfg(not(feature = "embedded-packs"))]
-pub fn source(_id: &str) -> Option<&'static str> {
-    None
+    checked(id).map(|(text, _)| text)
 }
 
 /// Whether `id` names a built-in pack, whether or not this build holds its text.
