@@ -202,6 +202,12 @@ impl Decision {
         crate::error::to_json_text(self, false)
     }
 
+    /// The canonical JSON text of the decision, appended to `out` (the same bytes as
+    /// [`Decision::to_json`]; on an error `out` may hold part of them).
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) -> Result<(), crate::error::Error> {
+        serde_json::to_writer(out, self).map_err(crate::error::unwritable)
+    }
+
     pub fn to_json_pretty(&self) -> Result<String, crate::error::Error> {
         crate::error::to_json_text(self, true)
     }

@@ -155,6 +155,12 @@ impl Engine {
         self.decide(&case)?.to_json()
     }
 
+    /// [`Engine::decide_json`], the decision's text appended to `out` (nothing on an error).
+    pub(crate) fn decide_json_into(&self, case_json: &str, out: &mut Vec<u8>) -> Result<(), Error> {
+        let case = Case::from_json(case_json)?;
+        self.decide(&case)?.write_json(out)
+    }
+
     /// Decides a parsed, validated case under the version in force at its business date; a case
     /// dated before every version is an error, never decided under the earliest.
     pub fn decide(&self, case: &Case) -> Result<Decision, Error> {

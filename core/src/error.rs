@@ -100,13 +100,16 @@ pub fn to_json_text<T: Serialize>(value: &T, pretty: bool) -> Result<String, Err
     } else {
         serde_json::to_string(value)
     };
-    text.map_err(|e| {
-        Error::new(
-            ErrorCode::Internal,
-            "",
-            format!("the output could not be written as JSON ({e})"),
-        )
-    })
+    text.map_err(unwritable)
+}
+
+/// The error for a value serde_json could not write: a defect of the engine, never of the input.
+pub(crate) fn unwritable(e: serde_json::Error) -> Error {
+    Error::new(
+        ErrorCode::Internal,
+        "",
+        format!("the output could not be written as JSON ({e})"),
+    )
 }
 
 impl fmt::Display for Error {
