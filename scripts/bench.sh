@@ -88,10 +88,11 @@ for s in surfaces:
 many = [(s, r) for s in surfaces for r in s["rows"] if "decide_many_per_s" in r]
 if many:
     print()
-    print("| surface | history | decide, one call per case /s | decideMany /s | decideMany / loop |")
-    print("|---|---:|---:|---:|---:|")
+    print("| surface | history | decide, one call per case /s | decideMany /s | decideMany / loop | median of the turns' ratios |")
+    print("|---|---:|---:|---:|---:|---:|")
     for s, r in many:
-        print(f"| {s['surface']} | {r['history']} | {r['decide_per_s']:,.0f} | {r['decide_many_per_s']:,.0f} | {r['decide_many_per_s'] / r['decide_per_s']:.2f} |")
+        turns = f"{r['decide_many_turn_ratio']:.3f}" if "decide_many_turn_ratio" in r else ""
+        print(f"| {s['surface']} | {r['history']} | {r['decide_per_s']:,.0f} | {r['decide_many_per_s']:,.0f} | {r['decide_many_per_s'] / r['decide_per_s']:.2f} | {turns} |")
 print()
 print("| history | native decide/s | serde_json parse+serialise/s | decide cost / JSON cost |")
 print("|---:|---:|---:|---:|")

@@ -11,8 +11,10 @@
 //!
 //! With `batch`, each row also holds `decide_many_per_s`: the same cases, all in one call of
 //! `ffi::decide_batch` (the records the plain module's `arrears_decide_batch` takes), timed in
-//! turns with the loop of single decisions (an eighth of the budget each, eight times), so that
-//! the load of a shared machine falls on both alike.
+//! turns with the loop of single decisions (a sixteenth of the budget each, sixteen times), so
+//! that the load of a shared machine falls on both alike, and `decide_many_turn_ratio`, the
+//! median over the turns of the batch's rate over the loop's in the turn just before it (a batch
+//! saves a few percent at most, less than load moves a total).
 
 use std::time::{Duration, Instant};
 
@@ -48,8 +50,9 @@ fn per_second(texts: &[String], mut f: impl FnMut(&str) -> usize) -> f64 {
     (n * texts.len() as u64) as f64 / took.as_secs_f64()
 }
 
-/// Single decisions against one batch call over the same cases, in alternating turns.
-fn loop_and_batch(engine: &arrears_core::Engine, texts: &[String]) -> (f64, f64) {
+/// Single decisions against one batch call over the same cases, in alternating turns: the rates
+/// of each over all turns, and the median of the turns' ratios.
+fn loop_and_batch(engine: &arrears_core::Engine, texts: &[String]) -> (f64, f64, f64) {
     let mut records = Vec::new();
     for t in texts {
         records.extend_from_slice(&(t.len() as u32).to_le_bytes());
@@ -73,19 +76,22 @@ fn loop_and_batch(engine: &arrears_core::Engine, texts: &[String]) -> (f64, f64)
             .unwrap_or(0)
     };
     std::hint::black_box((single(), batch()));
-    let turn = budget() / 8;
+    const TURNS: usize = 16;
+    let turn = budget() / TURNS as u32;
     let cases = texts.len() as u64;
     let (mut loop_n, mut loop_t, mut batch_n, mut batch_t) = (0, Duration::ZERO, 0, Duration::ZERO);
-    for _ in 0..8 {
-        let (n, t) = timed(turn, cases, single);
-        (loop_n, loop_t) = (loop_n + n, loop_t + t);
-        let (n, t) = timed(turn, cases, batch);
-        (batch_n, batch_t) = (batch_n + n, batch_t + t);
+    let rate = |n: u64, t: Duration| n as f64 / t.as_secs_f64();
+    let mut ratios = Vec::with_capacity(TURNS);
+    for _ in 0..TURNS {
+        let (a, ta) = timed(turn, cases, single);
+        (loop_n, loop_t) = (loop_n + a, loop_t + ta);
+        let (b, tb) = timed(turn, cases, batch);
+        (batch_n, batch_t) = (batch_n + b, batch_t + tb);
+        ratios.push(rate(b, tb) / rate(a, ta));
     }
-    (
-        loop_n as f64 / loop_t.as_secs_f64(),
-        batch_n as f64 / batch_t.as_secs_f64(),
-    )
+    ratios.sort_by(f64::total_cmp);
+    let median = (ratios[TURNS / 2 - 1] + ratios[TURNS / 2]) / 2.0;
+    (rate(loop_n, loop_t), rate(batch_n, batch_t), median)
 }
 
 fn main() {
@@ -104,8 +110,13 @@ fn main() {
             .map(|i| arrears_core::synthetic::account(1, i, history).to_string())
             .collect();
         let mut row = if with_batch {
-            let (single, batch) = loop_and_batch(&engine, &texts);
-            serde_json::json!({ "history": history, "decide_per_s": single.round(), "decide_many_per_s": batch.round() })
+            let (single, batch, median) = loop_and_batch(&engine, &texts);
+            serde_json::json!({
+                "history": history,
+                "decide_per_s": single.round(),
+                "decide_many_per_s": batch.round(),
+                "decide_many_turn_ratio": (median * 1e4).round() / 1e4,
+            })
         } else {
             let decide = per_second(&texts, |t| {
                 engine.decide_json(t).map(|s| s.len()).unwrap_or(0)

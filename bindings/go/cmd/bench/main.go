@@ -4,8 +4,11 @@
 //	go run ./cmd/bench POLICY DIR [batch]   (DIR holds cases-N.jsonl; BENCH_MS per measurement)
 //
 // With "batch", each row also holds decide_many_per_s: the same cases through DecideMany, the
-// whole file per call, measured in turns with the loop of Decide calls (an eighth of the budget
-// each, eight times) so that a change in the machine's load falls on both alike.
+// whole file per call, measured in turns with the loop of Decide calls (a sixteenth of the budget
+// each, sixteen times) so that a change in the machine's load falls on both alike, and
+// decide_many_turn_ratio, the median over the turns of DecideMany's rate over the loop's in the
+// turn just before it: a batch saves a few percent at most, less than the load of a shared
+// machine moves a total, and a median of paired turns is what still shows it.
 //
 // The surface is the runtime the engine runs on: wazero, or the native library in a build with
 // the arrears_native tag (go run -tags arrears_native ./cmd/bench ...). new_ms times the
@@ -20,6 +23,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"time"
 
@@ -53,6 +57,7 @@ func main() {
 		History        int     `json:"history"`
 		DecidePerS     float64 `json:"decide_per_s"`
 		DecideManyPerS float64 `json:"decide_many_per_s,omitempty"`
+		TurnRatio      float64 `json:"decide_many_turn_ratio,omitempty"`
 		Refused        int     `json:"refused"`
 	}
 	loop := func(cases [][]byte, budget time.Duration) (int, time.Duration) {
@@ -101,15 +106,20 @@ func main() {
 			rows = append(rows, row{History: history, DecidePerS: float64(n) / took.Seconds(), Refused: refused})
 			continue
 		}
+		const turns = 16
 		var n1, n2 int
 		var t1, t2 time.Duration
-		for turn := 0; turn < 8; turn++ {
-			n, took := loop(cases, budget/8)
-			n1, t1 = n1+n, t1+took
-			n, took = many(cases, budget/8)
-			n2, t2 = n2+n, t2+took
+		ratios := make([]float64, 0, turns)
+		for turn := 0; turn < turns; turn++ {
+			na, ta := loop(cases, budget/turns)
+			n1, t1 = n1+na, t1+ta
+			nb, tb := many(cases, budget/turns)
+			n2, t2 = n2+nb, t2+tb
+			ratios = append(ratios, (float64(nb)/tb.Seconds())/(float64(na)/ta.Seconds()))
 		}
-		rows = append(rows, row{history, float64(n1) / t1.Seconds(), float64(n2) / t2.Seconds(), refused})
+		sort.Float64s(ratios)
+		median := (ratios[turns/2-1] + ratios[turns/2]) / 2
+		rows = append(rows, row{history, float64(n1) / t1.Seconds(), float64(n2) / t2.Seconds(), median, refused})
 	}
 	surface := map[string]string{"wasm": "wazero (Go)", "native": "Go, native library"}[engine.Runtime()]
 	out, _ := json.Marshal(map[string]any{"surface": surface, "rows": rows, "new_ms": newMs})
