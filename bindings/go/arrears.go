@@ -313,34 +313,34 @@ func (e *Engine) one(ctx context.Context, fn export, caseJSON []byte, more ...ui
 const batchMaxBytes = 64 << 20
 
 // DecideMany sends the cases at most this many, and this many bytes of case text, per call into
-// the module: the cost of a call is already shared out at a few hundred cases, and the module's
-// memory, which never shrinks, need only hold one such batch and its answers.
+// the module. A call into wazero's compiled code cannot be preempted: while it runs, a garbage
+// collection that wants to stop the world waits for it, and every other goroutine of the program
+// with it. Chunks of 64 KiB of case text keep that wait near what one Decide of a large case
+// causes (a 1 ms ticker beside DecideMany of 200-event cases stalled for 74-87 ms with 16 MiB
+// chunks, 10-16 ms with these, 6-8 ms beside a loop of Decide; BENCHMARKS.md), while the cases a
+// batch saves most calls for, small ones, still go about twenty to a call. The module's memory,
+// which never shrinks, need only hold one chunk and its answers.
 const (
 	chunkCases = 256
-	chunkBytes = 16 << 20
+	chunkBytes = 64 << 10
 )
 
-// DecideMany decides many cases, a few hundred per call into the module: one Result per case,
+// DecideMany decides many cases, a few at a time per call into the module: one Result per case,
 // in order, exactly what Decide gives for it (a bad case is an error in its slot, never a failed
 // batch). The error return is only for a closed engine or a failing runtime.
 func (e *Engine) DecideMany(ctx context.Context, cases [][]byte) ([]Result, error) {
 	out := make([]Result, 0, len(cases))
 	for start := 0; start < len(cases); {
-		if 4+len(cases[start]) > batchMaxBytes {
+		end, size := nextChunk(cases, start)
+		if size == 0 {
 			// Too large for any batch: alone, it gets the engine's own answer to its size.
 			r, err := e.decideAlone(ctx, cases[start])
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, r)
-			start++
+			start = end
 			continue
-		}
-		end, size := start, 0
-		for end < len(cases) && end-start < chunkCases && 4+len(cases[end]) <= batchMaxBytes-size &&
-			(end == start || size+4+len(cases[end]) <= chunkBytes) {
-			size += 4 + len(cases[end])
-			end++
 		}
 		results, err := e.decideBatch(ctx, cases[start:end], size)
 		if err != nil {
@@ -350,6 +350,22 @@ func (e *Engine) DecideMany(ctx context.Context, cases [][]byte) ([]Result, erro
 		start = end
 	}
 	return out, nil
+}
+
+// nextChunk is where the chunk of cases that starts at start ends, and its size as records: at
+// most chunkCases cases and chunkBytes bytes, but always at least the first case. A size of 0 is
+// a first case too large for any batch, to be decided alone.
+func nextChunk(cases [][]byte, start int) (end, size int) {
+	if 4+len(cases[start]) > batchMaxBytes {
+		return start + 1, 0
+	}
+	end = start
+	for end < len(cases) && end-start < chunkCases && 4+len(cases[end]) <= batchMaxBytes-size &&
+		(end == start || size+4+len(cases[end]) <= chunkBytes) {
+		size += 4 + len(cases[end])
+		end++
+	}
+	return end, size
 }
 
 // decideAlone is Decide's answer as a Result.

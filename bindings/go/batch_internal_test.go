@@ -32,3 +32,38 @@ func TestTheBatchExportAnswersAnEmptyBatchAndRefusesOneOverTheLimit(t *testing.T
 		t.Fatalf("a batch of 4,096 cases: %v", err)
 	}
 }
+
+// DecideMany's chunks: small cases go many to a call, up to 64 KiB of records; a larger case
+// goes alone (the stop-the-world wait of a garbage collection lasts as long as a call into
+// wazero); a case too large for any batch is marked to be decided on its own.
+func TestDecideManyChunksCasesByTheBytesOfTheirText(t *testing.T) {
+	small := make([]byte, 3_200-4) // a 20-event case is about 3.2 KB
+	large := make([]byte, 200_000) // a 2,000-event case is about 250 KB
+	var cases [][]byte
+	for i := 0; i < 40; i++ {
+		cases = append(cases, small)
+	}
+	cases = append(cases, large, small)
+	var chunks [][2]int
+	for start := 0; start < len(cases); {
+		end, size := nextChunk(cases, start)
+		chunks = append(chunks, [2]int{end - start, size})
+		start = end
+	}
+	want := [][2]int{{20, 64_000}, {20, 64_000}, {1, 200_004}, {1, 3_200}}
+	if len(chunks) != len(want) {
+		t.Fatalf("chunks (cases, bytes) %v, want %v", chunks, want)
+	}
+	for i := range want {
+		if chunks[i] != want[i] {
+			t.Fatalf("chunks (cases, bytes) %v, want %v", chunks, want)
+		}
+	}
+	tiny := make([][]byte, 300)
+	for i := range tiny {
+		tiny[i] = []byte("{}")
+	}
+	if end, size := nextChunk(tiny, 0); end != chunkCases || size != 6*chunkCases {
+		t.Fatalf("300 tiny cases: the first chunk holds %d (%d bytes), want %d", end, size, chunkCases)
+	}
+}

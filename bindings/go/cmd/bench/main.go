@@ -10,6 +10,12 @@
 // turn just before it: a batch saves a few percent at most, less than the load of a shared
 // machine moves a total, and a median of paired turns is what still shows it.
 //
+// With "stall", each row also holds the longest gap, in ms, of a goroutine ticking every
+// millisecond (and allocating, so that collections run) beside a loop of Decide calls
+// (decide_stall_ms) and beside DecideMany of the whole file (decide_many_stall_ms), each for a
+// third of the budget: on wazero, a collection that stops the world waits for the call into the
+// module that is running, and the whole program with it.
+//
 // The surface is the runtime the engine runs on: wazero, or the native library in a build with
 // the arrears_native tag (go run -tags arrears_native ./cmd/bench ...). new_ms times the
 // process's first New (the module compiled or taken from the cache, or the library loaded) and a
@@ -32,7 +38,11 @@ import (
 
 func main() {
 	policy, dir := os.Args[1], os.Args[2]
-	batch := len(os.Args) > 3 && os.Args[3] == "batch"
+	option := ""
+	if len(os.Args) > 3 {
+		option = os.Args[3]
+	}
+	batch, stall := option == "batch", option == "stall"
 	budget := time.Second
 	if ms, err := strconv.Atoi(os.Getenv("BENCH_MS")); err == nil {
 		budget = time.Duration(ms) * time.Millisecond
@@ -55,9 +65,11 @@ func main() {
 	second.Close(ctx)
 	type row struct {
 		History        int     `json:"history"`
-		DecidePerS     float64 `json:"decide_per_s"`
+		DecidePerS     float64 `json:"decide_per_s,omitempty"`
 		DecideManyPerS float64 `json:"decide_many_per_s,omitempty"`
 		TurnRatio      float64 `json:"decide_many_turn_ratio,omitempty"`
+		StallMs        float64 `json:"decide_stall_ms,omitempty"`
+		ManyStallMs    float64 `json:"decide_many_stall_ms,omitempty"`
 		Refused        int     `json:"refused"`
 	}
 	loop := func(cases [][]byte, budget time.Duration) (int, time.Duration) {
@@ -101,6 +113,12 @@ func main() {
 				refused++
 			}
 		}
+		if stall {
+			one := worstGap(func() { loop(cases, budget/3) })
+			all := worstGap(func() { many(cases, budget/3) })
+			rows = append(rows, row{History: history, StallMs: ms(one), ManyStallMs: ms(all), Refused: refused})
+			continue
+		}
 		if !batch {
 			n, took := loop(cases, budget)
 			rows = append(rows, row{History: history, DecidePerS: float64(n) / took.Seconds(), Refused: refused})
@@ -119,11 +137,43 @@ func main() {
 		}
 		sort.Float64s(ratios)
 		median := (ratios[turns/2-1] + ratios[turns/2]) / 2
-		rows = append(rows, row{history, float64(n1) / t1.Seconds(), float64(n2) / t2.Seconds(), median, refused})
+		rows = append(rows, row{History: history, DecidePerS: float64(n1) / t1.Seconds(),
+			DecideManyPerS: float64(n2) / t2.Seconds(), TurnRatio: median, Refused: refused})
 	}
 	surface := map[string]string{"wasm": "wazero (Go)", "native": "Go, native library"}[engine.Runtime()]
 	out, _ := json.Marshal(map[string]any{"surface": surface, "rows": rows, "new_ms": newMs})
 	fmt.Println(string(out))
+}
+
+// worstGap runs work beside a goroutine that sleeps a millisecond at a time and allocates 64 KiB
+// each time (so that collections run), and returns the longest time that goroutine went between
+// two ticks.
+func worstGap(work func()) time.Duration {
+	done, worst := make(chan struct{}), make(chan time.Duration)
+	go func() {
+		var longest time.Duration
+		var held [][]byte
+		last := time.Now()
+		for {
+			select {
+			case <-done:
+				worst <- longest
+				return
+			default:
+			}
+			time.Sleep(time.Millisecond)
+			held = append(held, make([]byte, 64<<10))
+			if len(held) > 64 {
+				held = nil
+			}
+			now := time.Now()
+			longest = max(longest, now.Sub(last))
+			last = now
+		}
+	}()
+	work()
+	close(done)
+	return <-worst
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
