@@ -6,8 +6,9 @@
 #
 # Needs the library built (scripts/test-java.sh, or `mvn package` with the native library from
 # scripts/build-native-lib.sh). Runs from the jar, as a user's application would:
-#   - the library: Engine.of twice and a first decision (dev.arrears.Warmup), Java 17 on Chicory
-#     and, with a Java 22+ JDK, on the native library through FFM;
+#   - the library: Engine.of twice and a first decision (dev.arrears.Warmup), Java 17 on Chicory,
+#     Java 17 on the native library through JNI (-Darrears.runtime=native) and, with a Java 22+
+#     JDK, on the native library through FFM;
 #   - Chicory's steps (Warmup ... steps): the module's metadata parsed, an instance, the exports,
 #     arrears_engine_new in cold bytecode;
 #   - FFM's steps with the JDK's API alone (scripts/java-warmup/FfmSteps.java): the linker, the
@@ -25,7 +26,10 @@ if [ -z "$jar" ] || [ ! -f bindings/java/target/test-classes/dev/arrears/Warmup.
   exit 1
 fi
 cp="$jar:bindings/java/target/test-classes:$(cat bindings/java/target/classpath.txt)"
-case_file="$(ls -d tests/conformance/cases/* | head -n 1)/case.json"
+# The first case by name (a glob, not `ls | head`: under pipefail, head closing the pipe early
+# would end the script with SIGPIPE).
+cases=(tests/conformance/cases/*)
+case_file="${cases[0]}/case.json"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -37,6 +41,10 @@ run() { # NAME COMMAND...: RUNS fresh JVMs, one JSON line each, into $out/NAME.j
 }
 run chicory "$jdk17/bin/java" -Darrears.runtime=wasm -cp "$cp" dev.arrears.Warmup "$policy" "$case_file"
 run chicory-steps "$jdk17/bin/java" -cp "$cp" dev.arrears.Warmup "$policy" steps
+# Java 17 on the native library through JNI (opted into), when the jar carries the library.
+if "$jdk17/bin/jar" tf "$jar" | grep 'dev/arrears/native/.*/libarrears_module.so$' > /dev/null; then
+  run jni "$jdk17/bin/java" -Darrears.runtime=native -cp "$cp" dev.arrears.Warmup "$policy" "$case_file"
+fi
 if [ -n "$(ffm_jar)" ]; then
   run ffm "$jdk_ffm/bin/java" --enable-native-access=ALL-UNNAMED -Darrears.runtime=native -cp "$cp" dev.arrears.Warmup "$policy" "$case_file"
   "$jdk_ffm/bin/javac" -d "$out/steps" scripts/java-warmup/FfmSteps.java
