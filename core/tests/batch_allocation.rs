@@ -59,7 +59,11 @@ fn a_batch_allocates_less_per_case_than_single_calls() {
     let single = || {
         cases
             .iter()
-            .map(|c| arrears_core::ffi::decide_record(&engine, c.as_bytes()).1.len())
+            .map(|c| {
+                arrears_core::ffi::decide_record(&engine, c.as_bytes())
+                    .1
+                    .len()
+            })
             .sum::<usize>()
     };
     let batch = || {
