@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-java_ok() { command -v java >/dev/null && java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])'; }
+java_ok() { command -v java >/dev/null && java -version 2>&1 | grep -E 'version "(1[7-9]|[2-9][0-9])' > /dev/null; }
 if ! java_ok; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

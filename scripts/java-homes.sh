@@ -3,8 +3,9 @@
 #             in /usr/lib/jvm, else the `java` on PATH's home
 #   jdk_ffm   a Java 22+ JDK (the native library through the Foreign Function and Memory API):
 #             JAVA_FFM_HOME, else the newest in /usr/lib/jvm; empty when there is none
-#   ffm_jar() prints the built jar (bindings/java/target) when there is a Java 22+ JDK and the jar
-#             holds the Java 22 class of the native path; prints nothing otherwise
+#   built_jar() prints the built jar (bindings/java/target), or nothing
+#   ffm_jar() prints the built jar when there is a Java 22+ JDK and the jar holds the Java 22
+#             class of the native path; prints nothing otherwise
 # A JDK's feature version is read from its `release` file.
 jdk_feature() {
   sed -n 's/^JAVA_VERSION="\{0,1\}\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null | head -n 1
@@ -26,10 +27,24 @@ if [ -z "$jdk17" ] && command -v java >/dev/null; then
   jdk17="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
 fi
 unset best feature home
+# No `| grep -q` or `| head` here: the scripts that source this run under `set -o pipefail`, and
+# a reader that stops early kills the writer with SIGPIPE, which fails the whole pipeline at
+# random (the conformance run once lost its FFM surface that way).
+built_jar() {
+  local jar
+  for jar in bindings/java/target/arrears-*.jar; do
+    case "$jar" in *-sources.jar | *-javadoc.jar) continue ;; esac
+    if [ -f "$jar" ]; then
+      echo "$jar"
+      return
+    fi
+  done
+}
 ffm_jar() {
   local jar
-  jar="$(ls bindings/java/target/arrears-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -n 1)"
-  if [ -n "$jdk_ffm" ] && [ -n "$jar" ] && unzip -l "$jar" | grep -q 'META-INF/versions/22/dev/arrears/NativeModule.class'; then
+  jar="$(built_jar)"
+  if [ -n "$jdk_ffm" ] && [ -n "$jar" ] &&
+    unzip -l "$jar" | grep 'META-INF/versions/22/dev/arrears/NativeModule.class' > /dev/null; then
     echo "$jar"
   fi
 }

@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 policy="${1:-cn-microloan}"
 runs="${2:-7}"
 source scripts/java-homes.sh
-jar="$(ls bindings/java/target/arrears-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -n 1)"
+jar="$(built_jar)"
 if [ -z "$jar" ] || [ ! -f bindings/java/target/test-classes/dev/arrears/Warmup.class ]; then
   echo "java-warmup: build the Java library first (scripts/test-java.sh)" >&2
   exit 1

@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+version=$(sed -n '/^version = "/{s/^version = "\(.*\)"/\1/p;q;}' Cargo.toml)
 go_module=github.com/arrears-engine/arrears/bindings/go
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 dist="$root/dist"
