@@ -166,7 +166,8 @@ pub(crate) fn read_object<T: serde::de::DeserializeOwned>(
     }
     require_object(text, what)?;
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = T::deserialize(&mut de).map_err(|e| at_fault(from_serde(&e, text, "")))?;
+    let value = T::deserialize(crate::json_objects::Objects(&mut de))
+        .map_err(|e| at_fault(from_serde(&e, text, "")))?;
     de.end().map_err(|e| {
         Error::new(
             ErrorCode::InvalidJson,

@@ -19,7 +19,7 @@
 //! - just after a key: an unknown field names the key; an unknown variant written as an object
 //!   (`{"bogus": ..}`) and a duplicate field name the object;
 //! - just after the closing bracket of an object or array that lacks something (`missing field`,
-//!   `invalid length` of a struct written as an array): that object or array (for a missing
+//!   `invalid length` of a tuple): that object or array (for a missing
 //!   field, `error::from_serde` then appends the field's name, so the path is the field's);
 //! - errors raised after a string was read (the readers of dates, instants, zones and clock times;
 //!   a variant with data written as a bare string) carry no position, and serde_json gives them

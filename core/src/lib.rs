@@ -49,6 +49,7 @@ pub mod ffi;
 mod fineract;
 mod history;
 mod intervals;
+mod json_objects;
 mod json_path;
 mod obligations;
 mod order;

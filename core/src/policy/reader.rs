@@ -6,62 +6,42 @@
 //! rule at fault by its path in the composed document, beside every other problem. The derive
 //! would read it into a bag of options; [`read_struct`] reads it field by field instead, handing
 //! each value to the type ([`FieldReader`]), and reports every shape problem exactly as the
-//! derive does (unknown, duplicate and missing fields, an object written as an array of its
-//! values, the derive's messages), because `json_path` finds the path of an error from where
-//! serde_json stopped, and the error contract pins both.
+//! derive does (unknown, duplicate and missing fields, the derive's messages), because
+//! `json_path` finds the path of an error from where serde_json stopped, and the error contract
+//! pins both. Like every struct of a document, it is read from an object only
+//! ([`crate::json_objects`]): an array of its values is refused.
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
 
-/// The next value of an object's field, or the next element of an object written as an array.
+/// The value of the field whose name was just read.
 pub(super) trait Source<'de> {
     type Error: de::Error;
-    /// `None` when an array has no more elements (an object's value is always there).
-    fn value<T: Deserialize<'de>>(&mut self) -> Result<Option<T>, Self::Error>;
+    fn value<T: Deserialize<'de>>(&mut self) -> Result<T, Self::Error>;
 }
 
 struct FromMap<'a, A>(&'a mut A);
 
 impl<'de, A: MapAccess<'de>> Source<'de> for FromMap<'_, A> {
     type Error = A::Error;
-    fn value<T: Deserialize<'de>>(&mut self) -> Result<Option<T>, A::Error> {
-        self.0.next_value().map(Some)
+    fn value<T: Deserialize<'de>>(&mut self) -> Result<T, A::Error> {
+        self.0.next_value()
     }
 }
 
-struct FromSeq<'a, A>(&'a mut A);
-
-impl<'de, A: SeqAccess<'de>> Source<'de> for FromSeq<'_, A> {
-    type Error = A::Error;
-    fn value<T: Deserialize<'de>>(&mut self) -> Result<Option<T>, A::Error> {
-        self.0.next_element()
-    }
-}
-
-/// A type read field by field. `FIELDS` are the JSON names in declaration order (the order an
-/// array of values gives them in); the fields named in `REQUIRED` have no default.
+/// A type read field by field. `FIELDS` are the JSON names in declaration order; the fields named
+/// in `REQUIRED` have no default.
 pub(super) trait FieldReader: Default {
     type Value;
     /// The type's name, as messages give it (`RuleDef`, in `expected struct RuleDef`).
     const NAME: &'static str;
     const FIELDS: &'static [&'static str];
     const REQUIRED: &'static [&'static str];
-    /// Reads the value of the field at `index` of `FIELDS` from `source`; false when an array
-    /// had no more elements.
-    fn read<'de, S: Source<'de>>(&mut self, index: usize, source: &mut S)
-        -> Result<bool, S::Error>;
+    /// Reads the value of the field at `index` of `FIELDS` from `source`.
+    fn read<'de, S: Source<'de>>(&mut self, index: usize, source: &mut S) -> Result<(), S::Error>;
     /// The value, once every required field was read.
     fn finish(self) -> Self::Value;
-}
-
-/// Stores a value read for a field; false when the source had none.
-pub(super) fn put<T>(slot: &mut Option<T>, value: Option<T>) -> bool {
-    let given = value.is_some();
-    if given {
-        *slot = value;
-    }
-    given
 }
 
 /// Reads an object of type `R` from a deserializer.
@@ -97,20 +77,6 @@ impl<'de, R: FieldReader> Visitor<'de> for StructVisitor<R> {
             .find(|(i, name)| seen & (1 << i) == 0 && R::REQUIRED.contains(name));
         if let Some((_, name)) = missing {
             return Err(de::Error::missing_field(name));
-        }
-        Ok(reader.finish())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<R::Value, A::Error> {
-        let mut reader = R::default();
-        for (index, name) in R::FIELDS.iter().enumerate() {
-            if !reader.read(index, &mut FromSeq(&mut seq))? && R::REQUIRED.contains(name) {
-                let expected = match R::FIELDS.len() {
-                    1 => format!("struct {} with 1 element", R::NAME),
-                    n => format!("struct {} with {n} elements", R::NAME),
-                };
-                return Err(de::Error::invalid_length(index, &expected.as_str()));
-            }
         }
         Ok(reader.finish())
     }
