@@ -6,7 +6,7 @@
 #   bash scripts/bench-compare.sh BASE [policy]      (BENCH_MS=1000 per measurement by default)
 #
 # BASE's builds are kept under target/bench-base/<commit>/ and reused by later runs; its tree is a
-# temporary git worktree. The allocation counter (core/examples/allocs.rs) is this tree's, copied
+# temporary git worktree, built in target/bench-base/target/. The allocation counter (core/examples/allocs.rs) is this tree's, copied
 # into BASE's when BASE predates it. Needs what scripts/bench.sh needs for the WebAssembly
 # surfaces: js/node_modules (scripts/test-wasm.sh) and the pinned wasm-bindgen and wasm-tools.
 set -euo pipefail
@@ -18,21 +18,23 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 out="$(mktemp -d)"
 keep="$root/target/bench-base/$rev"
 
-# Builds native, component and npm package of the tree in $1 into $2 (one target directory for
-# both trees: their dependencies are shared; the outputs are copied before the next build).
+# Builds native, component and npm package of the tree in $1 into $2, with cargo's output in $3.
+# Each tree has a target directory of its own: cargo names a path crate's artifacts and
+# fingerprints by its path relative to the workspace, so in a shared directory the build of one
+# tree found the other's core "fresh" (its sources older than the other's build) and linked it.
 build() {
-  local tree="$1" dest="$2"
+  local tree="$1" dest="$2" target="$3"
   mkdir -p "$dest"
-  (cd "$tree" && cargo build -q --locked --release -p arrears-core --example bench-native --example allocs)
-  cp "$CARGO_TARGET_DIR/release/examples/bench-native" "$CARGO_TARGET_DIR/release/examples/allocs" "$dest/"
-  (cd "$tree" && bash scripts/build-component.sh >/dev/null)
+  (cd "$tree" && CARGO_TARGET_DIR="$target" cargo build -q --locked --release -p arrears-core --example bench-native --example allocs)
+  cp "$target/release/examples/bench-native" "$target/release/examples/allocs" "$dest/"
+  (cd "$tree" && CARGO_TARGET_DIR="$target" bash scripts/build-component.sh >/dev/null)
   cp "$tree/target/arrears.component.wasm" "$dest/"
   # Each tree's own host: the host's bindings name every export of its tree's component, so a
   # newer host cannot instantiate an older component (a new export is missing from it).
   (cd "$tree/examples/rust-host" && cargo build -q --release --locked --target-dir "$root/examples/rust-host/target")
   cp "$root/examples/rust-host/target/release/rust-host" "$dest/"
   [ -e "$tree/js/node_modules" ] || ln -s "$root/js/node_modules" "$tree/js/node_modules"
-  (cd "$tree/js" && node scripts/build.mjs >/dev/null)
+  (cd "$tree/js" && CARGO_TARGET_DIR="$target" node scripts/build.mjs >/dev/null)
   rm -rf "$dest/js" && mkdir -p "$dest/js" && cp -r "$tree/js/dist" "$tree/js/bench" "$dest/js/"
   # The package's entry points import their dependencies by bare name: keep them resolvable.
   ln -sfn "$root/js/node_modules" "$dest/js/node_modules"
@@ -44,9 +46,9 @@ if [ ! -f "$keep/allocs" ] || [ ! -f "$keep/js/dist/node.js" ] || [ ! -f "$keep/
   git worktree add --detach -q "$tree" "$rev"
   trap 'git -C "$root" worktree remove --force "$tree"' EXIT
   [ -f "$tree/core/examples/allocs.rs" ] || cp core/examples/allocs.rs "$tree/core/examples/"
-  build "$tree" "$keep"
+  build "$tree" "$keep" "$root/target/bench-base/target"
 fi
-build "$root" "$out/head"
+build "$root" "$out/head" "$CARGO_TARGET_DIR"
 
 cargo build -q --locked --release -p arrears-cli
 for h in 20 200 2000 10000; do

@@ -2,6 +2,7 @@
 //   1. arrears-wasm for wasm32-unknown-unknown (the size-first `wasm` profile),
 //   2. wasm-bindgen --target web (one module for Node and browsers; scripts/assemble.mjs),
 //   3. wasm-opt -O3 from the npm `binaryen` package (Debian's binaryen 108 breaks this output),
+//      one-caller inlining held to the size of any other inlining,
 //   4. TypeScript types generated from the JSON Schemas in ../schemas (themselves generated from
 //      the Rust types), so no type is written twice by hand,
 //   5. the entry points from src/, and the contract from ../docs, into dist/.
@@ -26,8 +27,12 @@ mkdirSync(join(dist, 'types'), { recursive: true });
 run('cargo', ['build', '-q', '-p', 'arrears-wasm', '--no-default-features', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm']);
 assemble(join(target, 'wasm32-unknown-unknown/wasm/arrears_wasm.wasm'), dist);
 const wasm = join(dist, 'pkg', 'arrears_bg.wasm');
+// A function with one caller is inlined only when it is as small as any other inlined function:
+// binaryen's default inlines it whatever its size, which built hot functions of the case reader
+// large enough that V8 ran them 6-12% slower at 200-2,000 events, and the module 7 KB larger
+// gzipped (BENCHMARKS.md, "Browser package size").
 run(join(js, 'node_modules/.bin/wasm-opt'), [
-  '-O3', '--strip-debug', '--strip-producers',
+  '-O3', '--one-caller-inline-max-function-size', '20', '--strip-debug', '--strip-producers',
   '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
   '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue',
   wasm, '-o', wasm,
