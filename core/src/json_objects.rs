@@ -3,9 +3,9 @@
 //! Why this exists: serde_json lets a struct be written as an array whose elements fill the
 //! fields in the order the type declares them, so `"flags": [true, false]` was read as the first
 //! two flags of `AccountFlags`, whichever they happen to be in this version. Nothing in the
-//! contract (docs/case.md, docs/policy.md) allows that form, no loan system writes it, and its
-//! meaning would change silently with any reordering of a type's fields: for a case or a policy,
-//! a value that lands in the wrong field is a wrong verdict, so the form is refused. It also cost
+//! contract (docs/case.md, the JSON Schemas in schemas/) allows that form, no loan system writes
+//! it, and its meaning would change silently with any reordering of a type's fields: for a case
+//! or a policy, a value that lands in the wrong field is a wrong verdict, so the form is refused. It also cost
 //! the browser module the derive's whole array reader for every type (98 KB of code, 16 KB
 //! gzipped, measured with serde_json patched to refuse it).
 //!
