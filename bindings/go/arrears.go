@@ -10,9 +10,9 @@
 //	caseJSON, err = engine.ImportFineract(ctx, loanJSON, "2024-03-01", "Asia/Jakarta") // a Fineract loan's case
 //
 // An Engine is safe for concurrent use: its calls are serialised on a mutex, because one module
-// instance runs one call at a time. For decisions in parallel, give each goroutine its own
-// Engine (they share the compiled module, so a further Engine costs an instantiation, not a
-// compilation).
+// instance runs one call at a time. DecideMany spreads a batch over further engines of its own
+// (SetBatchWorkers); for single calls in parallel, give each goroutine its own Engine (they share
+// the compiled module, so a further Engine costs an instantiation, not a compilation).
 //
 // # The native library
 //
@@ -39,7 +39,9 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Error is the engine's error object: a stable code (invalid_json, invalid_field,
@@ -136,6 +138,11 @@ type Engine struct {
 	inst    instance
 	handle  uint64
 	policy  []byte
+	workers atomic.Int32 // SetBatchWorkers; 0 is GOMAXPROCS
+
+	crewMu     sync.Mutex // guards crew and crewClosed
+	crew       []*Engine  // further engines of the policy that DecideMany decides on beside this one
+	crewClosed bool
 }
 
 // New builds an engine from a built-in pack id ("cn-microloan", "us-reg-f") or a policy
@@ -325,47 +332,160 @@ const (
 	chunkBytes = 64 << 10
 )
 
-// DecideMany decides many cases, a few at a time per call into the module: one Result per case,
+// DecideMany decides many cases, a few at a time per call into the module, on as many engines at
+// once as SetBatchWorkers allows (the number of CPUs Go may use, unless set): one Result per case,
 // in order, exactly what Decide gives for it (a bad case is an error in its slot, never a failed
 // batch). The error return is only for a closed engine or a failing runtime.
+//
+// A call into the module costs little beside a decision, so a batch on one engine decides at the
+// rate of a loop of Decide (BENCHMARKS.md, "Batch calls"). What makes DecideMany faster is that it
+// spreads its chunks over further engines of the same policy, which it creates on first need
+// (an instantiation each on wazero, a handle on the native library) and keeps until Close: a
+// batch is as fast as the cores it may use, each case still decided by itself.
 func (e *Engine) DecideMany(ctx context.Context, cases [][]byte) ([]Result, error) {
-	out := make([]Result, 0, len(cases))
-	for start := 0; start < len(cases); {
-		end, size := nextChunk(cases, start)
-		if size == 0 {
-			// Too large for any batch: alone, it gets the engine's own answer to its size.
-			r, err := e.decideAlone(ctx, cases[start])
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, r)
-			start = end
-			continue
-		}
-		results, err := e.decideBatch(ctx, cases[start:end], size)
+	e.mu.Lock()
+	closed := e.inst == nil
+	e.mu.Unlock()
+	if closed {
+		return nil, errClosed
+	}
+	workers := e.BatchWorkers()
+	chunks := chunksOf(cases, workers)
+	if workers > len(chunks) {
+		workers = len(chunks)
+	}
+	engines := []*Engine{e}
+	if workers > 1 {
+		crew, err := e.crewOf(ctx, workers-1)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, results...)
-		start = end
+		engines = append(engines, crew...)
+	}
+	out := make([]Result, len(cases))
+	// Each engine takes the next chunk not yet taken, so an engine slowed by the machine's other
+	// work leaves its share to the rest; a failing call stops every engine at its next chunk.
+	var next atomic.Int64
+	errs := make([]error, len(engines))
+	work := func(w int) {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= len(chunks) {
+				return
+			}
+			if err := engines[w].decideChunk(ctx, cases, chunks[i], out); err != nil {
+				errs[w] = err
+				next.Store(int64(len(chunks)))
+				return
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < len(engines); w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			work(w)
+		}(w)
+	}
+	work(0)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
 
+// SetBatchWorkers sets how many engines DecideMany may decide on at once: 1 keeps a batch on this
+// engine alone, 0 (the default) means runtime.GOMAXPROCS. A program that already calls DecideMany
+// from as many goroutines as it has cores gains nothing from more and may set 1.
+func (e *Engine) SetBatchWorkers(n int) {
+	if n < 0 {
+		n = 0
+	}
+	e.workers.Store(int32(n))
+}
+
+// BatchWorkers is how many engines DecideMany may decide on at once (SetBatchWorkers).
+func (e *Engine) BatchWorkers() int {
+	if n := int(e.workers.Load()); n > 0 {
+		return n
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// crewOf is n further engines of this engine's policy, created the first time a batch needs them.
+func (e *Engine) crewOf(ctx context.Context, n int) ([]*Engine, error) {
+	e.crewMu.Lock()
+	defer e.crewMu.Unlock()
+	if e.crewClosed {
+		return nil, errClosed
+	}
+	for len(e.crew) < n {
+		helper, err := newOn(ctx, e.runtime, e.open, e.source)
+		if err != nil {
+			return nil, err
+		}
+		e.crew = append(e.crew, helper)
+	}
+	return e.crew[:n], nil
+}
+
+// chunk is a run of cases sent in one call: cases[start:end], size bytes as records (0: one case
+// too large for any batch, decided alone).
+type chunk struct{ start, end, size int }
+
+// chunksOf cuts the cases into the chunks DecideMany sends. For several workers the chunks are
+// also cut small enough that each worker gets about four, so that they finish near together.
+func chunksOf(cases [][]byte, workers int) []chunk {
+	maxCases, maxBytes := chunkCases, chunkBytes
+	if workers > 1 {
+		total := 0
+		for _, c := range cases {
+			total += 4 + len(c)
+		}
+		parts := 4 * workers
+		maxCases = min(maxCases, max(1, (len(cases)+parts-1)/parts))
+		maxBytes = min(maxBytes, max(1, (total+parts-1)/parts))
+	}
+	var chunks []chunk
+	for start := 0; start < len(cases); {
+		end, size := nextChunk(cases, start, maxCases, maxBytes)
+		chunks = append(chunks, chunk{start, end, size})
+		start = end
+	}
+	return chunks
+}
+
 // nextChunk is where the chunk of cases that starts at start ends, and its size as records: at
-// most chunkCases cases and chunkBytes bytes, but always at least the first case. A size of 0 is
+// most maxCases cases and maxBytes bytes, but always at least the first case. A size of 0 is
 // a first case too large for any batch, to be decided alone.
-func nextChunk(cases [][]byte, start int) (end, size int) {
+func nextChunk(cases [][]byte, start, maxCases, maxBytes int) (end, size int) {
 	if 4+len(cases[start]) > batchMaxBytes {
 		return start + 1, 0
 	}
 	end = start
-	for end < len(cases) && end-start < chunkCases && 4+len(cases[end]) <= batchMaxBytes-size &&
-		(end == start || size+4+len(cases[end]) <= chunkBytes) {
+	for end < len(cases) && end-start < maxCases && 4+len(cases[end]) <= batchMaxBytes-size &&
+		(end == start || size+4+len(cases[end]) <= maxBytes) {
 		size += 4 + len(cases[end])
 		end++
 	}
 	return end, size
+}
+
+// decideChunk decides one chunk into its slots of out.
+func (e *Engine) decideChunk(ctx context.Context, cases [][]byte, c chunk, out []Result) error {
+	if c.size == 0 {
+		// Too large for any batch: alone, it gets the engine's own answer to its size.
+		r, err := e.decideAlone(ctx, cases[c.start])
+		out[c.start] = r
+		return err
+	}
+	results, err := e.decideBatch(ctx, cases[c.start:c.end], c.size)
+	copy(out[c.start:c.end], results)
+	return err
 }
 
 // decideAlone is Decide's answer as a Result.
@@ -501,6 +621,13 @@ var errClosed = fmt.Errorf("arrears: the engine is closed")
 
 // Close drops the engine (and its module instance, on wazero). Further calls fail; Close twice is harmless.
 func (e *Engine) Close(ctx context.Context) error {
+	e.crewMu.Lock()
+	e.crewClosed = true
+	for _, helper := range e.crew {
+		_ = helper.Close(ctx)
+	}
+	e.crew = nil
+	e.crewMu.Unlock()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.inst == nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -163,6 +164,59 @@ func TestAnEmptyBatchIsAnEmptyAnswer(t *testing.T) {
 	results, err := engine.DecideMany(ctx, nil)
 	if err != nil || len(results) != 0 {
 		t.Fatalf("DecideMany of nothing: %v, %d results", err, len(results))
+	}
+}
+
+// However many engines a batch is spread over, each slot holds what Decide gives for its case,
+// in the order given; a closed engine closes the engines it spread batches over with it.
+func TestDecideManyGivesTheSameSlotsOnAnyNumberOfWorkers(t *testing.T) {
+	ctx := context.Background()
+	engine, err := arrears.New(ctx, "cn-microloan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := conformance.Load(corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inputs [][]byte
+	for _, c := range cases {
+		if c.Policy == "cn-microloan" && c.PlanDays == nil {
+			inputs = append(inputs, c.Input, []byte("{"))
+		}
+	}
+	if len(inputs) < 40 {
+		t.Fatalf("only %d inputs", len(inputs))
+	}
+	want := make([]string, len(inputs))
+	for i, in := range inputs {
+		want[i] = string(decideAlone(t, ctx, engine, in))
+	}
+	for _, workers := range []int{1, 2, 3, 7, len(inputs) + 5} {
+		engine.SetBatchWorkers(workers)
+		if got := engine.BatchWorkers(); got != workers {
+			t.Fatalf("BatchWorkers is %d after SetBatchWorkers(%d)", got, workers)
+		}
+		results, err := engine.DecideMany(ctx, inputs)
+		if err != nil || len(results) != len(inputs) {
+			t.Fatalf("%d workers: %v, %d results for %d cases", workers, err, len(results), len(inputs))
+		}
+		for i := range inputs {
+			if string(results[i].JSON()) != want[i] {
+				t.Fatalf("%d workers, slot %d: %.120s, want %.120s", workers, i, results[i].JSON(), want[i])
+			}
+		}
+	}
+	engine.SetBatchWorkers(0)
+	if engine.BatchWorkers() != runtime.GOMAXPROCS(0) {
+		t.Errorf("the default is %d workers, GOMAXPROCS is %d", engine.BatchWorkers(), runtime.GOMAXPROCS(0))
+	}
+	if err := engine.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	engine.SetBatchWorkers(3)
+	if _, err := engine.DecideMany(ctx, inputs); err == nil {
+		t.Fatal("DecideMany on a closed engine worked")
 	}
 }
 

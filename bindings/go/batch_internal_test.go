@@ -46,7 +46,7 @@ func TestDecideManyChunksCasesByTheBytesOfTheirText(t *testing.T) {
 	cases = append(cases, large, small)
 	var chunks [][2]int
 	for start := 0; start < len(cases); {
-		end, size := nextChunk(cases, start)
+		end, size := nextChunk(cases, start, chunkCases, chunkBytes)
 		chunks = append(chunks, [2]int{end - start, size})
 		start = end
 	}
@@ -63,7 +63,37 @@ func TestDecideManyChunksCasesByTheBytesOfTheirText(t *testing.T) {
 	for i := range tiny {
 		tiny[i] = []byte("{}")
 	}
-	if end, size := nextChunk(tiny, 0); end != chunkCases || size != 6*chunkCases {
+	if end, size := nextChunk(tiny, 0, chunkCases, chunkBytes); end != chunkCases || size != 6*chunkCases {
 		t.Fatalf("300 tiny cases: the first chunk holds %d (%d bytes), want %d", end, size, chunkCases)
+	}
+}
+
+// With several workers a batch is cut so that each gets about four chunks, and no chunk is larger
+// than one worker alone would send.
+func TestABatchOverSeveralWorkersIsCutIntoAboutFourChunksEach(t *testing.T) {
+	cases := make([][]byte, 64)
+	for i := range cases {
+		cases[i] = make([]byte, 3_200-4)
+	}
+	one := chunksOf(cases, 1)
+	if len(one) != 4 || one[0].end != 20 {
+		t.Fatalf("one worker: %v", one)
+	}
+	two := chunksOf(cases, 2)
+	if len(two) != 8 {
+		t.Fatalf("two workers: %d chunks %v, want 8", len(two), two)
+	}
+	covered := 0
+	for i, c := range two {
+		if c.start != covered || c.end-c.start != 8 || c.size != 8*3_200 {
+			t.Fatalf("two workers, chunk %d: %v", i, c)
+		}
+		covered = c.end
+	}
+	if covered != len(cases) {
+		t.Fatalf("two workers cover %d of %d cases", covered, len(cases))
+	}
+	if few := chunksOf(cases[:3], 8); len(few) != 3 {
+		t.Fatalf("three cases over eight workers: %v", few)
 	}
 }

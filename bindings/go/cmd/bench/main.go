@@ -8,7 +8,10 @@
 // each, sixteen times) so that a change in the machine's load falls on both alike, and
 // decide_many_turn_ratio, the median over the turns of DecideMany's rate over the loop's in the
 // turn just before it: a batch saves a few percent at most, less than the load of a shared
-// machine moves a total, and a median of paired turns is what still shows it.
+// machine moves a total, and a median of paired turns is what still shows it. DecideMany spreads
+// its chunks over the engine's batch workers (GOMAXPROCS unless BENCH_BATCH_WORKERS sets them), so
+// the row also holds batch_workers and decide_many_cpu_ratio: the process's CPU time per case
+// through DecideMany over the loop's, what a batch costs as against how soon it is done.
 //
 // With "stall", each row also holds the longest gap, in ms, of a goroutine ticking every
 // millisecond (and allocating, so that collections run) beside a loop of Decide calls
@@ -31,6 +34,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"syscall"
 	"time"
 
 	arrears "github.com/arrears-engine/arrears/bindings/go"
@@ -62,12 +66,17 @@ func main() {
 		os.Exit(1)
 	}
 	newMs := map[string]float64{"first": ms(first), "second": ms(time.Since(started))}
+	if n, err := strconv.Atoi(os.Getenv("BENCH_BATCH_WORKERS")); err == nil {
+		engine.SetBatchWorkers(n)
+	}
 	second.Close(ctx)
 	type row struct {
 		History        int     `json:"history"`
 		DecidePerS     float64 `json:"decide_per_s,omitempty"`
 		DecideManyPerS float64 `json:"decide_many_per_s,omitempty"`
 		TurnRatio      float64 `json:"decide_many_turn_ratio,omitempty"`
+		CPURatio       float64 `json:"decide_many_cpu_ratio,omitempty"`
+		Workers        int     `json:"batch_workers,omitempty"`
 		StallMs        float64 `json:"decide_stall_ms,omitempty"`
 		ManyStallMs    float64 `json:"decide_many_stall_ms,omitempty"`
 		Refused        int     `json:"refused"`
@@ -126,19 +135,23 @@ func main() {
 		}
 		const turns = 16
 		var n1, n2 int
-		var t1, t2 time.Duration
+		var t1, t2, c1, c2 time.Duration
 		ratios := make([]float64, 0, turns)
 		for turn := 0; turn < turns; turn++ {
+			cpu := cpuTime()
 			na, ta := loop(cases, budget/turns)
-			n1, t1 = n1+na, t1+ta
+			n1, t1, c1 = n1+na, t1+ta, c1+cpuTime()-cpu
+			cpu = cpuTime()
 			nb, tb := many(cases, budget/turns)
-			n2, t2 = n2+nb, t2+tb
+			n2, t2, c2 = n2+nb, t2+tb, c2+cpuTime()-cpu
 			ratios = append(ratios, (float64(nb)/tb.Seconds())/(float64(na)/ta.Seconds()))
 		}
 		sort.Float64s(ratios)
 		median := (ratios[turns/2-1] + ratios[turns/2]) / 2
 		rows = append(rows, row{History: history, DecidePerS: float64(n1) / t1.Seconds(),
-			DecideManyPerS: float64(n2) / t2.Seconds(), TurnRatio: median, Refused: refused})
+			DecideManyPerS: float64(n2) / t2.Seconds(), TurnRatio: median,
+			CPURatio: (c2.Seconds() / float64(n2)) / (c1.Seconds() / float64(n1)),
+			Workers:  engine.BatchWorkers(), Refused: refused})
 	}
 	surface := map[string]string{"wasm": "wazero (Go)", "native": "Go, native library"}[engine.Runtime()]
 	out, _ := json.Marshal(map[string]any{"surface": surface, "rows": rows, "new_ms": newMs})
@@ -177,3 +190,12 @@ func worstGap(work func()) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// cpuTime is the CPU time the process has used, user and system, over all its threads.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+}
