@@ -4,6 +4,12 @@ import com.dylibso.chicory.runtime.Instance;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -36,7 +42,8 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p><b>Thread safety:</b> an engine is safe to share between threads; its calls are serialised
- * (one module instance runs one call at a time). For decisions in parallel, give each thread its
+ * (one module instance runs one call at a time). {@link #decideMany} spreads a batch over further
+ * engines of its own ({@link #setBatchWorkers}); for single calls in parallel, give each thread its
  * own engine, e.g. through a {@code ThreadLocal}; on the WebAssembly runtime an engine costs one
  * module instance (a few MB of memory). There the compiled module is loaded once per JVM, by the
  * first engine (with the policy, 0.6-0.9 s on a cold JVM); a further engine costs an instance and
@@ -302,53 +309,189 @@ public final class Engine implements AutoCloseable {
     private static final int CHUNK_CASES = 256;
     private static final int CHUNK_BYTES = 16 << 20;
 
-    /**
-     * Decides many cases, a few hundred per call into the module: one {@link Result} per case, in
-     * order, holding exactly what {@link #decide(String)} returns for it or the
-     * {@link ArrearsException} it throws. A bad case is an error in its slot; it never fails the
-     * batch. Only a closed engine ({@link IllegalStateException}) or a call the module did not
-     * finish ({@code internal}: no slot of that batch can be trusted) throws.
-     */
-    public List<Result> decideMany(List<String> cases) {
-        List<Result> out = new ArrayList<>(cases.size());
-        byte[][] chunk = new byte[Math.min(cases.size(), CHUNK_CASES)][];
-        int held = 0;
-        int size = 0;
-        for (String c : cases) {
-            byte[] bytes = c.getBytes(StandardCharsets.UTF_8);
-            if (bytes.length > BATCH_MAX_BYTES - 4) {
-                // Too large for any batch: alone, it gets the engine's own answer to its size.
-                size = flush(chunk, held, size, out);
-                held = 0;
-                try {
-                    out.add(Result.decided(new String(decide(bytes), StandardCharsets.UTF_8)));
-                } catch (ArrearsException e) {
-                    out.add(Result.failed(e));
-                }
-                continue;
-            }
-            if (held == chunk.length || (held > 0 && size + 4 + bytes.length > CHUNK_BYTES)) {
-                size = flush(chunk, held, size, out);
-                held = 0;
-            }
-            chunk[held++] = bytes;
-            size += 4 + bytes.length;
-        }
-        flush(chunk, held, size, out);
-        return out;
+    /** Threads for the further engines of a batch: daemons, started when a batch needs one, ended after a minute idle. */
+    private static final class BatchThreads {
+        static final ExecutorService POOL = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "arrears-batch");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
-    /** Decides the first {@code held} cases of {@code chunk} in one call, into {@code out}; returns 0. */
-    private int flush(byte[][] chunk, int held, int size, List<Result> out) {
-        if (held > 0) {
-            byte[] answer;
-            synchronized (this) {
-                int engine = live();
-                answer = settled(() -> batch(engine, chunk, held, size));
-            }
-            readAnswers(answer, held, out);
+    /** {@link #setBatchWorkers}; 0 is the number of processors. */
+    private volatile int batchWorkers;
+    /** Further engines of this policy that {@link #decideMany} decides on beside this one; guarded by itself. */
+    private final List<Engine> crew = new ArrayList<>();
+    /** Set by {@link #close}, under {@link #crew}'s lock. */
+    private boolean crewClosed;
+
+    /**
+     * Sets how many engines {@link #decideMany} may decide on at once: 1 keeps a batch on this
+     * engine alone; 0, the default, means {@link Runtime#availableProcessors()}. A program that
+     * already calls {@code decideMany} from as many threads as it has processors gains nothing
+     * from more and may set 1.
+     */
+    public void setBatchWorkers(int n) {
+        batchWorkers = Math.max(0, n);
+    }
+
+    /** How many engines {@link #decideMany} may decide on at once ({@link #setBatchWorkers}). */
+    public int batchWorkers() {
+        int n = batchWorkers;
+        return n > 0 ? n : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Decides many cases, a few hundred per call into the module, on as many engines at once as
+     * {@link #setBatchWorkers} allows: one {@link Result} per case, in order, holding exactly what
+     * {@link #decide(String)} returns for it or the {@link ArrearsException} it throws. A bad case
+     * is an error in its slot; it never fails the batch. Only a closed engine
+     * ({@link IllegalStateException}) or a call the module did not finish ({@code internal}: no
+     * slot of that batch can be trusted) throws.
+     *
+     * <p>A call into the module costs little beside a decision, so a batch on one engine decides at
+     * the rate of a loop of {@link #decide(String)} (BENCHMARKS.md, "Batch calls"). What makes
+     * {@code decideMany} faster is that it spreads its calls over further engines of the same
+     * policy, on threads of its own (daemons, ended after a minute idle); it creates those engines
+     * the first time a batch needs them (on the WebAssembly runtime a module instance each) and
+     * keeps them until {@link #close}. A batch is as fast as the processors it may use, each case
+     * still decided by itself.
+     */
+    public List<Result> decideMany(List<String> cases) {
+        byte[][] texts = new byte[cases.size()][];
+        for (int i = 0; i < texts.length; i++) {
+            texts[i] = cases.get(i).getBytes(StandardCharsets.UTF_8);
         }
-        return 0;
+        int[][] chunks = chunksOf(texts, batchWorkers());
+        int workers = Math.min(batchWorkers(), chunks.length);
+        List<Engine> all = new ArrayList<>();
+        all.add(this);
+        if (workers > 1) {
+            all.addAll(crewOf(workers - 1));
+        }
+        Engine[] engines = all.toArray(new Engine[0]);
+        Result[] out = new Result[texts.length];
+        // Each engine takes the next chunk not yet taken, so an engine slowed by the machine's
+        // other work leaves its share to the rest; a failing call stops every engine at its next.
+        AtomicInteger next = new AtomicInteger();
+        Throwable[] failed = new Throwable[engines.length];
+        IntConsumer work = w -> {
+            try {
+                for (int i = next.getAndIncrement(); i < chunks.length; i = next.getAndIncrement()) {
+                    engines[w].decideChunk(texts, chunks[i], out);
+                }
+            } catch (RuntimeException | Error e) {
+                failed[w] = e;
+                next.set(chunks.length);
+            }
+        };
+        List<Future<?>> running = new ArrayList<>();
+        for (int w = 1; w < engines.length; w++) {
+            int worker = w;
+            running.add(BatchThreads.POOL.submit(() -> work.accept(worker)));
+        }
+        work.accept(0);
+        awaitAll(running);
+        for (Throwable t : failed) {
+            if (t instanceof RuntimeException e) {
+                throw e;
+            } else if (t instanceof Error e) {
+                throw e;
+            }
+        }
+        return new ArrayList<>(java.util.Arrays.asList(out));
+    }
+
+    /** Waits for every task, even when interrupted (they write into the caller's answer), and keeps the interrupt. */
+    private static void awaitAll(List<Future<?>> running) {
+        boolean interrupted = false;
+        for (Future<?> task : running) {
+            while (true) {
+                try {
+                    task.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    break; // the task keeps what it throws in its slot of failed
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code n} further engines of this engine's policy, created the first time a batch needs them. */
+    private List<Engine> crewOf(int n) {
+        synchronized (crew) {
+            if (crewClosed) {
+                throw new IllegalStateException("the engine is closed");
+            }
+            while (crew.size() < n) {
+                crew.add(new Engine(source, abis));
+            }
+            return new ArrayList<>(crew.subList(0, n));
+        }
+    }
+
+    /**
+     * Cuts the cases into the runs sent in one call each, {@code {start, end, size as records}},
+     * size 0 for one case too large for any batch (decided alone). For several workers the runs
+     * are also cut small enough that each worker gets about four, so that they finish near together.
+     */
+    static int[][] chunksOf(byte[][] cases, int workers) {
+        int maxCases = CHUNK_CASES;
+        long maxBytes = CHUNK_BYTES;
+        if (workers > 1) {
+            long total = 0;
+            for (byte[] c : cases) {
+                total += 4 + c.length;
+            }
+            int parts = 4 * workers;
+            maxCases = Math.min(maxCases, Math.max(1, (cases.length + parts - 1) / parts));
+            maxBytes = Math.min(maxBytes, Math.max(1, (total + parts - 1) / parts));
+        }
+        List<int[]> chunks = new ArrayList<>();
+        for (int start = 0; start < cases.length; ) {
+            if (cases[start].length > BATCH_MAX_BYTES - 4) {
+                chunks.add(new int[] {start, start + 1, 0});
+                start++;
+                continue;
+            }
+            int end = start;
+            long size = 0;
+            while (end < cases.length && end - start < maxCases && cases[end].length <= BATCH_MAX_BYTES - 4
+                    && (end == start || size + 4 + cases[end].length <= maxBytes)) {
+                size += 4 + cases[end].length;
+                end++;
+            }
+            chunks.add(new int[] {start, end, (int) size});
+            start = end;
+        }
+        return chunks.toArray(new int[0][]);
+    }
+
+    /** Decides one run of cases into its slots of {@code out}. */
+    private void decideChunk(byte[][] cases, int[] chunk, Result[] out) {
+        int start = chunk[0];
+        int count = chunk[1] - chunk[0];
+        int size = chunk[2];
+        if (size == 0) {
+            // Too large for any batch: alone, it gets the engine's own answer to its size.
+            try {
+                out[start] = Result.decided(new String(decide(cases[start]), StandardCharsets.UTF_8));
+            } catch (ArrearsException e) {
+                out[start] = Result.failed(e);
+            }
+            return;
+        }
+        byte[] answer;
+        synchronized (this) {
+            int engine = live();
+            answer = settled(() -> batch(engine, cases, start, count, size));
+        }
+        readAnswers(answer, start, count, out);
     }
 
     /**
@@ -356,11 +499,11 @@ public final class Engine implements AutoCloseable {
      * little-endian u32 length, then the bytes), calls it once and frees the input; returns the
      * result handle.
      */
-    private int batch(int engine, byte[][] cases, int count, int size) {
+    private int batch(int engine, byte[][] cases, int start, int count, int size) {
         long ptr = place(size);
         try {
             long at = ptr;
-            for (int i = 0; i < count; i++) {
+            for (int i = start; i < start + count; i++) {
                 abi.writeIntLE(at, cases[i].length);
                 abi.write(at + 4, cases[i]);
                 at += 4 + cases[i].length;
@@ -375,7 +518,7 @@ public final class Engine implements AutoCloseable {
      * Reads one answer record per case: a status byte (0 a decision, 1 an error object), a
      * little-endian u32 length and the text. The status, not the text, says which it is.
      */
-    private static void readAnswers(byte[] answer, int count, List<Result> out) {
+    private static void readAnswers(byte[] answer, int start, int count, Result[] out) {
         int at = 0;
         for (int i = 0; i < count; i++) {
             if (answer.length - at < 5 || (answer[at] & 0xff) > 1) {
@@ -386,7 +529,7 @@ public final class Engine implements AutoCloseable {
                 throw new IllegalStateException("the batch answer ends inside case " + i + "'s record");
             }
             String text = new String(answer, at + 5, len, StandardCharsets.UTF_8);
-            out.add(answer[at] == 0 ? Result.decided(text) : Result.failed(ArrearsException.fromJson(text)));
+            out[start + i] = answer[at] == 0 ? Result.decided(text) : Result.failed(ArrearsException.fromJson(text));
             at += 5 + len;
         }
         if (at != answer.length) {
@@ -396,10 +539,19 @@ public final class Engine implements AutoCloseable {
 
     /** Drops the engine and its module instance; later calls throw {@link IllegalStateException}. */
     @Override
-    public synchronized void close() {
-        if (handle != 0) {
-            abi.engineDrop(handle);
-            handle = 0;
+    public void close() {
+        synchronized (this) {
+            if (handle != 0) {
+                abi.engineDrop(handle);
+                handle = 0;
+            }
+        }
+        synchronized (crew) {
+            crewClosed = true;
+            for (Engine helper : crew) {
+                helper.close();
+            }
+            crew.clear();
         }
     }
 

@@ -25,7 +25,10 @@ import java.util.List;
  * falls on both alike, and {@code decide_many_turn_ratio}, the median over the turns of
  * {@code decideMany}'s rate over the loop's in the turn just before it: a batch saves a few percent
  * at most, less than the load of a shared machine moves a total, and a median of paired turns is
- * what still shows it.
+ * what still shows it. {@code decideMany} spreads its calls over the engine's batch workers (the
+ * processors, unless {@code BENCH_BATCH_WORKERS} sets them), so the row also holds
+ * {@code batch_workers} and {@code decide_many_cpu_ratio}: the JVM's CPU time per case through
+ * {@code decideMany} over the loop's, what a batch costs as against how soon it is done.
  */
 public final class Bench {
     public static void main(String[] args) throws Exception {
@@ -40,6 +43,10 @@ public final class Bench {
                 ? Engine.onInstances(policy, () -> Instance.builder(Parser.parse(Path.of("src/main/wasm/arrears.wasm"))).build())
                 : Engine.of(policy);
         double createMs = (System.nanoTime() - created) / 1e6;
+        String workers = System.getenv("BENCH_BATCH_WORKERS");
+        if (workers != null && !workers.isEmpty()) {
+            engine.setBatchWorkers(Integer.parseInt(workers));
+        }
 
         List<String> twenty = Files.readAllLines(dir.resolve("cases-20.jsonl"));
         // Warm-up: per-block rates from the first call on.
@@ -75,10 +82,15 @@ public final class Bench {
                 final int turns = 16;
                 long[] single = {0, 0};
                 long[] many = {0, 0};
+                long[] cpu = {0, 0};
                 double[] ratios = new double[turns];
                 for (int turn = 0; turn < turns; turn++) {
+                    long before = cpuNanos();
                     long[] a = loop(engine, cases, budget / turns);
+                    long between = cpuNanos();
                     long[] b = many(engine, cases, budget / turns);
+                    cpu[0] += between - before;
+                    cpu[1] += cpuNanos() - between;
                     add(single, a);
                     add(many, b);
                     ratios[turn] = ((double) b[0] / b[1]) / ((double) a[0] / a[1]);
@@ -87,7 +99,9 @@ public final class Bench {
                 perS = single[0] / (single[1] / 1e9);
                 manyField = ",\"decide_many_per_s\":" + Math.round(many[0] / (many[1] / 1e9))
                         + String.format(java.util.Locale.ROOT, ",\"decide_many_turn_ratio\":%.4f",
-                                (ratios[turns / 2 - 1] + ratios[turns / 2]) / 2);
+                                (ratios[turns / 2 - 1] + ratios[turns / 2]) / 2)
+                        + String.format(java.util.Locale.ROOT, ",\"decide_many_cpu_ratio\":%.4f,\"batch_workers\":%d",
+                                ((double) cpu[1] / many[0]) / ((double) cpu[0] / single[0]), engine.batchWorkers());
             } else {
                 long[] single = loop(engine, cases, budget);
                 perS = single[0] / (single[1] / 1e9);
@@ -139,6 +153,12 @@ public final class Bench {
             n += engine.decideMany(cases).size();
         }
         return new long[] {n, System.nanoTime() - start};
+    }
+
+    /** The CPU time the JVM has used, over all its threads (the JIT's and collector's among them). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static void add(long[] sum, long[] part) {

@@ -1,5 +1,6 @@
 package dev.arrears;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -227,6 +228,47 @@ class EngineTest {
                 }
             }
         }
+    }
+
+    @Test
+    void decideManyGivesTheSameSlotsOnAnyNumberOfWorkers() throws Exception {
+        List<String> inputs = new ArrayList<>();
+        for (Conformance.Case c : Conformance.load(Conformance.CORPUS)) {
+            if (c.policy().equals("cn-microloan") && c.planDays() == null) {
+                inputs.add(c.input());
+                inputs.add("{");
+            }
+        }
+        assertTrue(inputs.size() >= 40, "only " + inputs.size() + " inputs");
+        Engine engine = Engine.of("cn-microloan");
+        List<String> want = new ArrayList<>();
+        for (String input : inputs) {
+            want.add(alone(engine, input));
+        }
+        for (int workers : new int[] {1, 2, 3, 7, inputs.size() + 5}) {
+            engine.setBatchWorkers(workers);
+            assertEquals(workers, engine.batchWorkers());
+            List<String> got = engine.decideMany(inputs).stream().map(Result::json).toList();
+            assertEquals(want, got, workers + " workers");
+        }
+        engine.setBatchWorkers(0);
+        assertEquals(Runtime.getRuntime().availableProcessors(), engine.batchWorkers());
+        engine.close();
+        engine.setBatchWorkers(3);
+        assertThrows(IllegalStateException.class, () -> engine.decideMany(inputs));
+    }
+
+    @Test
+    void aBatchOverSeveralWorkersIsCutIntoAboutFourRunsEach() {
+        byte[][] cases = new byte[64][];
+        java.util.Arrays.fill(cases, new byte[3_196]);
+        assertEquals(1, Engine.chunksOf(cases, 1).length);
+        int[][] two = Engine.chunksOf(cases, 2);
+        assertEquals(8, two.length);
+        for (int i = 0; i < two.length; i++) {
+            assertArrayEquals(new int[] {8 * i, 8 * i + 8, 8 * 3_200}, two[i], "run " + i);
+        }
+        assertEquals(3, Engine.chunksOf(java.util.Arrays.copyOf(cases, 3), 8).length);
     }
 
     @Test
