@@ -192,16 +192,18 @@ func TestDecideManyGivesTheSameSlotsOnAnyNumberOfWorkers(t *testing.T) {
 	for i, in := range inputs {
 		want[i] = string(decideAlone(t, ctx, engine, in))
 	}
-	for _, workers := range []int{1, 2, 3, 7, len(inputs) + 5} {
+	// The last: more workers than cases, on the first five.
+	for _, run := range [][2]int{{1, len(inputs)}, {2, len(inputs)}, {3, len(inputs)}, {7, len(inputs)}, {9, 5}} {
+		workers, cases := run[0], inputs[:run[1]]
 		engine.SetBatchWorkers(workers)
 		if got := engine.BatchWorkers(); got != workers {
 			t.Fatalf("BatchWorkers is %d after SetBatchWorkers(%d)", got, workers)
 		}
-		results, err := engine.DecideMany(ctx, inputs)
-		if err != nil || len(results) != len(inputs) {
-			t.Fatalf("%d workers: %v, %d results for %d cases", workers, err, len(results), len(inputs))
+		results, err := engine.DecideMany(ctx, cases)
+		if err != nil || len(results) != len(cases) {
+			t.Fatalf("%d workers: %v, %d results for %d cases", workers, err, len(results), len(cases))
 		}
-		for i := range inputs {
+		for i := range cases {
 			if string(results[i].JSON()) != want[i] {
 				t.Fatalf("%d workers, slot %d: %.120s, want %.120s", workers, i, results[i].JSON(), want[i])
 			}
