@@ -362,8 +362,9 @@ public final class Engine implements AutoCloseable {
         for (int i = 0; i < texts.length; i++) {
             texts[i] = cases.get(i).getBytes(StandardCharsets.UTF_8);
         }
-        int[][] chunks = chunksOf(texts, batchWorkers());
-        int workers = Math.min(batchWorkers(), chunks.length);
+        int allowed = batchWorkers();
+        int[][] chunks = chunksOf(texts, allowed);
+        int workers = Math.min(allowed, chunks.length);
         List<Engine> all = new ArrayList<>();
         all.add(this);
         if (workers > 1) {
