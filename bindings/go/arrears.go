@@ -343,12 +343,6 @@ const (
 // (an instantiation each on wazero, a handle on the native library) and keeps until Close: a
 // batch is as fast as the cores it may use, each case still decided by itself.
 func (e *Engine) DecideMany(ctx context.Context, cases [][]byte) ([]Result, error) {
-	e.mu.Lock()
-	closed := e.inst == nil
-	e.mu.Unlock()
-	if closed {
-		return nil, errClosed
-	}
 	workers := e.BatchWorkers()
 	chunks := chunksOf(cases, workers)
 	if workers > len(chunks) {
